@@ -1,0 +1,260 @@
+// Boot and wiring: meta -> i18n -> map -> layers -> markers/panel/filters/lookup,
+// state changes -> API queries -> view updates. Exposes window.warroom for tests.
+import * as L from 'leaflet';
+import { api } from './api.js';
+import { initI18n, setMeta, t, toggleLang, onLangChange, getLang } from './i18n.js';
+import { createMap } from './map.js';
+import { loadAreaLayers, createLegend } from './layers.js';
+import { createProjectLayer } from './markers.js';
+import { initFilters, renderSummary } from './filters.js';
+import { createPanel } from './panel.js';
+import { createLookup } from './lookup.js';
+import { initFromHash, getState, subscribe, update } from './state.js';
+import { showError } from './toast.js';
+
+const $ = (id) => document.getElementById(id);
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+let resolveReady;
+const ready = new Promise((r) => { resolveReady = r; });
+window.warroom = { ready };
+
+function setBusy(v) { document.body.dataset.loading = v ? '1' : '0'; }
+
+async function boot() {
+  initI18n();
+  setBusy(true);
+  const meta = await api.meta();
+  setMeta(meta);
+  const planYear = () => { $('plan-year').textContent = meta.plan_year ? t('app.planYear', { year: meta.plan_year }) : ''; };
+  planYear();
+  onLangChange(planYear);
+
+  let state = initFromHash();
+  const { map, basemapKind, fitCity, cityBounds } = createMap($('map'), meta);
+
+  let areas = null;
+  try {
+    areas = await loadAreaLayers(map, meta, basemapKind);
+  } catch (err) { showError(err); }
+
+  let lookup = null;
+  let clickedFromMap = false; // a marker click opens the card without moving the map
+  const markers = createProjectLayer(map, meta, {
+    onSelect: (id) => { clickedFromMap = true; update({ project: String(id) }); clickedFromMap = false; },
+    isInteractive: () => !(lookup && lookup.isActive()),
+  });
+  markers.layer.addTo(map);
+  lookup = createLookup(map);
+
+  const toggles = [
+    areas && { id: 'districts', key: 'legend.districts', layer: areas.districts, swatch: 'sw-districts' },
+    areas && { id: 'zones', key: 'legend.zones', layer: areas.zones, swatch: 'sw-zones' },
+    areas && { id: 'bases', key: 'legend.bases', layer: areas.bases, swatch: 'sw-bases' },
+    { id: 'projects', key: 'legend.projects', layer: markers.layer, swatch: 'sw-projects' },
+  ].filter(Boolean);
+  const legend = createLegend(map, meta, {
+    toggles,
+    getMode: () => getState().mode,
+    onToggle: () => areas && areas.syncBaseLabels(),
+  });
+
+  const filters = initFilters(meta);
+  const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
+
+  // Mode toggle (进度 / 亮灯)
+  const modeBtn = $('mode-toggle');
+  const renderModeBtn = () => {
+    const light = getState().mode === 'light';
+    modeBtn.setAttribute('aria-pressed', String(light));
+    modeBtn.setAttribute('title', t('mode.toggleTitle'));
+    modeBtn.setAttribute('aria-label', `${t('mode.toggleTitle')} — ${t(light ? 'mode.light' : 'mode.progress')}`);
+    modeBtn.innerHTML = '';
+    for (const m of ['progress', 'light']) {
+      const s = document.createElement('span');
+      s.className = `seg${getState().mode === m ? ' seg-on' : ''}`;
+      s.textContent = t(`mode.${m}`);
+      modeBtn.append(s);
+    }
+  };
+  modeBtn.addEventListener('click', () => update({ mode: getState().mode === 'light' ? 'progress' : 'light' }));
+  renderModeBtn();
+
+  // Language toggle
+  const langBtn = $('lang-toggle');
+  const renderLangBtn = () => {
+    langBtn.textContent = t('lang.switch');
+    langBtn.setAttribute('aria-label', t('lang.switchLabel'));
+    langBtn.setAttribute('lang', getLang() === 'en' ? 'zh-CN' : 'en');
+  };
+  langBtn.addEventListener('click', () => toggleLang());
+  onLangChange(() => { renderLangBtn(); renderModeBtn(); if (lastSummary) renderSummary(meta, lastSummary, getState().filters); });
+  renderLangBtn();
+
+  // Bottom-sheet handle (phones)
+  const sheet = $('sidebar');
+  $('sheet-handle').addEventListener('click', () => {
+    const collapsed = sheet.classList.toggle('collapsed');
+    $('sheet-handle').setAttribute('aria-expanded', String(!collapsed));
+    setTimeout(() => map.invalidateSize(), 260);
+  });
+
+  // ---- data loading -------------------------------------------------------
+  let loadCtrl = null;
+  let lastSummary = null;
+  let loadSeq = 0;
+
+  function focusBounds(f) {
+    if (!areas) return f.district ? null : cityBounds;
+    const pick = (list, name) => {
+      const feat = list.find((x) => x.properties.name === name);
+      return feat ? L.geoJSON(feat).getBounds() : null;
+    };
+    if (f.base) return pick(areas.baseFeatures, f.base);
+    if (f.zone) return pick(areas.zoneFeatures, f.zone);
+    if (f.district) return areas.districtBounds(f.district);
+    return cityBounds;
+  }
+
+  async function loadData(filtersNow, { refit }) {
+    loadSeq += 1;
+    const seq = loadSeq;
+    if (loadCtrl) loadCtrl.abort();
+    loadCtrl = new AbortController();
+    setBusy(true);
+    panel.setLoading(true);
+    filters.syncFromState(filtersNow);
+    if (areas) areas.highlightDistrict(filtersNow.district || null);
+    if (refit) {
+      const b = focusBounds(filtersNow);
+      if (b && b.isValid()) map.fitBounds(b, { padding: [24, 24], animate: !reducedMotion, maxZoom: 14 });
+      else if (!filtersNow.district) fitCity();
+    }
+    try {
+      const [fc, summary] = await Promise.all([
+        api.projects(filtersNow, { signal: loadCtrl.signal }),
+        api.summary(filtersNow, { signal: loadCtrl.signal }),
+      ]);
+      if (seq !== loadSeq) return;
+      markers.setData(fc);
+      panel.setLoading(false);
+      panel.setFeatures(markers.features());
+      lastSummary = summary;
+      renderSummary(meta, summary, filtersNow);
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      panel.setLoading(false);
+      showError(err);
+    } finally {
+      if (seq === loadSeq) setBusy(false);
+    }
+  }
+
+  function zoomToProject(id, { animate = !reducedMotion } = {}) {
+    const f = markers.get(id);
+    if (!f) return false;
+    const [lon, lat] = f.geometry.coordinates;
+    const z = Math.max(markers.unclusterZoom(id) ?? 14, Math.floor(map.getZoom()), 12);
+    map.setView([lat, lon], Math.min(z, 18), { animate });
+    return true;
+  }
+
+  let projectSeq = 0;
+  async function openProject(id, { move }) {
+    projectSeq += 1;
+    const seq = projectSeq;
+    if (id == null) {
+      markers.setSelected(null);
+      panel.showList();
+      return;
+    }
+    let f = markers.get(id);
+    if (!f) {
+      try { f = await api.project(id); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }); return; }
+      if (seq !== projectSeq) return;
+    }
+    markers.setSelected(id);
+    panel.showProject(f);
+    if (move && markers.get(id)) zoomToProject(id);
+    else if (move && f.geometry) map.setView([f.geometry.coordinates[1], f.geometry.coordinates[0]], Math.max(map.getZoom(), 13), { animate: !reducedMotion });
+    if (window.matchMedia('(max-width: 699px)').matches && sheet.classList.contains('collapsed')) $('sheet-handle').click();
+  }
+
+  subscribe((s, changed) => {
+    const prev = state;
+    state = s;
+    if (changed.has('mode')) {
+      markers.setMode(s.mode);
+      panel.setMode(s.mode);
+      legend.render();
+      renderModeBtn();
+    }
+    if (changed.has('filters')) {
+      const areaChanged = ['district', 'zone', 'base'].some((k) => (prev.filters[k] || '') !== (s.filters[k] || ''));
+      loadData(s.filters, { refit: areaChanged }).then(() => {
+        if (s.project && getState().project === s.project) openProject(s.project, { move: false });
+      });
+    }
+    if (changed.has('project')) {
+      openProject(s.project, { move: !clickedFromMap });
+    }
+  });
+  markers.setMode(state.mode);
+  panel.setMode(state.mode);
+  legend.render();
+  renderModeBtn();
+
+  Object.assign(window.warroom, {
+    map,
+    meta,
+    L,
+    /** Projects represented by the markers/clusters drawn in the current view. */
+    markerCount: () => markers.visibleCount(),
+    /** Projects loaded for the current filter. */
+    totalCount: () => markers.totalCount(),
+    items: () => markers.items(),
+    renderMs: () => markers.renderMs(),
+    state: getState,
+    setFilters: (f) => update({ filters: f }),
+    setMode: (m) => update({ mode: m }),
+    openProject: (id) => update({ project: String(id) }),
+    zoomToProject,
+    unclusterZoom: (id) => markers.unclusterZoom(id),
+    /** Page coordinates (for mouse clicks) of a project's location. */
+    projectPoint(id) {
+      const f = markers.get(id);
+      if (!f) return null;
+      const [lon, lat] = f.geometry.coordinates;
+      const p = map.latLngToContainerPoint([lat, lon]);
+      const r = map.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    pointOf(lon, lat) {
+      const p = map.latLngToContainerPoint([lat, lon]);
+      const r = map.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    lookup,
+    idle: () => document.body.dataset.loading === '0',
+  });
+
+  await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base) });
+  if (state.project) await openProject(state.project, { move: true });
+  document.body.dataset.ready = '1';
+  resolveReady(window.warroom);
+}
+
+boot().catch((err) => {
+  setBusy(false);
+  document.body.dataset.ready = 'error';
+  const el = document.getElementById('map');
+  if (el) {
+    const msg = document.createElement('div');
+    msg.className = 'boot-error';
+    msg.setAttribute('role', 'alert');
+    msg.textContent = t('error.boot', { msg: err.detail || err.message || String(err) });
+    el.append(msg);
+  }
+  showError(err);
+  resolveReady(window.warroom);
+});

@@ -1,0 +1,241 @@
+// Project markers: supercluster index rendered as light SVG donut divIcons for
+// clusters (count + mix of progress bands or lights) and canvas circle markers
+// for single projects. Only what is in the viewport is drawn; layers are diffed
+// between renders so pan/zoom stays cheap with tens of thousands of points.
+import * as L from 'leaflet';
+import Supercluster from 'supercluster';
+import { t, fmtInt, onLangChange } from './i18n.js';
+
+const MAX_CLUSTER_ZOOM = 16;
+
+/** Index of the progress band for p (min <= p < max; the last band includes its max). */
+export function bandIndex(bands, p) {
+  const v = Number(p);
+  if (!bands.length || Number.isNaN(v)) return -1;
+  for (let i = 0; i < bands.length; i += 1) {
+    const b = bands[i];
+    if (v >= b.min && (v < b.max || (i === bands.length - 1 && v <= b.max))) return i;
+  }
+  return v < bands[0].min ? 0 : bands.length - 1;
+}
+
+function donutSvg(parts, total, size) {
+  const r = size / 2 - 3;
+  const w = Math.max(5, size * 0.2);
+  const c = 2 * Math.PI * r;
+  let offset = 0;
+  let segs = '';
+  for (const { value, color } of parts) {
+    if (!value) continue;
+    const len = (value / total) * c;
+    segs += `<circle r="${r}" cx="${size / 2}" cy="${size / 2}" fill="none" stroke="${color}" stroke-width="${w}"`
+      + ` stroke-dasharray="${len.toFixed(2)} ${(c - len).toFixed(2)}" stroke-dashoffset="${(-offset).toFixed(2)}"/>`;
+    offset += len;
+  }
+  return `<svg width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true">`
+    + `<circle r="${r + w / 2}" cx="${size / 2}" cy="${size / 2}" fill="#fff" fill-opacity="0.92"/>`
+    + `<g transform="rotate(-90 ${size / 2} ${size / 2})">${segs}</g></svg>`;
+}
+
+// Project properties carry `cluster` (the industry cluster name), so supercluster's
+// own `cluster: true` flag is not enough to tell clusters from points.
+const isCluster = (it) => it.properties.cluster === true && it.properties.cluster_id !== undefined;
+
+export function createProjectLayer(map, meta, { onSelect, isInteractive = () => true }) {
+  const bands = meta.progress_bands || [];
+  const lights = meta.lights || [];
+  const lightIdx = new Map(lights.map((l, i) => [l.code, i]));
+  const NB = bands.length;
+  const NL = lights.length;
+
+  map.createPane('projects').style.zIndex = 610;
+  const renderer = L.canvas({ pane: 'projects', padding: 0.3, tolerance: 4 });
+  const group = L.layerGroup();
+  const selectionRing = L.circleMarker([0, 0], {
+    renderer, radius: 13, color: '#111827', weight: 3, fill: false, interactive: false,
+  });
+
+  let features = [];
+  let byId = new Map();
+  let index = null;
+  let mode = 'progress';
+  let selectedId = null;
+  let rendered = new Map(); // key -> {layer, count}
+  let visible = 0;
+  let lastRenderMs = 0;
+  const statusEl = map.getContainer();
+
+  function colorOf(props) {
+    if (mode === 'light') {
+      const i = lightIdx.get(props.light);
+      return i == null ? '#9ca3af' : lights[i].color;
+    }
+    const i = bandIndex(bands, props.progress);
+    return i < 0 ? '#9ca3af' : bands[i].color;
+  }
+
+  function build() {
+    index = new Supercluster({
+      radius: 56,
+      maxZoom: MAX_CLUSTER_ZOOM,
+      minPoints: 2,
+      map: (p) => {
+        const o = { n: 1 };
+        const bi = bandIndex(bands, p.progress);
+        for (let i = 0; i < NB; i += 1) o[`b${i}`] = i === bi ? 1 : 0;
+        const li = lightIdx.get(p.light);
+        for (let i = 0; i < NL; i += 1) o[`l${i}`] = i === li ? 1 : 0;
+        return o;
+      },
+      reduce: (acc, p) => {
+        for (let i = 0; i < NB; i += 1) acc[`b${i}`] += p[`b${i}`];
+        for (let i = 0; i < NL; i += 1) acc[`l${i}`] += p[`l${i}`];
+      },
+    });
+    index.load(features);
+  }
+
+  function clusterIcon(props) {
+    const n = props.point_count;
+    const size = Math.round(30 + Math.min(30, Math.log10(n) * 12));
+    const parts = mode === 'light'
+      ? lights.map((l, i) => ({ value: props[`l${i}`], color: l.color }))
+      : bands.map((b, i) => ({ value: props[`b${i}`], color: b.color }));
+    const other = n - parts.reduce((s, x) => s + (x.value || 0), 0);
+    if (other > 0) parts.push({ value: other, color: '#9ca3af' });
+    const fs = n >= 1000 ? 11 : 13;
+    return L.divIcon({
+      html: `${donutSvg(parts, n, size)}<span class="cl-n" style="font-size:${fs}px">${props.point_count_abbreviated}</span>`,
+      className: 'cluster-icon',
+      iconSize: [size, size],
+    });
+  }
+
+  function render() {
+    if (!index || !map.hasLayer(group)) { setCounts(0); return; }
+    const t0 = performance.now();
+    const z = Math.max(0, Math.min(MAX_CLUSTER_ZOOM + 1, Math.floor(map.getZoom())));
+    const b = map.getBounds().pad(0.25);
+    const bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
+    const items = index.getClusters(bbox, z);
+    const next = new Map();
+    let count = 0;
+    for (const it of items) {
+      const [lon, lat] = it.geometry.coordinates;
+      if (isCluster(it)) {
+        const key = `c${it.properties.cluster_id}@${z}:${mode}`;
+        const n = it.properties.point_count;
+        count += n;
+        let entry = rendered.get(key);
+        if (!entry) {
+          const m = L.marker([lat, lon], {
+            icon: clusterIcon(it.properties),
+            pane: 'clusters',
+            keyboard: true,
+            title: t('markers.cluster', { n: fmtInt(n) }),
+            alt: t('markers.cluster', { n: fmtInt(n) }),
+            riseOnHover: true,
+          });
+          const cid = it.properties.cluster_id;
+          m.on('click', () => {
+            if (!isInteractive()) return;
+            const ez = Math.min(index.getClusterExpansionZoom(cid), MAX_CLUSTER_ZOOM + 1);
+            map.setView([lat, lon], Math.max(ez, map.getZoom() + 1));
+          });
+          entry = { layer: m, count: n };
+        }
+        next.set(key, entry);
+      } else {
+        const p = it.properties;
+        const key = `p${p.id}:${mode}`;
+        count += 1;
+        let entry = rendered.get(key);
+        if (!entry) {
+          const m = L.circleMarker([lat, lon], {
+            renderer, radius: 7, weight: 1.5, color: '#ffffff', fillColor: colorOf(p), fillOpacity: 1,
+            bubblingMouseEvents: false,
+          });
+          m.bindTooltip(() => p.name, { direction: 'top', offset: [0, -6], className: 'project-tooltip' });
+          m.on('click', () => { if (isInteractive()) onSelect(p.id); });
+          entry = { layer: m, count: 1 };
+        }
+        next.set(key, entry);
+      }
+    }
+    for (const [key, entry] of rendered) if (!next.has(key)) group.removeLayer(entry.layer);
+    for (const [key, entry] of next) if (!rendered.has(key)) group.addLayer(entry.layer);
+    rendered = next;
+    syncSelection();
+    lastRenderMs = performance.now() - t0;
+    setCounts(count);
+  }
+
+  function setCounts(count) {
+    visible = count;
+    statusEl.dataset.count = String(count);
+    statusEl.dataset.total = String(features.length);
+    statusEl.dataset.renderMs = lastRenderMs.toFixed(1);
+    map.fire('warroom:count', { count, total: features.length });
+  }
+
+  function syncSelection() {
+    const f = selectedId != null ? byId.get(String(selectedId)) : null;
+    if (f && map.hasLayer(group)) {
+      const [lon, lat] = f.geometry.coordinates;
+      selectionRing.setLatLng([lat, lon]);
+      if (!map.hasLayer(selectionRing)) selectionRing.addTo(map);
+      selectionRing.bringToFront();
+    } else if (map.hasLayer(selectionRing)) {
+      map.removeLayer(selectionRing);
+    }
+  }
+
+  function clearRendered() {
+    group.clearLayers();
+    rendered = new Map();
+  }
+
+  map.on('moveend', render);
+  onLangChange(() => { clearRendered(); render(); });
+  group.on('add', () => { render(); });
+  group.on('remove', () => { clearRendered(); syncSelection(); setCounts(0); });
+
+  return {
+    layer: group,
+    /** Replace the data (GeoJSON FeatureCollection or feature array). */
+    setData(fc) {
+      const all = Array.isArray(fc) ? fc : (fc && fc.features) || [];
+      features = all.filter((f) => f && f.geometry && f.geometry.type === 'Point' && Array.isArray(f.geometry.coordinates));
+      for (const f of features) if (f.properties && f.properties.id == null) f.properties.id = f.id;
+      byId = new Map(features.map((f) => [String(f.properties.id), f]));
+      build();
+      clearRendered();
+      render();
+    },
+    setMode(m) { if (m !== mode) { mode = m; clearRendered(); render(); } },
+    setSelected(id) { selectedId = id == null ? null : String(id); syncSelection(); },
+    get(id) { return byId.get(String(id)) || null; },
+    features: () => features,
+    /** Projects represented by the markers and clusters drawn for the current view. */
+    visibleCount: () => visible,
+    /** Projects loaded into the layer (= feature count of the current filter). */
+    totalCount: () => features.length,
+    renderMs: () => lastRenderMs,
+    /** Rendered items: [{kind:'cluster'|'point', count, id?}] (for tests). */
+    items() {
+      return [...rendered.entries()].map(([key, e]) => ({ kind: key[0] === 'c' ? 'cluster' : 'point', count: e.count, id: key[0] === 'p' ? key.slice(1).split(':')[0] : undefined }));
+    },
+    /** Smallest zoom at which the project is drawn as a single marker. */
+    unclusterZoom(id) {
+      const f = byId.get(String(id));
+      if (!f || !index) return null;
+      const [lon, lat] = f.geometry.coordinates;
+      const e = 1e-7;
+      for (let z = 0; z <= MAX_CLUSTER_ZOOM; z += 1) {
+        if (index.getClusters([lon - e, lat - e, lon + e, lat + e], z).some((it) => !isCluster(it) && String(it.properties.id) === String(id))) return z;
+      }
+      return MAX_CLUSTER_ZOOM + 1;
+    },
+    refresh: render,
+  };
+}
