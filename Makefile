@@ -1,0 +1,42 @@
+# make run: install what is missing, migrate, seed and serve http://127.0.0.1:8000
+# make test: install what the tests need and run them (PostGIS, headless Chromium)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test system system-test web bench clean
+
+run: system $(VENV)/.installed web
+	$(BIN)/warroom serve --migrate --seed
+
+test: system-test $(VENV)/.installed-test web
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system:
+	@tools/ensure-system-packages.sh
+
+system-test:
+	@tools/ensure-system-packages.sh test
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+web: web/node_modules/.installed
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	@touch $@
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/api_projects.py
+
+clean:
+	rm -rf $(VENV) web/node_modules var

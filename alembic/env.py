@@ -1,0 +1,34 @@
+"""Alembic environment: runs on a connection handed over by geo.migrations, or opens the app's database."""
+from alembic import context
+
+from geo.models import Base
+
+target_metadata = Base.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave PostGIS's own tables (spatial_ref_sys, topology) alone."""
+    return not (type_ == "table" and name in {"spatial_ref_sys"})
+
+
+def run_migrations(connection) -> None:
+    """Run migrations on one connection in one transaction."""
+    context.configure(connection=connection, target_metadata=target_metadata, include_object=include_object,
+                      transaction_per_migration=False)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    run_migrations(connection)
+else:
+    from geo.db import open_database
+    from geo.settings import get_settings
+
+    db = open_database(get_settings())
+    try:
+        with db.engine.begin() as conn:
+            run_migrations(conn)
+    finally:
+        db.close()

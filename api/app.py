@@ -1,0 +1,50 @@
+"""The FastAPI application: API routers, problem+json errors, gzip, and the static front end."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import install_error_handlers
+from api.routers import health, layers, lookup, meta, projects
+from geo.db import Database, open_database
+from geo.settings import Settings, get_settings
+
+log = logging.getLogger("warroom.app")
+
+ROUTERS = (health, meta, layers, projects, lookup)
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """Build the app; without `db` it opens (and on shutdown closes) the database the settings name."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        owned = db is None
+        app.state.db = db or open_database(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.db.close()
+
+    app = FastAPI(title="威海新旧动能转换挂图作战 / Weihai war-room map", version="0.1.0", lifespan=lifespan,
+                  description="Districts, the five zones and nine bases, and key projects of Weihai, served as GeoJSON.")
+    app.state.settings = settings
+    if db is not None:
+        app.state.db = db
+    install_error_handlers(app)
+    # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
+    for module in ROUTERS:
+        app.include_router(module.router)
+    web = settings.web_dir
+    if (web / "node_modules").is_dir():
+        app.mount("/vendor", StaticFiles(directory=web / "node_modules"), name="vendor")
+    if web.is_dir():
+        app.mount("/", StaticFiles(directory=web, html=True), name="web")
+    return app

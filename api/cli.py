@@ -1,0 +1,127 @@
+"""The `warroom` command: serve the map, migrate the schema, load seed data."""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from contextlib import contextmanager
+
+import typer
+
+from geo.db import Database, open_database
+from geo.errors import WarroomError
+from geo.settings import get_settings
+
+app = typer.Typer(help="威海新旧动能转换挂图作战 / Weihai war-room map", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="数据库迁移 / schema migrations", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _setup_logging() -> None:
+    level = get_settings().log_level.upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@contextmanager
+def database():
+    """Open the configured database for one command and close it (stopping an embedded cluster we started)."""
+    _setup_logging()
+    try:
+        db = open_database(get_settings())
+    except WarroomError as exc:
+        typer.secho(f"错误 / error: {exc.detail}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    # SIGTERM must unwind through `finally` so the embedded cluster is stopped, as on Ctrl-C.
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        yield db
+    finally:
+        db.close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _prepare(db: Database, *, migrate: bool, seed: bool) -> None:
+    from geo import migrations
+    from geo.seed import is_seeded, seed_all
+
+    if migrate:
+        migrations.upgrade(db.engine)
+    if seed:
+        with db.session() as session:
+            if not is_seeded(session):
+                summary = seed_all(session)
+                typer.echo(f"已载入种子数据 / seed loaded: {summary['projects']} projects, "
+                           f"{summary['investment_total']} 亿元 total, {summary['investment_year']} 亿元 this year")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="listen address (default from WARROOM_HOST, 127.0.0.1)"),
+    port: int = typer.Option(None, help="port (default from WARROOM_PORT, 8000)"),
+    migrate: bool = typer.Option(False, "--migrate", help="apply migrations before serving"),
+    seed: bool = typer.Option(False, "--seed", help="load the seed data when the database is empty"),
+):
+    """Serve the map and API; with no DATABASE_URL, run the embedded PostGIS for as long as the server runs."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    with database() as db:
+        _prepare(db, migrate=migrate, seed=seed)
+        url = f"http://{host or settings.host}:{port or settings.port}"
+        typer.secho(f"威海挂图作战地图 / war-room map: {url}", fg=typer.colors.GREEN)
+        uvicorn.run(create_app(settings, db), host=host or settings.host, port=port or settings.port,
+                    log_level=settings.log_level.lower())
+
+
+@app.command("seed")
+def seed_command(
+    demo_projects: int = typer.Option(116, "--demo-projects", min=0, max=200_000,
+                                      help="number of generated demo projects (116 matches the plan's totals)"),
+):
+    """Load or refresh the boundaries, clusters and demo projects (idempotent)."""
+    from geo import migrations
+    from geo.seed import seed_all
+
+    with database() as db:
+        migrations.upgrade(db.engine)
+        with db.session() as session:
+            summary = seed_all(session, demo_projects=demo_projects)
+    typer.echo(f"projects: {summary['projects']} (demo {summary['demo_projects']}), "
+               f"total {summary['investment_total']} 亿元, this year {summary['investment_year']} 亿元")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")):
+    """Migrate the schema up."""
+    from geo import migrations
+
+    with database() as db:
+        migrations.upgrade(db.engine, revision)
+        typer.echo(f"database at {migrations.current(db.engine)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument("base")):
+    """Migrate the schema down (default: to an empty schema)."""
+    from geo import migrations
+
+    with database() as db:
+        migrations.downgrade(db.engine, revision)
+        typer.echo(f"database at {migrations.current(db.engine)}")
+
+
+@db_app.command("current")
+def db_current():
+    """Print the schema revision."""
+    from geo import migrations
+
+    with database() as db:
+        typer.echo(migrations.current(db.engine) or "base (empty)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,95 @@
+"""RFC 9457 problem+json for every error: one table maps domain exceptions to HTTP statuses."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from geo.errors import Conflict, DatabaseUnavailable, EmbeddedDatabaseError, InvalidInput, NotFound, WarroomError
+
+log = logging.getLogger("warroom.api")
+
+PROBLEM = "application/problem+json"
+
+STATUS_OF: dict[type[WarroomError], int] = {
+    NotFound: 404,
+    InvalidInput: 422,
+    Conflict: 409,
+    DatabaseUnavailable: 503,
+    EmbeddedDatabaseError: 503,
+}
+
+_HTTP_TITLES = {
+    404: "未找到 / Not found",
+    405: "不支持的请求方法 / Method not allowed",
+    413: "文件太大 / Payload too large",
+    415: "不支持的文件类型 / Unsupported media type",
+}
+
+
+def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None) -> JSONResponse:
+    """A problem+json response."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _status_of(exc: WarroomError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS_OF:
+            return STATUS_OF[cls]
+    return 400
+
+
+async def _domain(request: Request, exc: WarroomError) -> JSONResponse:
+    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors)
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [{"field": ".".join(str(p) for p in e["loc"] if p not in ("query", "path", "body")) or "request",
+               "location": e["loc"][0] if e["loc"] else None, "message": e["msg"]} for e in exc.errors()]
+    fields = "、".join(e["field"] for e in errors)
+    return problem(422, "输入有误 / Invalid input", f"请检查这些参数:{fields} / check these parameters: {fields}", errors=errors)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"没有这个地址:{request.url.path} / no such path"
+    return problem(exc.status_code, _HTTP_TITLES.get(exc.status_code, "请求有误 / Bad request"), detail,
+                   headers=getattr(exc, "headers", None))
+
+
+async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", exc)
+    return problem(503, DatabaseUnavailable.title, "数据库暂时无法连接,请稍后再试 / the database cannot be reached; try again shortly",
+                   headers={"Retry-After": "5"})
+
+
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database rejected a value: %s", exc)
+    status, title = (409, Conflict.title) if isinstance(exc, IntegrityError) else (422, InvalidInput.title)
+    detail = str(getattr(exc, "orig", exc)).splitlines()[0]
+    return problem(status, title, f"数据库拒绝了该数据 / the database rejected the data: {detail}")
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s", request.url.path)
+    return problem(500, "服务器内部错误 / Internal error", "服务器出错,已记录日志 / an unexpected error was logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the problem+json handlers on the app."""
+    app.add_exception_handler(WarroomError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(InterfaceError, _database_down)
+    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(IntegrityError, _data_error)
+    app.add_exception_handler(Exception, _unexpected)

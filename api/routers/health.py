@@ -1,0 +1,13 @@
+"""Liveness of the service and its database."""
+from fastapi import APIRouter
+
+from api.deps import SessionDep
+from geo.db import postgis_version
+
+router = APIRouter(prefix="/api", tags=["health"])
+
+
+@router.get("/health", summary="健康检查 / database reachable and PostGIS version")
+def get_health(session: SessionDep):
+    """Whether the database answers, and its PostGIS version (503 problem+json when it does not)."""
+    return {"status": "ok", "postgis": postgis_version(session)}

@@ -1,0 +1,43 @@
+"""Domain exceptions; api/errors.py maps each to an HTTP status in one table."""
+from __future__ import annotations
+
+
+class WarroomError(Exception):
+    """Base of every error the domain raises on purpose; `detail` is for the person who sent the request."""
+
+    title = "请求无法完成 / Request failed"
+
+    def __init__(self, detail: str, *, errors: list[dict] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class NotFound(WarroomError):
+    """The requested object does not exist."""
+
+    title = "未找到 / Not found"
+
+
+class InvalidInput(WarroomError):
+    """A value is well-formed for HTTP but wrong for the domain (unknown name, bad bbox, out-of-range point)."""
+
+    title = "输入有误 / Invalid input"
+
+
+class Conflict(WarroomError):
+    """The request clashes with what is stored (duplicate)."""
+
+    title = "冲突 / Conflict"
+
+
+class DatabaseUnavailable(WarroomError):
+    """The database cannot be reached."""
+
+    title = "数据库不可用 / Database unavailable"
+
+
+class EmbeddedDatabaseError(WarroomError):
+    """The embedded PostgreSQL cluster could not be prepared or started."""
+
+    title = "内置数据库无法启动 / Embedded database failed"

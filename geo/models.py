@@ -1,0 +1,148 @@
+"""ORM models: boundaries (districts, zones, bases), industry clusters and key projects, all in EPSG:4326."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Computed,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from geo.enums import STATUS_CODES
+
+SRID = 4326
+METRIC_SRID = 32651  # UTM 51N covers Weihai; distances and nearest-neighbour ordering happen here, in metres.
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+def _boundary_columns() -> tuple:
+    return (
+        mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=True), nullable=False),
+        mapped_column(
+            Geometry("MULTIPOLYGON", srid=METRIC_SRID, spatial_index=True),
+            Computed(f"ST_Transform(geom, {METRIC_SRID})", persisted=True),
+        ),
+    )
+
+
+class District(Base):
+    """A reporting unit: a county-level division (kind 'county') or a functional area carved out of one."""
+
+    __tablename__ = "districts"
+    __table_args__ = (CheckConstraint("kind IN ('county', 'functional')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    full_name: Mapped[str | None] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    geom, geom_utm = _boundary_columns()
+
+
+class IndustryCluster(Base):
+    """One of the seven industry clusters."""
+
+    __tablename__ = "industry_clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    name_en: Mapped[str | None] = mapped_column(Text)
+
+
+class Zone(Base):
+    """One of the five zones (五区)."""
+
+    __tablename__ = "zones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
+    carrier: Mapped[str | None] = mapped_column(Text)
+    district: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    geom, geom_utm = _boundary_columns()
+
+
+class IndustryBase(Base):
+    """One of the nine industry bases (九基地)."""
+
+    __tablename__ = "bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
+    carrier: Mapped[str | None] = mapped_column(Text)
+    district: Mapped[str | None] = mapped_column(Text)
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("industry_clusters.id"))
+    source: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    geom, geom_utm = _boundary_columns()
+
+
+_status_list = ", ".join(f"'{s}'" for s in STATUS_CODES)
+
+
+class Project(Base):
+    """A key project: a point with its plan, responsibility and progress; siting columns are computed by PostGIS."""
+
+    __tablename__ = "projects"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_0_100"),
+        CheckConstraint("investment_total >= 0", name="investment_total_nonneg"),
+        CheckConstraint("investment_year >= 0", name="investment_year_nonneg"),
+        CheckConstraint(f"status IN ({_status_list})", name="status_known"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        CheckConstraint(
+            "ST_X(geom) BETWEEN -180 AND 180 AND ST_Y(geom) BETWEEN -90 AND 90", name="lonlat_in_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("industry_clusters.id"), index=True)
+    investment_total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    investment_year: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    unit: Mapped[str | None] = mapped_column(Text)
+    person: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=False)
+    # Siting, written by geo.siting whenever a project or a boundary changes (never per request).
+    located_district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    zone_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), server_default="{}")
+    base_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), server_default="{}")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())

@@ -1,0 +1,156 @@
+"""Project queries: filtered FeatureCollections, one project, and summaries, all assembled in PostGIS."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
+from geo.errors import InvalidInput, NotFound
+from geo.progress import LIGHT_SQL, PLANNED_PROGRESS_SQL, light_params
+from geo.settings import Settings
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    """Combinable filters of the project map; every field optional."""
+
+    district: str | None = None
+    cluster: str | None = None
+    zone: str | None = None
+    base: str | None = None
+    status: str | None = None
+    q: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
+    """Parse 'minLon,minLat,maxLon,maxLat' or raise InvalidInput saying what is wrong."""
+    if raw is None or raw == "":
+        return None
+    parts = raw.split(",")
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != 4 or any(v != v or v in (float("inf"), float("-inf")) for v in values):
+        raise InvalidInput(
+            f"bbox 应为 4 个数字 minLon,minLat,maxLon,maxLat,例如 122.0,37.3,122.3,37.6 / bbox must be four numbers "
+            f"minLon,minLat,maxLon,maxLat; got {raw!r}",
+            errors=[{"field": "bbox", "message": "expected four comma-separated numbers"}],
+        )
+    x1, y1, x2, y2 = values
+    if not (-180 <= x1 <= 180 and -180 <= x2 <= 180 and -90 <= y1 <= 90 and -90 <= y2 <= 90):
+        raise InvalidInput("bbox 超出经纬度范围 / bbox is outside longitude -180..180, latitude -90..90",
+                           errors=[{"field": "bbox", "message": "out of range"}])
+    if x1 > x2 or y1 > y2:
+        raise InvalidInput("bbox 的最小值大于最大值,是否写反了? / bbox minimum exceeds maximum: order is minLon,minLat,maxLon,maxLat",
+                           errors=[{"field": "bbox", "message": "min greater than max"}])
+    return values
+
+
+def _names(session: Session, table: str) -> list[str]:
+    return list(session.execute(text(f"SELECT name FROM {table} ORDER BY code")).scalars())
+
+
+def _unknown(field: str, value: str, known: list[str] | tuple[str, ...]) -> InvalidInput:
+    listing = "、".join(known)
+    return InvalidInput(
+        f"未知的{_FIELD_ZH[field]}“{value}”。可选:{listing} / unknown {field} {value!r}; known: {', '.join(known)}",
+        errors=[{"field": field, "message": f"unknown {field}", "allowed": list(known)}],
+    )
+
+
+_FIELD_ZH = {"district": "区市", "cluster": "产业集群", "zone": "功能区", "base": "基地", "status": "建设状态"}
+
+
+def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
+    """SQL conditions and parameters for a filter; unknown names raise InvalidInput listing the known ones."""
+    clauses, params = [], {}
+    if f.district:
+        if f.district not in DISTRICT_NAMES:
+            raise _unknown("district", f.district, DISTRICT_NAMES)
+        clauses.append("d.name = :district")
+        params["district"] = f.district
+    if f.cluster:
+        if f.cluster not in CLUSTER_NAMES:
+            raise _unknown("cluster", f.cluster, CLUSTER_NAMES)
+        clauses.append("cl.name = :cluster")
+        params["cluster"] = f.cluster
+    for field, table, column in (("zone", "zones", "zone_ids"), ("base", "bases", "base_ids")):
+        value = getattr(f, field)
+        if value:
+            found = session.execute(text(f"SELECT id FROM {table} WHERE name = :n OR code = :n"), {"n": value}).scalar()
+            if found is None:
+                raise _unknown(field, value, _names(session, table))
+            clauses.append(f":{field}_id = ANY(p.{column})")
+            params[f"{field}_id"] = found
+    if f.status:
+        if f.status not in STATUS_CODES:
+            raise _unknown("status", f.status, STATUS_CODES)
+        clauses.append("p.status = :status")
+        params["status"] = f.status
+    if f.q:
+        clauses.append("(p.name ILIKE :q ESCAPE '\\' OR p.code ILIKE :q ESCAPE '\\')")
+        escaped = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["q"] = f"%{escaped}%"
+    if f.bbox:
+        clauses.append("p.geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326)")
+        params.update(zip(("x1", "y1", "x2", "y2"), f.bbox))
+    return (" AND ".join(clauses) or "true"), params
+
+
+def _rows_sql(where: str) -> str:
+    """The project rows with names, siting and light; `geom` last for ST_AsGeoJSON."""
+    return f"""
+SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cluster, p.status,
+       p.progress, pl.planned AS planned_progress, {LIGHT_SQL} AS light,
+       p.investment_total, p.investment_year, p.unit, p.person, p.start_date, p.end_date, p.demo,
+       ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(p.zone_ids) ORDER BY z.code) AS zones,
+       ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(p.base_ids) ORDER BY b.code) AS bases,
+       p.geom
+FROM projects p
+JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
+LEFT JOIN districts c ON c.id = p.county_id
+JOIN industry_clusters cl ON cl.id = p.cluster_id
+CROSS JOIN LATERAL (SELECT {PLANNED_PROGRESS_SQL} AS planned) pl
+WHERE {where}
+ORDER BY p.id"""
+
+
+def projects_geojson(session: Session, *, settings: Settings, filters: ProjectFilter, as_of: dt.date | None = None) -> str:
+    """A GeoJSON FeatureCollection (text) of the projects matching filters."""
+    where, params = _where(session, filters)
+    sql = f"""
+WITH rows AS ({_rows_sql(where)})
+SELECT json_build_object('type', 'FeatureCollection',
+                         'features', COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text
+FROM rows"""
+    return session.execute(text(sql), {**params, **light_params(settings, as_of)}).scalar_one()
+
+
+def project_feature(session: Session, *, settings: Settings, project_id: int, as_of: dt.date | None = None) -> str:
+    """One project as a GeoJSON Feature (text)."""
+    sql = f"SELECT ST_AsGeoJSON(rows.*, 'geom', 6) FROM ({_rows_sql('p.id = :project_id')}) rows"
+    found = session.execute(text(sql), {"project_id": project_id, **light_params(settings, as_of)}).scalar()
+    if found is None:
+        raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
+    return found
+
+
+def projects_summary(session: Session, *, settings: Settings, filters: ProjectFilter, as_of: dt.date | None = None) -> str:
+    """JSON text: count, investment totals (exact decimals), mean progress and counts per status and light."""
+    where, params = _where(session, filters)
+    sql = f"""
+WITH rows AS ({_rows_sql(where)})
+SELECT json_build_object(
+    'count', count(*),
+    'investment_total', COALESCE(sum(investment_total), 0),
+    'investment_year', COALESCE(sum(investment_year), 0),
+    'progress_avg', round(avg(progress), 1),
+    'by_status', COALESCE((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM rows GROUP BY status) s), '{{}}'),
+    'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) AS n FROM rows GROUP BY light) s), '{{}}')
+)::text FROM rows"""
+    return session.execute(text(sql), {**params, **light_params(settings, as_of)}).scalar_one()

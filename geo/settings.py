@@ -1,0 +1,44 @@
+"""Application settings: the one place configuration is read from the environment."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration (env prefix WARROOM_, plus DATABASE_URL)."""
+
+    model_config = SettingsConfigDict(env_prefix="WARROOM_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "WARROOM_DATABASE_URL")
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    var_dir: Path = PROJECT_ROOT / "var"
+    pg_bin_dir: Path | None = None
+    basemap: Literal["none", "osm", "tianditu"] = "none"
+    osm_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tianditu_key: str | None = None
+    plan_year: int = 2026
+    light_yellow_lag: float = Field(default=10.0, description="percentage points behind plan that turn a light yellow")
+    light_red_lag: float = Field(default=25.0, description="percentage points behind plan that turn a light red")
+    gzip_level: int = 5
+    log_level: str = "info"
+
+    @property
+    def web_dir(self) -> Path:
+        """Directory of the static front end."""
+        return PROJECT_ROOT / "web"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings."""
+    return Settings()

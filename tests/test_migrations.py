@@ -1,0 +1,27 @@
+"""Migrations run both ways on an empty database."""
+from sqlalchemy import inspect
+
+from geo import migrations
+from geo.db import make_engine
+from tests.conftest import fresh_database
+
+TABLES = {"districts", "zones", "bases", "industry_clusters", "projects"}
+
+
+def test_upgrade_downgrade_upgrade(cluster):
+    engine = make_engine(fresh_database(cluster, "warroom_migrations"))
+    try:
+        migrations.upgrade(engine)
+        assert migrations.current(engine) is not None
+        assert TABLES <= set(inspect(engine).get_table_names())
+        indexes = {i["name"] for i in inspect(engine).get_indexes("projects")}
+        assert "idx_projects_geom" in indexes
+
+        migrations.downgrade(engine)
+        assert migrations.current(engine) is None
+        assert not TABLES & set(inspect(engine).get_table_names())
+
+        migrations.upgrade(engine)
+        assert TABLES <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
