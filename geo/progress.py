@@ -11,35 +11,43 @@ import datetime as dt
 from geo.periods import month_end
 from geo.settings import Settings
 
-# Linear from start to planned completion, as of :as_of; NULL without dates.
-LINEAR_PLANNED_SQL = """
+# Linear from start to planned completion, as of {as_of}; NULL without dates.
+_LINEAR_PLANNED = """
 CASE WHEN p.start_date IS NULL OR p.end_date IS NULL THEN NULL
-     WHEN CAST(:as_of AS date) <= p.start_date THEN 0
-     WHEN CAST(:as_of AS date) >= p.end_date THEN 100
-     ELSE round(100.0 * (CAST(:as_of AS date) - p.start_date) / GREATEST(p.end_date - p.start_date, 1), 1)
+     WHEN {as_of} <= p.start_date THEN 0
+     WHEN {as_of} >= p.end_date THEN 100
+     ELSE round(100.0 * ({as_of} - p.start_date) / GREATEST(p.end_date - p.start_date, 1), 1)
 END"""
 
-# A monthly plan (progress_plans), when the project has one for a month up to :as_of, wins over the linear plan.
-PLANNED_PROGRESS_SQL = f"COALESCE(plan.planned_progress, {LINEAR_PLANNED_SQL})"
-
-# The latest current report up to :report_until; with :at_month, no report means not started yet.
-STATE_JOINS_SQL = f"""
+# The latest current report up to {report_until}; with {at_month}, no report means not started yet.
+# A monthly plan (progress_plans) for a month up to {as_of} wins over the linear plan.
+_STATE_JOINS = """
 LEFT JOIN LATERAL (
     SELECT r.month, r.progress, r.status, r.investment_cumulative, r.investment_month, r.milestone, r.problems,
            r.next_steps
     FROM progress_reports r
-    WHERE r.project_id = p.id AND r.superseded_at IS NULL AND r.month <= CAST(:report_until AS date)
+    WHERE r.project_id = p.id AND r.superseded_at IS NULL AND r.month <= {report_until}
     ORDER BY r.month DESC LIMIT 1) rep ON true
 LEFT JOIN LATERAL (
     SELECT pp.planned_progress FROM progress_plans pp
-    WHERE pp.project_id = p.id AND pp.month <= CAST(:as_of AS date)
+    WHERE pp.project_id = p.id AND pp.month <= {as_of}
     ORDER BY pp.month DESC LIMIT 1) plan ON true
 CROSS JOIN LATERAL (SELECT
-    CASE WHEN rep.month IS NOT NULL THEN rep.progress WHEN CAST(:at_month AS boolean) THEN 0 ELSE p.progress END AS progress,
-    CASE WHEN rep.month IS NOT NULL THEN rep.status WHEN CAST(:at_month AS boolean) THEN 'planning' ELSE p.status END AS status,
+    CASE WHEN rep.month IS NOT NULL THEN rep.progress WHEN {at_month} THEN 0 ELSE p.progress END AS progress,
+    CASE WHEN rep.month IS NOT NULL THEN rep.status WHEN {at_month} THEN 'planning' ELSE p.status END AS status,
     COALESCE(rep.investment_cumulative, 0) AS investment_completed,
     rep.month AS report_month,
-    {PLANNED_PROGRESS_SQL} AS planned) st"""
+    COALESCE(plan.planned_progress, {linear}) AS planned) st"""
+
+
+def state_joins(*, report_until: str = "CAST(:report_until AS date)", as_of: str = "CAST(:as_of AS date)",
+                at_month: str = "CAST(:at_month AS boolean)") -> str:
+    """STATE_JOINS_SQL with other SQL expressions for its three inputs (e.g. a generated month column)."""
+    linear = _LINEAR_PLANNED.format(as_of=as_of)
+    return _STATE_JOINS.format(report_until=report_until, as_of=as_of, at_month=at_month, linear=linear)
+
+
+STATE_JOINS_SQL = state_joins()
 
 # Green when on schedule, yellow when lagging more than :yellow_lag points, red beyond :red_lag or when stalled.
 LIGHT_SQL = """
