@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geo.errors import Conflict, DatabaseUnavailable, EmbeddedDatabaseError, InvalidInput, NotFound, WarroomError
+from geo.errors import (Conflict, DatabaseUnavailable, EmbeddedDatabaseError, FontMissing, InvalidInput, NotFound,
+                        WarroomError)
 
 log = logging.getLogger("warroom.api")
 
@@ -21,6 +22,7 @@ STATUS_OF: dict[type[WarroomError], int] = {
     Conflict: 409,
     DatabaseUnavailable: 503,
     EmbeddedDatabaseError: 503,
+    FontMissing: 503,
 }
 
 _HTTP_TITLES = {

@@ -45,16 +45,18 @@ trend_state AS (
     {state_joins(report_until="m.month::date", as_of=_MONTH_END, at_month="true")}),
 invested AS (
     SELECT month, sum(investment_month) AS investment_month FROM progress_reports
-    WHERE superseded_at IS NULL AND month BETWEEN CAST(:trend_first AS date) AND CAST(:period_last AS date)
+    WHERE superseded_at IS NULL AND month BETWEEN date_trunc('year', CAST(:trend_first AS date)) AND CAST(:period_last AS date)
     GROUP BY month),
+invested_ytd AS (
+    SELECT month, investment_month,
+           sum(investment_month) OVER (PARTITION BY date_trunc('year', month) ORDER BY month) AS completed_ytd
+    FROM invested),
 trend AS (
     SELECT t.month, round(avg(t.progress), 1) AS progress_avg, round(avg(t.planned), 1) AS planned_avg,
            count(*) FILTER (WHERE t.light = 'red') AS red, count(*) FILTER (WHERE t.light = 'yellow') AS yellow,
-           count(*) FILTER (WHERE t.light = 'green') AS green, COALESCE(max(i.investment_month), 0) AS investment_month
-    FROM trend_state t LEFT JOIN invested i ON i.month = t.month GROUP BY t.month),
-trend_ytd AS (
-    SELECT trend.*, sum(investment_month) OVER (PARTITION BY date_trunc('year', month) ORDER BY month) AS completed_ytd
-    FROM trend)
+           count(*) FILTER (WHERE t.light = 'green') AS green, COALESCE(max(i.investment_month), 0) AS investment_month,
+           COALESCE(max(i.completed_ytd), 0) AS completed_ytd
+    FROM trend_state t LEFT JOIN invested_ytd i ON i.month = t.month GROUP BY t.month)
 SELECT json_build_object(
     'period', CAST(:label AS text), 'kind', CAST(:kind AS text), 'first_month', CAST(:first_label AS text),
     'month', CAST(:last_label AS text), 'as_of', CAST(:as_of AS date), 'year', CAST(:year AS int),
@@ -85,7 +87,7 @@ SELECT json_build_object(
         'plan_ytd', CASE WHEN extract(year FROM month) = CAST(:year AS int)
                          THEN round((SELECT sum(investment_year) FROM projects) * extract(month FROM month) / 12, 2) END,
         'progress_avg', progress_avg, 'planned_avg', planned_avg, 'red', red, 'yellow', yellow, 'green', green)
-        ORDER BY month) FROM trend_ytd),
+        ORDER BY month) FROM trend),
     'lagging', COALESCE((SELECT json_agg(json_build_object(
         'id', id, 'code', code, 'name', name, 'district', district, 'cluster', cluster, 'unit', unit, 'person', person,
         'status', status, 'progress', progress, 'planned', planned, 'lag', lag, 'light', light,
