@@ -14,7 +14,7 @@ export class ApiError extends Error {
   }
 }
 
-const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox'];
+const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox', 'month']; // month: state at that month's end
 
 /** Build a query string from a filters object, keeping only contract keys with a value. */
 export function filterQuery(filters = {}) {
@@ -27,10 +27,12 @@ export function filterQuery(filters = {}) {
   return s ? `?${s}` : '';
 }
 
-async function getJSON(path, { signal } = {}) {
+async function getJSON(path, { signal, method = 'GET', payload } = {}) {
   let res;
+  const headers = { Accept: 'application/json, application/geo+json, application/problem+json' };
+  if (payload !== undefined) headers['Content-Type'] = 'application/json';
   try {
-    res = await fetch(path, { signal, headers: { Accept: 'application/json, application/geo+json, application/problem+json' } });
+    res = await fetch(path, { signal, method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError({ status: 0, title: 'network', detail: e.message || String(e), url: path });
@@ -68,4 +70,9 @@ export const api = {
   project: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}`, o),
   summary: (filters, o) => getJSON(`/api/summary${filterQuery(filters)}`, o),
   lookup: (lon, lat, o) => getJSON(`/api/lookup?lon=${encodeURIComponent(lon)}&lat=${encodeURIComponent(lat)}`, o),
+  // Monthly progress (issue 6)
+  reports: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}/reports`, o),
+  putReport: (id, month, body, o) => getJSON(`/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, { ...o, method: 'PUT', payload: body }),
+  dashboard: (month, o) => getJSON(`/api/dashboard${month ? `?month=${encodeURIComponent(month)}` : ''}`, o),
+  bulletinUrl: (month, fmt) => `/api/reports/monthly/${encodeURIComponent(month)}.${fmt}`,
 };
