@@ -31,7 +31,7 @@ async function boot() {
   onLangChange(planYear);
 
   let state = initFromHash();
-  const { map, basemapKind, fitCity, cityBounds } = createMap($('map'), meta);
+  const { map, basemapKind, fitCity, cityBounds, fitOptions, setOverlayPadding } = createMap($('map'), meta);
 
   let areas = null;
   try {
@@ -58,6 +58,16 @@ async function boot() {
     getMode: () => getState().mode,
     onToggle: () => areas && areas.syncBaseLabels(),
   });
+
+  // Keep the legend from hiding the city: fit with padding on its side (not on phones).
+  const legendPad = () => {
+    const el = document.getElementById('legend');
+    const narrow = window.matchMedia('(max-width: 699px)').matches;
+    setOverlayPadding(el && !narrow && map.getSize().x > 900 ? el.offsetWidth + 24 : 16);
+  };
+  legendPad();
+  window.addEventListener('resize', legendPad);
+  if (!(state.filters.district || state.filters.zone || state.filters.base)) fitCity({ animate: false });
 
   const filters = initFilters(meta);
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
@@ -127,7 +137,7 @@ async function boot() {
     if (areas) areas.highlightDistrict(filtersNow.district || null);
     if (refit) {
       const b = focusBounds(filtersNow);
-      if (b && b.isValid()) map.fitBounds(b, { padding: [24, 24], animate: !reducedMotion, maxZoom: 14 });
+      if (b && b.isValid()) map.fitBounds(b, { ...fitOptions(), animate: !reducedMotion, maxZoom: 14 });
       else if (!filtersNow.district) fitCity();
     }
     try {

@@ -135,6 +135,7 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
             title: t('markers.cluster', { n: fmtInt(n) }),
             alt: t('markers.cluster', { n: fmtInt(n) }),
             riseOnHover: true,
+            bubblingMouseEvents: true,
           });
           const cid = it.properties.cluster_id;
           m.on('click', () => {
@@ -153,7 +154,7 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
         if (!entry) {
           const m = L.circleMarker([lat, lon], {
             renderer, radius: 7, weight: 1.5, color: '#ffffff', fillColor: colorOf(p), fillOpacity: 1,
-            bubblingMouseEvents: false,
+            bubblingMouseEvents: true, // so the lookup tool still gets map clicks on a marker
           });
           m.bindTooltip(() => p.name, { direction: 'top', offset: [0, -6], className: 'project-tooltip' });
           m.on('click', () => { if (isInteractive()) onSelect(p.id); });
