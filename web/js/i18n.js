@@ -8,6 +8,9 @@ const LANGS = ['zh', 'en'];
 const DICT = {
   zh: {
     'app.title': '威海市重点项目挂图作战',
+    'app.short': '威海挂图作战',
+    'mode.progressShort': '进度',
+    'mode.lightShort': '亮灯',
     'app.planYear': '{year} 年度',
     'a11y.skip': '跳到项目列表',
     'toolbar.label': '工具栏',
@@ -105,6 +108,9 @@ const DICT = {
   },
   en: {
     'app.title': 'Weihai Key Projects War Room',
+    'app.short': 'Weihai War Room',
+    'mode.progressShort': 'Progress',
+    'mode.lightShort': 'Light',
     'app.planYear': 'Plan {year}',
     'a11y.skip': 'Skip to project list',
     'toolbar.label': 'Toolbar',
