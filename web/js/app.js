@@ -171,12 +171,14 @@ async function boot() {
     }
   }
 
-  function zoomToProject(id, { animate = !reducedMotion } = {}) {
+  // Zoom to where the project stands alone; without a basemap, deep zooms show only blank land,
+  // so stop at 15 there (the selection ring still marks the project inside a cluster).
+  function zoomToProject(id, { animate = !reducedMotion, maxZoom = basemapKind === 'none' ? 15 : 18 } = {}) {
     const f = markers.get(id);
     if (!f) return false;
     const [lon, lat] = f.geometry.coordinates;
     const z = Math.max(markers.unclusterZoom(id) ?? 14, Math.floor(map.getZoom()), 12);
-    map.setView([lat, lon], Math.min(z, 18), { animate });
+    map.setView([lat, lon], Math.min(z, maxZoom), { animate });
     return true;
   }
 

@@ -272,7 +272,7 @@ export function fmtYi(v) {
   const n = Number(v);
   if (lang === 'en') {
     const bn = n / 10;
-    if (Math.abs(bn) >= 0.1 || n === 0) return `CNY ${nf(Math.abs(bn) >= 100 ? 1 : 2, Math.abs(bn) >= 100 ? 1 : 2).format(bn)} bn`;
+    if (Math.abs(bn) >= 0.1 || n === 0) return `CNY ${nf(2, 2).format(bn)} bn`;
     return `CNY ${nf(0, 1).format(n * 100)} m`;
   }
   const d = Math.abs(n) >= 100 ? 1 : Math.abs(n) >= 1 ? 2 : 2;
