@@ -9,13 +9,13 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import health, layers, lookup, meta, projects
+from api.routers import docs, health, layers, lookup, meta, projects
 from geo.db import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
-ROUTERS = (health, meta, layers, projects, lookup)
+ROUTERS = (docs, health, meta, layers, projects, lookup)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 app.state.db.close()
 
     app = FastAPI(title="威海新旧动能转换挂图作战 / Weihai war-room map", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # /docs is served from local assets by api/routers/docs.py
                   description="Districts, the five zones and nine bases, and key projects of Weihai, served as GeoJSON.")
     app.state.settings = settings
     if db is not None:
