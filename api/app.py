@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api.errors import install_error_handlers
+from api.errors import PROBLEM_RESPONSES, install_error_handlers
 from api.routers import docs, health, layers, lookup, meta, projects
 from geo.db import Database, open_database
 from geo.settings import Settings, get_settings
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
     for module in ROUTERS:
-        app.include_router(module.router)
+        app.include_router(module.router, responses=PROBLEM_RESPONSES)
     web = settings.web_dir
     if (web / "node_modules").is_dir():
         app.mount("/vendor", StaticFiles(directory=web / "node_modules"), name="vendor")
