@@ -8,6 +8,11 @@ from sqlalchemy import Engine
 from geo.settings import PROJECT_ROOT
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave PostGIS's own tables (spatial_ref_sys) out of autogenerate comparisons."""
+    return not (type_ == "table" and name == "spatial_ref_sys")
+
+
 def alembic_config() -> Config:
     """An Alembic config pointing at alembic/ in the project."""
     config = Config(str(PROJECT_ROOT / "alembic.ini"))

@@ -19,7 +19,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from geo.enums import STATUS_CODES
 
@@ -71,39 +71,40 @@ class IndustryCluster(Base):
     name_en: Mapped[str | None] = mapped_column(Text)
 
 
-class Zone(Base):
+class _SchematicArea:
+    """Columns shared by the zones and the bases: named, usually schematic, areas resting on a carrier."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
+    carrier: Mapped[str | None] = mapped_column(Text)
+    district: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def geom(cls):
+        return _boundary_columns()[0]
+
+    @declared_attr
+    def geom_utm(cls):
+        return _boundary_columns()[1]
+
+
+class Zone(_SchematicArea, Base):
     """One of the five zones (五区)."""
 
     __tablename__ = "zones"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str | None] = mapped_column(Text)
-    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
-    carrier: Mapped[str | None] = mapped_column(Text)
-    district: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    geom, geom_utm = _boundary_columns()
 
-
-class IndustryBase(Base):
+class IndustryBase(_SchematicArea, Base):
     """One of the nine industry bases (九基地)."""
 
     __tablename__ = "bases"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str | None] = mapped_column(Text)
-    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
-    carrier: Mapped[str | None] = mapped_column(Text)
-    district: Mapped[str | None] = mapped_column(Text)
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("industry_clusters.id"))
-    source: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    geom, geom_utm = _boundary_columns()
 
 
 _status_list = ", ".join(f"'{s}'" for s in STATUS_CODES)
