@@ -47,6 +47,10 @@ def _prepare(db: Database, *, migrate: bool, seed: bool) -> None:
 
     if migrate:
         migrations.upgrade(db.engine)
+    elif migrations.current(db.engine) != migrations.head():
+        typer.secho("数据库结构不是最新的,请先运行 `warroom db upgrade`(或 `warroom serve --migrate`)/ "
+                    "the database schema is not up to date: run `warroom db upgrade` first", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
     if seed:
         with db.session() as session:
             if not is_seeded(session):
@@ -125,3 +129,7 @@ def db_current():
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()
