@@ -111,25 +111,25 @@ def add_photos(session: Session, *, settings: Settings, project_id: int, uploads
     _project_exists(session, project_id)
     if not uploads:
         raise InvalidInput("请选择至少一张照片 / send at least one file", errors=[{"field": "files", "message": "empty"}])
-    prepared: list[tuple[Upload, str, Derived]] = []
+    hashed: list[tuple[Upload, str]] = []
     for up in uploads:
         if len(up.data) > settings.photo_max_bytes:
             raise PayloadTooLarge(
                 f"“{up.name}”大小 {len(up.data) / 2**20:.1f} MB,超过上限 {settings.photo_max_bytes / 2**20:g} MB / "
                 f"{up.name!r} is larger than {settings.photo_max_bytes / 2**20:g} MB",
                 errors=[{"field": up.name, "message": "too large"}])
-        prepared.append((up, hashlib.sha256(up.data).hexdigest(), derive(up.data, name=up.name, max_pixels=settings.photo_max_pixels)))
-    shas = sorted({sha for _, sha, _ in prepared})
-    for sha in shas:  # two uploads of one file wait for each other, so the loser sees the winner's row
+        hashed.append((up, hashlib.sha256(up.data).hexdigest()))
+    for sha in sorted({sha for _, sha in hashed}):  # two uploads of one file wait for each other: the loser sees the row
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:sha, 0))"), {"sha": sha})
     seen: set[str] = set()
-    for up, sha, _ in prepared:
-        if sha in seen or _photo_ids_by_sha(session, [sha]):
-            if sha in seen:
-                raise Conflict(f"“{up.name}”在本次上传中重复 / {up.name!r} is in this upload twice",
-                               errors=[{"field": up.name, "message": "duplicate in request"}])
+    for up, sha in hashed:  # duplicates are answered before any decoding
+        if sha in seen:
+            raise Conflict(f"“{up.name}”在本次上传中重复 / {up.name!r} is in this upload twice",
+                           errors=[{"field": up.name, "message": "duplicate in request"}])
+        if _photo_ids_by_sha(session, [sha]):
             raise _duplicate(session, sha, up.name)
         seen.add(sha)
+    prepared = [(up, sha, derive(up.data, name=up.name, max_pixels=settings.photo_max_pixels)) for up, sha in hashed]
     photos, written = [], []
     try:
         for up, sha, d in prepared:
