@@ -42,6 +42,23 @@ _HTTP_TITLES = {
 }
 
 
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+# Documented on every API route, so clients (and schemathesis) know errors come as problem+json.
+PROBLEM_RESPONSES = {
+    status: {"description": description, "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
+    for status, description in ((404, "不存在 / not found"), (422, "输入有误 / invalid input"),
+                                (503, "数据库不可用 / database unavailable"))
+}
+
+
 def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None,
             extensions: dict | None = None) -> JSONResponse:
     """A problem+json response."""

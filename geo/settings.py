@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "WARROOM_DATABASE_URL")
     )
+    database_name: str = Field(default="warroom", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+                               description="database inside the embedded cluster (e.g. a separate one for 10,000 demo projects)")
     host: str = "127.0.0.1"
     port: int = 8000
     var_dir: Path = PROJECT_ROOT / "var"

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Body, File, Form, Path, Query, Request, UploadFil
 from fastapi.responses import FileResponse, Response
 
 from api.deps import SessionDep, SettingsDep
+from api.errors import PROBLEM, PROBLEM_RESPONSES
 from api.responses import GeoJSONResponse
 from geo.queries.photos import (
     Upload,
@@ -21,6 +22,12 @@ router = APIRouter(prefix="/api", tags=["photos"])
 
 ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PhotoId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+UPLOAD_RESPONSES = {
+    status: {"description": description, "content": {PROBLEM: PROBLEM_RESPONSES[404]["content"][PROBLEM]}}
+    for status, description in ((409, "已上传过(含 existing)/ duplicate, with the existing photo"),
+                                (413, "文件或像素过大 / file or pixel count too large"),
+                                (415, "不是 JPEG/PNG/WebP/HEIC / not an accepted image type"))
+}
 CACHE_FOREVER = "public, max-age=31536000, immutable"  # a photo id's files never change (content-addressed)
 
 
@@ -30,7 +37,8 @@ def _read(files: list[UploadFile], limit: int) -> list[Upload]:
 
 
 # Sync handlers run in the threadpool, so decoding never blocks the event loop.
-@router.post("/projects/{project_id}/photos", status_code=201, summary="上传现场照片 / upload site photos")
+@router.post("/projects/{project_id}/photos", status_code=201, responses=UPLOAD_RESPONSES,
+             summary="上传现场照片 / upload site photos")
 def upload_photos(session: SessionDep, settings: SettingsDep, project_id: ProjectId,
                   files: Annotated[list[UploadFile], File(description="JPEG, PNG, WebP or HEIC photos")],
                   caption: Annotated[str | None, Form(max_length=500)] = None,

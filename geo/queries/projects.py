@@ -108,8 +108,7 @@ def _rows_sql(where: str) -> str:
 SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cluster, p.status,
        p.progress, pl.planned AS planned_progress, {LIGHT_SQL} AS light,
        p.investment_total, p.investment_year, p.unit, p.person, p.start_date, p.end_date, p.demo,
-       ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(p.zone_ids) ORDER BY z.code) AS zones,
-       ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(p.base_ids) ORDER BY b.code) AS bases,
+       p.zone_names AS zones, p.base_names AS bases,
        p.geom
 FROM projects p
 JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)

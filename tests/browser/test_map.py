@@ -84,7 +84,7 @@ def test_clicking_a_marker_opens_the_right_card(page, live_server):
     target = max(feats, key=lambda f: f["properties"]["investment_total"])
     pid = str(target["properties"]["id"])
     open_app(page, live_server)
-    page.evaluate("id => window.warroom.zoomToProject(id, {animate: false})", pid)
+    page.evaluate("id => window.warroom.zoomToProject(id, {animate: false, maxZoom: 18})", pid)
     wait_idle(page)
     pt = page.evaluate("id => window.warroom.projectPoint(id)", pid)
     page.mouse.click(pt["x"], pt["y"])

@@ -62,10 +62,15 @@ async function boot() {
   });
 
   // Keep the legend from hiding the city: fit with padding on its side (not on phones).
+  // On phones the bottom sheet covers the lower part of the map instead.
   const legendPad = () => {
     const el = document.getElementById('legend');
-    const narrow = window.matchMedia('(max-width: 699px)').matches;
-    setOverlayPadding(el && !narrow && map.getSize().x > 900 ? el.offsetWidth + 24 : 16);
+    if (window.matchMedia('(max-width: 699px)').matches) {
+      const sb = document.getElementById('sidebar');
+      setOverlayPadding(16, Math.min(sb.offsetHeight, map.getSize().y * 0.6) + 16);
+    } else {
+      setOverlayPadding(el && map.getSize().x > 900 ? el.offsetWidth + 24 : 16);
+    }
   };
   legendPad();
   window.addEventListener('resize', legendPad);
@@ -85,7 +90,13 @@ async function boot() {
     for (const m of ['progress', 'light']) {
       const s = document.createElement('span');
       s.className = `seg${getState().mode === m ? ' seg-on' : ''}`;
-      s.textContent = t(`mode.${m}`);
+      const long = document.createElement('span');
+      long.className = 'long';
+      long.textContent = t(`mode.${m}`);
+      const short = document.createElement('span');
+      short.className = 'short';
+      short.textContent = t(`mode.${m}Short`);
+      s.append(long, short);
       modeBtn.append(s);
     }
   };
@@ -162,12 +173,14 @@ async function boot() {
     }
   }
 
-  function zoomToProject(id, { animate = !reducedMotion } = {}) {
+  // Zoom to where the project stands alone; without a basemap, deep zooms show only blank land,
+  // so stop at 15 there (the selection ring still marks the project inside a cluster).
+  function zoomToProject(id, { animate = !reducedMotion, maxZoom = basemapKind === 'none' ? 15 : 18 } = {}) {
     const f = markers.get(id);
     if (!f) return false;
     const [lon, lat] = f.geometry.coordinates;
     const z = Math.max(markers.unclusterZoom(id) ?? 14, Math.floor(map.getZoom()), 12);
-    map.setView([lat, lon], Math.min(z, 18), { animate });
+    map.setView([lat, lon], Math.min(z, maxZoom), { animate });
     return true;
   }
 
