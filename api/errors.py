@@ -9,7 +9,16 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geo.errors import Conflict, DatabaseUnavailable, EmbeddedDatabaseError, InvalidInput, NotFound, WarroomError
+from geo.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    EmbeddedDatabaseError,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    WarroomError,
+)
 
 log = logging.getLogger("warroom.api")
 
@@ -19,6 +28,8 @@ STATUS_OF: dict[type[WarroomError], int] = {
     NotFound: 404,
     InvalidInput: 422,
     Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     DatabaseUnavailable: 503,
     EmbeddedDatabaseError: 503,
 }
@@ -48,9 +59,10 @@ PROBLEM_RESPONSES = {
 }
 
 
-def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None) -> JSONResponse:
+def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None,
+            extensions: dict | None = None) -> JSONResponse:
     """A problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body = {**(extensions or {}), "type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
@@ -64,7 +76,7 @@ def _status_of(exc: WarroomError) -> int:
 
 
 async def _domain(request: Request, exc: WarroomError) -> JSONResponse:
-    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors)
+    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors, extensions=exc.extensions)
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

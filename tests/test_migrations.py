@@ -5,7 +5,7 @@ from geo import migrations
 from geo.db import make_engine
 from tests.conftest import fresh_database
 
-TABLES = {"districts", "zones", "bases", "industry_clusters", "projects"}
+TABLES = {"districts", "zones", "bases", "industry_clusters", "projects", "photos"}
 
 
 def test_upgrade_downgrade_upgrade(cluster):
