@@ -39,6 +39,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/api_projects.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/bulletin.py
+	$(BIN)/python bench/photo_upload.py
 
 clean:
 	rm -rf $(VENV) web/node_modules var

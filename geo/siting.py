@@ -47,13 +47,26 @@ points AS (
     CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(t.lon, t.lat), {SRID}) AS geom) g
 )"""
 
-_site_arrays = text(f"WITH {POINTS_FROM_ARRAYS} {SITE_POINTS} ORDER BY pts.ord").bindparams(
+# The same rows with the names a person reads, resolved in the same query.
+NAMED_SITES = f"""
+SELECT s.*, d.name AS district_name, d.kind AS district_kind, c.name AS county_name, c.kind AS county_kind,
+       ARRAY(SELECT json_build_object('code', z.code, 'name', z.name, 'schematic', z.schematic)
+             FROM zones z WHERE z.id = ANY(s.zone_ids) ORDER BY z.code) AS zones,
+       ARRAY(SELECT json_build_object('code', b.code, 'name', b.name, 'schematic', b.schematic)
+             FROM bases b WHERE b.id = ANY(s.base_ids) ORDER BY b.code) AS bases,
+       nb.code AS nearest_base_code, nb.name AS nearest_base_name, nb.schematic AS nearest_base_schematic
+FROM ({SITE_POINTS}) s
+LEFT JOIN districts d ON d.id = s.district_id
+LEFT JOIN districts c ON c.id = s.county_id
+LEFT JOIN bases nb ON nb.id = s.nearest_base_id"""
+
+_site_arrays = text(f"WITH {POINTS_FROM_ARRAYS} {NAMED_SITES} ORDER BY s.ord").bindparams(
     bindparam("lons", type_=ARRAY(Float)), bindparam("lats", type_=ARRAY(Float))
 )
 
 
 def site_points(session: Session, *, lons: Sequence[float], lats: Sequence[float]) -> list[dict]:
-    """Site many points in one query; rows come back in input order with ids of what contains each."""
+    """Site many points in one query; rows come back in input order with the ids and names of what contains each."""
     rows = session.execute(_site_arrays, {"lons": list(lons), "lats": list(lats)}).mappings().all()
     return [dict(r) for r in rows]
 
@@ -64,7 +77,9 @@ WITH points AS (
     WHERE CAST(:ids AS integer[]) IS NULL OR p.id = ANY(CAST(:ids AS integer[]))
 ), sited AS ({SITE_POINTS})
 UPDATE projects p
-SET located_district_id = s.district_id, county_id = s.county_id, zone_ids = s.zone_ids, base_ids = s.base_ids
+SET located_district_id = s.district_id, county_id = s.county_id, zone_ids = s.zone_ids, base_ids = s.base_ids,
+    zone_names = ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(s.zone_ids) ORDER BY z.code),
+    base_names = ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(s.base_ids) ORDER BY b.code)
 FROM sited s WHERE p.id = s.ord
 """).bindparams(bindparam("ids", type_=ARRAY(Integer)))
 

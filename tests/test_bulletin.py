@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pypdf
 from openpyxl import load_workbook
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 
@@ -75,3 +76,19 @@ def test_cli_writes_both_files(engine, tmp_path, monkeypatch):
     assert not list(tmp_path.glob("*.part"))
     bad = CliRunner().invoke(cli.app, ["report", "quarterly", "2026-Q9", "--out", str(tmp_path)])
     assert bad.exit_code == 2 and "YYYY-Qn" in bad.output
+
+
+def test_pdf_shows_a_recent_site_photo_per_district(client, session):
+    from tests.factories import interior_point
+    from tests.photo_images import jpeg
+
+    lon, lat = interior_point(session, "districts", "乳山市")
+    pid = session.execute(text("SELECT id FROM projects WHERE district_id = (SELECT id FROM districts WHERE name = '乳山市') "
+                               "ORDER BY id LIMIT 1")).scalar()
+    name = session.execute(text("SELECT name FROM projects WHERE id = :p"), {"p": pid}).scalar()
+    up = client.post(f"/api/projects/{pid}/photos", data={"month": "2026-10"},
+                     files=[("files", ("site.jpg", jpeg(seed=7, lon=lon, lat=lat, taken="2026:10:12 10:00:00"), "image/jpeg"))])
+    assert up.status_code == 201, up.text
+    text_ = pdf_text(client.get("/api/reports/monthly/2026-10.pdf").content)
+    assert "五、项目建设现场图片" in text_ and f"乳山市·{name}·2026-10-12" in text_
+    assert "项目建设现场图片" not in pdf_text(client.get("/api/reports/monthly/2026-09.pdf").content)

@@ -1,14 +1,14 @@
 """Monthly progress reports (每月调度) with correction history, and optional monthly progress plans.
 
 Revision ID: 0004_progress
-Revises: 0001
+Revises: 0002_photos
 Create Date: 2026-11-25
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_progress"
-down_revision = "0001"
+down_revision = "0002_photos"  # chained after main's head at merge time (was "0001")
 branch_labels = None
 depends_on = None
 

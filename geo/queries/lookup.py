@@ -1,7 +1,6 @@
 """Point lookup (落位查询): which district, zone(s) and base(s) contain a point, or the nearest base."""
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.enums import WEIHAI_BOUNDS
@@ -14,31 +13,19 @@ def _in_box(lon: float, lat: float) -> bool:
     return x1 <= lon <= x2 and y1 <= lat <= y2
 
 
-def _by_id(session: Session, table: str, ids: set[int], columns: str) -> dict[int, dict]:
-    if not ids:
-        return {}
-    rows = session.execute(text(f"SELECT id, {columns} FROM {table} WHERE id = ANY(:ids)"), {"ids": list(ids)}).mappings()
-    return {r["id"]: {k: v for k, v in r.items() if k != "id"} for r in rows}
-
-
-def describe_sites(session: Session, sites: list[dict]) -> list[dict]:
-    """Turn rows of site_points into named answers (district, county, zones, bases, nearest base)."""
-    district_ids = {s[k] for s in sites for k in ("district_id", "county_id") if s[k]}
-    zone_ids = {i for s in sites for i in s["zone_ids"]}
-    base_ids = {i for s in sites for i in s["base_ids"]} | {s["nearest_base_id"] for s in sites if s["nearest_base_id"]}
-    districts = _by_id(session, "districts", district_ids, "name, kind")
-    zones = _by_id(session, "zones", zone_ids, "code, name, schematic")
-    bases = _by_id(session, "bases", base_ids, "code, name, schematic")
+def describe_sites(sites: list[dict]) -> list[dict]:
+    """Shape rows of site_points as answers: district, county, zones, bases, nearest base (when in no base)."""
     answers = []
     for s in sites:
         nearest = None
         if s["nearest_base_id"]:
-            nearest = {**bases[s["nearest_base_id"]], "distance_m": round(float(s["distance_m"]), 1)}
+            nearest = {"code": s["nearest_base_code"], "name": s["nearest_base_name"],
+                       "schematic": s["nearest_base_schematic"], "distance_m": round(float(s["distance_m"]), 1)}
         answers.append({
-            "district": districts.get(s["district_id"]),
-            "county": districts.get(s["county_id"]),
-            "zones": [zones[i] for i in s["zone_ids"]],
-            "bases": [bases[i] for i in s["base_ids"]],
+            "district": {"name": s["district_name"], "kind": s["district_kind"]} if s["district_id"] else None,
+            "county": {"name": s["county_name"], "kind": s["county_kind"]} if s["county_id"] else None,
+            "zones": list(s["zones"]),
+            "bases": list(s["bases"]),
             "nearest_base": nearest,
         })
     return answers
@@ -76,7 +63,7 @@ def lookup_point(session: Session, *, lon: float, lat: float) -> dict:
     check_lonlat(lon, lat)
     inside_box = _in_box(lon, lat)
     if inside_box:
-        answer = describe_sites(session, site_points(session, lons=[lon], lats=[lat]))[0]
+        answer = describe_sites(site_points(session, lons=[lon], lats=[lat]))[0]
     else:
         answer = {"district": None, "county": None, "zones": [], "bases": [], "nearest_base": None}
     return {"lon": lon, "lat": lat, "inside_weihai": answer["district"] is not None, **answer,

@@ -7,13 +7,13 @@ pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("WARROOM_SCREENSHOTS")
 
 
-def open_dashboard(page, hash_=""):
-    page.goto(f"/dashboard.html{hash_}")
+def open_dashboard(page, base, hash_=""):
+    page.goto(f"{base}/dashboard.html{hash_}")
     page.wait_for_function("document.body.dataset.ready === '1'")
 
 
-def test_charts_render_the_months_figures(page):
-    open_dashboard(page, "#month=2026-10")
+def test_charts_render_the_months_figures(page, live_server):
+    open_dashboard(page, live_server, "#month=2026-10")
     assert page.get_by_test_id("dash-month").input_value() == "2026-10"
     series = page.evaluate("""() => {
         const c = window.warroomDashboard.charts;
@@ -37,8 +37,8 @@ def test_charts_render_the_months_figures(page):
         page.screenshot(path=f"{SHOTS}/dashboard.png", full_page=True)
 
 
-def test_switching_month_reloads(page):
-    open_dashboard(page, "#month=2026-10")
+def test_switching_month_reloads(page, live_server):
+    open_dashboard(page, live_server, "#month=2026-10")
     october = page.evaluate("window.warroomDashboard.data.headline.completed_year")
     page.get_by_test_id("dash-month").select_option("2026-03")
     page.wait_for_function("window.warroomDashboard.data.month === '2026-03' && document.body.dataset.ready === '1'")
@@ -46,8 +46,8 @@ def test_switching_month_reloads(page):
     assert "2026-03" in page.get_by_test_id("dash-asof").inner_text()
 
 
-def test_clicking_a_district_bar_opens_the_map_filtered(page):
-    open_dashboard(page, "#month=2026-10")
+def test_clicking_a_district_bar_opens_the_map_filtered(page, live_server):
+    open_dashboard(page, live_server, "#month=2026-10")
     index = page.evaluate("window.warroomDashboard.data.by_district.findIndex(g => g.name === '荣成市')")
     point = page.evaluate(f"""() => {{
         const ch = window.warroomDashboard.charts.district;

@@ -5,8 +5,8 @@ from sqlalchemy import text
 pytestmark = pytest.mark.browser
 
 
-def open_map(page, hash_=""):
-    page.goto(f"/{hash_}")
+def open_map(page, base, hash_=""):
+    page.goto(f"{base}/{hash_}")
     page.wait_for_function("document.body.dataset.ready === '1' && window.warroom.idle()")
 
 
@@ -14,8 +14,8 @@ def summary_count(page, light):
     return int(page.get_by_test_id(f"light-{light}").get_attribute("data-value"))
 
 
-def test_month_selector_drives_state_hash_and_lights(page):
-    open_map(page)
+def test_month_selector_drives_state_hash_and_lights(page, live_server):
+    open_map(page, live_server)
     assert page.get_by_test_id("month-select").input_value() == ""
     page.get_by_test_id("month-select").select_option("2026-03")
     page.wait_for_function("window.warroom.state().filters.month === '2026-03' && window.warroom.idle()")
@@ -32,11 +32,12 @@ def test_month_selector_drives_state_hash_and_lights(page):
     assert "month=" not in page.evaluate("location.hash")
 
 
-def test_submitting_a_report_updates_the_card_and_keeps_history(page, engine):
+def test_submitting_a_report_updates_the_card_and_keeps_history(page, page_problems, live_server, engine):
+    page_problems.allow_http_errors = True  # the first submission is refused on purpose (422)
     with engine.connect() as conn:
         pid, code = conn.execute(text("SELECT id, code FROM projects WHERE status = 'construction' ORDER BY id LIMIT 1")).one()
     try:
-        open_map(page, f"#project={pid}&month=2026-10")
+        open_map(page, live_server, f"#project={pid}&month=2026-10")
         page.get_by_test_id("report-open").click()
         form = page.get_by_test_id("report-form")
         form.wait_for()

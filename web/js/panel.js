@@ -4,6 +4,7 @@ import { t, label, nameOf, codeLabel, fmtYi, fmtPct, fmtDate, fmtInt, onLangChan
 import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
 import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
+import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
 
 const LIST_LIMIT = 300;
 
@@ -107,6 +108,7 @@ export function createPanel(meta, { onZoomTo }) {
     mountReportForm(el.querySelector('.report-slot'), p, meta);
     el.querySelector('#back-to-list').addEventListener('click', (e) => { e.preventDefault(); update({ project: null }); });
     el.querySelector('#zoom-to-project').addEventListener('click', () => onZoomTo(p.id));
+    mountProjectPhotos(el.querySelector('.pcard'), p, meta); // [photos] upload box + gallery under the card
   }
 
   function render() { if (current) renderCard(current); else renderList(); }
