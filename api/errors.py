@@ -13,6 +13,7 @@ from geo.errors import (
     Conflict,
     DatabaseUnavailable,
     EmbeddedDatabaseError,
+    FontMissing,
     InvalidInput,
     NotFound,
     PayloadTooLarge,
@@ -32,6 +33,7 @@ STATUS_OF: dict[type[WarroomError], int] = {
     UnsupportedMediaType: 415,
     DatabaseUnavailable: 503,
     EmbeddedDatabaseError: 503,
+    FontMissing: 503,
 }
 
 _HTTP_TITLES = {

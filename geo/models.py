@@ -13,11 +13,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -153,6 +156,51 @@ class Project(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
 
 
+class ProgressReport(Base):
+    """A monthly dispatch report (每月调度) of one project; a correction supersedes the current version."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="month_is_first_day"),
+        CheckConstraint("progress >= 0 AND progress <= 100", name="report_progress_0_100"),
+        CheckConstraint("investment_month >= 0 AND investment_cumulative >= 0", name="report_investment_nonneg"),
+        CheckConstraint(f"status IN ({_status_list})", name="report_status_known"),
+        UniqueConstraint("project_id", "month", "version", name="report_version_unique"),
+        Index("ux_progress_reports_current", "project_id", "month", unique=True,
+              postgresql_where=text("superseded_at IS NULL")),
+        Index("ix_progress_reports_month_current", "month", postgresql_where=text("superseded_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    month: Mapped[dt.date] = mapped_column(Date)  # first day of the reported month
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    investment_month: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    investment_cumulative: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    status: Mapped[str] = mapped_column(String(16))
+    milestone: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    regress_reason: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(Text)
+    demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProgressPlan(Base):
+    """A project's planned image progress for a month, overriding the linear plan from its dates."""
+
+    __tablename__ = "progress_plans"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="plan_month_is_first_day"),
+        CheckConstraint("planned_progress >= 0 AND planned_progress <= 100", name="plan_progress_0_100"),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    planned_progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
 class Photo(Base):
     """A site photo of a project: its stored file (by sha256), what its EXIF says, and the checks against the project."""
 

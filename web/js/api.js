@@ -14,7 +14,7 @@ export class ApiError extends Error {
   }
 }
 
-const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox'];
+const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox', 'month']; // month: state at that month's end
 
 /** Build a query string from a filters object, keeping only contract keys with a value. */
 export function filterQuery(filters = {}) {
@@ -135,4 +135,9 @@ export const api = {
   photoPositions: ({ district, project } = {}, o) => getJSON(`/api/photos/positions${query({ district, project })}`, o),
   placePhoto: (id, lon, lat) => sendJSON('PUT', `/api/photos/${encodeURIComponent(id)}/location`, { lon, lat }),
   uploadPhoto,
+  // Monthly progress (issue 6)
+  reports: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}/reports`, o),
+  putReport: (id, month, body) => sendJSON('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, body),
+  dashboard: (month, o) => getJSON(`/api/dashboard${month ? `?month=${encodeURIComponent(month)}` : ''}`, o),
+  bulletinUrl: (month, fmt) => `/api/reports/monthly/${encodeURIComponent(month)}.${fmt}`,
 };

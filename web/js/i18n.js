@@ -218,6 +218,10 @@ const listeners = new Set();
 let metaIndex = new Map(); // Chinese name -> meta entry (districts, clusters, zones, bases, statuses by name)
 
 export function getLang() { return lang; }
+/** Add a module's own messages ({zh: {...}, en: {...}}), e.g. web/js/i18n-progress.js. */
+export function addMessages(dict) {
+  for (const l of LANGS) Object.assign(DICT[l], dict[l] || {});
+}
 export function isEn() { return lang === 'en'; }
 
 export function t(key, vars = {}) {
