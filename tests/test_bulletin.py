@@ -26,6 +26,7 @@ def test_monthly_pdf_opens_and_contains_the_months_totals(client):
     assert f"完成率{h['completion_rate']}%" in text
     assert f"红灯{h['by_light']['red']}个" in text
     assert "荣成市" in text and "海洋生物与健康食品" in text and "存在问题" in text
+    assert "演示数据" in text and "示意" in text  # the demo projects and schematic areas say so in the bulletin too
 
 
 def test_quarterly_pdf_covers_the_quarter(client):

@@ -5,9 +5,11 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput
+from geo.models import Project
 from geo.periods import Period
 from geo.queries.dashboard import dashboard_json
 from geo.settings import Settings
@@ -31,6 +33,7 @@ def bulletin_data(session: Session, *, settings: Settings, period: Period) -> di
     data = json.loads(dashboard_json(session, settings=settings, period=period), parse_float=Decimal, parse_int=Decimal)
     data["title"] = period.title_zh
     data["photos"] = recent_photo_per_district(session, settings=settings, until=period.end)
+    data["has_demo"] = bool(session.scalar(select(func.bool_or(Project.demo))))
     return data
 
 

@@ -17,6 +17,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 from geo.bulletin import charts
 from geo.bulletin.fonts import register_cjk_font
 from geo.bulletin.text import GROUP_HEADER, group_row, headline_text, lagging_row, total_row
+from geo.queries.meta import DATA_NOTES
 
 LAGGING_HEADER = ["项目名称", "区市", "责任单位 / 责任人", "进度 / 计划", "亮灯", "存在问题"]
 
@@ -29,6 +30,7 @@ def blocks(data: dict) -> list[tuple]:
         ("title", "威海市新旧动能转换重点项目工作简报"),
         ("sub", f"{data['title']} · {kind} · 截至 {data['as_of']} · 生成于 {dt.date.today()}"),
         ("para", headline_text(data)),
+        *([("para", "数据说明:" + DATA_NOTES["zh"])] if data.get("has_demo") else []),
         ("h2", "一、分区市推进情况(亿元)"),
         ("table", [GROUP_HEADER] + [group_row(g) for g in data["by_district"]] + [total_row(data)],
          [24, 14, 24, 24, 22, 18, 14, 14], set()),

@@ -2,7 +2,7 @@
 // filtered to that district, cluster or base (hash link) at the same month, in 亮灯 mode.
 import * as echarts from 'echarts';
 import { api } from './api.js';
-import { initI18n, setMeta, t, label, nameOf, fmtYi, fmtPct, fmtInt, toggleLang, onLangChange } from './i18n.js';
+import { initI18n, getLang, setMeta, t, label, nameOf, fmtYi, fmtPct, fmtInt, toggleLang, onLangChange } from './i18n.js';
 import './i18n-progress.js';
 import * as build from './charts.js';
 import { showError } from './toast.js';
@@ -53,6 +53,8 @@ async function boot() {
     document.title = t('dash.title');
     const h = data.headline;
     $('dash-asof').textContent = t('month.asOf', { m: data.month });
+    // Demo and schematic data must say so wherever figures are shown.
+    $('dash-note').textContent = (meta.data_notes || {})[getLang()] || '';
     const kpi = (key, value, testid) => `<div class="kpi"><dt>${esc(t(key))}</dt><dd data-testid="${testid}">${esc(value)}</dd></div>`;
     $('dash-kpis').innerHTML = [
       kpi('dash.count', fmtInt(h.count), 'kpi-count'), kpi('dash.plan', fmtYi(h.investment_year), 'kpi-plan'),
