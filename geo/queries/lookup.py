@@ -29,18 +29,18 @@ def describe_sites(session: Session, sites: list[dict]) -> list[dict]:
     districts = _by_id(session, "districts", district_ids, "name, kind")
     zones = _by_id(session, "zones", zone_ids, "code, name, schematic")
     bases = _by_id(session, "bases", base_ids, "code, name, schematic")
+    shared: dict[tuple, dict] = {}  # 100,000 points fall in a few dozen combinations: build each once
     answers = []
     for s in sites:
+        key = (s["district_id"], s["county_id"], tuple(s["zone_ids"]), tuple(s["base_ids"]))
+        common = shared.get(key)
+        if common is None:
+            common = shared[key] = {"district": districts.get(s["district_id"]), "county": districts.get(s["county_id"]),
+                                    "zones": [zones[i] for i in s["zone_ids"]], "bases": [bases[i] for i in s["base_ids"]]}
         nearest = None
         if s["nearest_base_id"]:
             nearest = {**bases[s["nearest_base_id"]], "distance_m": round(float(s["distance_m"]), 1)}
-        answers.append({
-            "district": districts.get(s["district_id"]),
-            "county": districts.get(s["county_id"]),
-            "zones": [zones[i] for i in s["zone_ids"]],
-            "bases": [bases[i] for i in s["base_ids"]],
-            "nearest_base": nearest,
-        })
+        answers.append({**common, "nearest_base": nearest})
     return answers
 
 
@@ -71,13 +71,38 @@ def check_lonlat(lon: float, lat: float) -> None:
     raise InvalidInput(detail, errors=[{"field": "lon" if abs(lon) > 180 else "lat", "message": "out of range"}])
 
 
+EMPTY_ANSWER = {"district": None, "county": None, "zones": [], "bases": [], "nearest_base": None}
+
+
+def lookup_points(session: Session, *, lons: list[float], lats: list[float]) -> list[dict]:
+    """Answers for many points, each exactly as GET /api/lookup gives it; off-globe points get an `error` instead."""
+    answers: list[dict | None] = [None] * len(lons)
+    inside = []
+    for i, (lon, lat) in enumerate(zip(lons, lats)):
+        try:
+            check_lonlat(lon, lat)
+        except InvalidInput as exc:
+            answers[i] = {"lon": lon, "lat": lat, "error": exc.detail}
+            continue
+        if _in_box(lon, lat):
+            inside.append(i)
+        else:
+            answers[i] = {"lon": lon, "lat": lat, "inside_weihai": False, **EMPTY_ANSWER,
+                          "message": _message(lon, lat, EMPTY_ANSWER)}
+    sited = describe_sites(session, site_points(session, lons=[lons[i] for i in inside], lats=[lats[i] for i in inside]))
+    messages: dict[tuple, str] = {}
+    for i, answer in zip(inside, sited):
+        nb = answer["nearest_base"]
+        key = (id(answer["bases"]), nb["name"] if nb else None, f"{nb['distance_m'] / 1000:.1f}" if nb else None)
+        message = messages.get(key)
+        if message is None:
+            message = messages[key] = _message(lons[i], lats[i], answer)
+        answers[i] = {"lon": lons[i], "lat": lats[i], "inside_weihai": answer["district"] is not None, **answer,
+                      "message": message}
+    return answers
+
+
 def lookup_point(session: Session, *, lon: float, lat: float) -> dict:
     """Answer for one point; outside Weihai's box an empty answer that says so."""
     check_lonlat(lon, lat)
-    inside_box = _in_box(lon, lat)
-    if inside_box:
-        answer = describe_sites(session, site_points(session, lons=[lon], lats=[lat]))[0]
-    else:
-        answer = {"district": None, "county": None, "zones": [], "bases": [], "nearest_base": None}
-    return {"lon": lon, "lat": lat, "inside_weihai": answer["district"] is not None, **answer,
-            "message": _message(lon, lat, answer)}
+    return lookup_points(session, lons=[lon], lats=[lat])[0]
