@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     light_yellow_lag: float = Field(default=10.0, description="percentage points behind plan that turn a light yellow")
     light_red_lag: float = Field(default=25.0, description="percentage points behind plan that turn a light red")
     gzip_level: int = 5
+    batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
+    upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
     log_level: str = "info"
 
     @property
