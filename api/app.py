@@ -9,13 +9,13 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import health, imports, layers, lookup, meta, projects, siting
+from api.routers import exports, health, imports, layers, lookup, meta, projects, siting
 from geo.db import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
-ROUTERS = (health, meta, layers, projects, lookup, siting, imports)
+ROUTERS = (health, meta, layers, projects, lookup, siting, imports, exports)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:

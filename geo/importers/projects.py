@@ -191,7 +191,7 @@ def _place(lon: float, lat: float, coords: str, source_crs, err: Callable) -> tu
     if source_crs is not None:
         (x,), (y,) = to_wgs84([lon], [lat], source_crs)
         lon, lat = float(x), float(y)
-    elif abs(lon) > 180 or abs(lat) > 90:
+    elif abs(lon) > 180 or (abs(lat) > 90 and not _in_weihai(lat, lon)):
         err("lon", "坐标像是投影坐标(米),请指定坐标系,如 crs=EPSG:4549(CGCS2000 高斯-克吕格)/ projected metres? give the CRS")
         return None, None
     if not _in_weihai(lon, lat):
@@ -219,10 +219,10 @@ ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, district_id = EXCLUDED.di
     end_date = EXCLUDED.end_date, demo = false, geom = EXCLUDED.geom, updated_at = now()
 WHERE (projects.name, projects.district_id, projects.cluster_id, projects.investment_total, projects.investment_year,
        projects.status, projects.progress, projects.unit, projects.person, projects.start_date, projects.end_date,
-       projects.demo, ST_AsBinary(projects.geom))
+       ST_AsBinary(projects.geom))
    IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.district_id, EXCLUDED.cluster_id, EXCLUDED.investment_total,
        EXCLUDED.investment_year, EXCLUDED.status, EXCLUDED.progress, EXCLUDED.unit, EXCLUDED.person, EXCLUDED.start_date,
-       EXCLUDED.end_date, false, ST_AsBinary(EXCLUDED.geom))
+       EXCLUDED.end_date, ST_AsBinary(EXCLUDED.geom))
 RETURNING id, (xmax = 0) AS inserted""")
 
 FIELDS = ("code", "name", "district", "cluster", "investment_total", "investment_year", "status", "progress", "unit",

@@ -154,3 +154,13 @@ SELECT json_build_object(
     'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) AS n FROM rows GROUP BY light) s), '{{}}')
 )::text FROM rows"""
     return session.execute(text(sql), {**params, **light_params(settings, as_of)}).scalar_one()
+
+
+def project_rows(session: Session, *, settings: Settings, filters: ProjectFilter, as_of: dt.date | None = None) -> list[dict]:
+    """The filtered projects as plain rows with the declared district and full-precision lon/lat (for exports)."""
+    where, params = _where(session, filters)
+    sql = f"""
+SELECT r.*, dd.name AS declared_district, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat
+FROM ({_rows_sql(where)}) r JOIN projects p2 ON p2.id = r.id JOIN districts dd ON dd.id = p2.district_id ORDER BY r.id"""
+    rows = session.execute(text(sql), {**params, **light_params(settings, as_of)}).mappings()
+    return [{k: v for k, v in r.items() if k != "geom"} for r in rows]
