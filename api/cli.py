@@ -122,6 +122,11 @@ def db_current():
         typer.echo(migrations.current(db.engine) or "base (empty)")
 
 
+from api.cli_planner import register as _register_planner  # noqa: E402  (needs `app` and `database` above)
+
+_register_planner(app)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
