@@ -16,6 +16,9 @@ from geo.queries.projects import ProjectFilter, project_rows
 from geo.settings import Settings
 
 LIGHT_COLORS = {light.code: light.color for light in LIGHTS}
+# folium's popups build their HTML with jQuery's $(`<div>…</div>`)[0]; this is all of jQuery they need.
+JQUERY_SHIM = ("window.$ = window.$ || function (html) { const t = document.createElement('template'); "
+               "t.innerHTML = String(html).trim(); return [t.content.firstElementChild]; };")
 LAYER_STYLE = {"districts": ("#555555", 0.05), "zones": ("#3182bd", 0.12), "bases": ("#e6550d", 0.18)}
 
 
@@ -51,10 +54,10 @@ def district_map_html(session: Session, *, settings: Settings, district: str) ->
         raise InvalidInput(f"未知区市“{district}”,可选:{'、'.join(DISTRICT_NAMES)} / unknown district")
     rows = project_rows(session, settings=settings, filters=ProjectFilter(district=district))
     layers = _layers_geojson(session, district)
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    fmap = folium.Map(tiles=None, control_scale=True)
     fmap.default_js, fmap.default_css = [], []  # folium would link its CDN copies; Leaflet is inlined below
     js, css = _leaflet_assets(settings)
-    fmap.get_root().header.add_child(folium.Element(f"<style>{css}</style><script>{js}</script>"))
+    fmap.get_root().header.add_child(folium.Element(f"<style>{css}</style><script>{js}</script><script>{JQUERY_SHIM}</script>"))
     fmap.get_root().header.add_child(folium.Element(f"<title>{district} 重点项目 / key projects</title>"))
     for layer, collection in layers.items():
         color, opacity = LAYER_STYLE[layer]
