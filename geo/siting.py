@@ -100,12 +100,18 @@ def _first_by_rank(n: int, points: np.ndarray, ranks: np.ndarray, owners: np.nda
 
 
 def _lists_by_rank(n: int, points: np.ndarray, ranks: np.ndarray, owners: np.ndarray) -> list[list[int]]:
-    out: list[list[int]] = [[] for _ in range(n)]
+    out: list[list[int]] = [_NONE] * n  # one shared empty list: callers only read
     order = np.lexsort((ranks, points))
     for p, o in zip(points[order].tolist(), owners[order].tolist()):
-        if not out[p] or out[p][-1] != o:
-            out[p].append(o)
+        ids = out[p]
+        if ids is _NONE:
+            out[p] = [o]
+        elif ids[-1] != o:
+            ids.append(o)
     return out
+
+
+_NONE: list[int] = []
 
 
 def site_with(snap: Snapshot, *, lons: Sequence[float], lats: Sequence[float]) -> list[dict]:
@@ -137,8 +143,8 @@ def site_with(snap: Snapshot, *, lons: Sequence[float], lats: Sequence[float]) -
         for qi, ti, di in zip(q[keep].tolist(), t[keep].tolist(), dist[keep].tolist()):
             i = int(which[qi])
             nearest[i], distance[i] = int(snap.base_owner[ti]), float(di)
-    return [{"ord": i + 1, "district_id": district[i], "county_id": county[i], "zone_ids": zones[i],
-             "base_ids": bases[i], "nearest_base_id": nearest[i], "distance_m": distance[i]} for i in range(n)]
+    keys = ("district_id", "county_id", "zone_ids", "base_ids", "nearest_base_id", "distance_m")
+    return [dict(zip(keys, row), ord=i) for i, row in enumerate(zip(district, county, zones, bases, nearest, distance), 1)]
 
 
 def site_points(session: Session, *, lons: Sequence[float], lats: Sequence[float]) -> list[dict]:

@@ -1,6 +1,7 @@
 """Point lookup (落位查询): which district, zone(s) and base(s) contain a point, or the nearest base."""
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -76,19 +77,20 @@ EMPTY_ANSWER = {"district": None, "county": None, "zones": [], "bases": [], "nea
 
 def lookup_points(session: Session, *, lons: list[float], lats: list[float]) -> list[dict]:
     """Answers for many points, each exactly as GET /api/lookup gives it; off-globe points get an `error` instead."""
+    x, y = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    on_globe = (np.abs(x) <= 180) & (np.abs(y) <= 90)
+    x1, y1, x2, y2 = WEIHAI_BOUNDS
+    in_box = on_globe & (x >= x1) & (x <= x2) & (y >= y1) & (y <= y2)
     answers: list[dict | None] = [None] * len(lons)
-    inside = []
-    for i, (lon, lat) in enumerate(zip(lons, lats)):
+    for i in np.flatnonzero(~in_box).tolist():
         try:
-            check_lonlat(lon, lat)
+            check_lonlat(lons[i], lats[i])
         except InvalidInput as exc:
-            answers[i] = {"lon": lon, "lat": lat, "error": exc.detail}
+            answers[i] = {"lon": lons[i], "lat": lats[i], "error": exc.detail}
             continue
-        if _in_box(lon, lat):
-            inside.append(i)
-        else:
-            answers[i] = {"lon": lon, "lat": lat, "inside_weihai": False, **EMPTY_ANSWER,
-                          "message": _message(lon, lat, EMPTY_ANSWER)}
+        answers[i] = {"lon": lons[i], "lat": lats[i], "inside_weihai": False, **EMPTY_ANSWER,
+                      "message": _message(lons[i], lats[i], EMPTY_ANSWER)}
+    inside = np.flatnonzero(in_box).tolist()
     sited = describe_sites(session, site_points(session, lons=[lons[i] for i in inside], lats=[lats[i] for i in inside]))
     messages: dict[tuple, str] = {}
     for i, answer in zip(inside, sited):
