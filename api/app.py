@@ -8,14 +8,15 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api.errors import install_error_handlers
-from api.routers import exports, health, imports, layers, lookup, meta, projects, siting
+from api.errors import PROBLEM_RESPONSES, install_error_handlers
+from api.limits import UploadSizeLimit
+from api.routers import docs, exports, health, imports, layers, lookup, meta, photos, projects, siting
 from geo.db import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
-ROUTERS = (health, meta, layers, projects, lookup, siting, imports, exports)
+ROUTERS = (docs, health, meta, layers, projects, lookup, photos, siting, imports, exports)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 app.state.db.close()
 
     app = FastAPI(title="威海新旧动能转换挂图作战 / Weihai war-room map", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # /docs is served from local assets by api/routers/docs.py
                   description="Districts, the five zones and nine bases, and key projects of Weihai, served as GeoJSON.")
     app.state.settings = settings
     if db is not None:
@@ -40,8 +42,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_error_handlers(app)
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
+    app.add_middleware(UploadSizeLimit, settings=settings)
     for module in ROUTERS:
-        app.include_router(module.router)
+        app.include_router(module.router, responses=PROBLEM_RESPONSES)
     web = settings.web_dir
     if (web / "node_modules").is_dir():
         app.mount("/vendor", StaticFiles(directory=web / "node_modules"), name="vendor")

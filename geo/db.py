@@ -63,7 +63,7 @@ def open_database(settings: Settings) -> Database:
     if settings.database_url:
         return Database(make_engine(settings.database_url))
     cluster = EmbeddedCluster(settings.var_dir, bin_dir=settings.pg_bin_dir)
-    url = cluster.start()
+    url = cluster.start(settings.database_name)
     return Database(make_engine(url), cluster)
 
 

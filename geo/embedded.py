@@ -215,8 +215,8 @@ class EmbeddedCluster:
         # A session of its own keeps Ctrl-C in the terminal from reaching postgres: we stop it ourselves.
         return self._run(args, start_new_session=True)
 
-    def start(self) -> URL:
-        """Initialise (first time) and start the cluster, or reuse one already serving; return the app database URL."""
+    def start(self, database: str = DB_NAME) -> URL:
+        """Initialise (first time) and start the cluster, or reuse one already serving; return the database's URL."""
         bin_dir = self._bin()
         check_postgis(bin_dir)
         with self._locked():
@@ -234,8 +234,8 @@ class EmbeddedCluster:
             else:
                 self._start_server(bin_dir)
                 self._claim()
-        self._ensure_database()
-        return self.url()
+        self._ensure_database(database)
+        return self.url(database)
 
     def _start_server(self, bin_dir: Path) -> None:
         res = self._pg_ctl_start(bin_dir)

@@ -6,20 +6,24 @@ from decimal import Decimal
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Computed,
     Date,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     func,
+    text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from geo.enums import STATUS_CODES
 
@@ -71,39 +75,40 @@ class IndustryCluster(Base):
     name_en: Mapped[str | None] = mapped_column(Text)
 
 
-class Zone(Base):
+class _SchematicArea:
+    """Columns shared by the zones and the bases: named, usually schematic, areas resting on a carrier."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
+    carrier: Mapped[str | None] = mapped_column(Text)
+    district: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def geom(cls):
+        return _boundary_columns()[0]
+
+    @declared_attr
+    def geom_utm(cls):
+        return _boundary_columns()[1]
+
+
+class Zone(_SchematicArea, Base):
     """One of the five zones (五区)."""
 
     __tablename__ = "zones"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str | None] = mapped_column(Text)
-    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
-    carrier: Mapped[str | None] = mapped_column(Text)
-    district: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    geom, geom_utm = _boundary_columns()
 
-
-class IndustryBase(Base):
+class IndustryBase(_SchematicArea, Base):
     """One of the nine industry bases (九基地)."""
 
     __tablename__ = "bases"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str | None] = mapped_column(Text)
-    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
-    carrier: Mapped[str | None] = mapped_column(Text)
-    district: Mapped[str | None] = mapped_column(Text)
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("industry_clusters.id"))
-    source: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    geom, geom_utm = _boundary_columns()
 
 
 _status_list = ", ".join(f"'{s}'" for s in STATUS_CODES)
@@ -144,5 +149,98 @@ class Project(Base):
     county_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     zone_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), server_default="{}")
     base_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), server_default="{}")
+    # Display copies of the names, so a 10,000-feature answer needs no per-row lookups (2.3x faster measured).
+    zone_names: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    base_names: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+
+
+class Photo(Base):
+    """A site photo of a project: its stored file (by sha256), what its EXIF says, and the checks against the project."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        CheckConstraint("gps_status IN ('ok', 'missing', 'invalid')", name="gps_status_known"),
+        CheckConstraint("location_source IS NULL OR location_source IN ('exif', 'manual')", name="location_source_known"),
+        CheckConstraint("EXTRACT(DAY FROM report_month) = 1", name="report_month_first_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[str] = mapped_column(String(8))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)  # upright, after orientation
+    height: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    uploader: Mapped[str | None] = mapped_column(Text)
+    report_month: Mapped[dt.date] = mapped_column(Date, index=True)
+    # Wall-clock time the camera recorded, with its UTC offset when the file has one.
+    taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))
+    taken_offset: Mapped[str | None] = mapped_column(String(6))
+    geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=True)
+    exif_lon: Mapped[float | None] = mapped_column(Float)
+    exif_lat: Mapped[float | None] = mapped_column(Float)
+    altitude_m: Mapped[float | None] = mapped_column(Float)
+    location_source: Mapped[str | None] = mapped_column(String(8))
+    gps_status: Mapped[str] = mapped_column(String(8))
+    gps_problem: Mapped[str | None] = mapped_column(Text)
+    orientation: Mapped[int | None] = mapped_column(Integer)
+    exif_error: Mapped[str | None] = mapped_column(Text)
+    # Verification, computed by PostGIS when stored or placed (geo.queries.photos.verify).
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    radius_m: Mapped[float] = mapped_column(Float)
+    within_radius: Mapped[bool | None] = mapped_column(Boolean)
+    in_project_area: Mapped[bool | None] = mapped_column(Boolean)
+    in_month: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BoundaryState(Base):
+    """One row: a token that changes with every write to districts, zones or bases (in-memory siting caches check it)."""
+
+    __tablename__ = "boundary_state"
+    __table_args__ = (CheckConstraint("id", name="single_row"),)
+
+    id: Mapped[bool] = mapped_column(Boolean, primary_key=True, server_default=text("true"))
+    token: Mapped[str] = mapped_column(UUID(as_uuid=False), server_default=text("gen_random_uuid()"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BoundaryImport(Base):
+    """One applied boundary import: which file, which layer, what it changed."""
+
+    __tablename__ = "boundary_imports"
+    __table_args__ = (CheckConstraint("layer IN ('districts', 'zones', 'bases')", name="layer_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(Text)
+    source_crs: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    summary: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+
+
+class BoundaryVersion(Base):
+    """A boundary as it was from valid_from until valid_to (open while current); written by triggers (migration 0003)."""
+
+    __tablename__ = "boundary_versions"
+    __table_args__ = (
+        CheckConstraint("layer IN ('districts', 'zones', 'bases')", name="layer_known"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_ordered"),
+        Index("ix_boundary_versions_open", "layer", "feature_id", postgresql_where=text("valid_to IS NULL")),
+        Index("ix_boundary_versions_period", "layer", "valid_from", "valid_to"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16))
+    feature_id: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=False)
+    valid_from: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    valid_to: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("boundary_imports.id", ondelete="SET NULL"))

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "WARROOM_DATABASE_URL")
     )
+    database_name: str = Field(default="warroom", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+                               description="database inside the embedded cluster (e.g. a separate one for 10,000 demo projects)")
     host: str = "127.0.0.1"
     port: int = 8000
     var_dir: Path = PROJECT_ROOT / "var"
@@ -30,6 +32,11 @@ class Settings(BaseSettings):
     light_yellow_lag: float = Field(default=10.0, description="percentage points behind plan that turn a light yellow")
     light_red_lag: float = Field(default=25.0, description="percentage points behind plan that turn a light red")
     gzip_level: int = 5
+    photo_max_bytes: int = Field(default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)")
+    photo_max_pixels: int = Field(default=60_000_000, description="largest photo accepted, in pixels, checked before decoding")
+    photo_max_files: int = Field(default=20, description="most files in one upload request")
+    photo_radius_m: float = Field(default=1000.0, description="a photo within this many metres of its project fits it")
+    photo_far_m: float = Field(default=50_000.0, description="GPS farther than this from every Weihai district is invalid")
     batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
     upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
     log_level: str = "info"
@@ -38,6 +45,11 @@ class Settings(BaseSettings):
     def web_dir(self) -> Path:
         """Directory of the static front end."""
         return PROJECT_ROOT / "web"
+
+    @property
+    def photo_dir(self) -> Path:
+        """Directory of stored photos (originals and derivatives, content-addressed)."""
+        return self.var_dir / "photos"
 
 
 @lru_cache

@@ -155,10 +155,14 @@ def site_points(session: Session, *, lons: Sequence[float], lats: Sequence[float
 _update_projects = text("""
 UPDATE projects p
 SET located_district_id = s.district_id, county_id = s.county_id,
-    zone_ids = CAST(s.zone_ids AS integer[]), base_ids = CAST(s.base_ids AS integer[])
+    zone_ids = CAST(s.zone_ids AS integer[]), base_ids = CAST(s.base_ids AS integer[]),
+    zone_names = ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(CAST(s.zone_ids AS integer[])) ORDER BY z.code)::text[],
+    base_names = ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(CAST(s.base_ids AS integer[])) ORDER BY b.code)::text[]
 FROM unnest(:ids, :districts, :counties, :zones, :bases) AS s(id, district_id, county_id, zone_ids, base_ids)
 WHERE p.id = s.id AND (p.located_district_id IS DISTINCT FROM s.district_id OR p.county_id IS DISTINCT FROM s.county_id
-      OR p.zone_ids IS DISTINCT FROM CAST(s.zone_ids AS integer[]) OR p.base_ids IS DISTINCT FROM CAST(s.base_ids AS integer[]))
+      OR p.zone_ids IS DISTINCT FROM CAST(s.zone_ids AS integer[]) OR p.base_ids IS DISTINCT FROM CAST(s.base_ids AS integer[])
+      OR p.zone_names IS DISTINCT FROM ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(CAST(s.zone_ids AS integer[])) ORDER BY z.code)::text[]
+      OR p.base_names IS DISTINCT FROM ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(CAST(s.base_ids AS integer[])) ORDER BY b.code)::text[])
 """).bindparams(*(bindparam(k, type_=ARRAY(Integer)) for k in ("ids", "districts", "counties")),
                 *(bindparam(k, type_=ARRAY(Text)) for k in ("zones", "bases")))
 

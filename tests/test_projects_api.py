@@ -156,3 +156,12 @@ def test_meta_serves_the_enumerations(client):
 def test_health(client):
     body = client.get("/api/health").json()
     assert body["status"] == "ok" and body["postgis"].startswith("3.")
+
+
+def test_api_docs_use_no_cdn(client):
+    r = client.get("/docs")
+    assert r.status_code == 200
+    assert "cdn." not in r.text and "unpkg" not in r.text
+    assert "/vendor/swagger-ui-dist/swagger-ui-bundle.js" in r.text
+    assert client.get("/vendor/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["paths"]["/api/projects"]

@@ -91,6 +91,8 @@ def upgrade() -> None:
         sa.Column("county_id", sa.Integer, sa.ForeignKey("districts.id")),
         sa.Column("zone_ids", ARRAY(sa.Integer), nullable=False, server_default="{}"),
         sa.Column("base_ids", ARRAY(sa.Integer), nullable=False, server_default="{}"),
+        sa.Column("zone_names", ARRAY(sa.Text), nullable=False, server_default="{}"),
+        sa.Column("base_names", ARRAY(sa.Text), nullable=False, server_default="{}"),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_0_100"),

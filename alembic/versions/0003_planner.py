@@ -1,7 +1,7 @@
 """Planner tools: boundary versions (valid from/to), boundary imports, and the boundary change token.
 
 Revision ID: 0003_planner
-Revises: 0001
+Revises: 0002_photos
 Create Date: 2026-11-25
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 revision = "0003_planner"
-down_revision = "0001"
+down_revision = "0002_photos"  # chained after merging main (was "0001")
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from geo.enums import CLUSTERS, DISTRICTS, LIGHTS, PROGRESS_BANDS, STATUSES, as_dicts
+from geo.enums import CLUSTERS, DISTRICTS, LIGHTS, PHOTO_BADGES, PHOTO_FORMATS, PROGRESS_BANDS, STATUSES, as_dicts
 from geo.queries.layers import extent, layer_items
 from geo.settings import Settings
 
@@ -41,4 +41,8 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "basemap": basemap(settings),
         "bounds": extent(session),
         "data_notes": DATA_NOTES,
+        "photo_badges": as_dicts(PHOTO_BADGES),
+        "photo_limits": {"max_bytes": settings.photo_max_bytes, "max_pixels": settings.photo_max_pixels,
+                         "max_files": settings.photo_max_files, "radius_m": settings.photo_radius_m,
+                         "types": [mime for mime, _ in PHOTO_FORMATS.values()]},
     }

@@ -11,6 +11,7 @@ import { createPanel } from './panel.js';
 import { createLookup } from './lookup.js';
 import { initFromHash, getState, subscribe, update } from './state.js';
 import { showError } from './toast.js';
+import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -31,7 +32,7 @@ async function boot() {
   onLangChange(planYear);
 
   let state = initFromHash();
-  const { map, basemapKind, fitCity, cityBounds } = createMap($('map'), meta);
+  const { map, basemapKind, fitCity, cityBounds, fitOptions, setOverlayPadding } = createMap($('map'), meta);
 
   let areas = null;
   try {
@@ -52,12 +53,28 @@ async function boot() {
     areas && { id: 'zones', key: 'legend.zones', layer: areas.zones, swatch: 'sw-zones' },
     areas && { id: 'bases', key: 'legend.bases', layer: areas.bases, swatch: 'sw-bases' },
     { id: 'projects', key: 'legend.projects', layer: markers.layer, swatch: 'sw-projects' },
+    { id: 'photos', key: 'legend.photos', layer: createPhotoLayer(map).layer, swatch: 'sw-photos' }, // [photos]
   ].filter(Boolean);
   const legend = createLegend(map, meta, {
     toggles,
     getMode: () => getState().mode,
     onToggle: () => areas && areas.syncBaseLabels(),
   });
+
+  // Keep the legend from hiding the city: fit with padding on its side (not on phones).
+  // On phones the bottom sheet covers the lower part of the map instead.
+  const legendPad = () => {
+    const el = document.getElementById('legend');
+    if (window.matchMedia('(max-width: 699px)').matches) {
+      const sb = document.getElementById('sidebar');
+      setOverlayPadding(16, Math.min(sb.offsetHeight, map.getSize().y * 0.6) + 16);
+    } else {
+      setOverlayPadding(el && map.getSize().x > 900 ? el.offsetWidth + 24 : 16);
+    }
+  };
+  legendPad();
+  window.addEventListener('resize', legendPad);
+  if (!(state.filters.district || state.filters.zone || state.filters.base)) fitCity({ animate: false });
 
   const filters = initFilters(meta);
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
@@ -73,7 +90,13 @@ async function boot() {
     for (const m of ['progress', 'light']) {
       const s = document.createElement('span');
       s.className = `seg${getState().mode === m ? ' seg-on' : ''}`;
-      s.textContent = t(`mode.${m}`);
+      const long = document.createElement('span');
+      long.className = 'long';
+      long.textContent = t(`mode.${m}`);
+      const short = document.createElement('span');
+      short.className = 'short';
+      short.textContent = t(`mode.${m}Short`);
+      s.append(long, short);
       modeBtn.append(s);
     }
   };
@@ -127,7 +150,7 @@ async function boot() {
     if (areas) areas.highlightDistrict(filtersNow.district || null);
     if (refit) {
       const b = focusBounds(filtersNow);
-      if (b && b.isValid()) map.fitBounds(b, { padding: [24, 24], animate: !reducedMotion, maxZoom: 14 });
+      if (b && b.isValid()) map.fitBounds(b, { ...fitOptions(), animate: !reducedMotion, maxZoom: 14 });
       else if (!filtersNow.district) fitCity();
     }
     try {
@@ -150,12 +173,14 @@ async function boot() {
     }
   }
 
-  function zoomToProject(id, { animate = !reducedMotion } = {}) {
+  // Zoom to where the project stands alone; without a basemap, deep zooms show only blank land,
+  // so stop at 15 there (the selection ring still marks the project inside a cluster).
+  function zoomToProject(id, { animate = !reducedMotion, maxZoom = basemapKind === 'none' ? 15 : 18 } = {}) {
     const f = markers.get(id);
     if (!f) return false;
     const [lon, lat] = f.geometry.coordinates;
     const z = Math.max(markers.unclusterZoom(id) ?? 14, Math.floor(map.getZoom()), 12);
-    map.setView([lat, lon], Math.min(z, 18), { animate });
+    map.setView([lat, lon], Math.min(z, maxZoom), { animate });
     return true;
   }
 

@@ -8,6 +8,9 @@ const LANGS = ['zh', 'en'];
 const DICT = {
   zh: {
     'app.title': '威海市重点项目挂图作战',
+    'app.short': '威海挂图作战',
+    'mode.progressShort': '进度',
+    'mode.lightShort': '亮灯',
     'app.planYear': '{year} 年度',
     'a11y.skip': '跳到项目列表',
     'toolbar.label': '工具栏',
@@ -128,6 +131,9 @@ const DICT = {
   },
   en: {
     'app.title': 'Weihai Key Projects War Room',
+    'app.short': 'Weihai War Room',
+    'mode.progressShort': 'Progress',
+    'mode.lightShort': 'Light',
     'app.planYear': 'Plan {year}',
     'a11y.skip': 'Skip to project list',
     'toolbar.label': 'Toolbar',
@@ -312,7 +318,7 @@ export function fmtYi(v) {
   const n = Number(v);
   if (lang === 'en') {
     const bn = n / 10;
-    if (Math.abs(bn) >= 0.1 || n === 0) return `CNY ${nf(Math.abs(bn) >= 100 ? 1 : 2, Math.abs(bn) >= 100 ? 1 : 2).format(bn)} bn`;
+    if (Math.abs(bn) >= 0.1 || n === 0) return `CNY ${nf(2, 2).format(bn)} bn`;
     return `CNY ${nf(0, 1).format(n * 100)} m`;
   }
   const d = Math.abs(n) >= 100 ? 1 : Math.abs(n) >= 1 ? 2 : 2;
@@ -349,3 +355,8 @@ function applyDocument() {
   applyI18n(document);
 }
 export function initI18n() { applyDocument(); }
+
+/** Add a feature module's labels ({zh: {...}, en: {...}}) so its strings live beside it but go through t(). */
+export function extendMessages(messages) {
+  for (const l of LANGS) Object.assign(DICT[l], messages[l] || {});
+}

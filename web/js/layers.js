@@ -63,7 +63,7 @@ export async function loadAreaLayers(map, meta, basemapKind) {
 
   const zonesLayer = L.geoJSON(zones, {
     pane: 'areas',
-    style: (f) => areaStyle(f.properties, ZONE_COLOR, 0.07),
+    style: (f) => areaStyle(f.properties, ZONE_COLOR, 0.035),
     onEachFeature: (f, layer) => layer.bindTooltip(() => tooltipHtml(f.properties, 'legend.zones'), { sticky: true, className: 'area-tooltip' }),
   });
   const basesLayer = L.geoJSON(bases, {

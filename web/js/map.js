@@ -51,7 +51,11 @@ export function createMap(el, meta) {
 
   const cityBounds = boundsOf(meta.bounds);
   map.setMaxBounds(cityBounds.pad(1.5));
-  const fitCity = (opts = {}) => map.fitBounds(cityBounds, { padding: [12, 12], ...opts });
+  // Room for overlays (the legend) on the right/bottom; set by the app once they exist.
+  const pad = { paddingTopLeft: [16, 16], paddingBottomRight: [16, 16] };
+  const fitOptions = () => ({ ...pad });
+  const setOverlayPadding = (right, bottom = 16) => { pad.paddingBottomRight = [right, bottom]; };
+  const fitCity = (opts = {}) => map.fitBounds(cityBounds, { ...fitOptions(), ...opts });
   fitCity({ animate: false });
-  return { map, basemapKind: kind, fitCity, cityBounds };
+  return { map, basemapKind: kind, fitCity, cityBounds, fitOptions, setOverlayPadding };
 }

@@ -1,7 +1,8 @@
-// Project markers: supercluster index rendered as light SVG donut divIcons for
-// clusters (count + mix of progress bands or lights) and canvas circle markers
-// for single projects. Only what is in the viewport is drawn; layers are diffed
-// between renders so pan/zoom stays cheap with tens of thousands of points.
+// Project markers: a supercluster index drawn on one Leaflet canvas renderer —
+// clusters as donuts (count + mix of progress bands or lights), single projects
+// as circle markers; no DOM element per marker. Only what is in the viewport is
+// drawn, and layers are diffed between renders, so pan/zoom stays cheap with
+// tens of thousands of points.
 import * as L from 'leaflet';
 import Supercluster from 'supercluster';
 import { t, fmtInt, onLangChange } from './i18n.js';
@@ -19,23 +20,48 @@ export function bandIndex(bands, p) {
   return v < bands[0].min ? 0 : bands.length - 1;
 }
 
-function donutSvg(parts, total, size) {
-  const r = size / 2 - 3;
-  const w = Math.max(5, size * 0.2);
-  const c = 2 * Math.PI * r;
-  let offset = 0;
-  let segs = '';
-  for (const { value, color } of parts) {
-    if (!value) continue;
-    const len = (value / total) * c;
-    segs += `<circle r="${r}" cx="${size / 2}" cy="${size / 2}" fill="none" stroke="${color}" stroke-width="${w}"`
-      + ` stroke-dasharray="${len.toFixed(2)} ${(c - len).toFixed(2)}" stroke-dashoffset="${(-offset).toFixed(2)}"/>`;
-    offset += len;
-  }
-  return `<svg width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true">`
-    + `<circle r="${r + w / 2}" cx="${size / 2}" cy="${size / 2}" fill="#fff" fill-opacity="0.92"/>`
-    + `<g transform="rotate(-90 ${size / 2} ${size / 2})">${segs}</g></svg>`;
-}
+/**
+ * A cluster drawn straight onto Leaflet's canvas renderer: white disc, ring of
+ * coloured segments (the mix), count in the middle. Being a CircleMarker, it
+ * keeps Leaflet's hit-testing, click events and zoom animation for free.
+ */
+const DonutMarker = L.CircleMarker.extend({
+  options: { parts: [], text: '', font: 'sans-serif' },
+  _updatePath() {
+    const r = this._renderer;
+    if (!r._drawing || this._empty()) return;
+    const ctx = r._ctx;
+    const { x, y } = this._point;
+    const rad = this._radius;
+    const w = Math.max(5, rad * 0.38);
+    const total = this.options.parts.reduce((a, p) => a + p.value, 0) || 1;
+    ctx.save();
+    ctx.shadowColor = 'rgba(0,0,0,0.35)';
+    ctx.shadowBlur = 3;
+    ctx.shadowOffsetY = 1;
+    ctx.beginPath();
+    ctx.arc(x, y, rad, 0, Math.PI * 2);
+    ctx.fillStyle = 'rgba(255,255,255,0.95)';
+    ctx.fill();
+    ctx.restore();
+    let a = -Math.PI / 2;
+    ctx.lineWidth = w;
+    for (const part of this.options.parts) {
+      if (!part.value) continue;
+      const da = (part.value / total) * Math.PI * 2;
+      ctx.beginPath();
+      ctx.arc(x, y, rad - w / 2, a, a + da);
+      ctx.strokeStyle = part.color;
+      ctx.stroke();
+      a += da;
+    }
+    ctx.fillStyle = '#111827';
+    ctx.font = `700 ${this.options.text.length > 3 ? 11 : 13}px ${this.options.font}`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(this.options.text, x, y + 0.5);
+  },
+});
 
 // Project properties carry `cluster` (the industry cluster name), so supercluster's
 // own `cluster: true` flag is not enough to tell clusters from points.
@@ -49,7 +75,7 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
   const NL = lights.length;
 
   map.createPane('projects').style.zIndex = 610;
-  const renderer = L.canvas({ pane: 'projects', padding: 0.3, tolerance: 4 });
+  const renderer = L.canvas({ pane: 'projects', padding: 0.3, tolerance: 3 });
   const group = L.layerGroup();
   const selectionRing = L.circleMarker([0, 0], {
     renderer, radius: 13, color: '#111827', weight: 3, fill: false, interactive: false,
@@ -95,21 +121,27 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
     index.load(features);
   }
 
-  function clusterIcon(props) {
+  function clusterParts(props) {
     const n = props.point_count;
-    const size = Math.round(30 + Math.min(30, Math.log10(n) * 12));
     const parts = mode === 'light'
       ? lights.map((l, i) => ({ value: props[`l${i}`], color: l.color }))
       : bands.map((b, i) => ({ value: props[`b${i}`], color: b.color }));
-    const other = n - parts.reduce((s, x) => s + (x.value || 0), 0);
+    const other = n - parts.reduce((acc, x) => acc + (x.value || 0), 0);
     if (other > 0) parts.push({ value: other, color: '#9ca3af' });
-    const fs = n >= 1000 ? 11 : 13;
-    return L.divIcon({
-      html: `${donutSvg(parts, n, size)}<span class="cl-n" style="font-size:${fs}px">${props.point_count_abbreviated}</span>`,
-      className: 'cluster-icon',
-      iconSize: [size, size],
-    });
+    return parts;
   }
+
+  // One tooltip shared by every marker (cheaper than one per marker).
+  const hoverTip = L.tooltip({ direction: 'top', className: 'project-tooltip', offset: [0, -8] });
+  function hover(layer, text) {
+    layer.on('mouseover', () => {
+      hoverTip.options.offset = [0, -(layer.getRadius() + 2)];
+      hoverTip.setLatLng(layer.getLatLng()).setContent(text());
+      if (!map.hasLayer(hoverTip)) hoverTip.addTo(map);
+    });
+    layer.on('mouseout', () => { if (map.hasLayer(hoverTip)) map.removeLayer(hoverTip); });
+  }
+  const font = getComputedStyle(document.body).fontFamily || 'sans-serif';
 
   function render() {
     if (!index || !map.hasLayer(group)) { setCounts(0); return; }
@@ -128,17 +160,16 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
         count += n;
         let entry = rendered.get(key);
         if (!entry) {
-          const m = L.marker([lat, lon], {
-            icon: clusterIcon(it.properties),
-            pane: 'clusters',
-            keyboard: true,
-            title: t('markers.cluster', { n: fmtInt(n) }),
-            alt: t('markers.cluster', { n: fmtInt(n) }),
-            riseOnHover: true,
+          const radius = Math.round(15 + Math.min(15, Math.log10(n) * 6));
+          const m = new DonutMarker([lat, lon], {
+            renderer, radius, stroke: false, fill: true, fillOpacity: 0,
+            parts: clusterParts(it.properties), text: String(it.properties.point_count_abbreviated), font,
           });
+          hover(m, () => t('markers.cluster', { n: fmtInt(n) }));
           const cid = it.properties.cluster_id;
           m.on('click', () => {
             if (!isInteractive()) return;
+            if (map.hasLayer(hoverTip)) map.removeLayer(hoverTip);
             const ez = Math.min(index.getClusterExpansionZoom(cid), MAX_CLUSTER_ZOOM + 1);
             map.setView([lat, lon], Math.max(ez, map.getZoom() + 1));
           });
@@ -153,9 +184,9 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
         if (!entry) {
           const m = L.circleMarker([lat, lon], {
             renderer, radius: 7, weight: 1.5, color: '#ffffff', fillColor: colorOf(p), fillOpacity: 1,
-            bubblingMouseEvents: false,
+            bubblingMouseEvents: true, // so the lookup tool still gets map clicks on a marker
           });
-          m.bindTooltip(() => p.name, { direction: 'top', offset: [0, -6], className: 'project-tooltip' });
+          hover(m, () => p.name);
           m.on('click', () => { if (isInteractive()) onSelect(p.id); });
           entry = { layer: m, count: 1 };
         }

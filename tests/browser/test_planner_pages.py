@@ -2,24 +2,13 @@
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from geo.mapexport import district_map_html
 
 pytestmark = pytest.mark.browser
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-def test_siting_page_checks_pasted_points_and_downloads_excel(browser, live_server, tmp_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_siting_page_checks_pasted_points_and_downloads_excel(page, live_server, tmp_path):
     page.goto(f"{live_server}/")
     page.get_by_test_id("siting-link").click()
     page.wait_for_selector("body[data-ready='1']")
@@ -36,7 +25,6 @@ def test_siting_page_checks_pasted_points_and_downloads_excel(browser, live_serv
     with page.expect_download() as download:
         page.get_by_test_id("siting-download").click()
     assert download.value.suggested_filename == "siting-check.xlsx"
-    page.close()
 
 
 def test_exported_district_map_is_self_contained(browser, session, settings, tmp_path):

@@ -1,0 +1,86 @@
+"""Browser fixtures: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API.
+
+`page` fails the test on any console error, uncaught page error, or request to a host other than
+the app (foreign requests are also blocked, so an offline intranet is what the page sees)."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("WARROOM_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright import sync_api
+
+    # `make test` installs Chromium: a missing browser is a broken setup, not a reason to skip.
+    assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: run `make test` (it installs Debian's chromium)"
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class PageProblems:
+    """What went wrong in the page; `allow_http_errors` lets a test expect failed API calls (4xx)."""
+
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.allow_http_errors = False
+
+    def unexpected(self) -> list[str]:
+        console = [m for m in self.console_errors
+                   if not (self.allow_http_errors and "Failed to load resource" in m)]
+        return ([f"console error: {m}" for m in console] + [f"page error: {m}" for m in self.page_errors]
+                + [f"foreign request: {u}" for u in self.foreign_requests])
+
+
+@pytest.fixture
+def page_problems() -> PageProblems:
+    return PageProblems()
+
+
+@pytest.fixture
+def page(browser, live_server, page_problems) -> Iterator[object]:
+    """A fresh page (own context: empty localStorage, zh-CN) that may only talk to the app."""
+    app = urlparse(live_server)
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+
+    def guard(route):
+        u = urlparse(route.request.url)
+        if u.scheme in ("data", "blob") or (u.hostname == app.hostname and u.port == app.port):
+            route.continue_()
+        else:
+            page_problems.foreign_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.on("console", lambda m: m.type == "error" and page_problems.console_errors.append(m.text))
+    pg.on("pageerror", lambda e: page_problems.page_errors.append(str(e)))
+    pg.set_default_timeout(15_000)
+    yield pg
+    problems = page_problems.unexpected()
+    context.close()
+    if problems:
+        pytest.fail("page problems:\n" + "\n".join(problems))
+
+
+def open_app(page, base_url: str, hash_: str = "") -> None:
+    """Load the map and wait until meta, layers, markers and the summary are in."""
+    page.goto(f"{base_url}/{hash_}")
+    page.wait_for_function("document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
+
+
+def wait_idle(page) -> None:
+    page.wait_for_function("document.body.dataset.loading === '0'")
+    # let a fitBounds / zoom animation end so marker counts reflect the final view
+    page.wait_for_function("!window.warroom.map._animatingZoom && !window.warroom.map._panAnim?._inProgress")
+    page.wait_for_timeout(350)

@@ -1,0 +1,158 @@
+"""The war-room map as a person uses it, in headless Chromium against the live app with the seed."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from shapely.geometry import shape
+
+from tests.browser.conftest import open_app, wait_idle
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "artifacts"
+
+
+def api(base: str, path: str):
+    r = httpx.get(f"{base}{path}", timeout=30)
+    r.raise_for_status()
+    return r.json()
+
+
+def test_page_loads_without_errors_or_foreign_requests(page, live_server, page_problems):
+    open_app(page, live_server)
+    assert page.title() == "威海市重点项目挂图作战"
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    # the three area layers are drawn and the legend marks schematic areas
+    assert page.locator(".leaflet-areas-pane path, .leaflet-land-pane path").count() > 10
+    assert "示意范围 (schematic)" in page.inner_text("#legend")
+    assert page.locator("[data-testid=data-notes]").inner_text().strip()
+    wait_idle(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
+    assert page_problems.unexpected() == []
+
+
+def test_all_116_markers_are_represented(page, live_server):
+    total = len(api(live_server, "/api/projects")["features"])
+    assert total == 116
+    open_app(page, live_server)
+    wait_idle(page)
+    assert page.evaluate("window.warroom.totalCount()") == total
+    # clusters count their members: the whole city is in view, so every project is represented
+    assert page.evaluate("window.warroom.markerCount()") == total
+    assert page.evaluate("window.warroom.items().reduce((s, i) => s + i.count, 0)") == total
+    assert page.get_attribute("#map", "data-count") == str(total)
+    # clustering keeps the DOM light: far fewer drawn items than projects
+    assert page.evaluate("window.warroom.items().length") < total
+    assert page.inner_text("#summary-count") == "116"
+
+
+def test_choosing_rongcheng_filters_markers_and_summary(page, live_server):
+    expected = api(live_server, "/api/summary?district=" + quote("荣成市"))
+    open_app(page, live_server)
+    page.select_option("#district-select", "荣成市")
+    page.wait_for_function("window.warroom.state().filters.district === '荣成市'")
+    wait_idle(page)
+    assert 0 < expected["count"] < 116
+    assert page.inner_text("#summary-count") == str(expected["count"])
+    assert page.get_attribute("#summary-investment", "data-value") == str(expected["investment_total"])
+    assert page.inner_text("#summary-investment").endswith("亿元")
+    assert page.evaluate("window.warroom.totalCount()") == expected["count"]
+    assert page.evaluate("window.warroom.markerCount()") == expected["count"]
+    for code, n in expected["by_status"].items():
+        assert page.get_attribute(f"[data-testid=status-{code}]", "data-value") == str(n)
+    assert "district=" in page.url and "%E8%8D%A3%E6%88%90%E5%B8%82" in page.url  # 荣成市, URL-encoded
+    assert page.locator("[data-testid=project-item]").count() == expected["count"]
+
+
+def test_hash_restores_view(page, live_server):
+    expected = api(live_server, "/api/summary?district=" + quote("荣成市"))
+    open_app(page, live_server, "#district=荣成市&mode=light")
+    wait_idle(page)
+    assert page.input_value("#district-select") == "荣成市"
+    assert page.get_attribute("#mode-toggle", "aria-pressed") == "true"
+    assert page.inner_text("#summary-count") == str(expected["count"])
+    assert "亮灯" in page.inner_text("#legend") or "绿灯" in page.inner_text("#legend")
+
+
+def test_clicking_a_marker_opens_the_right_card(page, live_server):
+    feats = api(live_server, "/api/projects")["features"]
+    target = max(feats, key=lambda f: f["properties"]["investment_total"])
+    pid = str(target["properties"]["id"])
+    open_app(page, live_server)
+    page.evaluate("id => window.warroom.zoomToProject(id, {animate: false, maxZoom: 18})", pid)
+    wait_idle(page)
+    pt = page.evaluate("id => window.warroom.projectPoint(id)", pid)
+    page.mouse.click(pt["x"], pt["y"])
+    page.wait_for_selector(f"#project-panel[data-project-id='{pid}']")
+    card = page.locator("#project-panel")
+    assert card.locator("[data-testid=project-name]").inner_text().startswith(target["properties"]["name"])
+    assert card.locator("[data-testid=project-code]").inner_text() == target["properties"]["code"]
+    if target["properties"]["demo"]:
+        assert card.locator("[data-testid=demo-badge]").is_visible()
+    assert f"project={pid}" in page.url
+    page.click("#back-to-list")
+    page.wait_for_selector("#project-panel[data-view='list']")
+    assert "project=" not in page.url
+    # the list is sorted by investment: the biggest project comes first
+    assert page.locator("[data-testid=project-item]").first.get_attribute("data-id") == pid
+
+
+def test_lookup_names_the_base_under_the_click(page, live_server):
+    bases = api(live_server, "/api/layers/bases")["features"]
+    point = name = None
+    for f in bases:
+        p = shape(f["geometry"]).representative_point()
+        hit = api(live_server, f"/api/lookup?lon={p.x}&lat={p.y}")
+        if [b["name"] for b in hit["bases"]] == [f["properties"]["name"]]:
+            point, name = p, f["properties"]["name"]
+            break
+    assert point is not None, "no base has an interior point inside it alone"
+    open_app(page, live_server)
+    page.evaluate("([lon, lat]) => window.warroom.map.setView([lat, lon], 13, {animate: false})", [point.x, point.y])
+    wait_idle(page)
+    page.click("#lookup-toggle")
+    assert page.get_attribute("#lookup-toggle", "aria-pressed") == "true"
+    xy = page.evaluate("([lon, lat]) => window.warroom.pointOf(lon, lat)", [point.x, point.y])
+    page.mouse.click(xy["x"], xy["y"])
+    page.wait_for_selector("#lookup-result[data-state='inside']")
+    assert name in page.inner_text("[data-testid=lookup-bases]")
+    assert page.locator(".lookup-pin").count() == 1
+    # typing coordinates far from any base gives the nearest base with a distance
+    page.fill("#lookup-input", "122.000, 36.900")
+    page.press("#lookup-input", "Enter")
+    page.wait_for_function("['inside','outside'].includes(document.querySelector('#lookup-result').dataset.state)"
+                           " && document.querySelector('#lookup-input').value.startsWith('122.00000')")
+    text = page.inner_text("#lookup-result")
+    assert re.search(r"(公里|米)|该点不在", text)
+
+
+def test_switching_to_english_changes_labels_and_is_remembered(page, live_server):
+    open_app(page, live_server)
+    assert page.inner_text("#lang-toggle") == "EN"
+    page.click("#lang-toggle")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.inner_text("#lang-toggle") == "中文"
+    assert page.locator("#district-select option").first.inner_text() == "Whole city"
+    assert "Projects" in page.inner_text("#summary")
+    assert "CNY" in page.inner_text("#summary-investment")
+    assert "Layers & legend" in page.inner_text("#legend")
+    assert "Huancui" in page.inner_text(".leaflet-labels-pane")
+    page.reload()
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.click("#lang-toggle")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert "环翠区" in page.inner_text(".leaflet-labels-pane")
+
+
+def test_api_problem_is_shown_in_a_toast(page, live_server, page_problems):
+    page_problems.allow_http_errors = True
+    open_app(page, live_server, "#district=不存在")
+    toast = page.locator("[data-testid=toast]").first
+    toast.wait_for()
+    assert "不存在" in toast.inner_text()
