@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/bulletin.py
 	$(BIN)/python bench/photo_upload.py
+	$(BIN)/python bench/siting_batch.py
 
 clean:
 	rm -rf $(VENV) web/node_modules var

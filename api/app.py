@@ -10,13 +10,15 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import PROBLEM_RESPONSES, install_error_handlers
 from api.limits import UploadSizeLimit
-from api.routers import bulletins, dashboard, docs, health, layers, lookup, meta, photos, progress_reports, projects
+from api.routers import (bulletins, dashboard, docs, exports, health, imports, layers, lookup, meta, photos,
+                         progress_reports, projects, siting)
 from geo.db import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
-ROUTERS = (docs, health, meta, layers, projects, lookup, photos, progress_reports, dashboard, bulletins)
+ROUTERS = (docs, health, meta, layers, projects, lookup, photos, progress_reports, dashboard, bulletins, siting, imports,
+           exports)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:

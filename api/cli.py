@@ -192,6 +192,11 @@ def photos_check():
     raise typer.Exit(1 if problems else 0)
 
 
+from api.cli_planner import register as _register_planner  # noqa: E402  (needs `app` and `database` above)
+
+_register_planner(app)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Computed,
@@ -22,7 +23,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from geo.enums import STATUS_CODES
@@ -241,3 +242,51 @@ class Photo(Base):
     in_project_area: Mapped[bool | None] = mapped_column(Boolean)
     in_month: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BoundaryState(Base):
+    """One row: a token that changes with every write to districts, zones or bases (in-memory siting caches check it)."""
+
+    __tablename__ = "boundary_state"
+    __table_args__ = (CheckConstraint("id", name="single_row"),)
+
+    id: Mapped[bool] = mapped_column(Boolean, primary_key=True, server_default=text("true"))
+    token: Mapped[str] = mapped_column(UUID(as_uuid=False), server_default=text("gen_random_uuid()"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BoundaryImport(Base):
+    """One applied boundary import: which file, which layer, what it changed."""
+
+    __tablename__ = "boundary_imports"
+    __table_args__ = (CheckConstraint("layer IN ('districts', 'zones', 'bases')", name="layer_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(Text)
+    source_crs: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    summary: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+
+
+class BoundaryVersion(Base):
+    """A boundary as it was from valid_from until valid_to (open while current); written by triggers (migration 0003)."""
+
+    __tablename__ = "boundary_versions"
+    __table_args__ = (
+        CheckConstraint("layer IN ('districts', 'zones', 'bases')", name="layer_known"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_ordered"),
+        Index("ix_boundary_versions_open", "layer", "feature_id", postgresql_where=text("valid_to IS NULL")),
+        Index("ix_boundary_versions_period", "layer", "valid_from", "valid_to"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16))
+    feature_id: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=False)
+    valid_from: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    valid_to: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("boundary_imports.id", ondelete="SET NULL"))

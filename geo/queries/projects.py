@@ -161,3 +161,14 @@ def _params(settings: Settings, month: dt.date | None, as_of: dt.date | None) ->
     params = state_params(settings, month, today=as_of)
     params["month_label"] = month.strftime("%Y-%m") if month else None
     return params
+
+
+def project_rows(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
+                 as_of: dt.date | None = None) -> list[dict]:
+    """The filtered projects as plain rows with the declared district and full-precision lon/lat (for exports)."""
+    where, params = _where(session, filters)
+    sql = f"""
+SELECT r.*, dd.name AS declared_district, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat
+FROM ({_rows_sql(where)}) r JOIN projects p2 ON p2.id = r.id JOIN districts dd ON dd.id = p2.district_id ORDER BY r.id"""
+    rows = session.execute(text(sql), {**params, **_params(settings, month, as_of)}).mappings()
+    return [{k: v for k, v in r.items() if k != "geom"} for r in rows]

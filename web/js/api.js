@@ -141,3 +141,36 @@ export const api = {
   dashboard: (month, o) => getJSON(`/api/dashboard${month ? `?month=${encodeURIComponent(month)}` : ''}`, o),
   bulletinUrl: (month, fmt) => `/api/reports/monthly/${encodeURIComponent(month)}.${fmt}`,
 };
+
+// Planner tools (siting check page): POST bodies, JSON or file answers, same problem+json handling.
+async function send(path, { body, headers = {}, as = 'json', signal } = {}) {
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', body, signal, headers: { Accept: 'application/json, application/problem+json, */*', ...headers } });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError({ status: 0, title: 'network', detail: e.message || String(e), url: path });
+  }
+  if (!res.ok) {
+    let p = {};
+    try { p = await res.json(); } catch { p = {}; }
+    throw new ApiError({ status: p.status || res.status, title: p.title || res.statusText, detail: p.detail || `HTTP ${res.status}`, type: p.type, errors: p.errors || null, url: path });
+  }
+  return as === 'blob' ? res.blob() : res.json();
+}
+
+function sitingBody(input) {
+  if (input instanceof Blob) {
+    const form = new FormData();
+    form.append('file', input, input.name || 'points.csv');
+    return { body: form };
+  }
+  return { body: JSON.stringify({ points: input }), headers: { 'Content-Type': 'application/json' } };
+}
+
+export const plannerApi = {
+  /** input: [{lon, lat, name?}] or a File (CSV / .xlsx) -> {count, results} */
+  siteMany: (input, o = {}) => send('/api/lookup', { ...sitingBody(input), ...o }),
+  /** the same check answered as an Excel Blob */
+  siteManyExcel: (input, o = {}) => send('/api/lookup?format=xlsx', { ...sitingBody(input), as: 'blob', ...o }),
+};
