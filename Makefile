@@ -35,8 +35,9 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
 	@touch $@
 
-bench: $(VENV)/.installed-test
+bench: system-test $(VENV)/.installed-test web
 	$(BIN)/python bench/api_projects.py
+	$(BIN)/python bench/map_load.py
 
 clean:
 	rm -rf $(VENV) web/node_modules var
