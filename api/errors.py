@@ -9,7 +9,17 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geo.errors import Conflict, DatabaseUnavailable, EmbeddedDatabaseError, InvalidInput, NotFound, WarroomError
+from geo.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    EmbeddedDatabaseError,
+    FontMissing,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    WarroomError,
+)
 
 log = logging.getLogger("warroom.api")
 
@@ -19,8 +29,11 @@ STATUS_OF: dict[type[WarroomError], int] = {
     NotFound: 404,
     InvalidInput: 422,
     Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     DatabaseUnavailable: 503,
     EmbeddedDatabaseError: 503,
+    FontMissing: 503,
 }
 
 _HTTP_TITLES = {
@@ -31,9 +44,27 @@ _HTTP_TITLES = {
 }
 
 
-def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None) -> JSONResponse:
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+# Documented on every API route, so clients (and schemathesis) know errors come as problem+json.
+PROBLEM_RESPONSES = {
+    status: {"description": description, "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
+    for status, description in ((404, "不存在 / not found"), (422, "输入有误 / invalid input"),
+                                (503, "数据库不可用 / database unavailable"))
+}
+
+
+def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None,
+            extensions: dict | None = None) -> JSONResponse:
     """A problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body = {**(extensions or {}), "type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
@@ -47,7 +78,7 @@ def _status_of(exc: WarroomError) -> int:
 
 
 async def _domain(request: Request, exc: WarroomError) -> JSONResponse:
-    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors)
+    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors, extensions=exc.extensions)
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,15 +11,19 @@ from sqlalchemy import (
     Computed,
     Date,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from geo.enums import STATUS_CODES
 
@@ -71,39 +75,40 @@ class IndustryCluster(Base):
     name_en: Mapped[str | None] = mapped_column(Text)
 
 
-class Zone(Base):
+class _SchematicArea:
+    """Columns shared by the zones and the bases: named, usually schematic, areas resting on a carrier."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
+    carrier: Mapped[str | None] = mapped_column(Text)
+    district: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def geom(cls):
+        return _boundary_columns()[0]
+
+    @declared_attr
+    def geom_utm(cls):
+        return _boundary_columns()[1]
+
+
+class Zone(_SchematicArea, Base):
     """One of the five zones (五区)."""
 
     __tablename__ = "zones"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str | None] = mapped_column(Text)
-    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
-    carrier: Mapped[str | None] = mapped_column(Text)
-    district: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    geom, geom_utm = _boundary_columns()
 
-
-class IndustryBase(Base):
+class IndustryBase(_SchematicArea, Base):
     """One of the nine industry bases (九基地)."""
 
     __tablename__ = "bases"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str | None] = mapped_column(Text)
-    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
-    carrier: Mapped[str | None] = mapped_column(Text)
-    district: Mapped[str | None] = mapped_column(Text)
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("industry_clusters.id"))
-    source: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    geom, geom_utm = _boundary_columns()
 
 
 _status_list = ", ".join(f"'{s}'" for s in STATUS_CODES)
@@ -149,3 +154,90 @@ class Project(Base):
     base_names: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+
+
+class ProgressReport(Base):
+    """A monthly dispatch report (每月调度) of one project; a correction supersedes the current version."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="month_is_first_day"),
+        CheckConstraint("progress >= 0 AND progress <= 100", name="report_progress_0_100"),
+        CheckConstraint("investment_month >= 0 AND investment_cumulative >= 0", name="report_investment_nonneg"),
+        CheckConstraint(f"status IN ({_status_list})", name="report_status_known"),
+        UniqueConstraint("project_id", "month", "version", name="report_version_unique"),
+        Index("ux_progress_reports_current", "project_id", "month", unique=True,
+              postgresql_where=text("superseded_at IS NULL")),
+        Index("ix_progress_reports_month_current", "month", postgresql_where=text("superseded_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    month: Mapped[dt.date] = mapped_column(Date)  # first day of the reported month
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    investment_month: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    investment_cumulative: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    status: Mapped[str] = mapped_column(String(16))
+    milestone: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    regress_reason: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(Text)
+    demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProgressPlan(Base):
+    """A project's planned image progress for a month, overriding the linear plan from its dates."""
+
+    __tablename__ = "progress_plans"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="plan_month_is_first_day"),
+        CheckConstraint("planned_progress >= 0 AND planned_progress <= 100", name="plan_progress_0_100"),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    planned_progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+class Photo(Base):
+    """A site photo of a project: its stored file (by sha256), what its EXIF says, and the checks against the project."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        CheckConstraint("gps_status IN ('ok', 'missing', 'invalid')", name="gps_status_known"),
+        CheckConstraint("location_source IS NULL OR location_source IN ('exif', 'manual')", name="location_source_known"),
+        CheckConstraint("EXTRACT(DAY FROM report_month) = 1", name="report_month_first_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[str] = mapped_column(String(8))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)  # upright, after orientation
+    height: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    uploader: Mapped[str | None] = mapped_column(Text)
+    report_month: Mapped[dt.date] = mapped_column(Date, index=True)
+    # Wall-clock time the camera recorded, with its UTC offset when the file has one.
+    taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))
+    taken_offset: Mapped[str | None] = mapped_column(String(6))
+    geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=True)
+    exif_lon: Mapped[float | None] = mapped_column(Float)
+    exif_lat: Mapped[float | None] = mapped_column(Float)
+    altitude_m: Mapped[float | None] = mapped_column(Float)
+    location_source: Mapped[str | None] = mapped_column(String(8))
+    gps_status: Mapped[str] = mapped_column(String(8))
+    gps_problem: Mapped[str | None] = mapped_column(Text)
+    orientation: Mapped[int | None] = mapped_column(Integer)
+    exif_error: Mapped[str | None] = mapped_column(Text)
+    # Verification, computed by PostGIS when stored or placed (geo.queries.photos.verify).
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    radius_m: Mapped[float] = mapped_column(Float)
+    within_radius: Mapped[bool | None] = mapped_column(Boolean)
+    in_project_area: Mapped[bool | None] = mapped_column(Boolean)
+    in_month: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from geo.enums import CLUSTERS, DISTRICTS, LIGHTS, PROGRESS_BANDS, STATUSES, as_dicts
+from geo.enums import CLUSTERS, DISTRICTS, LIGHTS, PHOTO_BADGES, PHOTO_FORMATS, PROGRESS_BANDS, STATUSES, as_dicts
 from geo.queries.layers import extent, layer_items
+from geo.queries.reports import report_months
 from geo.settings import Settings
 
 DATA_NOTES = {
@@ -36,9 +37,14 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "progress_bands": as_dicts(PROGRESS_BANDS),
         "lights": as_dicts(LIGHTS),
         "light_thresholds": {"yellow_lag": settings.light_yellow_lag, "red_lag": settings.light_red_lag},
+        "report_months": report_months(session),  # for the month selector, newest first
         "zones": layer_items(session, layer="zones"),
         "bases": layer_items(session, layer="bases"),
         "basemap": basemap(settings),
         "bounds": extent(session),
         "data_notes": DATA_NOTES,
+        "photo_badges": as_dicts(PHOTO_BADGES),
+        "photo_limits": {"max_bytes": settings.photo_max_bytes, "max_pixels": settings.photo_max_pixels,
+                         "max_files": settings.photo_max_files, "radius_m": settings.photo_radius_m,
+                         "types": [mime for mime, _ in PHOTO_FORMATS.values()]},
     }

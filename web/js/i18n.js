@@ -218,6 +218,10 @@ const listeners = new Set();
 let metaIndex = new Map(); // Chinese name -> meta entry (districts, clusters, zones, bases, statuses by name)
 
 export function getLang() { return lang; }
+/** Add a module's own messages ({zh: {...}, en: {...}}), e.g. web/js/i18n-progress.js. */
+export function addMessages(dict) {
+  for (const l of LANGS) Object.assign(DICT[l], dict[l] || {});
+}
 export function isEn() { return lang === 'en'; }
 
 export function t(key, vars = {}) {
@@ -319,3 +323,8 @@ function applyDocument() {
   applyI18n(document);
 }
 export function initI18n() { applyDocument(); }
+
+/** Add a feature module's labels ({zh: {...}, en: {...}}) so its strings live beside it but go through t(). */
+export function extendMessages(messages) {
+  for (const l of LANGS) Object.assign(DICT[l], messages[l] || {});
+}
