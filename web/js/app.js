@@ -211,11 +211,10 @@ async function boot() {
       panel.showList();
       return;
     }
-    let f = markers.get(id);
-    if (!f) {
-      try { f = await api.project(id); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }); return; }
-      if (seq !== projectSeq) return;
-    }
+    // The markers carry only what the map draws (MAP_FIELDS in api.js): the card reads the whole project.
+    let f;
+    try { f = await api.project(id, { month: state.filters.month }); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }); return; }
+    if (seq !== projectSeq) return;
     markers.setSelected(id);
     panel.showProject(f);
     if (move && markers.get(id)) zoomToProject(id);
