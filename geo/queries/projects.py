@@ -134,9 +134,10 @@ def parse_fields(raw: str | None) -> tuple[str, ...] | None:
     return tuple(f for f in PROJECT_PROPERTIES if f in wanted or f == "id")
 
 
-def projects_geojson(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
-                     as_of: dt.date | None = None, fields: tuple[str, ...] | None = None) -> str:
-    """A GeoJSON FeatureCollection (text) of the projects matching filters, as they stood at the end of `month`."""
+def projects_geojson_statement(session: Session, *, settings: Settings, filters: ProjectFilter,
+                               month: dt.date | None = None, as_of: dt.date | None = None,
+                               fields: tuple[str, ...] | None = None) -> tuple[str, dict]:
+    """The SQL text and parameters of projects_geojson (also run bare by bench/api_projects.py as its floor)."""
     where, params = _where(session, filters)
     columns = ", ".join(fields or PROJECT_PROPERTIES)
     sql = f"""
@@ -144,7 +145,15 @@ WITH rows AS (SELECT {columns}, geom FROM ({_rows_sql(where)}) r)
 SELECT json_build_object('type', 'FeatureCollection',
                          'features', COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text
 FROM rows"""
-    return session.execute(text(sql), {**params, **_params(settings, month, as_of)}).scalar_one()
+    return sql, {**params, **_params(settings, month, as_of)}
+
+
+def projects_geojson(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
+                     as_of: dt.date | None = None, fields: tuple[str, ...] | None = None) -> str:
+    """A GeoJSON FeatureCollection (text) of the projects matching filters, as they stood at the end of `month`."""
+    sql, params = projects_geojson_statement(session, settings=settings, filters=filters, month=month, as_of=as_of,
+                                             fields=fields)
+    return session.execute(text(sql), params).scalar_one()
 
 
 def project_feature(session: Session, *, settings: Settings, project_id: int, month: dt.date | None = None,
