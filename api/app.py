@@ -9,13 +9,14 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import docs, health, layers, lookup, meta, projects
+from api.openapi import install_permission_docs
+from api.routers import audit, auth, docs, health, layers, lookup, meta, projects, users
 from geo.db import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
-ROUTERS = (docs, health, meta, layers, projects, lookup)
+ROUTERS = (docs, health, meta, layers, projects, lookup, auth, users, audit)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if db is not None:
         app.state.db = db
     install_error_handlers(app)
+    install_permission_docs(app)
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
     for module in ROUTERS:

@@ -9,7 +9,17 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geo.errors import Conflict, DatabaseUnavailable, EmbeddedDatabaseError, InvalidInput, NotFound, WarroomError
+from geo.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    EmbeddedDatabaseError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    WarroomError,
+)
 
 log = logging.getLogger("warroom.api")
 
@@ -17,6 +27,9 @@ PROBLEM = "application/problem+json"
 
 STATUS_OF: dict[type[WarroomError], int] = {
     NotFound: 404,
+    Unauthorized: 401,
+    Forbidden: 403,
+    TooManyRequests: 429,
     InvalidInput: 422,
     Conflict: 409,
     DatabaseUnavailable: 503,
@@ -47,7 +60,10 @@ def _status_of(exc: WarroomError) -> int:
 
 
 async def _domain(request: Request, exc: WarroomError) -> JSONResponse:
-    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": 'Bearer realm="warroom"'}
+    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors, headers=headers)
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

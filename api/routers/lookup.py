@@ -1,10 +1,11 @@
 """Point lookup (落位查询)."""
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep
+from api.deps import SessionDep, require
+from geo.enums import Permission
 from geo.queries.lookup import lookup_point
 
-router = APIRouter(prefix="/api", tags=["lookup"])
+router = APIRouter(prefix="/api", tags=["lookup"], dependencies=[require(Permission.read_public)])
 
 
 @router.get("/lookup", summary="落位查询 / which district, zone and base contain a point")

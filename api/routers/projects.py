@@ -3,11 +3,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, require
 from api.responses import GeoJSONResponse, RawJSONResponse
+from geo.enums import Permission
 from geo.queries.projects import ProjectFilter, parse_bbox, project_feature, projects_geojson, projects_summary
 
-router = APIRouter(prefix="/api", tags=["projects"])
+router = APIRouter(prefix="/api", tags=["projects"], dependencies=[require(Permission.read_public)])
 
 
 def project_filter(

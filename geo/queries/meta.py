@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from geo.enums import CLUSTERS, DISTRICTS, LIGHTS, PROGRESS_BANDS, STATUSES, as_dicts
+from geo.enums import AUDIT_ACTIONS, CLUSTERS, DISTRICTS, LIGHTS, PERMISSIONS, PROGRESS_BANDS, ROLES, STATUSES, as_dicts
 from geo.queries.layers import extent, layer_items
 from geo.settings import Settings
 
@@ -41,4 +41,8 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "basemap": basemap(settings),
         "bounds": extent(session),
         "data_notes": DATA_NOTES,
+        "roles": as_dicts(ROLES),
+        "permissions": [{**as_dicts([rule])[0], "permission": rule.permission.value} for rule in PERMISSIONS.values()],
+        "audit_actions": as_dicts(AUDIT_ACTIONS),
+        "anonymous_read": settings.anonymous_read,
     }

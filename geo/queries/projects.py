@@ -153,3 +153,13 @@ SELECT json_build_object(
     'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) AS n FROM rows GROUP BY light) s), '{{}}')
 )::text FROM rows"""
     return session.execute(text(sql), {**params, **light_params(settings, as_of)}).scalar_one()
+
+
+def project_district(session: Session, *, project_id: int) -> str:
+    """The district a project reports to, as /api/projects shows it (where it lies, else where it was declared)."""
+    found = session.execute(text("""
+        SELECT d.name FROM projects p JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
+        WHERE p.id = :project_id"""), {"project_id": project_id}).scalar()
+    if found is None:
+        raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
+    return found
