@@ -37,6 +37,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/api_projects.py
+	$(BIN)/python bench/photo_upload.py
 
 clean:
 	rm -rf $(VENV) web/node_modules var

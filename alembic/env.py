@@ -1,14 +1,10 @@
 """Alembic environment: runs on a connection handed over by geo.migrations, or opens the app's database."""
 from alembic import context
 
+from geo.migrations import include_object
 from geo.models import Base
 
 target_metadata = Base.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    """Leave PostGIS's own tables (spatial_ref_sys, topology) alone."""
-    return not (type_ == "table" and name in {"spatial_ref_sys"})
 
 
 def run_migrations(connection) -> None:

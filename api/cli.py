@@ -17,6 +17,8 @@ db_app = typer.Typer(help="数据库迁移 / schema migrations", no_args_is_help
 app.add_typer(db_app, name="db")
 user_app = typer.Typer(help="账户 / accounts", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+photos_app = typer.Typer(help="现场照片 / site photos", no_args_is_help=True)
+app.add_typer(photos_app, name="photos")
 
 
 def _setup_logging() -> None:
@@ -57,6 +59,10 @@ def _prepare(db: Database, *, migrate: bool, seed: bool) -> None:
 
     if migrate:
         migrations.upgrade(db.engine)
+    elif migrations.current(db.engine) != migrations.head():
+        typer.secho("数据库结构不是最新的,请先运行 `warroom db upgrade`(或 `warroom serve --migrate`)/ "
+                    "the database schema is not up to date: run `warroom db upgrade` first", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
     if seed:
         with db.session() as session:
             if not is_seeded(session):
@@ -211,8 +217,28 @@ def _user_id(session, username: str) -> int:
     if user is None:
         raise NotFound(f"没有用户“{username}” / no user {username!r}")
     return user.id
+@photos_app.command("check")
+def photos_check():
+    """Report photo files without rows and rows without files (exit 1 when any)."""
+    from geo.queries.photos import check_store
+
+    settings = get_settings()
+    with database() as db, db.session() as session:
+        report = check_store(session, settings=settings)
+    typer.echo(f"照片 / photos: {report['rows']} rows in the database, files under {settings.photo_dir}")
+    for path in report["files_without_rows"]:
+        typer.echo(f"  无记录的文件 / file without row: {path}")
+    for m in report["rows_without_files"]:
+        typer.echo(f"  缺少文件 / row without file: {m['sha256']} {m['kind']} ({m['path']})")
+    problems = len(report["files_without_rows"]) + len(report["rows_without_files"])
+    typer.echo("一切正常 / all consistent" if not problems else f"发现 {problems} 处不一致 / {problems} problems")
+    raise typer.Exit(1 if problems else 0)
 
 
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -16,8 +16,10 @@ from geo.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    PayloadTooLarge,
     TooManyRequests,
     Unauthorized,
+    UnsupportedMediaType,
     WarroomError,
 )
 
@@ -32,6 +34,8 @@ STATUS_OF: dict[type[WarroomError], int] = {
     TooManyRequests: 429,
     InvalidInput: 422,
     Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     DatabaseUnavailable: 503,
     EmbeddedDatabaseError: 503,
 }
@@ -44,9 +48,27 @@ _HTTP_TITLES = {
 }
 
 
-def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None) -> JSONResponse:
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+# Documented on every API route, so clients (and schemathesis) know errors come as problem+json.
+PROBLEM_RESPONSES = {
+    status: {"description": description, "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
+    for status, description in ((404, "不存在 / not found"), (422, "输入有误 / invalid input"),
+                                (503, "数据库不可用 / database unavailable"))
+}
+
+
+def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None,
+            extensions: dict | None = None) -> JSONResponse:
     """A problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body = {**(extensions or {}), "type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
@@ -63,7 +85,7 @@ async def _domain(request: Request, exc: WarroomError) -> JSONResponse:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": 'Bearer realm="warroom"'}
-    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors, headers=headers)
+    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors, headers=headers, extensions=exc.extensions)
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

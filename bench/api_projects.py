@@ -27,7 +27,7 @@ from geo.embedded import EmbeddedCluster  # noqa: E402
 from geo.queries.projects import _rows_sql  # noqa: E402
 from geo.seed import seed_all  # noqa: E402
 from geo.settings import Settings  # noqa: E402
-from geo.siting import POINTS_FROM_ARRAYS, SITE_POINTS  # noqa: E402
+from geo.siting import NAMED_SITES, POINTS_FROM_ARRAYS  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 PLAIN_SQL = """SELECT json_build_object('type','FeatureCollection','features', json_agg(ST_AsGeoJSON(t.*, 'geom', 6)::json))::text
@@ -102,7 +102,7 @@ def run_size(cluster: EmbeddedCluster, size: int, n: int) -> None:
         same_sql = (f"WITH rows AS ({_rows_sql('true')}) SELECT json_build_object('type','FeatureCollection','features',"
                     f" COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text FROM rows")
         same_sql = same_sql.replace(":as_of", "%(as_of)s").replace(":yellow_lag", "%(yellow_lag)s").replace(":red_lag", "%(red_lag)s")
-        lookup_sql = (f"WITH {POINTS_FROM_ARRAYS} {SITE_POINTS}").replace(":lons", "%(lons)s").replace(":lats", "%(lats)s")
+        lookup_sql = (f"WITH {POINTS_FROM_ARRAYS} {NAMED_SITES}").replace(":lons", "%(lons)s").replace(":lats", "%(lats)s")
         pg = psycopg.connect(host=str(cluster.socket_dir), user="warroom", dbname=db)
         http = httpx.Client(base_url=base, headers={"Accept-Encoding": "gzip"})
         size_body = len(http.get("/api/projects").content)

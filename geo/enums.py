@@ -102,6 +102,37 @@ LIGHTS: tuple[Light, ...] = (
 )
 
 @dataclass(frozen=True)
+class PhotoBadge:
+    """A verification badge of a site photo; level is ok | warn | bad | info (the badge's colour)."""
+
+    code: str
+    name: str
+    name_en: str
+    level: str
+
+
+PHOTO_BADGES: tuple[PhotoBadge, ...] = (
+    PhotoBadge("near", "位置相符", "At the site", "ok"),
+    PhotoBadge("far", "偏离项目", "Away from the site", "warn"),
+    PhotoBadge("in_area", "位于所在园区", "Inside the project's zone/base", "ok"),
+    PhotoBadge("out_area", "不在所在园区", "Outside the project's zone/base", "warn"),
+    PhotoBadge("in_month", "当月拍摄", "Taken in the reporting month", "ok"),
+    PhotoBadge("off_month", "非当月拍摄", "Not taken in the reporting month", "warn"),
+    PhotoBadge("no_location", "无位置信息", "No location", "bad"),
+    PhotoBadge("gps_invalid", "GPS 无效", "Invalid GPS", "bad"),
+    PhotoBadge("no_time", "无拍摄时间", "No time taken", "bad"),
+    PhotoBadge("manual", "手动定位", "Placed by hand", "info"),
+)
+
+# Photo formats accepted, recognised by content: code -> (MIME type, file extension).
+PHOTO_FORMATS: dict[str, tuple[str, str]] = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+    "HEIF": ("image/heic", "heic"),
+}
+
+@dataclass(frozen=True)
 class Role:
     """An account role; each role may do everything the roles of lower rank may."""
 
@@ -185,6 +216,8 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("user.create", "创建用户", "created a user"),
     AuditAction("user.update", "修改用户", "changed a user"),
     AuditAction("user.password_reset", "重置密码", "reset a password"),
+    AuditAction("photo.upload", "上传照片", "uploaded a photo"),
+    AuditAction("photo.place", "手动定位照片", "placed a photo by hand"),
 )
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)

@@ -7,10 +7,11 @@ class WarroomError(Exception):
 
     title = "请求无法完成 / Request failed"
 
-    def __init__(self, detail: str, *, errors: list[dict] | None = None):
+    def __init__(self, detail: str, *, errors: list[dict] | None = None, extensions: dict | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.extensions = extensions or {}  # extra problem+json members (RFC 9457 extensions)
 
 
 class NotFound(WarroomError):
@@ -51,6 +52,24 @@ class Conflict(WarroomError):
     """The request clashes with what is stored (duplicate)."""
 
     title = "冲突 / Conflict"
+
+
+class PayloadTooLarge(WarroomError):
+    """An uploaded file is bigger (in bytes or in pixels) than the configured limit."""
+
+    title = "文件太大 / Payload too large"
+
+
+class UnsupportedMediaType(WarroomError):
+    """An uploaded file is not an image of an accepted type."""
+
+    title = "不支持的文件类型 / Unsupported media type"
+
+
+class UndecodableImage(InvalidInput):
+    """An uploaded image is truncated or cannot be decoded."""
+
+    title = "图片无法解码 / Image cannot be decoded"
 
 
 class DatabaseUnavailable(WarroomError):

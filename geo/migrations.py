@@ -8,6 +8,11 @@ from sqlalchemy import Engine
 from geo.settings import PROJECT_ROOT
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave PostGIS's own tables (spatial_ref_sys) out of autogenerate comparisons."""
+    return not (type_ == "table" and name == "spatial_ref_sys")
+
+
 def alembic_config() -> Config:
     """An Alembic config pointing at alembic/ in the project."""
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
@@ -37,3 +42,10 @@ def current(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def head() -> str | None:
+    """The newest revision in alembic/versions."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -12,15 +12,18 @@ from sqlalchemy import (
     Computed,
     Date,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from geo.enums import ROLE_CODES, STATUS_CODES
 
@@ -72,39 +75,40 @@ class IndustryCluster(Base):
     name_en: Mapped[str | None] = mapped_column(Text)
 
 
-class Zone(Base):
+class _SchematicArea:
+    """Columns shared by the zones and the bases: named, usually schematic, areas resting on a carrier."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
+    carrier: Mapped[str | None] = mapped_column(Text)
+    district: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def geom(cls):
+        return _boundary_columns()[0]
+
+    @declared_attr
+    def geom_utm(cls):
+        return _boundary_columns()[1]
+
+
+class Zone(_SchematicArea, Base):
     """One of the five zones (五区)."""
 
     __tablename__ = "zones"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str | None] = mapped_column(Text)
-    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
-    carrier: Mapped[str | None] = mapped_column(Text)
-    district: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    geom, geom_utm = _boundary_columns()
 
-
-class IndustryBase(Base):
+class IndustryBase(_SchematicArea, Base):
     """One of the nine industry bases (九基地)."""
 
     __tablename__ = "bases"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str | None] = mapped_column(Text)
-    schematic: Mapped[bool] = mapped_column(Boolean, default=True)
-    carrier: Mapped[str | None] = mapped_column(Text)
-    district: Mapped[str | None] = mapped_column(Text)
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("industry_clusters.id"))
-    source: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    geom, geom_utm = _boundary_columns()
 
 
 _status_list = ", ".join(f"'{s}'" for s in STATUS_CODES)
@@ -152,6 +156,47 @@ class Project(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
 
 
+class Photo(Base):
+    """A site photo of a project: its stored file (by sha256), what its EXIF says, and the checks against the project."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        CheckConstraint("gps_status IN ('ok', 'missing', 'invalid')", name="gps_status_known"),
+        CheckConstraint("location_source IS NULL OR location_source IN ('exif', 'manual')", name="location_source_known"),
+        CheckConstraint("EXTRACT(DAY FROM report_month) = 1", name="report_month_first_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[str] = mapped_column(String(8))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)  # upright, after orientation
+    height: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    legacy_uploader: Mapped[str | None] = mapped_column(Text)  # the free-text name typed before accounts existed
+    report_month: Mapped[dt.date] = mapped_column(Date, index=True)
+    # Wall-clock time the camera recorded, with its UTC offset when the file has one.
+    taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))
+    taken_offset: Mapped[str | None] = mapped_column(String(6))
+    geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=True)
+    exif_lon: Mapped[float | None] = mapped_column(Float)
+    exif_lat: Mapped[float | None] = mapped_column(Float)
+    altitude_m: Mapped[float | None] = mapped_column(Float)
+    location_source: Mapped[str | None] = mapped_column(String(8))
+    gps_status: Mapped[str] = mapped_column(String(8))
+    gps_problem: Mapped[str | None] = mapped_column(Text)
+    orientation: Mapped[int | None] = mapped_column(Integer)
+    exif_error: Mapped[str | None] = mapped_column(Text)
+    # Verification, computed by PostGIS when stored or placed (geo.queries.photos.verify).
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    radius_m: Mapped[float] = mapped_column(Float)
+    within_radius: Mapped[bool | None] = mapped_column(Boolean)
+    in_project_area: Mapped[bool | None] = mapped_column(Boolean)
+    in_month: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 _role_list = ", ".join(f"'{r}'" for r in ROLE_CODES)
 
 
@@ -162,6 +207,7 @@ class User(Base):
     __table_args__ = (
         CheckConstraint(f"role IN ({_role_list})", name="role_known"),
         CheckConstraint("role <> 'reporter' OR district IS NOT NULL", name="reporter_has_district"),
+        Index("ux_users_username_lower", func.lower(text("username")), unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -209,6 +255,8 @@ class AuditEntry(Base):
     """One audited event; the table is append-only (a trigger refuses UPDATE and DELETE)."""
 
     __tablename__ = "audit_log"
+    # Sign-in rate limits count recent failures per name and per address.
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)

@@ -38,12 +38,22 @@ class Settings(BaseSettings):
     sign_in_attempts_per_minute: int = Field(default=10, ge=1, description="failed sign-ins allowed per account and "
                                              "per address in any minute before 429")
     gzip_level: int = 5
+    photo_max_bytes: int = Field(default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)")
+    photo_max_pixels: int = Field(default=60_000_000, description="largest photo accepted, in pixels, checked before decoding")
+    photo_max_files: int = Field(default=20, description="most files in one upload request")
+    photo_radius_m: float = Field(default=1000.0, description="a photo within this many metres of its project fits it")
+    photo_far_m: float = Field(default=50_000.0, description="GPS farther than this from every Weihai district is invalid")
     log_level: str = "info"
 
     @property
     def web_dir(self) -> Path:
         """Directory of the static front end."""
         return PROJECT_ROOT / "web"
+
+    @property
+    def photo_dir(self) -> Path:
+        """Directory of stored photos (originals and derivatives, content-addressed)."""
+        return self.var_dir / "photos"
 
 
 @lru_cache

@@ -70,9 +70,9 @@ def engine(cluster) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    """Settings for tests (defaults; no basemap)."""
-    return Settings(database_url=None, basemap="none")
+def settings(tmp_path_factory) -> Settings:
+    """Settings for tests (defaults; no basemap; photos stored in a temporary directory)."""
+    return Settings(database_url=None, basemap="none", var_dir=tmp_path_factory.mktemp("var"))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from geo import migrations
 from geo.db import make_engine
 from tests.conftest import fresh_database
 
-TABLES = {"districts", "zones", "bases", "industry_clusters", "projects"}
+TABLES = {"districts", "zones", "bases", "industry_clusters", "projects", "photos"}
 
 
 def test_upgrade_downgrade_upgrade(cluster):
@@ -25,3 +25,16 @@ def test_upgrade_downgrade_upgrade(cluster):
         assert TABLES <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_models_match_the_migrated_schema(engine):
+    """The ORM models and the hand-written migrations describe the same tables, columns and indexes."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from geo.migrations import include_object
+    from geo.models import Base
+
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        assert compare_metadata(context, Base.metadata) == []

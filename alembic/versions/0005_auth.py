@@ -1,7 +1,7 @@
 """Accounts, sessions, API tokens and the append-only audit log; the legacy account owning earlier rows.
 
 Revision ID: 0005_auth
-Revises: 0001
+Revises: 0002_photos
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0005_auth"
-down_revision = "0001"
+down_revision = "0002_photos"
 branch_labels = None
 depends_on = None
 
@@ -83,9 +83,20 @@ def upgrade() -> None:
     # Rows made before accounts existed (photos, reports, imports) are owned by this account; it cannot sign in.
     op.execute(f"""INSERT INTO users (username, display_name, role, active)
                    VALUES ('{LEGACY_USERNAME}', '历史数据(启用账户前) / before accounts', 'viewer', false)""")
+    # Photos are owned by an account; the free-text name typed before accounts existed is kept for display.
+    op.alter_column("photos", "uploader", new_column_name="legacy_uploader")
+    op.add_column("photos", sa.Column("uploaded_by", sa.Integer, sa.ForeignKey("users.id")))
+    op.execute(f"UPDATE photos SET uploaded_by = (SELECT id FROM users WHERE username = '{LEGACY_USERNAME}')")
+    op.alter_column("photos", "uploaded_by", nullable=False)
+    op.create_index("ix_photos_uploaded_by", "photos", ["uploaded_by"])
 
 
 def downgrade() -> None:
+    op.execute("""UPDATE photos ph SET legacy_uploader = u.display_name FROM users u
+                  WHERE u.id = ph.uploaded_by AND ph.legacy_uploader IS NULL AND u.username <> 'legacy'""")
+    op.drop_index("ix_photos_uploaded_by", "photos")
+    op.drop_column("photos", "uploaded_by")
+    op.alter_column("photos", "legacy_uploader", new_column_name="uploader")
     for table in ("audit_log", "api_tokens", "user_sessions", "users"):
         op.drop_table(table)
     op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")

@@ -4,19 +4,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from api.deps import SessionDep, SettingsDep, require
-from api.responses import GeoJSONResponse, RawJSONResponse
-from geo.enums import Permission
+from api.responses import FEATURE, FEATURE_COLLECTION, SUMMARY, GeoJSONResponse, RawJSONResponse, documented
+from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES, Permission
 from geo.queries.projects import ProjectFilter, parse_bbox, project_feature, projects_geojson, projects_summary
 
 router = APIRouter(prefix="/api", tags=["projects"], dependencies=[require(Permission.read_public)])
 
 
-def project_filter(
-    district: str | None = Query(None, description="区市 name, e.g. 荣成市"),
-    cluster: str | None = Query(None, description="产业集群 name"),
+async def project_filter(
+    district: str | None = Query(None, description="区市 name, e.g. 荣成市", json_schema_extra={"enum": list(DISTRICT_NAMES)}),
+    cluster: str | None = Query(None, description="产业集群 name", json_schema_extra={"enum": list(CLUSTER_NAMES)}),
     zone: str | None = Query(None, description="功能区 name or code"),
     base: str | None = Query(None, description="基地 name or code"),
-    status: str | None = Query(None, description="status code: planning, construction, completed, stalled"),
+    status: str | None = Query(None, description="建设状态 code", json_schema_extra={"enum": list(STATUS_CODES)}),
     q: str | None = Query(None, max_length=100, description="name or code contains"),
     bbox: str | None = Query(None, description="minLon,minLat,maxLon,maxLat"),
 ) -> ProjectFilter:
@@ -27,19 +27,19 @@ def project_filter(
 FilterDep = Annotated[ProjectFilter, Depends(project_filter)]
 
 
-@router.get("/projects", response_class=GeoJSONResponse, summary="项目点 / projects as GeoJSON")
+@router.get("/projects", response_class=GeoJSONResponse, responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION), summary="项目点 / projects as GeoJSON")
 def list_projects(session: SessionDep, settings: SettingsDep, filters: FilterDep):
     """Projects matching every given filter, each with its progress, light, district, zone(s) and base(s)."""
     return GeoJSONResponse(projects_geojson(session, settings=settings, filters=filters))
 
 
-@router.get("/projects/{project_id}", response_class=GeoJSONResponse, summary="单个项目 / one project")
+@router.get("/projects/{project_id}", response_class=GeoJSONResponse, responses=documented(GeoJSONResponse.media_type, FEATURE), summary="单个项目 / one project")
 def get_project(session: SessionDep, settings: SettingsDep, project_id: int = Path(ge=1, le=2**31 - 1)):
     """One project as a GeoJSON Feature."""
     return GeoJSONResponse(project_feature(session, settings=settings, project_id=project_id))
 
 
-@router.get("/summary", response_class=RawJSONResponse, summary="汇总 / totals of the filtered projects")
+@router.get("/summary", response_class=RawJSONResponse, responses=documented(RawJSONResponse.media_type, SUMMARY), summary="汇总 / totals of the filtered projects")
 def get_summary(session: SessionDep, settings: SettingsDep, filters: FilterDep):
     """Count, total and this-year investment (亿元), mean progress, and counts per status and light."""
     return RawJSONResponse(projects_summary(session, settings=settings, filters=filters))

@@ -3,7 +3,19 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from geo.enums import AUDIT_ACTIONS, CLUSTERS, DISTRICTS, LIGHTS, PERMISSIONS, PROGRESS_BANDS, ROLES, STATUSES, as_dicts
+from geo.enums import (
+    AUDIT_ACTIONS,
+    CLUSTERS,
+    DISTRICTS,
+    LIGHTS,
+    PERMISSIONS,
+    PHOTO_BADGES,
+    PHOTO_FORMATS,
+    PROGRESS_BANDS,
+    ROLES,
+    STATUSES,
+    as_dicts,
+)
 from geo.queries.layers import extent, layer_items
 from geo.settings import Settings
 
@@ -41,6 +53,10 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "basemap": basemap(settings),
         "bounds": extent(session),
         "data_notes": DATA_NOTES,
+        "photo_badges": as_dicts(PHOTO_BADGES),
+        "photo_limits": {"max_bytes": settings.photo_max_bytes, "max_pixels": settings.photo_max_pixels,
+                         "max_files": settings.photo_max_files, "radius_m": settings.photo_radius_m,
+                         "types": [mime for mime, _ in PHOTO_FORMATS.values()]},
         "roles": as_dicts(ROLES),
         "permissions": [{**as_dicts([rule])[0], "permission": rule.permission.value} for rule in PERMISSIONS.values()],
         "audit_actions": as_dicts(AUDIT_ACTIONS),

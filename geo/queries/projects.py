@@ -66,19 +66,20 @@ def _unknown(field: str, value: str, known: list[str] | tuple[str, ...]) -> Inva
 _FIELD_ZH = {"district": "区市", "cluster": "产业集群", "zone": "功能区", "base": "基地", "status": "建设状态"}
 
 
+# Filters whose values are fixed enumerations, and the column each one compares.
+_ENUMERATED = (("district", DISTRICT_NAMES, "d.name"), ("cluster", CLUSTER_NAMES, "cl.name"), ("status", STATUS_CODES, "p.status"))
+
+
 def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
     """SQL conditions and parameters for a filter; unknown names raise InvalidInput listing the known ones."""
     clauses, params = [], {}
-    if f.district:
-        if f.district not in DISTRICT_NAMES:
-            raise _unknown("district", f.district, DISTRICT_NAMES)
-        clauses.append("d.name = :district")
-        params["district"] = f.district
-    if f.cluster:
-        if f.cluster not in CLUSTER_NAMES:
-            raise _unknown("cluster", f.cluster, CLUSTER_NAMES)
-        clauses.append("cl.name = :cluster")
-        params["cluster"] = f.cluster
+    for field, known, column in _ENUMERATED:
+        value = getattr(f, field)
+        if value:
+            if value not in known:
+                raise _unknown(field, value, known)
+            clauses.append(f"{column} = :{field}")
+            params[field] = value
     for field, table, column in (("zone", "zones", "zone_ids"), ("base", "bases", "base_ids")):
         value = getattr(f, field)
         if value:
@@ -87,11 +88,6 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
                 raise _unknown(field, value, _names(session, table))
             clauses.append(f":{field}_id = ANY(p.{column})")
             params[f"{field}_id"] = found
-    if f.status:
-        if f.status not in STATUS_CODES:
-            raise _unknown("status", f.status, STATUS_CODES)
-        clauses.append("p.status = :status")
-        params["status"] = f.status
     if f.q:
         clauses.append("(p.name ILIKE :q ESCAPE '\\' OR p.code ILIKE :q ESCAPE '\\')")
         escaped = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

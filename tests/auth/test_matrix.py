@@ -14,6 +14,7 @@ from api.openapi import api_routes
 from geo.enums import PERMISSIONS, ROLES
 from geo.settings import Settings
 from tests.auth.conftest import PASSWORD, make_user, token_for
+from tests.factories import principal_of
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 APP = create_app(Settings(database_url=None))
@@ -39,14 +40,52 @@ def _reset_password(session, user):
 
 
 def _revoke_token(session, user):
-    from geo.accounts.principal import Principal
     from geo.accounts.tokens import create_token
 
-    token, _ = create_token(session, actor=Principal(user_id=user["id"], username=user["username"], via="token"), name="x")
+    token, _ = create_token(session, actor=principal_of(user), name="x")
     return f"/api/auth/tokens/{token['id']}", {}
 
 
+_photo_seed = iter(range(5000, 6000))
+
+
+def _project_in(session, district: str) -> int:
+    from tests.factories import interior_point, make_project
+
+    lon, lat = interior_point(session, "districts", district)
+    return make_project(session, district=district, lon=lon, lat=lat)
+
+
+def _district_of(user) -> str:
+    return user["district"] or "乳山市"
+
+
+def _upload_photo(session, user):
+    from tests.photo_images import jpeg
+
+    project = _project_in(session, _district_of(user))
+    files = [("files", ("site.jpg", jpeg(seed=next(_photo_seed)), "image/jpeg"))]
+    return f"/api/projects/{project}/photos", {"files": files}
+
+
+def _place_photo(session, user):
+    from geo.queries.photos import Upload, add_photos
+    from geo.settings import Settings
+    from tests.factories import interior_point
+    from tests.photo_images import jpeg
+
+    district = _district_of(user)
+    project = _project_in(session, district)
+    [photo] = add_photos(session, settings=Settings(database_url=None), project_id=project, caption=None, month=None,
+                         uploads=[Upload("no-gps.jpg", jpeg(seed=next(_photo_seed)))],
+                         actor=principal_of(user))
+    lon, lat = interior_point(session, "districts", district)
+    return f"/api/photos/{photo['id']}/location", {"json": {"lon": lon, "lat": lat}}
+
+
 EXAMPLES = {
+    ("POST", "/api/projects/{project_id}/photos"): _upload_photo,
+    ("PUT", "/api/photos/{photo_id}/location"): _place_photo,
     ("POST", "/api/auth/login"): lambda s, u: ("/api/auth/login", {"json": {"username": u["username"], "password": PASSWORD}}),
     ("POST", "/api/auth/logout"): lambda s, u: ("/api/auth/logout", {}),
     ("POST", "/api/auth/password"): lambda s, u: ("/api/auth/password", {"json": {"current": PASSWORD, "new": "another-pass-99"}}),

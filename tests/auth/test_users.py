@@ -70,3 +70,29 @@ def test_reporter_of_rushan_may_not_touch_a_rongcheng_project(session):
     assert ensure_may_act_on_project(session, actor=_reporter("荣成市"), project_id=rongcheng) == "荣成市"
     planner = Principal(user_id=2, username="p", role="planner", via="token")
     assert ensure_may_act_on_project(session, actor=planner, project_id=rongcheng) == "荣成市"
+
+
+def test_reporter_uploads_photos_for_their_own_district_only(client, session):
+    from sqlalchemy import text
+
+    from tests.photo_images import jpeg
+
+    reporter = make_user(session, role="reporter", district="乳山市")
+    headers = token_for(session, reporter)
+    rushan = make_project(session, district="乳山市", lon=(p := interior_point(session, "districts", "乳山市"))[0], lat=p[1])
+    rongcheng = make_project(session, district="荣成市", lon=(q := interior_point(session, "districts", "荣成市"))[0], lat=q[1])
+
+    refused = client.post(f"/api/projects/{rongcheng}/photos", headers=headers,
+                          files=[("files", ("a.jpg", jpeg(seed=7001), "image/jpeg"))])
+    assert refused.status_code == 403
+    assert "乳山市" in refused.json()["detail"] and "荣成市" in refused.json()["detail"]
+
+    ok = client.post(f"/api/projects/{rushan}/photos", headers=headers, files=[("files", ("b.jpg", jpeg(seed=7002), "image/jpeg"))])
+    assert ok.status_code == 201, ok.text
+    photo = ok.json()["photos"][0]
+    assert photo["uploader"] == reporter["display_name"] and photo["uploader_username"] == reporter["username"]
+    rows = session.execute(text("SELECT action, object_id, after->>'project_id' FROM audit_log WHERE actor_id = :u AND action LIKE 'photo.%'"),
+                           {"u": reporter["id"]}).all()
+    assert [tuple(r) for r in rows] == [("photo.upload", str(photo["id"]), str(rushan))]
+    owner = session.execute(text("SELECT uploaded_by FROM photos WHERE id = :id"), {"id": photo["id"]}).scalar()
+    assert owner == reporter["id"]

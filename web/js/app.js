@@ -11,6 +11,7 @@ import { createPanel } from './panel.js';
 import { createLookup } from './lookup.js';
 import { initFromHash, getState, subscribe, update } from './state.js';
 import { showError } from './toast.js';
+import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -52,6 +53,7 @@ async function boot() {
     areas && { id: 'zones', key: 'legend.zones', layer: areas.zones, swatch: 'sw-zones' },
     areas && { id: 'bases', key: 'legend.bases', layer: areas.bases, swatch: 'sw-bases' },
     { id: 'projects', key: 'legend.projects', layer: markers.layer, swatch: 'sw-projects' },
+    { id: 'photos', key: 'legend.photos', layer: createPhotoLayer(map).layer, swatch: 'sw-photos' }, // [photos]
   ].filter(Boolean);
   const legend = createLegend(map, meta, {
     toggles,

@@ -309,3 +309,8 @@ function applyDocument() {
   applyI18n(document);
 }
 export function initI18n() { applyDocument(); }
+
+/** Add a feature module's labels ({zh: {...}, en: {...}}) so its strings live beside it but go through t(). */
+export function extendMessages(messages) {
+  for (const l of LANGS) Object.assign(DICT[l], messages[l] || {});
+}

@@ -3,6 +3,7 @@
 import { t, label, nameOf, codeLabel, fmtYi, fmtPct, fmtDate, fmtInt, onLangChange } from './i18n.js';
 import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
+import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
 
 const LIST_LIMIT = 300;
 
@@ -104,6 +105,7 @@ export function createPanel(meta, { onZoomTo }) {
       </article>`;
     el.querySelector('#back-to-list').addEventListener('click', (e) => { e.preventDefault(); update({ project: null }); });
     el.querySelector('#zoom-to-project').addEventListener('click', () => onZoomTo(p.id));
+    mountProjectPhotos(el.querySelector('.pcard'), p, meta); // [photos] upload box + gallery under the card
   }
 
   function render() { if (current) renderCard(current); else renderList(); }

@@ -1,0 +1,1 @@
+"""Site photos without the database: sniffing, EXIF, derivatives and content-addressed storage."""

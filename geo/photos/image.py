@@ -1,0 +1,140 @@
+"""Recognise an upload by its bytes, refuse bombs before decoding, and make upright sRGB JPEG derivatives."""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import pillow_heif
+from PIL import Image, ImageCms
+
+from geo.errors import PayloadTooLarge, UndecodableImage, UnsupportedMediaType
+from geo.photos.exif import ExifInfo, read_exif
+
+pillow_heif.register_heif_opener()
+
+DISPLAY_EDGE = 1600
+THUMB_EDGE = 320
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+_SRGB = ImageCms.createProfile("sRGB")
+T = Image.Transpose
+# EXIF orientation -> the transpose that turns the stored pixels upright.
+_UPRIGHT = {2: T.FLIP_LEFT_RIGHT, 3: T.ROTATE_180, 4: T.FLIP_TOP_BOTTOM, 5: T.TRANSPOSE,
+            6: T.ROTATE_270, 7: T.TRANSVERSE, 8: T.ROTATE_90}
+
+
+def sniff(head: bytes) -> str | None:
+    """The accepted format the leading bytes belong to (JPEG, PNG, WEBP, HEIF), or None."""
+    if head[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[4:8] == b"ftyp":
+        size = int.from_bytes(head[:4], "big")
+        brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(size, len(head)), 4)}
+        # AVIF also says mif1; it is not a photo format phones send here.
+        if brands & _HEIF_BRANDS and not brands & {b"avif", b"avis"}:
+            return "HEIF"
+    return None
+
+
+@dataclass
+class Derived:
+    """An accepted photo: its format, EXIF, upright size and the two JPEG derivatives."""
+
+    format: str
+    exif: ExifInfo
+    width: int
+    height: int
+    display: bytes
+    thumb: bytes
+
+
+def open_checked(data: bytes, *, name: str, max_pixels: int) -> tuple[Image.Image, str]:
+    """Open (header only) an image of an accepted type whose pixel count is within max_pixels."""
+    fmt = sniff(data[:64])
+    if fmt is None:
+        raise UnsupportedMediaType(
+            f"“{name}”不是可接受的图片(支持 JPEG、PNG、WebP、HEIC)/ {name!r} is not a JPEG, PNG, WebP or HEIC image",
+            errors=[{"field": name, "message": "unsupported type"}])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own cap below is stricter
+            img = Image.open(io.BytesIO(data), formats=[fmt])
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(name, None, max_pixels) from None
+    except Exception as exc:
+        raise UndecodableImage(f"“{name}”无法读取,文件可能已损坏 / {name!r} cannot be read: {exc}",
+                               errors=[{"field": name, "message": "undecodable"}]) from None
+    w, h = img.size
+    if w * h > max_pixels:
+        raise _too_many_pixels(name, (w, h), max_pixels)
+    return img, fmt
+
+
+def _too_many_pixels(name: str, size: tuple[int, int] | None, max_pixels: int) -> PayloadTooLarge:
+    got = f"{size[0]}×{size[1]}" if size else "too many"
+    return PayloadTooLarge(
+        f"“{name}”像素过多({got}),上限 {max_pixels / 1e6:g} 百万像素,请缩小后再上传 / "
+        f"{name!r} has too many pixels ({got}); the limit is {max_pixels / 1e6:g} MP",
+        errors=[{"field": name, "message": "too many pixels"}])
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """RGB on white for anything with alpha or a palette; 16-bit greys scaled down."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        img = img.point(lambda v: v / 256).convert("L")
+    if img.mode == "P":
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "PA"):
+        background = Image.new("RGB", img.size, (255, 255, 255))
+        background.paste(img.convert("RGBA"), mask=img.convert("RGBA").getchannel("A"))
+        return background
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
+    """Convert from an embedded colour profile (e.g. Display P3 of iPhone HEICs) to sRGB; keep as is without one."""
+    if not icc:
+        return img
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in (ImageCms.getProfileDescription(source) or "").lower():
+            return img
+        return ImageCms.profileToProfile(img, source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return img  # an unusable profile: show the pixels as they are
+
+
+def _jpeg(img: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=quality)  # no exif/icc argument: metadata stripped
+    return out.getvalue()
+
+
+def derive(data: bytes, *, name: str, max_pixels: int) -> Derived:
+    """Check, read EXIF and make the 1600 px display copy and the 320 px thumbnail (upright, sRGB, no metadata)."""
+    img, fmt = open_checked(data, name=name, max_pixels=max_pixels)
+    exif = read_exif(img)
+    icc = img.info.get("icc_profile")
+    w, h = img.size
+    scale = DISPLAY_EDGE / max(w, h)
+    if fmt == "JPEG" and scale < 1:
+        # The box in stored orientation, long edge first: (1600, 1600) would make Pillow decode a 4:3 photo whole.
+        img.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
+    try:
+        img.load()
+        img = _to_rgb(img)
+    except Exception as exc:
+        raise UndecodableImage(f"“{name}”无法解码,文件可能不完整 / {name!r} cannot be decoded (truncated?): {exc}",
+                               errors=[{"field": name, "message": "undecodable"}]) from None
+    img.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if fmt != "HEIF" and exif.orientation != 1:  # pillow-heif has already turned HEICs upright
+        img = img.transpose(_UPRIGHT[exif.orientation])
+    img = _to_srgb(img, icc)
+    display = _jpeg(img, 82)
+    upright_w, upright_h = (h, w) if fmt != "HEIF" and exif.orientation in (5, 6, 7, 8) else (w, h)
+    img.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
+    return Derived(fmt, exif, upright_w, upright_h, display, _jpeg(img, 80))

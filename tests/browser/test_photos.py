@@ -1,0 +1,69 @@
+"""Site photos as a person uses them: upload in the project panel, badges, gallery, lightbox, camera layer, photo wall."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.browser.conftest import open_app, wait_idle
+from tests.photo_images import jpeg
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "artifacts"
+
+
+def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, tmp_path):
+    feature = httpx.get(f"{live_server}/api/projects", timeout=30).json()["features"][3]
+    pid, props = feature["properties"]["id"], feature["properties"]
+    lon, lat = feature["geometry"]["coordinates"]
+    now = dt.datetime.now()
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(jpeg(seed=77, size=(1200, 900), lon=lon + 0.002, lat=lat, taken=now.strftime("%Y:%m:%d %H:%M:%S"), offset="+08:00"))
+    no_gps = tmp_path / "nogps.jpg"
+    no_gps.write_bytes(jpeg(seed=78, size=(900, 1200), taken=now.strftime("%Y:%m:%d %H:%M:%S")))
+
+    open_app(page, live_server, f"#project={pid}")
+    page.wait_for_selector(f"#project-panel[data-project-id='{pid}'] [data-testid=project-photos]")
+    page.set_input_files("[data-testid=photo-input]", [str(photo), str(no_gps)])
+
+    jobs = page.locator("[data-testid=photo-job].photo-job-ok")
+    jobs.nth(1).wait_for()
+    statuses = page.locator("[data-testid=photo-job-status]").all_inner_texts()
+    assert any("位置相符" in s and "当月拍摄" in s for s in statuses), statuses
+    assert any("无位置信息" in s for s in statuses), statuses
+
+    gallery = page.locator("[data-testid=photo-gallery]")
+    gallery.locator("[data-testid=photo-tile]").nth(1).wait_for()
+    assert now.strftime("%Y-%m") in gallery.inner_text()
+    gallery.locator(".photo-open").first.click()
+    page.wait_for_selector("[data-testid=lightbox-image]")
+    page.wait_for_function("document.querySelector('[data-testid=lightbox-image]').naturalWidth > 0")
+    page.screenshot(path=str(ARTIFACTS / "photos-lightbox.png"))
+    page.keyboard.press("Escape")
+    assert page.locator("[data-testid=lightbox]").count() == 0
+
+    # Place the photo without GPS by hand, next to the project.
+    page.locator(".photo-place").first.click()
+    page.evaluate("id => window.warroom.zoomToProject(id, {animate: false})", str(pid))
+    wait_idle(page)
+    pt = page.evaluate("([lon, lat]) => window.warroom.pointOf(lon, lat)", [lon + 0.0005, lat + 0.0005])
+    page.mouse.click(pt["x"], pt["y"])
+    page.wait_for_selector("[data-testid=photo-tile] [data-badge=manual]")
+
+    # Camera markers: both photos now have a position, each joined to the project by a line.
+    if not page.is_checked("[data-testid=layer-toggle-photos]"):
+        page.check("[data-testid=layer-toggle-photos]")
+    page.wait_for_function("document.querySelectorAll('.camera-marker').length >= 2")
+    page.screenshot(path=str(ARTIFACTS / "photos-panel.png"))
+
+    page.goto(f"{live_server}/photos.html#district={props['district']}&month={now:%Y-%m}")
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    card = page.locator(f"[data-testid=wall-project][data-project-id='{pid}']")
+    card.wait_for()
+    assert card.locator("[data-testid=wall-photo]").count() == 2
+    assert card.locator("[data-badge=near]").count() >= 1 and card.locator("[data-badge=manual]").count() == 1
+    page.wait_for_function("[...document.querySelectorAll('[data-testid=wall-photo] img')].every(i => i.complete && i.naturalWidth > 0)")
+    page.screenshot(path=str(ARTIFACTS / "photo-wall.png"), full_page=True)
