@@ -11,6 +11,7 @@ import { createPanel } from './panel.js';
 import { createLookup } from './lookup.js';
 import { initFromHash, getState, subscribe, update } from './state.js';
 import { showError } from './toast.js';
+import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (issue 7)
 import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +25,7 @@ function setBusy(v) { document.body.dataset.loading = v ? '1' : '0'; }
 
 async function boot() {
   initI18n();
+  mountUserBox($('user-box'));
   setBusy(true);
   const meta = await api.meta();
   setMeta(meta);
