@@ -37,7 +37,10 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/api_projects.py
+	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/bulletin.py
 	$(BIN)/python bench/photo_upload.py
+	$(BIN)/python bench/siting_batch.py
 
 clean:
 	rm -rf $(VENV) web/node_modules var

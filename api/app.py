@@ -11,13 +11,15 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import PROBLEM_RESPONSES, install_error_handlers
 from api.limits import UploadSizeLimit
 from api.openapi import install_permission_docs
-from api.routers import audit, auth, docs, health, layers, lookup, meta, photos, projects, users
+from api.routers import (audit, auth, bulletins, dashboard, docs, exports, health, imports, layers, lookup, meta, photos,
+                         progress_reports, projects, siting, users)
 from geo.db import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
-ROUTERS = (docs, health, meta, layers, projects, lookup, photos, auth, users, audit)
+ROUTERS = (docs, health, meta, layers, projects, lookup, photos, progress_reports, dashboard, bulletins, siting, imports,
+           exports, auth, users, audit)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:

@@ -5,6 +5,7 @@ import logging
 import signal
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 
@@ -17,6 +18,8 @@ db_app = typer.Typer(help="数据库迁移 / schema migrations", no_args_is_help
 app.add_typer(db_app, name="db")
 user_app = typer.Typer(help="账户 / accounts", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+report_app = typer.Typer(help="工作简报 / monthly and quarterly bulletins (PDF and Excel)", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 photos_app = typer.Typer(help="现场照片 / site photos", no_args_is_help=True)
 app.add_typer(photos_app, name="photos")
 
@@ -217,6 +220,49 @@ def _user_id(session, username: str) -> int:
     if user is None:
         raise NotFound(f"没有用户“{username}” / no user {username!r}")
     return user.id
+def _write_bulletin(period_of, raw: str, formats: list[str], out_dir: Path) -> None:
+    from geo.bulletin import render_bulletin
+
+    try:
+        period = period_of(raw)
+    except WarroomError as exc:
+        typer.secho(f"错误 / error: {exc.detail}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    with database() as db, db.session() as session:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for fmt in formats:
+            try:
+                bulletin = render_bulletin(session, settings=get_settings(), period=period, fmt=fmt)
+            except WarroomError as exc:
+                typer.secho(f"错误 / error: {exc.detail}", fg=typer.colors.RED, err=True)
+                raise typer.Exit(2) from None
+            target = out_dir / bulletin.filename
+            partial = target.with_suffix(target.suffix + ".part")
+            partial.write_bytes(bulletin.content)
+            partial.replace(target)  # never leave a half-written bulletin under the final name
+            typer.echo(f"{target} ({len(bulletin.content):,} bytes)")
+
+
+FORMAT_OPTION = typer.Option(["pdf", "xlsx"], "--format", "-f", help="pdf and/or xlsx (repeatable)")
+OUT_OPTION = typer.Option(Path("."), "--out", "-o", help="directory to write into")
+
+
+@report_app.command("monthly")
+def report_monthly(month: str = typer.Argument(..., help="YYYY-MM, e.g. 2026-10"),
+                   fmt: list[str] = FORMAT_OPTION, out: Path = OUT_OPTION):
+    """Write the month's bulletin (工作简报) as PDF and Excel."""
+    from geo.periods import monthly
+
+    _write_bulletin(monthly, month, fmt, out)
+
+
+@report_app.command("quarterly")
+def report_quarterly(quarter: str = typer.Argument(..., help="YYYY-Qn, e.g. 2026-Q3"),
+                     fmt: list[str] = FORMAT_OPTION, out: Path = OUT_OPTION):
+    """Write the quarter's bulletin (季度通报) as PDF and Excel."""
+    from geo.periods import quarterly
+
+    _write_bulletin(quarterly, quarter, fmt, out)
 @photos_app.command("check")
 def photos_check():
     """Report photo files without rows and rows without files (exit 1 when any)."""
@@ -233,6 +279,11 @@ def photos_check():
     problems = len(report["files_without_rows"]) + len(report["rows_without_files"])
     typer.echo("一切正常 / all consistent" if not problems else f"发现 {problems} 处不一致 / {problems} problems")
     raise typer.Exit(1 if problems else 0)
+
+
+from api.cli_planner import register as _register_planner  # noqa: E402  (needs `app` and `database` above)
+
+_register_planner(app)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from geo.errors import (
     DatabaseUnavailable,
     EmbeddedDatabaseError,
     Forbidden,
+    FontMissing,
     InvalidInput,
     NotFound,
     PayloadTooLarge,
@@ -38,6 +39,7 @@ STATUS_OF: dict[type[WarroomError], int] = {
     UnsupportedMediaType: 415,
     DatabaseUnavailable: 503,
     EmbeddedDatabaseError: 503,
+    FontMissing: 503,
 }
 
 _HTTP_TITLES = {

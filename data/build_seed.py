@@ -46,53 +46,9 @@ GRID = 1e-6  # 6 decimals
 TO_UTM = Transformer.from_crs("EPSG:4326", "EPSG:32651", always_xy=True)
 TO_WGS = Transformer.from_crs("EPSG:32651", "EPSG:4326", always_xy=True)
 
-# --------------------------------------------------------------------------- GCJ-02 <-> WGS84
-_A = 6378245.0
-_EE = 0.00669342162296594323
-
-
-def _d_lat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
-    r += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-    r += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-    r += (160.0 * np.sin(y / 12.0 * np.pi) + 320.0 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
-    return r
-
-
-def _d_lon(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
-    r += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-    r += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-    r += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
-    return r
-
-
-def wgs84_to_gcj02(lon, lat):
-    """Forward GCJ-02 obfuscation (vectorised; points are assumed to be inside China)."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    dlat = _d_lat(lon - 105.0, lat - 35.0)
-    dlon = _d_lon(lon - 105.0, lat - 35.0)
-    rad = lat / 180.0 * np.pi
-    magic = 1 - _EE * np.sin(rad) ** 2
-    sq = np.sqrt(magic)
-    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sq) * np.pi)
-    dlon = (dlon * 180.0) / (_A / sq * np.cos(rad) * np.pi)
-    return lon + dlon, lat + dlat
-
-
-def gcj02_to_wgs84(lon, lat, tol: float = 1e-10, max_iter: int = 30):
-    """Iterative inverse of :func:`wgs84_to_gcj02` (fixed-point; converges to < 1e-9 deg)."""
-    glon = np.asarray(lon, dtype=float)
-    glat = np.asarray(lat, dtype=float)
-    wlon, wlat = glon.copy(), glat.copy()
-    for _ in range(max_iter):
-        flon, flat = wgs84_to_gcj02(wlon, wlat)
-        elon, elat = flon - glon, flat - glat
-        wlon, wlat = wlon - elon, wlat - elat
-        if max(np.max(np.abs(elon)), np.max(np.abs(elat))) < tol:
-            break
-    return wlon, wlat
+# GCJ-02 <-> WGS84 lives once, in geo/crs.py.
+sys.path.insert(0, str(HERE.parent))
+from geo.crs import gcj02_to_wgs84  # noqa: E402
 
 
 # --------------------------------------------------------------------------- geometry helpers

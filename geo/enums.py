@@ -218,6 +218,10 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("user.password_reset", "重置密码", "reset a password"),
     AuditAction("photo.upload", "上传照片", "uploaded a photo"),
     AuditAction("photo.place", "手动定位照片", "placed a photo by hand"),
+    AuditAction("report.submit", "填报月度进度", "submitted a monthly report"),
+    AuditAction("report.correct", "更正月度进度", "corrected a monthly report"),
+    AuditAction("import.boundaries", "导入边界", "imported boundaries"),
+    AuditAction("import.projects", "导入项目台账", "imported a project register"),
 )
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)

@@ -82,3 +82,9 @@ class EmbeddedDatabaseError(WarroomError):
     """The embedded PostgreSQL cluster could not be prepared or started."""
 
     title = "内置数据库无法启动 / Embedded database failed"
+
+
+class FontMissing(WarroomError):
+    """A system font a document needs (Noto Sans CJK for the bulletin) is not installed."""
+
+    title = "缺少中文字体 / CJK font missing"

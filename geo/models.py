@@ -19,10 +19,11 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from geo.enums import ROLE_CODES, STATUS_CODES
@@ -156,6 +157,52 @@ class Project(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
 
 
+class ProgressReport(Base):
+    """A monthly dispatch report (每月调度) of one project; a correction supersedes the current version."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="month_is_first_day"),
+        CheckConstraint("progress >= 0 AND progress <= 100", name="report_progress_0_100"),
+        CheckConstraint("investment_month >= 0 AND investment_cumulative >= 0", name="report_investment_nonneg"),
+        CheckConstraint(f"status IN ({_status_list})", name="report_status_known"),
+        UniqueConstraint("project_id", "month", "version", name="report_version_unique"),
+        Index("ux_progress_reports_current", "project_id", "month", unique=True,
+              postgresql_where=text("superseded_at IS NULL")),
+        Index("ix_progress_reports_month_current", "month", postgresql_where=text("superseded_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    month: Mapped[dt.date] = mapped_column(Date)  # first day of the reported month
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    investment_month: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    investment_cumulative: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    status: Mapped[str] = mapped_column(String(16))
+    milestone: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    regress_reason: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(Text)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: generated demo history
+    demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProgressPlan(Base):
+    """A project's planned image progress for a month, overriding the linear plan from its dates."""
+
+    __tablename__ = "progress_plans"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="plan_month_is_first_day"),
+        CheckConstraint("planned_progress >= 0 AND planned_progress <= 100", name="plan_progress_0_100"),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    planned_progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
 class Photo(Base):
     """A site photo of a project: its stored file (by sha256), what its EXIF says, and the checks against the project."""
 
@@ -197,6 +244,54 @@ class Photo(Base):
     in_project_area: Mapped[bool | None] = mapped_column(Boolean)
     in_month: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BoundaryState(Base):
+    """One row: a token that changes with every write to districts, zones or bases (in-memory siting caches check it)."""
+
+    __tablename__ = "boundary_state"
+    __table_args__ = (CheckConstraint("id", name="single_row"),)
+
+    id: Mapped[bool] = mapped_column(Boolean, primary_key=True, server_default=text("true"))
+    token: Mapped[str] = mapped_column(UUID(as_uuid=False), server_default=text("gen_random_uuid()"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BoundaryImport(Base):
+    """One applied boundary import: which file, which layer, what it changed."""
+
+    __tablename__ = "boundary_imports"
+    __table_args__ = (CheckConstraint("layer IN ('districts', 'zones', 'bases')", name="layer_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(Text)
+    source_crs: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    summary: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+
+
+class BoundaryVersion(Base):
+    """A boundary as it was from valid_from until valid_to (open while current); written by triggers (migration 0003)."""
+
+    __tablename__ = "boundary_versions"
+    __table_args__ = (
+        CheckConstraint("layer IN ('districts', 'zones', 'bases')", name="layer_known"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_ordered"),
+        Index("ix_boundary_versions_open", "layer", "feature_id", postgresql_where=text("valid_to IS NULL")),
+        Index("ix_boundary_versions_period", "layer", "valid_from", "valid_to"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16))
+    feature_id: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=False)
+    valid_from: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    valid_to: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("boundary_imports.id", ondelete="SET NULL"))
 _role_list = ", ".join(f"'{r}'" for r in ROLE_CODES)
 
 

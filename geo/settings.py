@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     photo_max_files: int = Field(default=20, description="most files in one upload request")
     photo_radius_m: float = Field(default=1000.0, description="a photo within this many metres of its project fits it")
     photo_far_m: float = Field(default=50_000.0, description="GPS farther than this from every Weihai district is invalid")
+    batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
+    upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
     log_level: str = "info"
 
     @property

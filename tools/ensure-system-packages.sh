@@ -31,8 +31,8 @@ major=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
 need_pkg "postgresql-${major}-postgis-3"
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 need_cmd npm npm
+need_pkg fonts-noto-cjk  # Chinese in the PDF bulletin (and in browser screenshots for the tests)
 if [ "$want_test" = test ]; then
   need_cmd chromium chromium
-  need_pkg fonts-noto-cjk
 fi
 install_missing

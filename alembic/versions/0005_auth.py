@@ -1,7 +1,7 @@
 """Accounts, sessions, API tokens and the append-only audit log; the legacy account owning earlier rows.
 
 Revision ID: 0005_auth
-Revises: 0002_photos
+Revises: 0003_planner
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0005_auth"
-down_revision = "0002_photos"
+down_revision = "0003_planner"  # chained after main's head at merge time (was "0001")
 branch_labels = None
 depends_on = None
 
@@ -89,9 +89,13 @@ def upgrade() -> None:
     op.execute(f"UPDATE photos SET uploaded_by = (SELECT id FROM users WHERE username = '{LEGACY_USERNAME}')")
     op.alter_column("photos", "uploaded_by", nullable=False)
     op.create_index("ix_photos_uploaded_by", "photos", ["uploaded_by"])
+    # Monthly reports record the account that submitted them (the free-text reported_by stays: who filled it in).
+    op.add_column("progress_reports", sa.Column("submitted_by", sa.Integer, sa.ForeignKey("users.id")))
+    op.execute(f"UPDATE progress_reports SET submitted_by = (SELECT id FROM users WHERE username = '{LEGACY_USERNAME}')")
 
 
 def downgrade() -> None:
+    op.drop_column("progress_reports", "submitted_by")
     op.execute("""UPDATE photos ph SET legacy_uploader = u.display_name FROM users u
                   WHERE u.id = ph.uploaded_by AND ph.legacy_uploader IS NULL AND u.username <> 'legacy'""")
     op.drop_index("ix_photos_uploaded_by", "photos")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from api.deps import SessionDep, SettingsDep, require
 from api.responses import FEATURE, FEATURE_COLLECTION, SUMMARY, GeoJSONResponse, RawJSONResponse, documented
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES, Permission
+from geo.periods import parse_month
 from geo.queries.projects import ProjectFilter, parse_bbox, project_feature, projects_geojson, projects_summary
 
 router = APIRouter(prefix="/api", tags=["projects"], dependencies=[require(Permission.read_public)])
@@ -25,21 +26,23 @@ async def project_filter(
 
 
 FilterDep = Annotated[ProjectFilter, Depends(project_filter)]
+MonthQuery = Annotated[str | None, Query(description="YYYY-MM: state at that month's end (reports as of then)")]
 
 
 @router.get("/projects", response_class=GeoJSONResponse, responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION), summary="项目点 / projects as GeoJSON")
-def list_projects(session: SessionDep, settings: SettingsDep, filters: FilterDep):
+def list_projects(session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery = None):
     """Projects matching every given filter, each with its progress, light, district, zone(s) and base(s)."""
-    return GeoJSONResponse(projects_geojson(session, settings=settings, filters=filters))
+    return GeoJSONResponse(projects_geojson(session, settings=settings, filters=filters, month=parse_month(month)))
 
 
 @router.get("/projects/{project_id}", response_class=GeoJSONResponse, responses=documented(GeoJSONResponse.media_type, FEATURE), summary="单个项目 / one project")
-def get_project(session: SessionDep, settings: SettingsDep, project_id: int = Path(ge=1, le=2**31 - 1)):
+def get_project(session: SessionDep, settings: SettingsDep, project_id: int = Path(ge=1, le=2**31 - 1),
+                month: MonthQuery = None):
     """One project as a GeoJSON Feature."""
-    return GeoJSONResponse(project_feature(session, settings=settings, project_id=project_id))
+    return GeoJSONResponse(project_feature(session, settings=settings, project_id=project_id, month=parse_month(month)))
 
 
 @router.get("/summary", response_class=RawJSONResponse, responses=documented(RawJSONResponse.media_type, SUMMARY), summary="汇总 / totals of the filtered projects")
-def get_summary(session: SessionDep, settings: SettingsDep, filters: FilterDep):
+def get_summary(session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery = None):
     """Count, total and this-year investment (亿元), mean progress, and counts per status and light."""
-    return RawJSONResponse(projects_summary(session, settings=settings, filters=filters))
+    return RawJSONResponse(projects_summary(session, settings=settings, filters=filters, month=parse_month(month)))

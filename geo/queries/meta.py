@@ -17,6 +17,7 @@ from geo.enums import (
     as_dicts,
 )
 from geo.queries.layers import extent, layer_items
+from geo.queries.reports import report_months
 from geo.settings import Settings
 
 DATA_NOTES = {
@@ -48,6 +49,7 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "progress_bands": as_dicts(PROGRESS_BANDS),
         "lights": as_dicts(LIGHTS),
         "light_thresholds": {"yellow_lag": settings.light_yellow_lag, "red_lag": settings.light_red_lag},
+        "report_months": report_months(session),  # for the month selector, newest first
         "zones": layer_items(session, layer="zones"),
         "bases": layer_items(session, layer="bases"),
         "basemap": basemap(settings),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
 from geo.errors import InvalidInput, NotFound
-from geo.progress import LIGHT_SQL, PLANNED_PROGRESS_SQL, light_params
+from geo.progress import LIGHT_SQL, STATE_JOINS_SQL, state_params
 from geo.settings import Settings
 
 
@@ -67,7 +67,7 @@ _FIELD_ZH = {"district": "区市", "cluster": "产业集群", "zone": "功能区
 
 
 # Filters whose values are fixed enumerations, and the column each one compares.
-_ENUMERATED = (("district", DISTRICT_NAMES, "d.name"), ("cluster", CLUSTER_NAMES, "cl.name"), ("status", STATUS_CODES, "p.status"))
+_ENUMERATED = (("district", DISTRICT_NAMES, "d.name"), ("cluster", CLUSTER_NAMES, "cl.name"), ("status", STATUS_CODES, "st.status"))  # status as of the month shown
 
 
 def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
@@ -99,43 +99,47 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
 
 
 def _rows_sql(where: str) -> str:
-    """The project rows with names, siting and light; `geom` last for ST_AsGeoJSON."""
+    """The project rows with names, siting, state as of the month (geo.progress) and light; `geom` last."""
     return f"""
-SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cluster, p.status,
-       p.progress, pl.planned AS planned_progress, {LIGHT_SQL} AS light,
-       p.investment_total, p.investment_year, p.unit, p.person, p.start_date, p.end_date, p.demo,
+SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cluster, st.status,
+       st.progress, st.planned AS planned_progress, {LIGHT_SQL} AS light,
+       p.investment_total, p.investment_year, st.investment_completed, to_char(st.report_month, 'YYYY-MM') AS report_month,
+       p.unit, p.person, p.start_date, p.end_date, p.demo,
        p.zone_names AS zones, p.base_names AS bases,
        p.geom
 FROM projects p
 JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
 LEFT JOIN districts c ON c.id = p.county_id
 JOIN industry_clusters cl ON cl.id = p.cluster_id
-CROSS JOIN LATERAL (SELECT {PLANNED_PROGRESS_SQL} AS planned) pl
+{STATE_JOINS_SQL}
 WHERE {where}
 ORDER BY p.id"""
 
 
-def projects_geojson(session: Session, *, settings: Settings, filters: ProjectFilter, as_of: dt.date | None = None) -> str:
-    """A GeoJSON FeatureCollection (text) of the projects matching filters."""
+def projects_geojson(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
+                     as_of: dt.date | None = None) -> str:
+    """A GeoJSON FeatureCollection (text) of the projects matching filters, as they stood at the end of `month`."""
     where, params = _where(session, filters)
     sql = f"""
 WITH rows AS ({_rows_sql(where)})
 SELECT json_build_object('type', 'FeatureCollection',
                          'features', COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text
 FROM rows"""
-    return session.execute(text(sql), {**params, **light_params(settings, as_of)}).scalar_one()
+    return session.execute(text(sql), {**params, **_params(settings, month, as_of)}).scalar_one()
 
 
-def project_feature(session: Session, *, settings: Settings, project_id: int, as_of: dt.date | None = None) -> str:
+def project_feature(session: Session, *, settings: Settings, project_id: int, month: dt.date | None = None,
+                    as_of: dt.date | None = None) -> str:
     """One project as a GeoJSON Feature (text)."""
     sql = f"SELECT ST_AsGeoJSON(rows.*, 'geom', 6) FROM ({_rows_sql('p.id = :project_id')}) rows"
-    found = session.execute(text(sql), {"project_id": project_id, **light_params(settings, as_of)}).scalar()
+    found = session.execute(text(sql), {"project_id": project_id, **_params(settings, month, as_of)}).scalar()
     if found is None:
         raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
     return found
 
 
-def projects_summary(session: Session, *, settings: Settings, filters: ProjectFilter, as_of: dt.date | None = None) -> str:
+def projects_summary(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
+                     as_of: dt.date | None = None) -> str:
     """JSON text: count, investment totals (exact decimals), mean progress and counts per status and light."""
     where, params = _where(session, filters)
     sql = f"""
@@ -144,11 +148,30 @@ SELECT json_build_object(
     'count', count(*),
     'investment_total', COALESCE(sum(investment_total), 0),
     'investment_year', COALESCE(sum(investment_year), 0),
+    'investment_completed', COALESCE(sum(investment_completed), 0),
+    'month', CAST(:month_label AS text),
     'progress_avg', round(avg(progress), 1),
     'by_status', COALESCE((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM rows GROUP BY status) s), '{{}}'),
     'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) AS n FROM rows GROUP BY light) s), '{{}}')
 )::text FROM rows"""
-    return session.execute(text(sql), {**params, **light_params(settings, as_of)}).scalar_one()
+    return session.execute(text(sql), {**params, **_params(settings, month, as_of)}).scalar_one()
+
+
+def _params(settings: Settings, month: dt.date | None, as_of: dt.date | None) -> dict:
+    params = state_params(settings, month, today=as_of)
+    params["month_label"] = month.strftime("%Y-%m") if month else None
+    return params
+
+
+def project_rows(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
+                 as_of: dt.date | None = None) -> list[dict]:
+    """The filtered projects as plain rows with the declared district and full-precision lon/lat (for exports)."""
+    where, params = _where(session, filters)
+    sql = f"""
+SELECT r.*, dd.name AS declared_district, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat
+FROM ({_rows_sql(where)}) r JOIN projects p2 ON p2.id = r.id JOIN districts dd ON dd.id = p2.district_id ORDER BY r.id"""
+    rows = session.execute(text(sql), {**params, **_params(settings, month, as_of)}).mappings()
+    return [{k: v for k, v in r.items() if k != "geom"} for r in rows]
 
 
 def project_district(session: Session, *, project_id: int) -> str:

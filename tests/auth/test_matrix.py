@@ -83,7 +83,32 @@ def _place_photo(session, user):
     return f"/api/photos/{photo['id']}/location", {"json": {"lon": lon, "lat": lat}}
 
 
+def _submit_report(session, user):
+    project = _project_in(session, _district_of(user))
+    body = {"progress": "35.5", "investment_month": "1.25", "investment_cumulative": "6.40", "status": "construction"}
+    return f"/api/projects/{project}/reports/2025-09", {"json": body}
+
+
+def _import_boundaries(session, user):
+    from tests.planner.gisfiles import layer_frame
+
+    data = layer_frame(session, "bases").to_json().encode()
+    return "/api/imports/boundaries", {"params": {"layer": "bases", "apply": "true"}, "files": {"file": ("bases.geojson", data)}}
+
+
+def _import_register(session, user):
+    from tests.planner.test_register_import import GOOD, row, xlsx
+
+    data = xlsx([row(项目编号=f"R-M{user['id']}")])
+    assert GOOD
+    return "/api/imports/projects", {"params": {"apply": "true"}, "files": {"file": ("register.xlsx", data)}}
+
+
 EXAMPLES = {
+    ("POST", "/api/lookup"): lambda s, u: ("/api/lookup", {"json": {"points": [[122.1, 37.5]]}}),
+    ("PUT", "/api/projects/{project_id}/reports/{month}"): _submit_report,
+    ("POST", "/api/imports/boundaries"): _import_boundaries,
+    ("POST", "/api/imports/projects"): _import_register,
     ("POST", "/api/projects/{project_id}/photos"): _upload_photo,
     ("PUT", "/api/photos/{photo_id}/location"): _place_photo,
     ("POST", "/api/auth/login"): lambda s, u: ("/api/auth/login", {"json": {"username": u["username"], "password": PASSWORD}}),
@@ -192,3 +217,19 @@ def test_meta_serves_the_roles(client):
         ("viewer", "查看"), ("reporter", "区市填报员"), ("planner", "规划人员"), ("admin", "管理员")]
     assert next(r for r in meta["roles"] if r["code"] == "reporter")["district_scoped"] is True
     assert any(p["permission"] == "upload_photos" and p["min_role"] == "reporter" for p in meta["permissions"])
+
+
+RESTRICTED_READS = [(m, r) for m, r in API_ROUTES if m == "GET"
+                    and PERMISSIONS[governing_permission(r.dependant)].min_role not in (None,)
+                    and not PERMISSIONS[governing_permission(r.dependant)].anonymous_read]
+
+
+@pytest.mark.parametrize(("method", "route"), RESTRICTED_READS, ids=_ids(RESTRICTED_READS))
+def test_restricted_reads_refuse_anonymous_and_lower_roles(client, session, method, route):
+    rule = PERMISSIONS[governing_permission(route.dependant)]
+    path = _placeholder_path(route.path_format)
+    assert client.get(path).status_code == 401
+    least = next(role for role in ROLES if role.code == rule.min_role)
+    for lower in [role for role in ROLES if role.rank < least.rank]:
+        r = client.get(path, headers=token_for(session, make_user(session, role=lower.code)))
+        assert r.status_code == 403, f"{lower.code} GET {path}: {r.status_code}"

@@ -96,3 +96,23 @@ def test_reporter_uploads_photos_for_their_own_district_only(client, session):
     assert [tuple(r) for r in rows] == [("photo.upload", str(photo["id"]), str(rushan))]
     owner = session.execute(text("SELECT uploaded_by FROM photos WHERE id = :id"), {"id": photo["id"]}).scalar()
     assert owner == reporter["id"]
+
+
+def test_reporter_submits_monthly_reports_for_their_own_district_only(client, session):
+    from sqlalchemy import text
+
+    reporter = make_user(session, role="reporter", district="乳山市")
+    headers = token_for(session, reporter)
+    rushan = make_project(session, district="乳山市", lon=(p := interior_point(session, "districts", "乳山市"))[0], lat=p[1])
+    rongcheng = make_project(session, district="荣成市", lon=(q := interior_point(session, "districts", "荣成市"))[0], lat=q[1])
+    body = {"progress": "35.5", "investment_month": "1.25", "investment_cumulative": "6.40", "status": "construction"}
+
+    refused = client.put(f"/api/projects/{rongcheng}/reports/2025-09", json=body, headers=headers)
+    assert refused.status_code == 403 and "乳山市" in refused.json()["detail"]
+    assert client.put(f"/api/projects/{rushan}/reports/2025-09", json=body, headers=headers).status_code == 201
+    assert client.put(f"/api/projects/{rushan}/reports/2025-09", json={**body, "progress": "36"}, headers=headers).status_code == 200
+    rows = session.execute(text("SELECT action, object_id FROM audit_log WHERE actor_id = :u AND action LIKE 'report.%' ORDER BY id"),
+                           {"u": reporter["id"]}).all()
+    assert [tuple(r) for r in rows] == [("report.submit", str(rushan)), ("report.correct", str(rushan))]
+    owners = session.execute(text("SELECT DISTINCT submitted_by FROM progress_reports WHERE project_id = :p"), {"p": rushan}).scalars().all()
+    assert owners == [reporter["id"]]

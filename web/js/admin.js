@@ -1,11 +1,11 @@
 // The admin page: accounts (create, disable/enable, reset password) and the audit log
 // (filters by person, action and date; Excel export). Roles, districts and action names come from /api/meta.
 import { api } from './api.js';
-import { initI18n, setMeta, t, label, toggleLang, extendMessages, onLangChange } from './i18n.js';
+import { initI18n, setMeta, t, label, toggleLang, addMessages, onLangChange } from './i18n.js';
 import { currentUser, mountUserBox, signInUrl } from './auth.js';
 import { showError } from './toast.js';
 
-extendMessages({
+addMessages({
   zh: {
     'admin.title': '用户与审计', 'admin.users': '用户', 'admin.username': '用户名', 'admin.displayName': '姓名',
     'admin.role': '角色', 'admin.district': '区市', 'admin.state': '状态', 'admin.lastSignIn': '最近登录',

@@ -31,7 +31,7 @@ function noticeUnauthorized(err) {
   return err;
 }
 
-const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox'];
+const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox', 'month']; // month: state at that month's end
 
 /** Build a query string from a filters object, keeping only contract keys with a value. */
 export function filterQuery(filters = {}) {
@@ -154,6 +154,11 @@ export const api = {
   photoPositions: ({ district, project } = {}, o) => getJSON(`/api/photos/positions${query({ district, project })}`, o),
   placePhoto: (id, lon, lat) => sendJSON('PUT', `/api/photos/${encodeURIComponent(id)}/location`, { lon, lat }),
   uploadPhoto,
+  // Monthly progress (issue 6)
+  reports: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}/reports`, o),
+  putReport: (id, month, body) => sendJSON('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, body),
+  dashboard: (month, o) => getJSON(`/api/dashboard${month ? `?month=${encodeURIComponent(month)}` : ''}`, o),
+  bulletinUrl: (month, fmt) => `/api/reports/monthly/${encodeURIComponent(month)}.${fmt}`,
   // Accounts (js/auth.js, js/login.js, js/admin.js)
   me: (o) => getJSON('/api/auth/me', o),
   login: (username, password) => sendJSON('POST', '/api/auth/login', { username, password }),
@@ -164,4 +169,37 @@ export const api = {
   resetPassword: (id) => sendJSON('POST', `/api/users/${encodeURIComponent(id)}/password`),
   audit: (filters = {}, o) => getJSON(`/api/audit${query(filters)}`, o),
   auditExportUrl: (filters = {}) => `/api/audit/export.xlsx${query(filters)}`,
+};
+
+// Planner tools (siting check page): POST bodies, JSON or file answers, same problem+json handling.
+async function send(path, { body, headers = {}, as = 'json', signal } = {}) {
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', body, signal, headers: { Accept: 'application/json, application/problem+json, */*', [CSRF_HEADER]: csrfToken(), ...headers } });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError({ status: 0, title: 'network', detail: e.message || String(e), url: path });
+  }
+  if (!res.ok) {
+    let p = {};
+    try { p = await res.json(); } catch { p = {}; }
+    throw noticeUnauthorized(new ApiError({ status: p.status || res.status, title: p.title || res.statusText, detail: p.detail || `HTTP ${res.status}`, type: p.type, errors: p.errors || null, url: path }));
+  }
+  return as === 'blob' ? res.blob() : res.json();
+}
+
+function sitingBody(input) {
+  if (input instanceof Blob) {
+    const form = new FormData();
+    form.append('file', input, input.name || 'points.csv');
+    return { body: form };
+  }
+  return { body: JSON.stringify({ points: input }), headers: { 'Content-Type': 'application/json' } };
+}
+
+export const plannerApi = {
+  /** input: [{lon, lat, name?}] or a File (CSV / .xlsx) -> {count, results} */
+  siteMany: (input, o = {}) => send('/api/lookup', { ...sitingBody(input), ...o }),
+  /** the same check answered as an Excel Blob */
+  siteManyExcel: (input, o = {}) => send('/api/lookup?format=xlsx', { ...sitingBody(input), as: 'blob', ...o }),
 };

@@ -13,6 +13,8 @@ import { initFromHash, getState, subscribe, update } from './state.js';
 import { showError } from './toast.js';
 import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (issue 7)
 import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
+import './i18n-progress.js';
+import { initMonthSelector } from './month.js'; // issue 6: month selector
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -79,6 +81,7 @@ async function boot() {
   if (!(state.filters.district || state.filters.zone || state.filters.base)) fitCity({ animate: false });
 
   const filters = initFilters(meta);
+  initMonthSelector(meta, $('filters')); // issue 6
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
 
   // Mode toggle (进度 / 亮灯)
@@ -225,6 +228,11 @@ async function boot() {
     if (changed.has('project')) {
       openProject(s.project, { move: !clickedFromMap });
     }
+  });
+  // issue 6: a saved monthly report changes progress and lights: reload, keeping the card open.
+  window.addEventListener('warroom:report-saved', () => {
+    const s = getState();
+    loadData(s.filters, { refit: false }).then(() => { if (s.project) openProject(s.project, { move: false }); });
   });
   markers.setMode(state.mode);
   panel.setMode(state.mode);

@@ -1,10 +1,10 @@
 // Who is signed in: the user box in the header (name, role, admin link, sign out),
 // and the sign-in offer when the server answers 401 (api.js raises 'warroom:unauthorized').
 import { api } from './api.js';
-import { t, extendMessages, onLangChange } from './i18n.js';
+import { t, addMessages, onLangChange } from './i18n.js';
 import { showError } from './toast.js';
 
-extendMessages({
+addMessages({
   zh: {
     'auth.signIn': '登录',
     'auth.signOut': '退出',

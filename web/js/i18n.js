@@ -104,6 +104,29 @@ const DICT = {
     'error.network': '无法连接服务器',
     'error.boot': '地图加载失败：{msg}',
     'toast.close': '关闭提示',
+    'siting.nav': '落位核查',
+    'siting.title': '落位核查',
+    'siting.back': '← 返回地图',
+    'siting.hint': '每行一个点：“经度, 纬度[, 名称]”；或拖入 CSV / Excel 文件（含“经度”“纬度”列，可含“编号”“名称”“所属区市”“所属基地”）。',
+    'siting.paste': '粘贴坐标',
+    'siting.drop': '拖入或选择 CSV / Excel 文件',
+    'siting.run': '核查',
+    'siting.download': '下载 Excel',
+    'siting.clear': '清空',
+    'siting.empty': '请先粘贴坐标或选择文件。',
+    'siting.badLines': '第 {lines} 行不是“经度, 纬度”，已跳过。',
+    'siting.count': '共 {n} 个点：{inBase} 个在基地内，{outside} 个不在威海陆域，{errors} 个有误。',
+    'siting.col.n': '#',
+    'siting.col.name': '名称',
+    'siting.col.point': '坐标',
+    'siting.col.district': '区县/功能区',
+    'siting.col.zones': '五区',
+    'siting.col.bases': '九基地 / 最近基地',
+    'siting.col.agrees': '申报一致',
+    'siting.col.message': '说明',
+    'siting.yes': '一致',
+    'siting.no': '不一致',
+    'siting.file': '文件：{name}',
     'unit.yi': '亿元',
   },
   en: {
@@ -204,6 +227,29 @@ const DICT = {
     'error.network': 'Cannot reach the server',
     'error.boot': 'Map failed to load: {msg}',
     'toast.close': 'Dismiss',
+    'siting.nav': 'Siting check',
+    'siting.title': 'Siting check',
+    'siting.back': '← Back to map',
+    'siting.hint': 'One point per line: "lon, lat[, name]"; or drop a CSV / Excel file with 经度/纬度 (lon/lat) columns, optionally 编号, 名称, 所属区市, 所属基地.',
+    'siting.paste': 'Paste coordinates',
+    'siting.drop': 'Drop or choose a CSV / Excel file',
+    'siting.run': 'Check',
+    'siting.download': 'Download Excel',
+    'siting.clear': 'Clear',
+    'siting.empty': 'Paste coordinates or choose a file first.',
+    'siting.badLines': 'Line(s) {lines} are not "lon, lat" and were skipped.',
+    'siting.count': '{n} points: {inBase} inside a base, {outside} off Weihai\'s land, {errors} invalid.',
+    'siting.col.n': '#',
+    'siting.col.name': 'Name',
+    'siting.col.point': 'Point',
+    'siting.col.district': 'District',
+    'siting.col.zones': 'Zones',
+    'siting.col.bases': 'Bases / nearest base',
+    'siting.col.agrees': 'Declared agrees',
+    'siting.col.message': 'Note',
+    'siting.yes': 'agrees',
+    'siting.no': 'differs',
+    'siting.file': 'File: {name}',
     'unit.yi': 'CNY 100 m',
   },
 };
@@ -218,6 +264,10 @@ const listeners = new Set();
 let metaIndex = new Map(); // Chinese name -> meta entry (districts, clusters, zones, bases, statuses by name)
 
 export function getLang() { return lang; }
+/** Add a module's own messages ({zh: {...}, en: {...}}), e.g. web/js/i18n-progress.js. */
+export function addMessages(dict) {
+  for (const l of LANGS) Object.assign(DICT[l], dict[l] || {});
+}
 export function isEn() { return lang === 'en'; }
 
 export function t(key, vars = {}) {
@@ -309,8 +359,3 @@ function applyDocument() {
   applyI18n(document);
 }
 export function initI18n() { applyDocument(); }
-
-/** Add a feature module's labels ({zh: {...}, en: {...}}) so its strings live beside it but go through t(). */
-export function extendMessages(messages) {
-  for (const l of LANGS) Object.assign(DICT[l], messages[l] || {});
-}

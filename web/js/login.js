@@ -1,8 +1,8 @@
 // The sign-in page: username and password, then back to where the visitor came from.
 import { api } from './api.js';
-import { initI18n, t, toggleLang, extendMessages, onLangChange, getLang } from './i18n.js';
+import { initI18n, t, toggleLang, addMessages, onLangChange, getLang } from './i18n.js';
 
-extendMessages({
+addMessages({
   zh: {
     'login.title': '登录', 'login.username': '用户名', 'login.password': '密码', 'login.submit': '登录',
     'login.backToMap': '← 返回地图', 'login.missing': '请输入用户名和密码。', 'login.busy': '正在登录…',

@@ -3,6 +3,7 @@
 import { t, label, nameOf, codeLabel, fmtYi, fmtPct, fmtDate, fmtInt, onLangChange } from './i18n.js';
 import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
+import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
 import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
 
 const LIST_LIMIT = 300;
@@ -102,7 +103,9 @@ export function createPanel(meta, { onZoomTo }) {
           ${row('panel.dates', `${esc(fmtDate(p.start_date))} – ${esc(fmtDate(p.end_date))}`)}
           ${row('panel.light', lightBadge(p.light))}
         </dl>
+        <section class="report-slot" data-testid="report-slot"></section>
       </article>`;
+    mountReportForm(el.querySelector('.report-slot'), p, meta);
     el.querySelector('#back-to-list').addEventListener('click', (e) => { e.preventDefault(); update({ project: null }); });
     el.querySelector('#zoom-to-project').addEventListener('click', () => onZoomTo(p.id));
     mountProjectPhotos(el.querySelector('.pcard'), p, meta); // [photos] upload box + gallery under the card

@@ -1,8 +1,8 @@
 // Shared by the photo modules: their labels (through i18n.js), verification badges
 // (names and levels from /api/meta photo_badges) and small formatters.
-import { t, label, extendMessages, fmtDistance } from './i18n.js';
+import { t, label, addMessages, fmtDistance } from './i18n.js';
 
-extendMessages({
+addMessages({
   zh: {
     'photos.title': '现场照片',
     'photos.empty': '还没有现场照片。',

@@ -1,7 +1,8 @@
 // View state (filters, colour mode, open project) and its mirror in the URL hash:
-//   #district=荣成市&cluster=…&zone=…&base=…&status=…&q=…&mode=light&project=ID
+//   #district=荣成市&cluster=…&zone=…&base=…&status=…&q=…&month=2026-10&mode=light&project=ID
 
-export const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q'];
+// `month` (YYYY-MM, the state at that month's end; empty = latest) travels with the filters: see month.js.
+export const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'month'];
 const MODES = ['progress', 'light'];
 
 const state = { filters: {}, mode: 'progress', project: null };

@@ -1,0 +1,60 @@
+"""The monthly bulletin PDF (and Excel): target under 5 s for the PDF.
+
+Printed beside the same run's baseline: the bulletin's data alone (the dashboard SQL the documents are made from),
+with the PDF's main parts timed separately (CJK font subset, the three charts).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy.orm import Session  # noqa: E402
+
+from bench._benchdb import bench_engine, median_ms  # noqa: E402
+from geo.bulletin import bulletin_data, render_bulletin  # noqa: E402
+from geo.bulletin import charts  # noqa: E402
+from geo.bulletin.fonts import _truetype_subset  # noqa: E402
+from geo.bulletin.pdf import _text_of, blocks  # noqa: E402
+from geo.periods import monthly  # noqa: E402
+from geo.settings import Settings  # noqa: E402
+
+RUNS = 5
+TARGET_S = 5.0
+
+
+def main() -> None:
+    settings = Settings(basemap="none")
+    period = monthly("2026-10")
+    with bench_engine() as engine, Session(engine) as session:
+        start = time.perf_counter()
+        render_bulletin(session, settings=settings, period=period, fmt="pdf")
+        cold = time.perf_counter() - start
+        data_ms = median_ms(lambda: bulletin_data(session, settings=settings, period=period), RUNS)
+        data = bulletin_data(session, settings=settings, period=period)
+        chars = "".join(sorted(set("".join(_text_of(b) for b in blocks(data)))))
+
+        def fresh_font():
+            _truetype_subset.cache_clear()
+            _truetype_subset(chars, "NotoSansSC-bench")
+
+        font_ms = median_ms(fresh_font, RUNS)
+        charts_ms = median_ms(lambda: (charts.planned_vs_completed(data["by_district"], "x"),
+                                       charts.planned_vs_completed(data["by_cluster"], "x"),
+                                       charts.trend(data["trend"], 2026)), RUNS)
+        pdf_ms = median_ms(lambda: render_bulletin(session, settings=settings, period=period, fmt="pdf"), RUNS)
+        xlsx_ms = median_ms(lambda: render_bulletin(session, settings=settings, period=period, fmt="xlsx"), RUNS)
+    print(f"monthly bulletin 2026-10, median of {RUNS}")
+    print(f"  baseline: bulletin data (dashboard SQL)   {data_ms:8.1f} ms")
+    print(f"  part: CJK font subset → TrueType (cold)   {font_ms:8.1f} ms")
+    print(f"  part: three matplotlib charts             {charts_ms:8.1f} ms")
+    print(f"  PDF, first in the process (cold)          {cold * 1000:8.1f} ms   {cold * 1000 / data_ms:6.1f}× data")
+    print(f"  PDF (warm font cache)                     {pdf_ms:8.1f} ms   {pdf_ms / data_ms:6.1f}× data")
+    print(f"  Excel                                     {xlsx_ms:8.1f} ms   {xlsx_ms / data_ms:6.1f}× data")
+    print(f"  target PDF < {TARGET_S:.0f} s (cold): {'met' if cold < TARGET_S else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

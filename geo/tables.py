@@ -1,0 +1,136 @@
+"""Spreadsheets in and out: CSV (UTF-8 or GBK) and Excel (.xlsx) tables with Chinese headers, via openpyxl."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from geo.errors import InvalidInput
+
+EXCEL_TYPES = (".xlsx", ".xlsm")
+CSV_TYPES = (".csv", ".txt", ".tsv")
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Table:
+    """A sheet: its headers and its data rows, each with the row number a spreadsheet user sees."""
+
+    headers: list[str]
+    rows: list[tuple[int, list]]
+
+
+def normalise_header(header) -> str:
+    """Compare headers loosely: full-width to half-width (（）→()), no spaces, lower case."""
+    return "".join(unicodedata.normalize("NFKC", str(header or "")).split()).lower()
+
+
+def find_columns(headers: Sequence[str], aliases: dict[str, Iterable[str]]) -> dict[str, int]:
+    """Index of the first header matching each field's aliases (loosely compared)."""
+    normalised = [normalise_header(h) for h in headers]
+    found = {}
+    for field, names in aliases.items():
+        for name in names:
+            key = normalise_header(name)
+            if key in normalised:
+                found[field] = normalised.index(key)
+                break
+    return found
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK; gb18030 is its superset
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput("CSV 文件编码无法识别,请另存为 UTF-8 / the CSV is neither UTF-8 nor GBK")
+
+
+def _read_csv(data: bytes) -> list[list]:
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged or non-xlsx file
+        raise InvalidInput(f"无法读取 Excel 文件(请用 .xlsx 格式):{exc} / cannot read the Excel file") from None
+    try:
+        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    """Read a CSV or .xlsx upload; the first non-empty row is the header; empty rows are skipped."""
+    name = (filename or "").lower()
+    if name.endswith(EXCEL_TYPES) or data[:2] == b"PK":
+        raw = _read_xlsx(data)
+    elif name.endswith(CSV_TYPES) or not name:
+        raw = _read_csv(data)
+    elif name.endswith(".xls"):
+        raise InvalidInput("不支持旧版 .xls,请在 Excel 中另存为 .xlsx / old .xls is not supported: save as .xlsx")
+    else:
+        raise InvalidInput(f"不支持的文件类型 {filename!r},请上传 .xlsx 或 .csv / upload .xlsx or .csv")
+    numbered = [(i + 1, row) for i, row in enumerate(raw) if any(v not in (None, "") for v in row)]
+    if not numbered:
+        raise InvalidInput("文件是空的 / the file has no rows")
+    (_, header), body = numbered[0], numbered[1:]
+    headers = [str(h).strip() if h is not None else "" for h in header]
+    width = len(headers)
+    return Table(headers, [(n, (list(r) + [None] * width)[:width]) for n, r in body])
+
+
+def cell_text(value) -> str:
+    """A cell as trimmed text ('' for empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _excel_value(value):
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str, dt.date, dt.datetime)):
+        return value
+    return str(value)
+
+
+def write_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """An .xlsx workbook with one sheet per entry (bold, frozen header row); lists become 、-joined text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, (headers, rows) in sheets.items():
+        sheet = book.create_sheet(title[:31])
+        sheet.freeze_panes = "A2"
+        header_cells = []
+        for h in headers:
+            cell = WriteOnlyCell(sheet, value=h)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_excel_value(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

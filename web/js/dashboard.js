@@ -1,0 +1,109 @@
+// The monthly dashboard page: one /api/dashboard answer drawn with ECharts; clicking a bar opens the map
+// filtered to that district, cluster or base (hash link) at the same month, in 亮灯 mode.
+import * as echarts from 'echarts';
+import { api } from './api.js';
+import { initI18n, getLang, setMeta, t, label, nameOf, fmtYi, fmtPct, fmtInt, toggleLang, onLangChange } from './i18n.js';
+import './i18n-progress.js';
+import * as build from './charts.js';
+import { showError } from './toast.js';
+
+const $ = (id) => document.getElementById(id);
+let resolveReady;
+const ready = new Promise((r) => { resolveReady = r; });
+window.warroomDashboard = { ready, charts: {} };
+
+function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+/** The map URL showing one group at the dashboard's month. */
+export function mapHref(kind, name, month) {
+  const qs = new URLSearchParams({ [kind]: name, month, mode: 'light' });
+  return `/#${qs.toString()}`;
+}
+
+async function boot() {
+  initI18n();
+  const meta = await api.meta();
+  setMeta(meta);
+  const months = meta.report_months || [];
+  const wanted = new URLSearchParams(location.hash.slice(1)).get('month');
+  let month = months.includes(wanted) ? wanted : months[0] || null;
+  let data = null;
+  const charts = {};
+  for (const id of ['district', 'cluster', 'base', 'status', 'trend', 'lights']) {
+    charts[id] = echarts.init($(`chart-${id}`), null, { renderer: 'canvas' });
+  }
+  window.warroomDashboard.charts = charts;
+  for (const [kind, chart] of [['district', charts.district], ['cluster', charts.cluster], ['base', charts.base]]) {
+    chart.on('click', (p) => {
+      const group = data && data[`by_${kind}`][p.dataIndex];
+      if (group) location.href = mapHref(kind, group.name, data.month);
+    });
+  }
+  window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+
+  const select = $('dash-month');
+  select.replaceChildren(...months.map((m) => Object.assign(document.createElement('option'), { value: m, textContent: m })));
+  if (month) select.value = month;
+  select.addEventListener('change', () => { month = select.value; load(); });
+
+  function render() {
+    if (!data) return;
+    document.title = t('dash.title');
+    const h = data.headline;
+    $('dash-asof').textContent = t('month.asOf', { m: data.month });
+    // Demo and schematic data must say so wherever figures are shown.
+    $('dash-note').textContent = (meta.data_notes || {})[getLang()] || '';
+    const kpi = (key, value, testid) => `<div class="kpi"><dt>${esc(t(key))}</dt><dd data-testid="${testid}">${esc(value)}</dd></div>`;
+    $('dash-kpis').innerHTML = [
+      kpi('dash.count', fmtInt(h.count), 'kpi-count'), kpi('dash.plan', fmtYi(h.investment_year), 'kpi-plan'),
+      kpi('dash.done', fmtYi(h.completed_year), 'kpi-done'), kpi('dash.rate', fmtPct(h.completion_rate), 'kpi-rate'),
+      kpi('dash.month', fmtYi(h.completed_period), 'kpi-month'), kpi('dash.progress', fmtPct(h.progress_avg), 'kpi-progress'),
+    ].join('');
+    charts.district.setOption(build.plannedVsCompleted(data.by_district), true);
+    charts.cluster.setOption(build.plannedVsCompleted(data.by_cluster, { rotate: 30 }), true);
+    charts.base.setOption(build.plannedVsCompleted(data.by_base, { rotate: 30 }), true);
+    charts.status.setOption(build.statusPie(h.by_status, meta.statuses || []), true);
+    charts.trend.setOption(build.trend(data.trend, data.year), true);
+    charts.lights.setOption(build.lightTrend(data.trend, meta.lights), true);
+    const lights = new Map((meta.lights || []).map((l) => [l.code, l]));
+    const rows = data.lagging.map((x) => `<tr data-testid="lagging-row" data-light="${esc(x.light)}">
+        <td><a href="${esc(`/#${new URLSearchParams({ project: x.id, month: data.month, mode: 'light' })}`)}">${esc(x.name)}</a></td>
+        <td>${esc(nameOf(x.district))}</td><td>${esc(x.unit)}</td><td>${esc(x.person)}</td>
+        <td class="num">${esc(fmtPct(x.progress))} / ${esc(fmtPct(x.planned))}</td>
+        <td><span class="light-badge"><span class="dot" style="background:${esc(lights.get(x.light)?.color)}"></span>${esc(label(lights.get(x.light)))}</span></td>
+        <td>${esc(x.problems || '')}</td></tr>`).join('');
+    const head = ['name', 'district', 'unit', 'person', 'progress', 'light', 'problems'].map((k) => `<th>${esc(t(`dash.col.${k}`))}</th>`).join('');
+    $('dash-lagging').innerHTML = data.lagging.length
+      ? `<table class="dash-table"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`
+      : `<p class="muted">${esc(t('dash.noLagging'))}</p>`;
+    $('dash-pdf').href = api.bulletinUrl(data.month, 'pdf');
+    $('dash-xlsx').href = api.bulletinUrl(data.month, 'xlsx');
+    $('dash-map').href = `/#${new URLSearchParams({ month: data.month, mode: 'light' })}`;
+    $('lang-toggle').textContent = t('lang.switch');
+  }
+
+  async function load() {
+    document.body.dataset.ready = '0';
+    try {
+      data = await api.dashboard(month);
+      window.warroomDashboard.data = data;
+      if (month !== data.month) history.replaceState(null, '', `#month=${data.month}`);
+      else history.replaceState(null, '', `#month=${month}`);
+      render();
+    } catch (err) { showError(err); }
+    document.body.dataset.ready = '1';
+  }
+
+  $('lang-toggle').addEventListener('click', () => toggleLang());
+  onLangChange(render);
+  await load();
+  resolveReady(window.warroomDashboard);
+}
+
+boot().catch((err) => {
+  document.body.dataset.ready = 'error';
+  showError(err);
+  resolveReady(window.warroomDashboard);
+});
