@@ -35,8 +35,9 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
 	@touch $@
 
-bench: $(VENV)/.installed-test
+bench: system-test $(VENV)/.installed-test web
 	$(BIN)/python bench/api_projects.py
+	$(BIN)/python bench/map_load.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/bulletin.py
 	$(BIN)/python bench/photo_upload.py

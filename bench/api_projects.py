@@ -7,6 +7,7 @@ subprocess, and prints median and p95 of each endpoint beside the floor measured
 from __future__ import annotations
 
 import argparse
+import re
 import os
 import socket
 import statistics
@@ -24,14 +25,17 @@ sys.path.insert(0, str(ROOT))
 from geo import migrations  # noqa: E402
 from geo.db import make_engine  # noqa: E402
 from geo.embedded import EmbeddedCluster  # noqa: E402
-from geo.queries.projects import _rows_sql  # noqa: E402
+from geo.queries.projects import ProjectFilter, projects_geojson_statement  # noqa: E402
 from geo.seed import seed_all  # noqa: E402
 from geo.settings import Settings  # noqa: E402
-from geo.siting import NAMED_SITES, POINTS_FROM_ARRAYS  # noqa: E402
+from geo.queries.lookup import lookup_point  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 PLAIN_SQL = """SELECT json_build_object('type','FeatureCollection','features', json_agg(ST_AsGeoJSON(t.*, 'geom', 6)::json))::text
 FROM (SELECT id, code, name, status, progress, investment_total, investment_year, geom FROM projects ORDER BY id) t"""
+
+
+MAP_FIELDS = "id,name,district,cluster,status,progress,light,investment_total"  # what web/js/api.js asks for
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -98,11 +102,9 @@ def run_size(cluster: EmbeddedCluster, size: int, n: int) -> None:
             except httpx.HTTPError:
                 time.sleep(0.1)
         settings = Settings()
-        params = {"as_of": "2026-11-25", "yellow_lag": settings.light_yellow_lag, "red_lag": settings.light_red_lag}
-        same_sql = (f"WITH rows AS ({_rows_sql('true')}) SELECT json_build_object('type','FeatureCollection','features',"
-                    f" COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text FROM rows")
-        same_sql = same_sql.replace(":as_of", "%(as_of)s").replace(":yellow_lag", "%(yellow_lag)s").replace(":red_lag", "%(red_lag)s")
-        lookup_sql = (f"WITH {POINTS_FROM_ARRAYS} {NAMED_SITES}").replace(":lons", "%(lons)s").replace(":lats", "%(lats)s")
+        with Session(make_engine(url)) as s:
+            same_sql, params = projects_geojson_statement(s, settings=settings, filters=ProjectFilter())
+        same_sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", same_sql)  # SQLAlchemy's :name to psycopg's %(name)s
         pg = psycopg.connect(host=str(cluster.socket_dir), user="warroom", dbname=db)
         http = httpx.Client(base_url=base, headers={"Accept-Encoding": "gzip"})
         size_body = len(http.get("/api/projects").content)
@@ -114,6 +116,8 @@ def run_size(cluster: EmbeddedCluster, size: int, n: int) -> None:
         report("GET /api/projects (gzip) vs same SQL", api, floor_same)
         report("GET /api/projects (gzip) vs plain SQL", api, floor_plain)
         report("same SQL vs plain SQL (what siting/light cost)", floor_same, floor_plain)
+        lean = timed(lambda: http.get("/api/projects", params={"fields": MAP_FIELDS}).raise_for_status(), n)
+        report("GET /api/projects?fields=<map's 8> vs same SQL (all)", lean, floor_same)
         filtered = timed(lambda: http.get("/api/projects", params={"district": "荣成市"}).raise_for_status(), n)
         report("GET /api/projects?district=荣成市 vs same SQL (all)", filtered, floor_same)
 
@@ -124,11 +128,15 @@ def run_size(cluster: EmbeddedCluster, size: int, n: int) -> None:
             lon, lat = points[next(i) % len(points)]
             http.get("/api/lookup", params={"lon": lon, "lat": lat}).raise_for_status()
 
-        def one_lookup_sql():
-            lon, lat = points[next(i) % len(points)]
-            pg.execute(lookup_sql, {"lons": [lon], "lats": [lat]}).fetchall()
+        lookup_session = Session(make_engine(url))
 
-        report("GET /api/lookup vs siting SQL for one point", timed(one_lookup, n), timed(one_lookup_sql, n))
+        def one_lookup_direct():
+            lon, lat = points[next(i) % len(points)]
+            lookup_point(lookup_session, lon=lon, lat=lat)
+
+        # The siting engine is geo/siting.py (boundaries cached from PostGIS); its floor is the same call without HTTP.
+        report("GET /api/lookup vs the same lookup in-process", timed(one_lookup, n), timed(one_lookup_direct, n))
+        lookup_session.close()
         pg.close()
         http.close()
     finally:

@@ -165,3 +165,11 @@ def test_api_docs_use_no_cdn(client):
     assert "/vendor/swagger-ui-dist/swagger-ui-bundle.js" in r.text
     assert client.get("/vendor/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
     assert client.get("/openapi.json").json()["paths"]["/api/projects"]
+
+
+def test_fields_selects_a_subset_of_properties(client):
+    feats = features(client, fields="name,progress,light", district="荣成市")
+    assert feats and set(feats[0]["properties"]) == {"id", "name", "progress", "light"}
+    assert len(feats) == len(features(client, district="荣成市"))
+    r = client.get("/api/projects", params={"fields": "name,password"})
+    assert r.status_code == 422 and "password" in r.json()["detail"]

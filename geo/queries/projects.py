@@ -116,16 +116,44 @@ WHERE {where}
 ORDER BY p.id"""
 
 
-def projects_geojson(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
-                     as_of: dt.date | None = None) -> str:
-    """A GeoJSON FeatureCollection (text) of the projects matching filters, as they stood at the end of `month`."""
+# Every property a project feature carries, in order; `fields=` may ask for a subset (the map needs a third).
+PROJECT_PROPERTIES = ("id", "code", "name", "district", "county", "cluster", "status", "progress", "planned_progress",
+                      "light", "investment_total", "investment_year", "investment_completed", "report_month", "unit",
+                      "person", "start_date", "end_date", "demo", "zones", "bases")
+
+
+def parse_fields(raw: str | None) -> tuple[str, ...] | None:
+    """The requested subset of PROJECT_PROPERTIES (id always included), or None for all."""
+    if not raw:
+        return None
+    wanted = [f.strip() for f in raw.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in PROJECT_PROPERTIES]
+    if unknown:
+        raise InvalidInput(f"未知字段 {', '.join(unknown)};可选:{', '.join(PROJECT_PROPERTIES)} / unknown fields",
+                           errors=[{"field": "fields", "message": "unknown field", "allowed": list(PROJECT_PROPERTIES)}])
+    return tuple(f for f in PROJECT_PROPERTIES if f in wanted or f == "id")
+
+
+def projects_geojson_statement(session: Session, *, settings: Settings, filters: ProjectFilter,
+                               month: dt.date | None = None, as_of: dt.date | None = None,
+                               fields: tuple[str, ...] | None = None) -> tuple[str, dict]:
+    """The SQL text and parameters of projects_geojson (also run bare by bench/api_projects.py as its floor)."""
     where, params = _where(session, filters)
+    columns = ", ".join(fields or PROJECT_PROPERTIES)
     sql = f"""
-WITH rows AS ({_rows_sql(where)})
+WITH rows AS (SELECT {columns}, geom FROM ({_rows_sql(where)}) r)
 SELECT json_build_object('type', 'FeatureCollection',
                          'features', COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text
 FROM rows"""
-    return session.execute(text(sql), {**params, **_params(settings, month, as_of)}).scalar_one()
+    return sql, {**params, **_params(settings, month, as_of)}
+
+
+def projects_geojson(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
+                     as_of: dt.date | None = None, fields: tuple[str, ...] | None = None) -> str:
+    """A GeoJSON FeatureCollection (text) of the projects matching filters, as they stood at the end of `month`."""
+    sql, params = projects_geojson_statement(session, settings=settings, filters=filters, month=month, as_of=as_of,
+                                             fields=fields)
+    return session.execute(text(sql), params).scalar_one()
 
 
 def project_feature(session: Session, *, settings: Settings, project_id: int, month: dt.date | None = None,

@@ -139,13 +139,21 @@ function query(params = {}) {
   return s ? `?${s}` : '';
 }
 
+// What the markers and the list read; the card fetches the whole project. A third of the bytes at 10,000 projects.
+const MAP_FIELDS = 'id,name,district,cluster,status,progress,light,investment_total';
+
+function withFields(query, fields) {
+  return `${query}${query ? '&' : '?'}fields=${fields}`;
+}
+
 export const api = {
   meta: (o) => getJSON('/api/meta', o),
   health: (o) => getJSON('/api/health', o),
   /** kind: districts | zones | bases */
   layer: (kind, o) => getJSON(`/api/layers/${encodeURIComponent(kind)}`, o),
-  projects: (filters, o) => getJSON(`/api/projects${filterQuery(filters)}`, o),
-  project: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}`, o),
+  projects: (filters, o) => getJSON(`/api/projects${withFields(filterQuery(filters), MAP_FIELDS)}`, o),
+  /** One whole project, as it stood at the end of `month` (YYYY-MM) when given. */
+  project: (id, o = {}) => getJSON(`/api/projects/${encodeURIComponent(id)}${filterQuery({ month: o.month })}`, o),
   summary: (filters, o) => getJSON(`/api/summary${filterQuery(filters)}`, o),
   lookup: (lon, lat, o) => getJSON(`/api/lookup?lon=${encodeURIComponent(lon)}&lat=${encodeURIComponent(lat)}`, o),
   // Site photos

@@ -4,7 +4,7 @@ import * as L from 'leaflet';
 import { api } from './api.js';
 import { initI18n, setMeta, t, toggleLang, onLangChange, getLang } from './i18n.js';
 import { createMap } from './map.js';
-import { loadAreaLayers, createLegend } from './layers.js';
+import { fetchAreaLayers, loadAreaLayers, createLegend } from './layers.js';
 import { createProjectLayer } from './markers.js';
 import { initFilters, renderSummary } from './filters.js';
 import { createPanel } from './panel.js';
@@ -25,22 +25,34 @@ window.warroom = { ready };
 
 function setBusy(v) { document.body.dataset.loading = v ? '1' : '0'; }
 
+/** A promise that never rejects unhandled: settles to {value} or {error}, unwrapped later by `unwrap`. */
+const settle = (p) => p.then((value) => ({ value }), (error) => ({ error }));
+const unwrap = async (s) => { const r = await s; if ('error' in r) throw r.error; return r.value; };
+
 async function boot() {
   initI18n();
   mountUserBox($('user-box'));
   setBusy(true);
+  let state = initFromHash();
+  // Every first request leaves now, side by side: the projects (5 MB at 10,000) need not wait
+  // for meta and the area layers to be fetched and drawn.
+  let firstLoad = { ctrl: new AbortController(), filters: state.filters };
+  firstLoad.data = settle(Promise.all([
+    api.projects(state.filters, { signal: firstLoad.ctrl.signal }),
+    api.summary(state.filters, { signal: firstLoad.ctrl.signal }),
+  ]));
+  const areaData = settle(fetchAreaLayers());
   const meta = await api.meta();
   setMeta(meta);
   const planYear = () => { $('plan-year').textContent = meta.plan_year ? t('app.planYear', { year: meta.plan_year }) : ''; };
   planYear();
   onLangChange(planYear);
 
-  let state = initFromHash();
   const { map, basemapKind, fitCity, cityBounds, fitOptions, setOverlayPadding } = createMap($('map'), meta);
 
   let areas = null;
   try {
-    areas = await loadAreaLayers(map, meta, basemapKind);
+    areas = await loadAreaLayers(map, meta, basemapKind, unwrap(areaData));
   } catch (err) { showError(err); }
 
   let lookup = null;
@@ -148,7 +160,10 @@ async function boot() {
     loadSeq += 1;
     const seq = loadSeq;
     if (loadCtrl) loadCtrl.abort();
-    loadCtrl = new AbortController();
+    const early = firstLoad && firstLoad.filters === filtersNow ? firstLoad : null;
+    if (firstLoad && !early) firstLoad.ctrl.abort();
+    firstLoad = null;
+    loadCtrl = early ? early.ctrl : new AbortController();
     setBusy(true);
     panel.setLoading(true);
     filters.syncFromState(filtersNow);
@@ -159,7 +174,7 @@ async function boot() {
       else if (!filtersNow.district) fitCity();
     }
     try {
-      const [fc, summary] = await Promise.all([
+      const [fc, summary] = early ? await unwrap(early.data) : await Promise.all([
         api.projects(filtersNow, { signal: loadCtrl.signal }),
         api.summary(filtersNow, { signal: loadCtrl.signal }),
       ]);
@@ -198,11 +213,10 @@ async function boot() {
       panel.showList();
       return;
     }
-    let f = markers.get(id);
-    if (!f) {
-      try { f = await api.project(id); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }); return; }
-      if (seq !== projectSeq) return;
-    }
+    // The markers carry only what the map draws (MAP_FIELDS in api.js): the card reads the whole project.
+    let f;
+    try { f = await api.project(id, { month: state.filters.month }); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }); return; }
+    if (seq !== projectSeq) return;
     markers.setSelected(id);
     panel.showProject(f);
     if (move && markers.get(id)) zoomToProject(id);

@@ -31,9 +31,14 @@ function areaStyle(props, color, fillOpacity) {
   };
 }
 
-/** Load the three area layers. Returns an object with the Leaflet layers and helpers. */
-export async function loadAreaLayers(map, meta, basemapKind) {
-  const [dist, zones, bases] = await Promise.all([api.layer('districts'), api.layer('zones'), api.layer('bases')]);
+/** Fetch the three area layers' GeoJSON: [districts, zones, bases]. */
+export function fetchAreaLayers() {
+  return Promise.all([api.layer('districts'), api.layer('zones'), api.layer('bases')]);
+}
+
+/** Load the three area layers (`data`: a fetchAreaLayers() already under way). Returns the Leaflet layers and helpers. */
+export async function loadAreaLayers(map, meta, basemapKind, data = fetchAreaLayers()) {
+  const [dist, zones, bases] = await data;
   const clusterColor = new Map((meta.clusters || []).map((c) => [c.name, c.color]));
   const order = new Map((meta.districts || []).map((d, i) => [d.name, i]));
 
