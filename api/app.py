@@ -10,15 +10,16 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import PROBLEM_RESPONSES, install_error_handlers
 from api.limits import UploadSizeLimit
-from api.routers import (bulletins, dashboard, docs, exports, health, imports, layers, lookup, meta, photos,
-                         progress_reports, projects, siting)
+from api.openapi import install_permission_docs
+from api.routers import (audit, auth, bulletins, dashboard, docs, exports, health, imports, layers, lookup, meta, photos,
+                         progress_reports, projects, siting, users)
 from geo.db import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
 ROUTERS = (docs, health, meta, layers, projects, lookup, photos, progress_reports, dashboard, bulletins, siting, imports,
-           exports)
+           exports, auth, users, audit)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if db is not None:
         app.state.db = db
     install_error_handlers(app)
+    install_permission_docs(app)
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
     app.add_middleware(UploadSizeLimit, settings=settings)

@@ -16,6 +16,8 @@ from geo.settings import get_settings
 app = typer.Typer(help="威海新旧动能转换挂图作战 / Weihai war-room map", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="数据库迁移 / schema migrations", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+user_app = typer.Typer(help="账户 / accounts", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 report_app = typer.Typer(help="工作简报 / monthly and quarterly bulletins (PDF and Excel)", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 photos_app = typer.Typer(help="现场照片 / site photos", no_args_is_help=True)
@@ -46,8 +48,16 @@ def database():
         signal.signal(signal.SIGTERM, previous)
 
 
+def _show_password_once(username: str, password: str) -> None:
+    # Straight to the terminal, never through logging: the password must not end up in a log file.
+    typer.secho(f"\n  账户 / account: {username}\n  密码 / password: {password}\n"
+                "  只显示这一次,请立即保存 / shown this once only: keep it now\n", fg=typer.colors.YELLOW, bold=True)
+
+
 def _prepare(db: Database, *, migrate: bool, seed: bool) -> None:
     from geo import migrations
+    from geo.accounts.principal import cli_principal
+    from geo.accounts.users import ensure_first_admin
     from geo.seed import is_seeded, seed_all
 
     if migrate:
@@ -62,6 +72,10 @@ def _prepare(db: Database, *, migrate: bool, seed: bool) -> None:
                 summary = seed_all(session)
                 typer.echo(f"已载入种子数据 / seed loaded: {summary['projects']} projects, "
                            f"{summary['investment_total']} 亿元 total, {summary['investment_year']} 亿元 this year")
+            password = ensure_first_admin(session, actor=cli_principal())
+        if password:
+            typer.echo("已创建第一个管理员账户 / created the first admin account")
+            _show_password_once("admin", password)
 
 
 @app.command()
@@ -131,6 +145,81 @@ def db_current():
         typer.echo(migrations.current(db.engine) or "base (empty)")
 
 
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(..., help="login name"),
+    role: str = typer.Option("viewer", help="viewer | reporter | planner | admin"),
+    district: str = typer.Option(None, help="区市 the reporter reports for, e.g. 乳山市"),
+    display_name: str = typer.Option(None, "--display-name", help="name shown in the app and the audit log"),
+):
+    """Create an account with a random password, printed once."""
+    from geo.accounts.principal import cli_principal
+    from geo.accounts.users import create_user
+
+    with _account_command() as session:
+        user, password = create_user(session, actor=cli_principal(), username=username, display_name=display_name,
+                                     role=role, district=district)
+    typer.echo(f"已创建 / created: {user['username']} ({user['role_name']} {user['district'] or ''})".rstrip())
+    _show_password_once(user["username"], password)
+
+
+@user_app.command("list")
+def user_list():
+    """List the accounts."""
+    from geo.accounts.users import list_users
+
+    with _account_command() as session:
+        users = list_users(session)
+    for u in users:
+        state = "active" if u["active"] else "DISABLED"
+        typer.echo(f"{u['id']:>4}  {u['username']:<20} {u['role']:<9} {u['district'] or '-':<6} {state:<8} {u['display_name']}")
+
+
+@user_app.command("disable")
+def user_disable(username: str = typer.Argument(...)):
+    """Disable an account: its sessions and API tokens stop at once."""
+    from geo.accounts.principal import cli_principal
+    from geo.accounts.users import update_user
+
+    with _account_command() as session:
+        update_user(session, actor=cli_principal(), user_id=_user_id(session, username), active=False)
+    typer.echo(f"已停用 / disabled: {username}")
+
+
+@user_app.command("reset-password")
+def user_reset_password(username: str = typer.Argument(...)):
+    """Give an account a new random password, printed once, and end its sessions."""
+    from geo.accounts.principal import cli_principal
+    from geo.accounts.users import reset_password
+
+    with _account_command() as session:
+        user, password = reset_password(session, actor=cli_principal(), user_id=_user_id(session, username))
+    _show_password_once(user["username"], password)
+
+
+@contextmanager
+def _account_command():
+    """A migrated database session for an account command; domain errors end the command with their message."""
+    from geo import migrations
+
+    with database() as db:
+        migrations.upgrade(db.engine)
+        try:
+            with db.session() as session:
+                yield session
+        except WarroomError as exc:
+            typer.secho(f"错误 / error: {exc.detail}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from None
+
+
+def _user_id(session, username: str) -> int:
+    from geo.accounts.users import find_user
+    from geo.errors import NotFound
+
+    user = find_user(session, username)
+    if user is None:
+        raise NotFound(f"没有用户“{username}” / no user {username!r}")
+    return user.id
 def _write_bulletin(period_of, raw: str, formats: list[str], out_dir: Path) -> None:
     from geo.bulletin import render_bulletin
 

@@ -13,10 +13,13 @@ from geo.errors import (
     Conflict,
     DatabaseUnavailable,
     EmbeddedDatabaseError,
+    Forbidden,
     FontMissing,
     InvalidInput,
     NotFound,
     PayloadTooLarge,
+    TooManyRequests,
+    Unauthorized,
     UnsupportedMediaType,
     WarroomError,
 )
@@ -27,6 +30,9 @@ PROBLEM = "application/problem+json"
 
 STATUS_OF: dict[type[WarroomError], int] = {
     NotFound: 404,
+    Unauthorized: 401,
+    Forbidden: 403,
+    TooManyRequests: 429,
     InvalidInput: 422,
     Conflict: 409,
     PayloadTooLarge: 413,
@@ -78,7 +84,10 @@ def _status_of(exc: WarroomError) -> int:
 
 
 async def _domain(request: Request, exc: WarroomError) -> JSONResponse:
-    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors, extensions=exc.extensions)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": 'Bearer realm="warroom"'}
+    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors, headers=headers, extensions=exc.extensions)
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

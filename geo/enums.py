@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,98 @@ PHOTO_FORMATS: dict[str, tuple[str, str]] = {
     "WEBP": ("image/webp", "webp"),
     "HEIF": ("image/heic", "heic"),
 }
+
+@dataclass(frozen=True)
+class Role:
+    """An account role; each role may do everything the roles of lower rank may."""
+
+    code: str
+    name: str
+    name_en: str
+    rank: int
+    district_scoped: bool = False
+
+
+ROLES: tuple[Role, ...] = (
+    Role("viewer", "查看", "Viewer", 1),
+    Role("reporter", "区市填报员", "District reporter", 2, district_scoped=True),
+    Role("planner", "规划人员", "Planner", 3),
+    Role("admin", "管理员", "Administrator", 4),
+)
+ROLE_BY_CODE = {r.code: r for r in ROLES}
+ROLE_CODES = tuple(r.code for r in ROLES)
+
+
+class Permission(StrEnum):
+    """What an endpoint needs; PERMISSIONS says which role (or nobody) grants it."""
+
+    public = "public"              # health check: always open
+    sign_in = "sign_in"            # the login page and sign-in itself
+    read_public = "read_public"    # map, projects, published photos, dashboard: anonymous when WARROOM_ANONYMOUS_READ
+    read = "read"                  # everything else a viewer reads (bulletins …)
+    own_account = "own_account"    # one's own password and API tokens
+    upload_photos = "upload_photos"
+    submit_reports = "submit_reports"
+    check_siting = "check_siting"
+    import_data = "import_data"
+    export_data = "export_data"
+    manage_users = "manage_users"
+    read_audit = "read_audit"
+
+
+@dataclass(frozen=True)
+class PermissionRule:
+    """The least role granting a permission (None: no account needed) and whether anonymous read may stand in."""
+
+    permission: Permission
+    min_role: str | None
+    anonymous_read: bool = False
+    name: str = ""
+    name_en: str = ""
+
+
+PERMISSIONS: dict[Permission, PermissionRule] = {r.permission: r for r in (
+    PermissionRule(Permission.public, None, name="公开", name_en="public"),
+    PermissionRule(Permission.sign_in, None, name="登录", name_en="sign in"),
+    PermissionRule(Permission.read_public, "viewer", anonymous_read=True, name="查看地图、项目、照片和看板",
+                   name_en="read the map, projects, photos and dashboard"),
+    PermissionRule(Permission.read, "viewer", name="查看", name_en="read"),
+    PermissionRule(Permission.own_account, "viewer", name="管理本人账户", name_en="manage one's own account"),
+    PermissionRule(Permission.upload_photos, "reporter", name="上传现场照片", name_en="upload site photos"),
+    PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
+    PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
+    PermissionRule(Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"),
+    PermissionRule(Permission.export_data, "planner", name="导出", name_en="exports"),
+    PermissionRule(Permission.manage_users, "admin", name="管理用户", name_en="manage users"),
+    PermissionRule(Permission.read_audit, "admin", name="查看审计日志", name_en="read the audit log"),
+)}
+
+@dataclass(frozen=True)
+class AuditAction:
+    """A kind of audited event, with its label for the admin page."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+AUDIT_ACTIONS: tuple[AuditAction, ...] = (
+    AuditAction("auth.sign_in", "登录", "signed in"),
+    AuditAction("auth.sign_in_failed", "登录失败", "failed sign-in"),
+    AuditAction("auth.sign_out", "退出", "signed out"),
+    AuditAction("auth.password_change", "修改本人密码", "changed own password"),
+    AuditAction("token.create", "创建 API 令牌", "created an API token"),
+    AuditAction("token.revoke", "撤销 API 令牌", "revoked an API token"),
+    AuditAction("user.create", "创建用户", "created a user"),
+    AuditAction("user.update", "修改用户", "changed a user"),
+    AuditAction("user.password_reset", "重置密码", "reset a password"),
+    AuditAction("photo.upload", "上传照片", "uploaded a photo"),
+    AuditAction("photo.place", "手动定位照片", "placed a photo by hand"),
+    AuditAction("report.submit", "填报月度进度", "submitted a monthly report"),
+    AuditAction("report.correct", "更正月度进度", "corrected a monthly report"),
+    AuditAction("import.boundaries", "导入边界", "imported boundaries"),
+    AuditAction("import.projects", "导入项目台账", "imported a project register"),
+)
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)
 CLUSTER_NAMES = tuple(c.name for c in CLUSTERS)

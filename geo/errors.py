@@ -26,6 +26,28 @@ class InvalidInput(WarroomError):
     title = "输入有误 / Invalid input"
 
 
+class Unauthorized(WarroomError):
+    """No valid account: sign in or send a valid API token."""
+
+    title = "需要登录 / Sign-in required"
+
+
+class Forbidden(WarroomError):
+    """Signed in, but the account's role or district does not allow this."""
+
+    title = "无权操作 / Forbidden"
+
+
+class TooManyRequests(WarroomError):
+    """Too many attempts in a short time; `retry_after` seconds until the next one is accepted."""
+
+    title = "尝试次数过多 / Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, errors: list[dict] | None = None):
+        super().__init__(detail, errors=errors)
+        self.retry_after = retry_after
+
+
 class Conflict(WarroomError):
     """The request clashes with what is stored (duplicate)."""
 

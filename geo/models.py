@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
-from geo.enums import STATUS_CODES
+from geo.enums import ROLE_CODES, STATUS_CODES
 
 SRID = 4326
 METRIC_SRID = 32651  # UTM 51N covers Weihai; distances and nearest-neighbour ordering happen here, in metres.
@@ -185,6 +185,7 @@ class ProgressReport(Base):
     next_steps: Mapped[str | None] = mapped_column(Text)
     regress_reason: Mapped[str | None] = mapped_column(Text)
     reported_by: Mapped[str | None] = mapped_column(Text)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: generated demo history
     demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -221,7 +222,8 @@ class Photo(Base):
     height: Mapped[int] = mapped_column(Integer)
     original_name: Mapped[str | None] = mapped_column(Text)
     caption: Mapped[str | None] = mapped_column(Text)
-    uploader: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    legacy_uploader: Mapped[str | None] = mapped_column(Text)  # the free-text name typed before accounts existed
     report_month: Mapped[dt.date] = mapped_column(Date, index=True)
     # Wall-clock time the camera recorded, with its UTC offset when the file has one.
     taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))
@@ -290,3 +292,74 @@ class BoundaryVersion(Base):
     valid_from: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     valid_to: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("boundary_imports.id", ondelete="SET NULL"))
+_role_list = ", ".join(f"'{r}'" for r in ROLE_CODES)
+
+
+class User(Base):
+    """A local account; reporters are tied to the one district they report for."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({_role_list})", name="role_known"),
+        CheckConstraint("role <> 'reporter' OR district IS NOT NULL", name="reporter_has_district"),
+        Index("ux_users_username_lower", func.lower(text("username")), unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(32))  # unique case-insensitively (index on lower(username))
+    display_name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    district: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)  # argon2id; NULL: cannot sign in (the legacy account)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserSession(Base):
+    """A browser sign-in; the cookie holds a random token of which only the SHA-256 is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str | None] = mapped_column(Text)
+    user_agent: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiToken(Base):
+    """A personal API token for scripts (Authorization: Bearer); shown once, stored as its SHA-256."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # the first characters, so the owner can tell tokens apart
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """One audited event; the table is append-only (a trigger refuses UPDATE and DELETE)."""
+
+    __tablename__ = "audit_log"
+    # Sign-in rate limits count recent failures per name and per address.
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_name: Mapped[str] = mapped_column(Text)  # username then (or the name tried, for a failed sign-in)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict | None] = mapped_column(JSONB)
+    after: Mapped[dict | None] = mapped_column(JSONB)
+    address: Mapped[str | None] = mapped_column(Text)

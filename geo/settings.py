@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     plan_year: int = 2026
     light_yellow_lag: float = Field(default=10.0, description="percentage points behind plan that turn a light yellow")
     light_red_lag: float = Field(default=25.0, description="percentage points behind plan that turn a light red")
+    anonymous_read: bool = Field(default=True, description="visitors who have not signed in may read the map, projects, "
+                                 "published photos and the dashboard; off: everything but the login page needs an account")
+    session_hours: float = Field(default=12.0, gt=0, description="a browser sign-in lasts this many hours")
+    cookie_secure: bool | None = Field(default=None, description="Secure cookies; default: when the request came over HTTPS")
+    sign_in_attempts_per_minute: int = Field(default=10, ge=1, description="failed sign-ins allowed per account and "
+                                             "per address in any minute before 429")
     gzip_level: int = 5
     photo_max_bytes: int = Field(default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)")
     photo_max_pixels: int = Field(default=60_000_000, description="largest photo accepted, in pixels, checked before decoding")

@@ -119,3 +119,12 @@ def live_server(engine, settings) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture
+def as_planner(client, session) -> TestClient:
+    """The `client` signed in as a planner by API token: writes need an account (tests/auth covers who may do what)."""
+    from tests.factories import make_user, token_for
+
+    client.headers.update(token_for(session, make_user(session, role="planner")))
+    return client

@@ -7,6 +7,9 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.accounts.principal import Principal, cli_principal
+from geo.accounts.tokens import create_token
+from geo.accounts.users import create_user
 from geo.siting import refresh_project_siting
 
 _seq = itertools.count(1)
@@ -35,3 +38,28 @@ def interior_point(session: Session, table: str, name: str) -> tuple[float, floa
     row = session.execute(text(f"SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM {table} WHERE name = :n) s"),
                           {"n": name}).one()
     return float(row[0]), float(row[1])
+
+
+PASSWORD = "correct-horse-42"
+_user_seq = itertools.count(1)
+
+
+def make_user(session, *, role: str = "viewer", district: str | None = None, password: str = PASSWORD) -> dict:
+    """A new active account; the dict carries its password for signing in."""
+    if role == "reporter" and district is None:
+        district = "乳山市"
+    user, _ = create_user(session, actor=cli_principal(), username=f"t{role}{next(_user_seq)}", role=role,
+                          district=district, password=password)
+    return {**user, "password": password}
+
+
+def principal_of(user: dict) -> Principal:
+    """The user as the actor of a domain function."""
+    return Principal(user_id=user["id"], username=user["username"], display_name=user["display_name"], role=user["role"],
+                     district=user["district"], via="token")
+
+
+def token_for(session, user: dict) -> dict:
+    """Authorization headers with a new personal API token of the user."""
+    _, secret = create_token(session, actor=principal_of(user), name="test")
+    return {"Authorization": f"Bearer {secret}"}

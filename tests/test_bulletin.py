@@ -1,4 +1,5 @@
 """The monthly and quarterly bulletin: the PDF opens and states the month's totals; Excel totals equal the API's."""
+import pytest
 import io
 import re
 from decimal import Decimal
@@ -7,6 +8,9 @@ import pypdf
 from openpyxl import load_workbook
 from sqlalchemy import text
 from typer.testing import CliRunner
+
+# Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
+pytestmark = pytest.mark.usefixtures("as_planner")
 
 
 def pdf_text(content: bytes) -> str:

@@ -1,7 +1,11 @@
 """The dashboard endpoint agrees with itself, with /api/summary (one light implementation) and with the reports."""
+import pytest
 from decimal import Decimal
 
 from sqlalchemy import text
+
+# Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
+pytestmark = pytest.mark.usefixtures("as_planner")
 
 
 def dec(x):

@@ -8,6 +8,9 @@ from geo.progress import LIGHT_SQL, STATE_JOINS_SQL, state_params
 from geo.periods import parse_month
 from tests.factories import interior_point, make_project
 
+# Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
+pytestmark = pytest.mark.usefixtures("as_planner")
+
 # Planned progress at the end of 2026-06 for a project running 2026-01-01 … 2026-12-31 (linear): 181/364 days.
 LINEAR_JUNE = round(100 * 180 / 364, 1)
 

@@ -12,7 +12,7 @@ from api.app import create_app
 from api.deps import get_session
 from geo.db import Database
 from geo.photos import store
-from tests.factories import interior_point, make_project
+from tests.factories import interior_point, make_project, make_user, token_for
 from tests.photo_images import corrupt_exif_jpeg, encode, exif_bytes, jpeg, picture, png_bomb
 
 
@@ -21,6 +21,18 @@ def project(session) -> dict:
     """A project inside 碳纤维基地 (a base) and its coordinates."""
     lon, lat = interior_point(session, "bases", "碳纤维基地")
     return {"id": make_project(session, lon=lon, lat=lat), "lon": lon, "lat": lat}
+
+
+@pytest.fixture
+def uploader(session) -> dict:
+    """The account the photos are uploaded by: a planner, who may upload for any district."""
+    return make_user(session, role="planner")
+
+
+@pytest.fixture(autouse=True)
+def _signed_in(client, session, uploader):
+    # Photo writes need an account (tests/auth covers who may and may not).
+    client.headers.update(token_for(session, uploader))
 
 
 def upload(client, project_id, *files, **form):
@@ -32,9 +44,9 @@ def photo_files(settings, sha: str) -> list[Path]:
     return [p for p in settings.photo_dir.glob(f"*/{sha[:2]}/{sha}.*")]
 
 
-def test_upload_reads_place_and_time_and_verifies(client, project, settings):
+def test_upload_reads_place_and_time_and_verifies(client, project, settings, uploader):
     data = jpeg(lon=project["lon"] + 0.001, lat=project["lat"], taken="2026:05:03 10:00:00", offset="+08:00")
-    r = upload(client, project["id"], ("site.jpg", data), month="2026-05", caption="主体封顶", uploader="张工")
+    r = upload(client, project["id"], ("site.jpg", data), month="2026-05", caption="主体封顶")
     assert r.status_code == 201, r.text
     [p] = r.json()["photos"]
     assert p["gps"] == "ok" and p["location"]["source"] == "exif"
@@ -42,7 +54,7 @@ def test_upload_reads_place_and_time_and_verifies(client, project, settings):
     assert p["checks"]["within_radius"] is True and p["checks"]["in_project_area"] is True
     assert p["checks"]["in_month"] is True and p["taken_offset"] == "+08:00"
     assert set(p["badges"]) == {"near", "in_area", "in_month"}
-    assert p["caption"] == "主体封顶" and p["uploader"] == "张工" and p["month"] == "2026-05"
+    assert p["caption"] == "主体封顶" and p["uploader"] == uploader["display_name"] and p["month"] == "2026-05"
     sha = hashlib.sha256(data).hexdigest()
     assert p["sha256"] == sha and len(photo_files(settings, sha)) == 3
     assert client.get(f"/api/photos/{p['id']}").json()["badges"] == p["badges"]
@@ -58,10 +70,10 @@ def test_far_photo_off_month_and_outside_the_base(client, project):
     assert {"far", "off_month"} <= set(p["badges"])
 
 
-def test_radius_is_a_setting(engine, session, project, settings):
+def test_radius_is_a_setting(engine, session, project, settings, client):
     app = create_app(settings.model_copy(update={"photo_radius_m": 50.0}), Database(engine))
     app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as c:
+    with TestClient(app, headers=client.headers) as c:
         p = upload(c, project["id"], ("r.jpg", jpeg(seed=2, lon=project["lon"] + 0.001, lat=project["lat"]))).json()["photos"][0]
     assert p["checks"]["radius_m"] == 50.0 and p["checks"]["within_radius"] is False
 
@@ -148,12 +160,12 @@ def test_decompression_bomb_is_refused_before_decoding(client, project, settings
     assert "10000×10000" in r.json()["detail"]
 
 
-def test_oversized_file_is_413(engine, session, project, settings):
+def test_oversized_file_is_413(engine, session, project, settings, client):
     app = create_app(settings.model_copy(update={"photo_max_bytes": 50_000}), Database(engine))
     app.dependency_overrides[get_session] = lambda: session
     data = jpeg(seed=31, size=(1600, 1200))
     data += b"\x00" * max(0, 60_000 - len(data))
-    with TestClient(app) as c:
+    with TestClient(app, headers=client.headers) as c:
         refused(upload(c, project["id"], ("big.jpg", data)), 413, settings, data, session)
 
 

@@ -6,6 +6,9 @@ from sqlalchemy import text
 
 from tests.factories import interior_point, make_project
 
+# Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
+pytestmark = pytest.mark.usefixtures("as_planner")
+
 
 @pytest.fixture
 def project(session):

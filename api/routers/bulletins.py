@@ -2,11 +2,12 @@
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, require
 from geo.bulletin import render_bulletin
+from geo.enums import Permission
 from geo.periods import monthly, quarterly
 
-router = APIRouter(prefix="/api/reports", tags=["bulletins"])
+router = APIRouter(prefix="/api/reports", tags=["bulletins"], dependencies=[require(Permission.read)])
 
 
 def _download(bulletin) -> Response:

@@ -1,12 +1,13 @@
 """The month's war-room dashboard: every figure of web/dashboard.html in one answer."""
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, require
 from api.responses import RawJSONResponse
+from geo.enums import Permission
 from geo.periods import Period, parse_month
 from geo.queries.dashboard import dashboard_json, latest_report_month
 
-router = APIRouter(prefix="/api", tags=["dashboard"])
+router = APIRouter(prefix="/api", tags=["dashboard"], dependencies=[require(Permission.read_public)])
 
 
 @router.get("/dashboard", response_class=RawJSONResponse, summary="月度调度看板 / monthly dashboard data")

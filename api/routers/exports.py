@@ -5,11 +5,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, require
 from api.routers.projects import FilterDep
+from geo.enums import Permission
 from geo.exports import Export, export_layer, export_projects
 
-router = APIRouter(prefix="/api/exports", tags=["exports"])
+router = APIRouter(prefix="/api/exports", tags=["exports"], dependencies=[require(Permission.export_data)])
 Format = Literal["geojson", "gpkg", "shp", "kml", "xlsx"]
 
 

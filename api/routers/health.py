@@ -1,10 +1,11 @@
 """Liveness of the service and its database."""
 from fastapi import APIRouter
 
-from api.deps import SessionDep
+from api.deps import SessionDep, require
 from geo.db import postgis_version
+from geo.enums import Permission
 
-router = APIRouter(prefix="/api", tags=["health"])
+router = APIRouter(prefix="/api", tags=["health"], dependencies=[require(Permission.public)])
 
 
 @router.get("/health", summary="健康检查 / database reachable and PostGIS version")

@@ -1,20 +1,23 @@
 """Planner imports: official boundary files and project registers; a dry run unless apply=true."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, require
 from api.uploads import read_upload
+from geo.accounts.principal import Principal
+from geo.enums import Permission
 from geo.importers.service import import_boundaries_upload, import_register_upload
 from geo.tables import XLSX_MEDIA_TYPE
 
-router = APIRouter(prefix="/api/imports", tags=["imports"])
+router = APIRouter(prefix="/api/imports", tags=["imports"], dependencies=[require(Permission.import_data)])
+Importer = Annotated[Principal, require(Permission.import_data)]
 
 
 @router.post("/boundaries", summary="导入边界 / preview (or apply) an official boundary file")
-async def post_boundaries(request: Request, session: SessionDep, settings: SettingsDep,
+async def post_boundaries(request: Request, session: SessionDep, settings: SettingsDep, actor: Importer,
                           layer: Literal["districts", "zones", "bases"],
                           filename: str | None = Query(None, description="file name when the body is the raw file"),
                           crs: str | None = Query(None, description="CRS for a file without one, e.g. EPSG:4549"),
@@ -27,11 +30,11 @@ async def post_boundaries(request: Request, session: SessionDep, settings: Setti
     upload = await read_upload(request, settings, filename=filename)
     return await run_in_threadpool(import_boundaries_upload, session, data=upload.data, filename=upload.filename,
                                    layer=layer, crs=crs, name_column=name_column, encoding=encoding,
-                                   keep_missing=keep_missing, apply=apply)
+                                   keep_missing=keep_missing, apply=apply, actor=actor)
 
 
 @router.post("/projects", summary="导入项目台账 / check (and apply) a project register (.xlsx or .csv)")
-async def post_projects(request: Request, session: SessionDep, settings: SettingsDep,
+async def post_projects(request: Request, session: SessionDep, settings: SettingsDep, actor: Importer,
                         filename: str | None = Query(None, description="file name when the body is the raw file"),
                         coords: Literal["wgs84", "gcj02"] = Query("wgs84", description="gcj02: convert from web-map coordinates"),
                         crs: str | None = Query(None, description="CRS of the 经度/纬度 columns, e.g. EPSG:4549"),
@@ -43,7 +46,7 @@ async def post_projects(request: Request, session: SessionDep, settings: Setting
     upload = await read_upload(request, settings, filename=filename)
     summary, report_xlsx = await run_in_threadpool(
         import_register_upload, session, data=upload.data, filename=upload.filename, coords=coords, crs=crs,
-        allow_partial=allow_partial, apply=apply, want_report=report == "xlsx")
+        allow_partial=allow_partial, apply=apply, want_report=report == "xlsx", actor=actor)
     if report == "xlsx":
         return Response(report_xlsx, media_type=XLSX_MEDIA_TYPE,
                         headers={"Content-Disposition": "attachment; filename*=UTF-8''register-errors.xlsx"})

@@ -3,11 +3,12 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep
+from api.deps import SessionDep, require
 from api.responses import FEATURE_COLLECTION, GeoJSONResponse, documented
+from geo.enums import Permission
 from geo.queries.layers import MAX_SIMPLIFY, layer_geojson
 
-router = APIRouter(prefix="/api/layers", tags=["layers"])
+router = APIRouter(prefix="/api/layers", tags=["layers"], dependencies=[require(Permission.read_public)])
 
 
 @router.get("/{layer}", response_class=GeoJSONResponse, responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION), summary="边界图层 / a boundary layer as GeoJSON")

@@ -1,18 +1,20 @@
 """Point lookup (落位查询) and the siting check of many points (落位核查)."""
-from typing import Literal
+from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, require
 from api.uploads import read_upload
+from geo.accounts.principal import Principal
+from geo.enums import Permission
 from geo.queries.lookup import lookup_point
 from geo.queries.siting import check_points, points_from_json, points_from_table, results_xlsx
 from geo.tables import XLSX_MEDIA_TYPE
 
-router = APIRouter(prefix="/api", tags=["lookup"])
+router = APIRouter(prefix="/api", tags=["lookup"], dependencies=[require(Permission.read_public)])
 
 
 @router.get("/lookup", summary="落位查询 / which district, zone and base contain a point")
@@ -27,6 +29,7 @@ def get_lookup(session: SessionDep, lon: float = Query(allow_inf_nan=False, desc
 
 @router.post("/lookup", summary="落位核查 / site many points (JSON, CSV or Excel) exactly as GET /api/lookup does")
 async def post_lookup(request: Request, session: SessionDep, settings: SettingsDep,
+                      actor: Annotated[Principal, require(Permission.check_siting)],
                       format: Literal["json", "xlsx"] = Query("json", description="answer as JSON or as an Excel file")):
     """Body: JSON {"points": [[lon, lat], …]} (or objects with lon, lat, id, name, district, base), or a CSV/.xlsx file
     (multipart field `file`, or the raw body) with 经度/纬度 columns.  Each answer is what GET /api/lookup gives for

@@ -1,10 +1,11 @@
 """Enumerations and settings the front end needs, from their single definitions in geo/."""
 from fastapi import APIRouter
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, require
+from geo.enums import Permission
 from geo.queries.meta import meta
 
-router = APIRouter(prefix="/api", tags=["meta"])
+router = APIRouter(prefix="/api", tags=["meta"], dependencies=[require(Permission.read_public)])
 
 
 @router.get("/meta", summary="枚举与配置 / enumerations and map settings")

@@ -4,9 +4,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, require
 from api.errors import PROBLEM, PROBLEM_RESPONSES
 from api.responses import GeoJSONResponse
+from geo.accounts.principal import Principal
+from geo.enums import Permission
 from geo.queries.photos import (
     Upload,
     add_photos,
@@ -18,7 +20,8 @@ from geo.queries.photos import (
     project_photos,
 )
 
-router = APIRouter(prefix="/api", tags=["photos"])
+router = APIRouter(prefix="/api", tags=["photos"], dependencies=[require(Permission.read_public)])
+Uploader = Annotated[Principal, require(Permission.upload_photos)]
 
 ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PhotoId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -39,15 +42,14 @@ def _read(files: list[UploadFile], limit: int) -> list[Upload]:
 # Sync handlers run in the threadpool, so decoding never blocks the event loop.
 @router.post("/projects/{project_id}/photos", status_code=201, responses=UPLOAD_RESPONSES,
              summary="上传现场照片 / upload site photos")
-def upload_photos(session: SessionDep, settings: SettingsDep, project_id: ProjectId,
+def upload_photos(session: SessionDep, settings: SettingsDep, actor: Uploader, project_id: ProjectId,
                   files: Annotated[list[UploadFile], File(description="JPEG, PNG, WebP or HEIC photos")],
                   caption: Annotated[str | None, Form(max_length=500)] = None,
-                  month: Annotated[str | None, Form(description="reporting month YYYY-MM (default: this month)")] = None,
-                  uploader: Annotated[str | None, Form(max_length=64)] = None):
+                  month: Annotated[str | None, Form(description="reporting month YYYY-MM (default: this month)")] = None):
     """Store photos with their EXIF position and time, checked against the project; 409 for a file already stored."""
     uploads = _read(files, settings.photo_max_bytes)
     photos = add_photos(session, settings=settings, project_id=project_id, uploads=uploads, caption=caption or None,
-                        month=month, uploader=uploader or None)
+                        month=month, actor=actor)
     return {"photos": photos}
 
 
@@ -80,10 +82,10 @@ def get_photo(session: SessionDep, photo_id: PhotoId):
 
 
 @router.put("/photos/{photo_id}/location", summary="手动定位 / place a photo by hand")
-def put_photo_location(session: SessionDep, settings: SettingsDep, photo_id: PhotoId,
+def put_photo_location(session: SessionDep, settings: SettingsDep, actor: Uploader, photo_id: PhotoId,
                        lon: Annotated[float, Body(ge=-180, le=180)], lat: Annotated[float, Body(ge=-90, le=90)]):
     """Place a photo that has no usable GPS; its checks are run again and it is flagged "placed by hand"."""
-    return place_photo(session, settings=settings, photo_id=photo_id, lon=lon, lat=lat)
+    return place_photo(session, settings=settings, actor=actor, photo_id=photo_id, lon=lon, lat=lat)
 
 
 @router.get("/photos/{photo_id}/{kind}", summary="照片文件 / photo file (thumb, display, original)")

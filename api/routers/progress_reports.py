@@ -5,12 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from api.deps import SessionDep
+from api.deps import SessionDep, require
 from api.responses import RawJSONResponse
+from geo.accounts.principal import Principal
+from geo.enums import Permission
 from geo.periods import parse_month
 from geo.queries.reports import ReportInput, list_reports, report_history, submit_report
 
-router = APIRouter(prefix="/api/projects", tags=["progress reports"])
+router = APIRouter(prefix="/api/projects", tags=["progress reports"], dependencies=[require(Permission.read_public)])
 
 ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Month = Annotated[str, Path(description="YYYY-MM", max_length=7)]
@@ -37,9 +39,10 @@ def get_reports(session: SessionDep, project_id: ProjectId):
 
 
 @router.put("/{project_id}/reports/{month}", response_class=RawJSONResponse, summary="填报或更正月度进度 / submit or correct")
-def put_report(session: SessionDep, project_id: ProjectId, month: Month, body: ReportBody):
+def put_report(session: SessionDep, actor: Annotated[Principal, require(Permission.submit_reports)], project_id: ProjectId,
+               month: Month, body: ReportBody):
     """Create the month's report (201) or correct it (200; the earlier version stays in the history)."""
-    stored, created = submit_report(session, project_id=project_id, month=parse_month(month),
+    stored, created = submit_report(session, actor=actor, project_id=project_id, month=parse_month(month),
                                     report=ReportInput(**body.model_dump()))
     return RawJSONResponse(stored, status_code=201 if created else 200)
 

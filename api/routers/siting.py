@@ -3,10 +3,11 @@ import datetime as dt
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep
+from api.deps import SessionDep, require
+from geo.enums import Permission
 from geo.queries.siting import consistency_report, membership_as_of
 
-router = APIRouter(prefix="/api/siting", tags=["siting"])
+router = APIRouter(prefix="/api/siting", tags=["siting"], dependencies=[require(Permission.check_siting)])
 
 
 @router.get("/consistency", summary="申报与落位不一致 / projects whose declared district is not where they lie")

@@ -3,7 +3,19 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from geo.enums import CLUSTERS, DISTRICTS, LIGHTS, PHOTO_BADGES, PHOTO_FORMATS, PROGRESS_BANDS, STATUSES, as_dicts
+from geo.enums import (
+    AUDIT_ACTIONS,
+    CLUSTERS,
+    DISTRICTS,
+    LIGHTS,
+    PERMISSIONS,
+    PHOTO_BADGES,
+    PHOTO_FORMATS,
+    PROGRESS_BANDS,
+    ROLES,
+    STATUSES,
+    as_dicts,
+)
 from geo.queries.layers import extent, layer_items
 from geo.queries.reports import report_months
 from geo.settings import Settings
@@ -47,4 +59,8 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "photo_limits": {"max_bytes": settings.photo_max_bytes, "max_pixels": settings.photo_max_pixels,
                          "max_files": settings.photo_max_files, "radius_m": settings.photo_radius_m,
                          "types": [mime for mime, _ in PHOTO_FORMATS.values()]},
+        "roles": as_dicts(ROLES),
+        "permissions": [{**as_dicts([rule])[0], "permission": rule.permission.value} for rule in PERMISSIONS.values()],
+        "audit_actions": as_dicts(AUDIT_ACTIONS),
+        "anonymous_read": settings.anonymous_read,
     }

@@ -11,6 +11,9 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Float
 
+from geo.accounts.audit import audit
+from geo.accounts.principal import Principal
+from geo.accounts.scope import ensure_may_act_on_project
 from geo.enums import DISTRICT_NAMES, PHOTO_FORMATS
 from geo.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from geo.models import SRID, Photo
@@ -105,10 +108,11 @@ def _photo_ids_by_sha(session: Session, shas: list[str]) -> list[int]:
 
 
 def add_photos(session: Session, *, settings: Settings, project_id: int, uploads: list[Upload], caption: str | None,
-               month: str | None, uploader: str | None) -> list[dict]:
-    """Check, decode, verify and store photos in one transaction; files are written before the commit and removed if it fails."""
+               month: str | None, actor: Principal) -> list[dict]:
+    """Check, decode, verify and store photos in one transaction, audited and owned by the actor (a reporter only for
+    their own district); files are written before the commit and removed if it fails."""
     report_month = parse_month(month) or current_month()
-    _project_exists(session, project_id)
+    ensure_may_act_on_project(session, actor=actor, project_id=project_id)
     if not uploads:
         raise InvalidInput("请选择至少一张照片 / send at least one file", errors=[{"field": "files", "message": "empty"}])
     hashed: list[tuple[Upload, str]] = []
@@ -133,13 +137,18 @@ def add_photos(session: Session, *, settings: Settings, project_id: int, uploads
     photos, written = [], []
     try:
         for up, sha, d in prepared:
-            photos.append(_new_photo(session, settings, project_id, up, sha, d, caption, uploader, report_month))
+            photos.append(_new_photo(session, settings, project_id, up, sha, d, caption, actor.user_id, report_month))
             ext = PHOTO_FORMATS[d.format][1]
             for kind, data in (("original", up.data), ("display", d.display), ("thumb", d.thumb)):
                 path = store.path_of(settings.photo_dir, kind, sha, ext)
                 written.append(path)
                 store.write_atomic(path, data)
         session.add_all(photos)
+        session.flush()
+        for p in photos:
+            audit(session, actor=actor, action="photo.upload", obj=("photo", p.id),
+                  after={"project_id": project_id, "file": p.original_name, "month": report_month.strftime("%Y-%m"),
+                         "sha256": p.sha256[:12]})
         session.commit()
     except BaseException:
         session.rollback()
@@ -149,7 +158,7 @@ def add_photos(session: Session, *, settings: Settings, project_id: int, uploads
 
 
 def _new_photo(session: Session, settings: Settings, project_id: int, up: Upload, sha: str, d: Derived,
-               caption: str | None, uploader: str | None, report_month: dt.date) -> Photo:
+               caption: str | None, uploaded_by: int | None, report_month: dt.date) -> Photo:
     e = d.exif
     gps_status, gps_problem = classify_gps(session, lon=e.lon, lat=e.lat, far_m=settings.photo_far_m)
     placed = gps_status == "ok" or gps_problem == "far"  # a far point is a real place, shown with its distance
@@ -157,7 +166,7 @@ def _new_photo(session: Session, settings: Settings, project_id: int, up: Upload
                     usable=gps_status == "ok", taken_at=e.taken_at, report_month=report_month, radius_m=settings.photo_radius_m)
     return Photo(
         project_id=project_id, sha256=sha, format=d.format, size_bytes=len(up.data), width=d.width, height=d.height,
-        original_name=up.name[:255], caption=caption, uploader=uploader, report_month=report_month,
+        original_name=up.name[:255], caption=caption, uploaded_by=uploaded_by, report_month=report_month,
         taken_at=e.taken_at, taken_offset=e.taken_offset,
         geom=f"SRID={SRID};POINT({e.lon} {e.lat})" if placed else None,
         exif_lon=e.lon if e.lon is None or abs(e.lon) < 1e6 else None,
@@ -166,11 +175,12 @@ def _new_photo(session: Session, settings: Settings, project_id: int, up: Upload
         gps_problem=gps_problem, orientation=e.orientation, exif_error=e.error, **checks)
 
 
-def place_photo(session: Session, *, settings: Settings, photo_id: int, lon: float, lat: float) -> dict:
-    """Place a photo without usable GPS by hand and re-run its checks."""
+def place_photo(session: Session, *, settings: Settings, actor: Principal, photo_id: int, lon: float, lat: float) -> dict:
+    """Place a photo without usable GPS by hand (a reporter only in their own district) and re-run its checks."""
     photo = session.get(Photo, photo_id)
     if photo is None:
         raise NotFound(f"照片 {photo_id} 不存在 / photo {photo_id} does not exist")
+    ensure_may_act_on_project(session, actor=actor, project_id=photo.project_id)
     if photo.gps_status == "ok":
         raise Conflict(f"照片 {photo_id} 已有 GPS 位置,无需手动定位 / photo {photo_id} already has a GPS position")
     status, problem = classify_gps(session, lon=lon, lat=lat, far_m=settings.photo_far_m)
@@ -183,20 +193,23 @@ def place_photo(session: Session, *, settings: Settings, photo_id: int, lon: flo
         setattr(photo, k, v)
     photo.geom = f"SRID={SRID};POINT({lon} {lat})"
     photo.location_source = "manual"
+    audit(session, actor=actor, action="photo.place", obj=("photo", photo_id), after={"lon": lon, "lat": lat})
     session.commit()
     return photo_dict(session, photo_id)
 
 
 _PHOTO_SQL = """
 SELECT ph.id, ph.project_id, p.name AS project_name, p.code AS project_code, d.name AS district, ph.sha256, ph.format,
-       ph.size_bytes, ph.width, ph.height, ph.original_name, ph.caption, ph.uploader, ph.report_month, ph.taken_at,
+       ph.size_bytes, ph.width, ph.height, ph.original_name, ph.caption,
+       COALESCE(ph.legacy_uploader, up.display_name) AS uploader, up.username AS uploader_username, ph.report_month, ph.taken_at,
        ph.taken_offset, ST_X(ph.geom) AS lon, ST_Y(ph.geom) AS lat, ph.exif_lon, ph.exif_lat, ph.altitude_m,
        ph.location_source, ph.gps_status, ph.gps_problem, ph.orientation, ph.exif_error, ph.distance_m, ph.radius_m,
        ph.within_radius, ph.in_project_area, ph.in_month, ph.created_at,
        ST_X(p.geom) AS project_lon, ST_Y(p.geom) AS project_lat
 FROM photos ph
 JOIN projects p ON p.id = ph.project_id
-JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)"""
+JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
+LEFT JOIN users up ON up.id = ph.uploaded_by"""
 
 
 def badges(r: dict) -> list[str]:
@@ -227,7 +240,7 @@ def _shape(r: dict) -> dict:
         "id": r["id"], "project_id": r["project_id"], "project_name": r["project_name"], "project_code": r["project_code"],
         "district": r["district"], "sha256": r["sha256"], "format": r["format"], "mime": PHOTO_FORMATS[r["format"]][0],
         "size_bytes": r["size_bytes"], "width": r["width"], "height": r["height"], "original_name": r["original_name"],
-        "caption": r["caption"], "uploader": r["uploader"], "month": r["report_month"].strftime("%Y-%m"),
+        "caption": r["caption"], "uploader": r["uploader"], "uploader_username": r["uploader_username"], "month": r["report_month"].strftime("%Y-%m"),
         "taken_at": r["taken_at"].isoformat() if r["taken_at"] else None, "taken_offset": r["taken_offset"],
         "uploaded_at": r["created_at"].isoformat(), "location": location,
         "exif_position": None if r["exif_lat"] is None else {"lon": r["exif_lon"], "lat": r["exif_lat"]},

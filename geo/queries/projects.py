@@ -200,3 +200,13 @@ SELECT r.*, dd.name AS declared_district, ST_X(r.geom) AS lon, ST_Y(r.geom) AS l
 FROM ({_rows_sql(where)}) r JOIN projects p2 ON p2.id = r.id JOIN districts dd ON dd.id = p2.district_id ORDER BY r.id"""
     rows = session.execute(text(sql), {**params, **_params(settings, month, as_of)}).mappings()
     return [{k: v for k, v in r.items() if k != "geom"} for r in rows]
+
+
+def project_district(session: Session, *, project_id: int) -> str:
+    """The district a project reports to, as /api/projects shows it (where it lies, else where it was declared)."""
+    found = session.execute(text("""
+        SELECT d.name FROM projects p JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
+        WHERE p.id = :project_id"""), {"project_id": project_id}).scalar()
+    if found is None:
+        raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
+    return found

@@ -8,6 +8,9 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.accounts.audit import audit
+from geo.accounts.principal import Principal
+from geo.accounts.scope import ensure_may_act_on_project
 from geo.enums import STATUS_CODES
 from geo.errors import InvalidInput, NotFound
 from geo.periods import month_label
@@ -80,9 +83,11 @@ def validate_report(report: ReportInput, *, month: dt.date, today: dt.date, inve
     return errors
 
 
-def submit_report(session: Session, *, project_id: int, month: dt.date, report: ReportInput,
+def submit_report(session: Session, *, actor: Principal, project_id: int, month: dt.date, report: ReportInput,
                   today: dt.date | None = None) -> tuple[str, bool]:
-    """Store the report for (project, month), superseding the current one (kept as history); (JSON, created)."""
+    """Store the report for (project, month), superseding the current one (kept as history); (JSON, created).
+    A reporter may report only for their own district; the submission is audited and owned by the actor."""
+    ensure_may_act_on_project(session, actor=actor, project_id=project_id)
     project = session.execute(text("SELECT id, investment_total FROM projects WHERE id = :id FOR UPDATE"),
                               {"id": project_id}).one_or_none()
     if project is None:
@@ -105,11 +110,16 @@ def submit_report(session: Session, *, project_id: int, month: dt.date, report: 
         fields[k] = (fields[k] or "").strip() or None
     body = session.execute(text(f"""
         INSERT INTO progress_reports AS r (project_id, month, version, progress, investment_month, investment_cumulative,
-               status, milestone, problems, next_steps, regress_reason, reported_by, created_at)
+               status, milestone, problems, next_steps, regress_reason, reported_by, submitted_by, created_at)
         VALUES (:project_id, :month, :version, :progress, :investment_month, :investment_cumulative, :status, :milestone,
-                :problems, :next_steps, :regress_reason, :reported_by, clock_timestamp())
+                :problems, :next_steps, :regress_reason, :reported_by, :submitted_by, clock_timestamp())
         RETURNING {REPORT_FIELDS_SQL}::text"""),
-                           {**fields, "project_id": project_id, "month": month, "version": (replaced or 0) + 1}).scalar_one()
+                           {**fields, "project_id": project_id, "month": month, "version": (replaced or 0) + 1,
+                            "submitted_by": actor.user_id}).scalar_one()
+    audit(session, actor=actor, action="report.submit" if replaced is None else "report.correct",
+          obj=("project", project_id), after={"month": month.strftime("%Y-%m"), "version": (replaced or 0) + 1,
+                                              "progress": report.progress, "status": report.status,
+                                              "investment_cumulative": report.investment_cumulative})
     # The project's own progress and status follow its latest month's report.
     session.execute(text("""
         UPDATE projects p SET progress = r.progress, status = r.status, updated_at = now()

@@ -84,3 +84,27 @@ def wait_idle(page) -> None:
     # let a fitBounds / zoom animation end so marker counts reflect the final view
     page.wait_for_function("!window.warroom.map._animatingZoom && !window.warroom.map._panAnim?._inProgress")
     page.wait_for_timeout(350)
+
+
+@pytest.fixture(scope="session")
+def accounts(engine) -> dict:
+    """Committed accounts the live server knows: one per role (the reporter reports for 乳山市), with passwords."""
+    from sqlalchemy.orm import Session
+
+    from tests.factories import make_user
+
+    with Session(engine) as s:
+        made = {role: make_user(s, role=role) for role in ("viewer", "reporter", "planner", "admin")}
+        s.commit()
+    return made
+
+
+def sign_in(page, base_url: str, user: dict, next_path: str = "/") -> None:
+    """Sign in through the login page and wait until it has sent us on to next_path."""
+    from urllib.parse import quote
+
+    page.goto(f"{base_url}/login.html?next={quote(next_path)}")
+    page.fill("[data-testid=login-username]", user["username"])
+    page.fill("[data-testid=login-password]", user["password"])
+    page.click("[data-testid=login-submit]")
+    page.wait_for_function("location.pathname !== '/login.html'")

@@ -156,3 +156,16 @@ def test_api_problem_is_shown_in_a_toast(page, live_server, page_problems):
     toast = page.locator("[data-testid=toast]").first
     toast.wait_for()
     assert "不存在" in toast.inner_text()
+
+
+def test_phone_layout_fits_the_screen(page, live_server):
+    """On a 390 px phone nothing widens the page, the panel is a bottom sheet and every tool can be reached."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, live_server)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    sidebar = page.locator("#sidebar").bounding_box()
+    assert sidebar["y"] > 844 / 3 and sidebar["width"] >= 380  # a sheet along the bottom, not a side column
+    lang = page.locator("#lang-toggle").bounding_box()
+    assert 0 <= lang["x"] and lang["x"] + lang["width"] <= 390
+    page.locator("[data-testid=siting-link]").scroll_into_view_if_needed()
+    assert page.locator("[data-testid=siting-link]").is_visible()

@@ -2,6 +2,8 @@
 import pytest
 from sqlalchemy import text
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 
@@ -32,11 +34,12 @@ def test_month_selector_drives_state_hash_and_lights(page, live_server):
     assert "month=" not in page.evaluate("location.hash")
 
 
-def test_submitting_a_report_updates_the_card_and_keeps_history(page, page_problems, live_server, engine):
+def test_submitting_a_report_updates_the_card_and_keeps_history(page, page_problems, live_server, engine, accounts):
     page_problems.allow_http_errors = True  # the first submission is refused on purpose (422)
     with engine.connect() as conn:
         pid, code = conn.execute(text("SELECT id, code FROM projects WHERE status = 'construction' ORDER BY id LIMIT 1")).one()
     try:
+        sign_in(page, live_server, accounts["planner"])  # reports need an account; a planner reports for any district
         open_map(page, live_server, f"#project={pid}&month=2026-10")
         page.get_by_test_id("report-open").click()
         form = page.get_by_test_id("report-form")

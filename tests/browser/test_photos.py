@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser.conftest import open_app, wait_idle
+from tests.browser.conftest import open_app, sign_in, wait_idle
 from tests.photo_images import jpeg
 
 pytestmark = pytest.mark.browser
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "artifacts"
 
 
-def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, tmp_path):
+def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, tmp_path, accounts):
     feature = httpx.get(f"{live_server}/api/projects", timeout=30).json()["features"][3]
     pid, props = feature["properties"]["id"], feature["properties"]
     lon, lat = feature["geometry"]["coordinates"]
@@ -25,6 +25,7 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     no_gps = tmp_path / "nogps.jpg"
     no_gps.write_bytes(jpeg(seed=78, size=(900, 1200), taken=now.strftime("%Y:%m:%d %H:%M:%S")))
 
+    sign_in(page, live_server, accounts["planner"])  # a planner may upload for any district
     open_app(page, live_server, f"#project={pid}")
     page.wait_for_selector(f"#project-panel[data-project-id='{pid}'] [data-testid=project-photos]")
     page.set_input_files("[data-testid=photo-input]", [str(photo), str(no_gps)])

@@ -4,12 +4,13 @@ import re
 import pytest
 
 from geo.mapexport import district_map_html
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_siting_page_checks_pasted_points_and_downloads_excel(page, live_server, tmp_path):
-    page.goto(f"{live_server}/")
+def test_siting_page_checks_pasted_points_and_downloads_excel(page, live_server, tmp_path, accounts):
+    sign_in(page, live_server, accounts["planner"])  # the siting check is a planner's tool
     page.get_by_test_id("siting-link").click()
     page.wait_for_selector("body[data-ready='1']")
     page.get_by_test_id("siting-text").fill("122.05, 37.20, 文登点\n116.40, 39.90, 北京\nabc\n37.41, 122.13, 写反")

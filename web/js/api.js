@@ -14,6 +14,23 @@ export class ApiError extends Error {
   }
 }
 
+// Cookie-authenticated writes echo the CSRF cookie (set at sign-in, readable by this page only) in this header.
+const CSRF_COOKIE = 'warroom_csrf';
+const CSRF_HEADER = 'X-CSRF-Token';
+
+function csrfToken() {
+  const hit = document.cookie.split('; ').find((c) => c.startsWith(`${CSRF_COOKIE}=`));
+  return hit ? decodeURIComponent(hit.slice(CSRF_COOKIE.length + 1)) : '';
+}
+
+/** A 401 means "not signed in": tell the page (js/auth.js offers the sign-in page). */
+function noticeUnauthorized(err) {
+  if (err.status === 401 && !err.url.startsWith('/api/auth/')) {
+    window.dispatchEvent(new CustomEvent('warroom:unauthorized', { detail: err }));
+  }
+  return err;
+}
+
 const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox', 'month']; // month: state at that month's end
 
 /** Build a query string from a filters object, keeping only contract keys with a value. */
@@ -46,14 +63,14 @@ async function getJSON(path, { signal } = {}) {
     if (!detail && Array.isArray(p.errors) && p.errors.length) {
       detail = p.errors.map((e) => (typeof e === 'string' ? e : e.msg || e.message || JSON.stringify(e))).join('; ');
     }
-    throw new ApiError({
+    throw noticeUnauthorized(new ApiError({
       status: p.status || res.status,
       title: p.title || res.statusText,
       detail: detail || p.title || `HTTP ${res.status}`,
       type: p.type,
       errors: p.errors || null,
       url: path,
-    });
+    }));
   }
   if (body === null) throw new ApiError({ status: res.status, title: 'bad response', detail: `not JSON: ${path}`, url: path });
   return body;
@@ -73,14 +90,16 @@ function problemOf(status, body, path, statusText = '') {
 
 async function sendJSON(method, path, payload) {
   let res;
+  const headers = { Accept: 'application/json, application/problem+json', [CSRF_HEADER]: csrfToken() };
+  if (payload !== undefined) headers['Content-Type'] = 'application/json';
   try {
-    res = await fetch(path, { method, headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' }, body: JSON.stringify(payload) });
+    res = await fetch(path, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
   } catch (e) {
     throw new ApiError({ status: 0, title: 'network', detail: e.message || String(e), url: path });
   }
   let body = null;
   try { body = await res.json(); } catch { body = null; }
-  if (!res.ok) throw problemOf(res.status, body, path, res.statusText);
+  if (!res.ok) throw noticeUnauthorized(problemOf(res.status, body, path, res.statusText));
   return body;
 }
 
@@ -89,22 +108,22 @@ async function sendJSON(method, path, payload) {
  * onProgress(fraction 0..1); resolves with the created photo, rejects with ApiError
  * (a 409 duplicate carries the stored photo in err.existing).
  */
-function uploadPhoto(projectId, file, { month, caption, uploader, onProgress } = {}) {
+function uploadPhoto(projectId, file, { month, caption, onProgress } = {}) {
   const path = `/api/projects/${encodeURIComponent(projectId)}/photos`;
   const form = new FormData();
   form.append('files', file, file.name);
   if (month) form.append('month', month);
   if (caption) form.append('caption', caption);
-  if (uploader) form.append('uploader', uploader);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader(CSRF_HEADER, csrfToken());
     xhr.responseType = 'json';
     xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); });
     xhr.addEventListener('load', () => {
       if (xhr.status >= 200 && xhr.status < 300 && xhr.response) { resolve(xhr.response.photos[0]); return; }
-      const err = problemOf(xhr.status, xhr.response, path, xhr.statusText);
+      const err = noticeUnauthorized(problemOf(xhr.status, xhr.response, path, xhr.statusText));
       if (xhr.response && xhr.response.existing) err.existing = xhr.response.existing;
       reject(err);
     });
@@ -148,13 +167,23 @@ export const api = {
   putReport: (id, month, body) => sendJSON('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, body),
   dashboard: (month, o) => getJSON(`/api/dashboard${month ? `?month=${encodeURIComponent(month)}` : ''}`, o),
   bulletinUrl: (month, fmt) => `/api/reports/monthly/${encodeURIComponent(month)}.${fmt}`,
+  // Accounts (js/auth.js, js/login.js, js/admin.js)
+  me: (o) => getJSON('/api/auth/me', o),
+  login: (username, password) => sendJSON('POST', '/api/auth/login', { username, password }),
+  logout: () => sendJSON('POST', '/api/auth/logout'),
+  users: (o) => getJSON('/api/users', o),
+  createUser: (user) => sendJSON('POST', '/api/users', user),
+  updateUser: (id, change) => sendJSON('PATCH', `/api/users/${encodeURIComponent(id)}`, change),
+  resetPassword: (id) => sendJSON('POST', `/api/users/${encodeURIComponent(id)}/password`),
+  audit: (filters = {}, o) => getJSON(`/api/audit${query(filters)}`, o),
+  auditExportUrl: (filters = {}) => `/api/audit/export.xlsx${query(filters)}`,
 };
 
 // Planner tools (siting check page): POST bodies, JSON or file answers, same problem+json handling.
 async function send(path, { body, headers = {}, as = 'json', signal } = {}) {
   let res;
   try {
-    res = await fetch(path, { method: 'POST', body, signal, headers: { Accept: 'application/json, application/problem+json, */*', ...headers } });
+    res = await fetch(path, { method: 'POST', body, signal, headers: { Accept: 'application/json, application/problem+json, */*', [CSRF_HEADER]: csrfToken(), ...headers } });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError({ status: 0, title: 'network', detail: e.message || String(e), url: path });
@@ -162,7 +191,7 @@ async function send(path, { body, headers = {}, as = 'json', signal } = {}) {
   if (!res.ok) {
     let p = {};
     try { p = await res.json(); } catch { p = {}; }
-    throw new ApiError({ status: p.status || res.status, title: p.title || res.statusText, detail: p.detail || `HTTP ${res.status}`, type: p.type, errors: p.errors || null, url: path });
+    throw noticeUnauthorized(new ApiError({ status: p.status || res.status, title: p.title || res.statusText, detail: p.detail || `HTTP ${res.status}`, type: p.type, errors: p.errors || null, url: path }));
   }
   return as === 'blob' ? res.blob() : res.json();
 }

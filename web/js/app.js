@@ -11,6 +11,7 @@ import { createPanel } from './panel.js';
 import { createLookup } from './lookup.js';
 import { initFromHash, getState, subscribe, update } from './state.js';
 import { showError } from './toast.js';
+import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (issue 7)
 import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
@@ -30,6 +31,7 @@ const unwrap = async (s) => { const r = await s; if ('error' in r) throw r.error
 
 async function boot() {
   initI18n();
+  mountUserBox($('user-box'));
   setBusy(true);
   let state = initFromHash();
   // Every first request leaves now, side by side: the projects (5 MB at 10,000) need not wait

@@ -18,7 +18,7 @@ export function mountProjectPhotos(host, p, meta) {
   section.innerHTML = `<h3 class="photos-title">${esc(t('photos.title'))} <span class="muted photos-count"></span>
       <a class="photos-wall-link" href="/photos.html#district=${encodeURIComponent(p.district || '')}">${esc(t('photos.wall'))} →</a></h3>
     <div class="photos-gallery" data-testid="photo-gallery"></div>`;
-  section.insertBefore(createUploader(meta, p.id), section.querySelector('.photos-gallery'));
+  section.insertBefore(createUploader(meta, p.id, { district: p.district }), section.querySelector('.photos-gallery'));
   host.append(section);
   const gallery = section.querySelector('.photos-gallery');
   let photos = [];

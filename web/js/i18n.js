@@ -216,7 +216,7 @@ const DICT = {
     'legend.projects': 'Key projects',
     'legend.progress': 'Project progress',
     'legend.light': 'Status light',
-    'legend.schematic': '示意范围 (schematic)',
+    'legend.schematic': 'Schematic boundary (示意范围)',
     'legend.county': 'County border',
     'legend.functional': 'Functional area (schematic)',
     'legend.cluster': 'Cluster: number = projects, ring = mix',

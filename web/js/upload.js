@@ -4,15 +4,19 @@
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { esc, badgesHtml, thisMonth, photosChanged, CAMERA_SVG } from './photo-common.js';
+import { currentUser, signInUrl } from './auth.js';
 
-const UPLOADER_KEY = 'warroom.uploader';
+/** In place of the upload box: who may not upload here, and why. */
+function uploadNote(user, district) {
+  if (!user) return `${esc(t('auth.signInToUpload'))} <a href="${esc(signInUrl())}" data-testid="photo-sign-in">${esc(t('auth.signIn'))}</a>`;
+  if (user.district && district && user.district !== district) return esc(t('auth.otherDistrict', { d: user.district }));
+  return '';
+}
 
-export function createUploader(meta, projectId, { onUploaded } = {}) {
+export function createUploader(meta, projectId, { onUploaded, district } = {}) {
   const el = document.createElement('div');
   el.className = 'photo-upload';
   el.dataset.testid = 'photo-upload';
-  let uploader = '';
-  try { uploader = localStorage.getItem(UPLOADER_KEY) || ''; } catch { /* private mode */ }
   el.innerHTML = `
     <label class="photo-drop" data-testid="photo-drop">
       <input type="file" accept="image/*" multiple data-testid="photo-input">
@@ -20,7 +24,6 @@ export function createUploader(meta, projectId, { onUploaded } = {}) {
     </label>
     <div class="photo-upload-fields">
       <label>${esc(t('photos.month'))} <input type="month" class="photo-month" data-testid="photo-month" value="${thisMonth()}"></label>
-      <label>${esc(t('photos.uploader'))} <input type="text" class="photo-uploader" maxlength="64" value="${esc(uploader)}"></label>
       <label class="photo-caption-field">${esc(t('photos.caption'))} <input type="text" class="photo-caption" maxlength="500"></label>
     </div>
     <ul class="photo-queue" data-testid="photo-queue"></ul>`;
@@ -37,13 +40,10 @@ export function createUploader(meta, projectId, { onUploaded } = {}) {
     queue.prepend(row);
     const bar = row.querySelector('progress');
     const status = row.querySelector('.photo-job-status');
-    const who = el.querySelector('.photo-uploader').value.trim();
-    try { localStorage.setItem(UPLOADER_KEY, who); } catch { /* private mode */ }
     try {
       const photo = await api.uploadPhoto(projectId, file, {
         month: el.querySelector('.photo-month').value,
         caption: el.querySelector('.photo-caption').value.trim(),
-        uploader: who,
         onProgress: (f) => {
           bar.value = f;
           status.textContent = f < 1 ? t('photos.uploading', { p: `${Math.round(f * 100)}%` }) : t('photos.processing');
@@ -68,5 +68,9 @@ export function createUploader(meta, projectId, { onUploaded } = {}) {
   for (const ev of ['dragenter', 'dragover']) drop.addEventListener(ev, (e) => { e.preventDefault(); drop.classList.add('drag'); });
   for (const ev of ['dragleave', 'drop']) drop.addEventListener(ev, () => drop.classList.remove('drag'));
   drop.addEventListener('drop', (e) => { e.preventDefault(); sendAll([...(e.dataTransfer?.files || [])]); });
+  currentUser().then((user) => {
+    const note = uploadNote(user, district);
+    if (note) el.innerHTML = `<p class="muted photo-upload-note" data-testid="photo-upload-note">${note}</p>`;
+  });
   return el;
 }

@@ -1,0 +1,95 @@
+"""Sign-in and one's own account: sessions (cookie + CSRF token), password, personal API tokens."""
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import BaseModel, Field
+
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, PrincipalDep, SessionDep, SettingsDep, client_address, require
+from geo.accounts.principal import Principal
+from geo.accounts.signin import sign_in, sign_out
+from geo.accounts.tokens import create_token, list_tokens, revoke_token
+from geo.accounts.users import change_own_password
+from geo.enums import Permission
+from geo.settings import Settings
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+Account = Annotated[Principal, require(Permission.own_account)]
+
+
+class Credentials(BaseModel):
+    """Username and password."""
+
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+
+
+class PasswordChange(BaseModel):
+    """The current password and the new one (at least 10 characters)."""
+
+    current: str = Field(max_length=256)
+    new: str = Field(max_length=256)
+
+
+class TokenRequest(BaseModel):
+    """What the token is for."""
+
+    name: str = Field(max_length=100, description="用途,如“照片批量上传脚本” / what it is for")
+
+
+def _secure(request: Request, settings: Settings) -> bool:
+    return settings.cookie_secure if settings.cookie_secure is not None else request.url.scheme == "https"
+
+
+@router.post("/login", summary="登录 / sign in", dependencies=[require(Permission.sign_in)])
+def login(request: Request, response: Response, session: SessionDep, settings: SettingsDep, body: Credentials):
+    """Open a browser session: an HttpOnly, SameSite=Lax session cookie and a readable CSRF cookie for writes."""
+    signed = sign_in(session, username=body.username, password=body.password, address=client_address(request),
+                     user_agent=request.headers.get("user-agent"), settings=settings)
+    max_age = int(settings.session_hours * 3600)
+    secure = _secure(request, settings)
+    response.set_cookie(SESSION_COOKIE, signed.token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
+    # Readable by the page's script, which echoes it in X-CSRF-Token; another site can neither read nor send it.
+    response.set_cookie(CSRF_COOKIE, signed.csrf_token, max_age=max_age, httponly=False, samesite="lax", secure=secure, path="/")
+    return {**signed.principal.public(), "csrf_token": signed.csrf_token, "expires_at": signed.expires_at.isoformat()}
+
+
+@router.post("/logout", summary="退出 / sign out")
+def logout(response: Response, session: SessionDep, actor: Account):
+    """End this browser session and clear its cookies."""
+    sign_out(session, actor=actor)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return {"user": None}
+
+
+@router.get("/me", summary="当前用户 / who am I", dependencies=[require(Permission.sign_in)])
+def me(actor: PrincipalDep, settings: SettingsDep):
+    """The signed-in account (or `user: null`) and whether anonymous visitors may read."""
+    return {**actor.public(), "anonymous_read": settings.anonymous_read}
+
+
+@router.post("/password", summary="修改本人密码 / change my password")
+def change_password(session: SessionDep, actor: Account, body: PasswordChange):
+    """Check the current password, set the new one, and end the account's other sessions."""
+    change_own_password(session, actor=actor, current=body.current, new=body.new)
+    return {"changed": True}
+
+
+@router.get("/tokens", summary="我的 API 令牌 / my API tokens")
+def get_tokens(session: SessionDep, actor: Account):
+    """Names, prefixes and dates of the account's tokens (never the secrets)."""
+    return {"tokens": list_tokens(session, actor=actor)}
+
+
+@router.post("/tokens", status_code=201, summary="创建 API 令牌 / create an API token")
+def post_token(session: SessionDep, actor: Account, body: TokenRequest):
+    """A new personal token, shown in `token` this once only; send it as `Authorization: Bearer <token>`."""
+    token, secret = create_token(session, actor=actor, name=body.name)
+    return {**token, "token": secret}
+
+
+@router.delete("/tokens/{token_id}", summary="撤销 API 令牌 / revoke an API token")
+def delete_token(session: SessionDep, actor: Account, token_id: int = Path(ge=1, le=2**31 - 1)):
+    """Revoke one of your tokens; it is refused from the next request on."""
+    return revoke_token(session, actor=actor, token_id=token_id)

@@ -1,0 +1,60 @@
+"""Account administration (admins): list, create, change or disable, reset passwords."""
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
+
+from api.deps import SessionDep, require
+from geo.accounts.principal import Principal
+from geo.accounts.users import create_user, list_users, reset_password, update_user
+from geo.enums import Permission
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+
+Admin = Annotated[Principal, require(Permission.manage_users)]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class NewUser(BaseModel):
+    """A new account; without a password a random one is returned once."""
+
+    username: str = Field(max_length=32)
+    display_name: str | None = Field(None, max_length=100)
+    role: str = Field("viewer", max_length=16, description="viewer | reporter | planner | admin")
+    district: str | None = Field(None, max_length=32, description="区市, required for reporters")
+    password: str | None = Field(None, max_length=256)
+
+
+class UserChange(BaseModel):
+    """Fields to change; absent fields stay."""
+
+    display_name: str | None = Field(None, max_length=100)
+    role: str | None = Field(None, max_length=16)
+    district: str | None = Field(None, max_length=32)
+    active: bool | None = None
+
+
+@router.get("", summary="用户列表 / accounts")
+def get_users(session: SessionDep, admin: Admin):
+    """Every account (never a password hash)."""
+    return {"users": list_users(session)}
+
+
+@router.post("", status_code=201, summary="创建用户 / create an account")
+def post_user(session: SessionDep, admin: Admin, body: NewUser):
+    """Create an account; `password` in the answer is the generated one, shown this once."""
+    user, generated = create_user(session, actor=admin, **body.model_dump())
+    return {"user": user, "password": generated}
+
+
+@router.patch("/{user_id}", summary="修改或停用用户 / change or disable an account")
+def patch_user(session: SessionDep, admin: Admin, user_id: UserId, body: UserChange):
+    """Change name, role, district or `active`; a disabled account's sessions and tokens stop at once."""
+    return {"user": update_user(session, actor=admin, user_id=user_id, **body.model_dump())}
+
+
+@router.post("/{user_id}/password", summary="重置密码 / reset a password")
+def post_password_reset(session: SessionDep, admin: Admin, user_id: UserId):
+    """A new random password, shown this once; the account's sessions end."""
+    user, password = reset_password(session, actor=admin, user_id=user_id)
+    return {"user": user, "password": password}

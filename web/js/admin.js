@@ -1,0 +1,164 @@
+// The admin page: accounts (create, disable/enable, reset password) and the audit log
+// (filters by person, action and date; Excel export). Roles, districts and action names come from /api/meta.
+import { api } from './api.js';
+import { initI18n, setMeta, t, label, toggleLang, addMessages, onLangChange } from './i18n.js';
+import { currentUser, mountUserBox, signInUrl } from './auth.js';
+import { showError } from './toast.js';
+
+addMessages({
+  zh: {
+    'admin.title': '用户与审计', 'admin.users': '用户', 'admin.username': '用户名', 'admin.displayName': '姓名',
+    'admin.role': '角色', 'admin.district': '区市', 'admin.state': '状态', 'admin.lastSignIn': '最近登录',
+    'admin.create': '创建用户', 'admin.active': '启用', 'admin.inactive': '已停用', 'admin.disable': '停用',
+    'admin.enable': '启用', 'admin.reset': '重置密码', 'admin.resetConfirm': '为 {u} 生成新密码？其当前登录将失效。',
+    'admin.passwordOnce': '{u} 的密码（只显示这一次，请立即告知本人）：', 'admin.audit': '审计日志', 'admin.actor': '用户',
+    'admin.action': '操作', 'admin.anyAction': '全部操作', 'admin.since': '从', 'admin.until': '到', 'admin.search': '查询',
+    'admin.export': '导出 Excel', 'admin.when': '时间', 'admin.object': '对象', 'admin.change': '变更', 'admin.address': '地址',
+    'admin.count': '共 {n} 条，显示最新 {m} 条', 'admin.denied': '此页面仅限管理员。', 'admin.signIn': '请先登录。',
+  },
+  en: {
+    'admin.title': 'Users & audit', 'admin.users': 'Users', 'admin.username': 'Username', 'admin.displayName': 'Name',
+    'admin.role': 'Role', 'admin.district': 'District', 'admin.state': 'State', 'admin.lastSignIn': 'Last sign-in',
+    'admin.create': 'Create user', 'admin.active': 'active', 'admin.inactive': 'disabled', 'admin.disable': 'Disable',
+    'admin.enable': 'Enable', 'admin.reset': 'Reset password', 'admin.resetConfirm': 'Give {u} a new password? Their sessions end.',
+    'admin.passwordOnce': 'Password of {u} (shown this once: pass it on now):', 'admin.audit': 'Audit log', 'admin.actor': 'User',
+    'admin.action': 'Action', 'admin.anyAction': 'All actions', 'admin.since': 'From', 'admin.until': 'To', 'admin.search': 'Search',
+    'admin.export': 'Export Excel', 'admin.when': 'Time', 'admin.object': 'Object', 'admin.change': 'Change', 'admin.address': 'Address',
+    'admin.count': '{n} entries, newest {m} shown', 'admin.denied': 'This page is for administrators.', 'admin.signIn': 'Please sign in first.',
+  },
+});
+
+const $ = (id) => document.getElementById(id);
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+let meta = null;
+let users = [];
+let audit = { entries: [], total: 0 };
+
+function fmtTime(iso) {
+  return iso ? new Date(iso).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false }) : '—';
+}
+
+function roleName(code) {
+  const role = meta.roles.find((r) => r.code === code);
+  return role ? label(role) : code;
+}
+
+function showPassword(username, password) {
+  const box = $('password-once');
+  box.innerHTML = `${esc(t('admin.passwordOnce', { u: username }))} <code data-testid="new-password">${esc(password)}</code>`;
+  box.hidden = false;
+}
+
+function renderUsers() {
+  $('users-body').innerHTML = users.map((u) => `
+    <tr class="${u.active ? '' : 'inactive'}" data-testid="user-row" data-username="${esc(u.username)}">
+      <td>${esc(u.username)}</td><td>${esc(u.display_name)}</td><td>${esc(roleName(u.role))}</td><td>${esc(u.district || '')}</td>
+      <td>${esc(t(u.active ? 'admin.active' : 'admin.inactive'))}</td><td>${esc(fmtTime(u.last_sign_in_at))}</td>
+      <td><button type="button" class="btn btn-small" data-act="toggle" data-id="${u.id}">${esc(t(u.active ? 'admin.disable' : 'admin.enable'))}</button>
+        <button type="button" class="btn btn-small" data-act="reset" data-id="${u.id}">${esc(t('admin.reset'))}</button></td>
+    </tr>`).join('');
+}
+
+async function loadUsers() {
+  users = (await api.users()).users;
+  renderUsers();
+}
+
+function auditFilters() {
+  const f = new FormData($('audit-form'));
+  return Object.fromEntries([...f.entries()].filter(([, v]) => v));
+}
+
+function renderAudit() {
+  $('audit-count').textContent = t('admin.count', { n: audit.total, m: audit.entries.length });
+  $('audit-body').innerHTML = audit.entries.map((e) => {
+    const change = [e.before && JSON.stringify(e.before), e.after && JSON.stringify(e.after)].filter(Boolean).join(' → ');
+    const who = e.actor_display_name && e.actor_display_name !== e.actor_name ? `${e.actor_display_name} (${e.actor_name})` : e.actor_name;
+    const action = document.documentElement.lang === 'en' ? e.action_name_en : e.action_name;
+    return `<tr data-testid="audit-row" data-action="${esc(e.action)}">
+      <td>${esc(fmtTime(e.at))}</td><td>${esc(who)}</td><td title="${esc(e.action)}">${esc(action)}</td>
+      <td>${esc(e.object_type ? `${e.object_type} ${e.object_id}` : '')}</td><td class="summary">${esc(change)}</td><td>${esc(e.address || '')}</td></tr>`;
+  }).join('');
+}
+
+async function loadAudit() {
+  const filters = auditFilters();
+  $('audit-export').href = api.auditExportUrl(filters);
+  audit = await api.audit({ ...filters, limit: 200 });
+  renderAudit();
+}
+
+function fillSelects() {
+  const roleSel = document.querySelector('[name=role]');
+  roleSel.innerHTML = meta.roles.map((r) => `<option value="${esc(r.code)}">${esc(label(r))}</option>`).join('');
+  const districtSel = document.querySelector('[name=district]');
+  districtSel.innerHTML = meta.districts.map((d) => `<option value="${esc(d.name)}">${esc(label(d))}</option>`).join('');
+  const actionSel = document.querySelector('[name=action]');
+  const current = actionSel.value;
+  actionSel.innerHTML = `<option value="">${esc(t('admin.anyAction'))}</option>`
+    + meta.audit_actions.map((a) => `<option value="${esc(a.code)}">${esc(label(a))}</option>`).join('');
+  actionSel.value = current;
+  const syncDistrict = () => { $('district-field').hidden = !meta.roles.find((r) => r.code === roleSel.value)?.district_scoped; };
+  roleSel.onchange = syncDistrict;
+  syncDistrict();
+}
+
+function wire() {
+  $('user-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const role = form.role.value;
+    const scoped = meta.roles.find((r) => r.code === role)?.district_scoped;
+    try {
+      const made = await api.createUser({ username: form.username.value.trim(), display_name: form.display_name.value.trim() || null,
+        role, district: scoped ? form.district.value : null });
+      showPassword(made.user.username, made.password);
+      form.reset();
+      fillSelects();
+      await Promise.all([loadUsers(), loadAudit()]);
+    } catch (err) { showError(err); }
+  });
+  $('users-body').addEventListener('click', async (e) => {
+    const b = e.target.closest('button[data-act]');
+    if (!b) return;
+    const user = users.find((u) => String(u.id) === b.dataset.id);
+    try {
+      if (b.dataset.act === 'toggle') await api.updateUser(user.id, { active: !user.active });
+      if (b.dataset.act === 'reset') {
+        if (!window.confirm(t('admin.resetConfirm', { u: user.username }))) return;
+        const r = await api.resetPassword(user.id);
+        showPassword(r.user.username, r.password);
+      }
+      await Promise.all([loadUsers(), loadAudit()]);
+    } catch (err) { showError(err); }
+  });
+  $('audit-form').addEventListener('submit', (e) => { e.preventDefault(); loadAudit().catch(showError); });
+}
+
+async function boot() {
+  initI18n();
+  const lang = $('lang-toggle');
+  const langLabel = () => { lang.textContent = t('lang.switch'); document.title = `${t('admin.title')} · ${t('app.title')}`; };
+  langLabel();
+  lang.addEventListener('click', () => toggleLang());
+  mountUserBox($('user-box'));
+  const user = await currentUser();
+  if (!user || user.role !== 'admin') {
+    const denied = $('admin-denied');
+    denied.innerHTML = user ? esc(t('admin.denied')) : `${esc(t('admin.signIn'))} <a href="${esc(signInUrl())}">${esc(t('auth.signIn'))}</a>`;
+    denied.hidden = false;
+    document.body.dataset.ready = '1';
+    return;
+  }
+  meta = await api.meta();
+  setMeta(meta);
+  fillSelects();
+  wire();
+  $('users-section').hidden = false;
+  $('audit-section').hidden = false;
+  await Promise.all([loadUsers(), loadAudit()]);
+  onLangChange(() => { langLabel(); fillSelects(); renderUsers(); renderAudit(); });
+  document.body.dataset.ready = '1';
+}
+
+boot().catch((err) => { document.body.dataset.ready = 'error'; showError(err); });

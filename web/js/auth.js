@@ -1,0 +1,104 @@
+// Who is signed in: the user box in the header (name, role, admin link, sign out),
+// and the sign-in offer when the server answers 401 (api.js raises 'warroom:unauthorized').
+import { api } from './api.js';
+import { t, addMessages, onLangChange } from './i18n.js';
+import { showError } from './toast.js';
+
+addMessages({
+  zh: {
+    'auth.signIn': '登录',
+    'auth.signOut': '退出',
+    'auth.admin': '用户与审计',
+    'auth.needSignIn': '此操作需要登录。',
+    'auth.signInToUpload': '登录后可上传现场照片。',
+    'auth.otherDistrict': '您只能为{d}的项目上传照片。',
+    'auth.userLabel': '当前用户',
+    'auth.backToMap': '← 返回地图',
+  },
+  en: {
+    'auth.signIn': 'Sign in',
+    'auth.signOut': 'Sign out',
+    'auth.admin': 'Users & audit',
+    'auth.needSignIn': 'This needs you to sign in.',
+    'auth.signInToUpload': 'Sign in to upload site photos.',
+    'auth.otherDistrict': 'You may upload photos for projects of {d} only.',
+    'auth.userLabel': 'Signed in as',
+    'auth.backToMap': '← Back to the map',
+  },
+});
+
+let mePromise = null;
+
+/** The signed-in account (or null), asked once per page. */
+export function currentUser() {
+  mePromise ||= api.me().then((r) => r.user).catch(() => null);
+  return mePromise;
+}
+
+/** The login page, coming back here afterwards. */
+export function signInUrl() {
+  return `/login.html?next=${encodeURIComponent(location.pathname + location.search + location.hash)}`;
+}
+
+function link(href, text, testid) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.className = 'btn';
+  a.textContent = text;
+  a.dataset.testid = testid;
+  return a;
+}
+
+/** Fill the header's user box and keep it in the current language. */
+export function mountUserBox(host) {
+  if (!host) return;
+  async function render() {
+    const user = await currentUser();
+    host.replaceChildren();
+    if (!user) {
+      host.append(link(signInUrl(), t('auth.signIn'), 'sign-in-link'));
+      return;
+    }
+    const who = document.createElement('span');
+    who.className = 'user-name';
+    who.dataset.testid = 'current-user';
+    const role = document.documentElement.lang === 'en' ? user.role_name_en : user.role_name;
+    const detail = ` · ${role}${user.district ? ` · ${user.district}` : ''}`;
+    who.title = `${t('auth.userLabel')}: ${user.display_name}${detail} (${user.username})`;
+    const name = document.createElement('b');
+    name.textContent = user.display_name;
+    const more = document.createElement('span');
+    more.className = 'user-role';
+    more.textContent = detail;
+    who.append(name, more);
+    host.append(who);
+    if (user.role === 'admin') host.append(link('/admin.html', t('auth.admin'), 'admin-link'));
+    const out = document.createElement('button');
+    out.type = 'button';
+    out.className = 'btn';
+    out.dataset.testid = 'sign-out';
+    out.textContent = t('auth.signOut');
+    out.addEventListener('click', async () => {
+      try { await api.logout(); } catch (err) { showError(err); return; }
+      location.reload();
+    });
+    host.append(out);
+  }
+  render();
+  onLangChange(render);
+}
+
+function offerSignIn() {
+  if (document.body.dataset.ready !== '1') { location.assign(signInUrl()); return; } // nothing to show without an account
+  if (document.getElementById('auth-prompt')) return;
+  const host = document.getElementById('toasts') || document.body;
+  const box = document.createElement('div');
+  box.id = 'auth-prompt';
+  box.className = 'toast toast-error';
+  box.setAttribute('role', 'alert');
+  box.dataset.testid = 'auth-prompt';
+  box.append(document.createTextNode(`${t('auth.needSignIn')} `), link(signInUrl(), t('auth.signIn'), 'auth-prompt-link'));
+  host.append(box);
+}
+
+window.addEventListener('warroom:unauthorized', offerSignIn);
