@@ -19,6 +19,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from geo import migrations
+from geo.accounts.principal import Principal, cli_principal
+from geo.accounts.tokens import create_token
+from geo.accounts.users import create_user, find_user, user_dict
 from geo.db import make_engine
 from geo.demo_reports import demo_last_month
 from geo.embedded import EmbeddedCluster
@@ -104,6 +107,22 @@ def scratch_url(cluster: EmbeddedCluster, name: str, size: int = SEED_PROJECT_CO
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return cluster.url(name)
+
+
+def token_headers(url: URL, *, role: str = "planner") -> dict[str, str]:
+    """Authorization headers of a new API token of the account bench-<role> (made when missing) in the database at url."""
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            user = find_user(session, f"bench-{role}")
+            user = user_dict(user) if user else create_user(session, actor=cli_principal(), username=f"bench-{role}",
+                                                            role=role)[0]
+            actor = Principal(user_id=user["id"], username=user["username"], role=role, via="token")
+            _, secret = create_token(session, actor=actor, name="bench")
+            session.commit()
+    finally:
+        engine.dispose()
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def connect(url: URL) -> psycopg.Connection:

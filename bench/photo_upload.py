@@ -23,7 +23,7 @@ import piexif
 import pillow_heif
 from PIL import Image, ImageFilter
 
-from _common import app_server, bench_cluster, median_ms, scratch_url
+from _common import app_server, bench_cluster, median_ms, scratch_url, token_headers
 
 
 pillow_heif.register_heif_opener()
@@ -95,6 +95,35 @@ def baseline_memory_child(path: str) -> None:
         print(rss_kb(field="VmHWM") - before)
 
 
+def measure_api(proc, base: str, auth: dict[str, str], jpeg: bytes,
+                heic: bytes) -> tuple[float, float, float, int, list[float]]:
+    """Median JPEG and HEIC upload, idle GET, server peak memory over 4 concurrent uploads, GET latencies meanwhile."""
+    client = httpx.Client(base_url=base, timeout=120, headers=auth)
+    pid = client.get("/api/projects").json()["features"][0]["properties"]["id"]
+    post = lambda data, name: client.post(f"/api/projects/{pid}/photos", files={"files": (name, data)})  # noqa: E731
+    assert post(variant(jpeg, 10**6 + 1), "warm.jpg").status_code == 201
+    api_ms = median_of_runs(lambda i: post(variant(jpeg, 100 + i), f"{i}.jpg").raise_for_status())
+    heic_ms = median_of_runs(lambda i: post(variant(heic, 200 + i), f"{i}.heic").raise_for_status(), runs=3)
+    idle_get = median_of_runs(lambda i: client.get("/api/projects").raise_for_status())
+
+    before = rss_kb(proc.pid); reset_peak(proc.pid)
+    done, latencies = threading.Event(), []
+
+    def poll():
+        with httpx.Client(base_url=base, timeout=60) as c:
+            while not done.is_set():
+                t0 = time.perf_counter(); c.get("/api/projects").raise_for_status()
+                latencies.append((time.perf_counter() - t0) * 1000)
+    poller = threading.Thread(target=poll); poller.start()
+    with ThreadPoolExecutor(4) as ex:
+        codes = list(ex.map(lambda i: httpx.post(f"{base}/api/projects/{pid}/photos", timeout=120, headers=auth,
+                                                 files={"files": (f"c{i}.jpg", variant(jpeg, 300 + i))}).status_code, range(4)))
+    done.set(); poller.join()
+    peak = rss_kb(proc.pid, "VmHWM") - before
+    assert codes == [201] * 4, codes
+    return api_ms, heic_ms, idle_get, peak, latencies
+
+
 def main() -> None:
     jpeg, heic = photo("JPEG"), photo("HEIF")
     print(f"photo: 4000×3000 JPEG {len(jpeg) / 2**20:.1f} MB, HEIC {len(heic) / 2**20:.1f} MB; median of {RUNS} runs")
@@ -107,31 +136,12 @@ def main() -> None:
         src = tmp / "photo.jpg"; src.write_bytes(jpeg)
         mem_floor = int(subprocess.run([sys.executable, __file__, "--baseline-memory", str(src)], capture_output=True,
                                        text=True, check=True).stdout.strip())
-        with bench_cluster() as cluster, app_server(scratch_url(cluster, "warroom_bench_photos"),
-                                                    WARROOM_VAR_DIR=str(tmp / "var")) as (proc, base):
-            client = httpx.Client(base_url=base, timeout=120)
-            pid = client.get("/api/projects").json()["features"][0]["properties"]["id"]
-            post = lambda data, name: client.post(f"/api/projects/{pid}/photos", files={"files": (name, data)})  # noqa: E731
-            assert post(variant(jpeg, 10**6 + 1), "warm.jpg").status_code == 201
-            api_ms = median_of_runs(lambda i: post(variant(jpeg, 100 + i), f"{i}.jpg").raise_for_status())
-            heic_ms = median_of_runs(lambda i: post(variant(heic, 200 + i), f"{i}.heic").raise_for_status(), runs=3)
-            idle_get = median_of_runs(lambda i: client.get("/api/projects").raise_for_status())
-
-            before = rss_kb(proc.pid); reset_peak(proc.pid)
-            done, latencies = threading.Event(), []
-
-            def poll():
-                with httpx.Client(base_url=base, timeout=60) as c:
-                    while not done.is_set():
-                        t0 = time.perf_counter(); c.get("/api/projects").raise_for_status()
-                        latencies.append((time.perf_counter() - t0) * 1000)
-            poller = threading.Thread(target=poll); poller.start()
-            with ThreadPoolExecutor(4) as ex:
-                codes = list(ex.map(lambda i: httpx.post(f"{base}/api/projects/{pid}/photos", timeout=120,
-                                                         files={"files": (f"c{i}.jpg", variant(jpeg, 300 + i))}).status_code, range(4)))
-            done.set(); poller.join()
-            peak = rss_kb(proc.pid, "VmHWM") - before
-            assert codes == [201] * 4, codes
+        with bench_cluster() as cluster:
+            url = scratch_url(cluster, "warroom_bench_photos")
+            auth = token_headers(url)  # uploads need a planner's account
+            with app_server(url, WARROOM_VAR_DIR=str(tmp / "var")) as (proc, base):
+                measured = measure_api(proc, base, auth, jpeg, heic)
+        api_ms, heic_ms, idle_get, peak, latencies = measured
     print(f"{'figure':46} {'value':>10} {'baseline':>10} {'ratio':>7}")
     print(f"{'12 MP JPEG through the API (ms, median)':46} {api_ms:10.0f} {floor:10.0f} {api_ms / floor:6.2f}×  (target ≤ 1.25×)")
     print(f"{'server peak memory, 4 uploads at once (MB)':46} {peak / 1024:10.0f} {mem_floor / 1024:10.0f} {peak / mem_floor:6.2f}×")

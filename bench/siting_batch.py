@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from geo.db import make_engine
 
-from _common import bench_cluster, seeded_url, served
+from _common import bench_cluster, seeded_url, served, token_headers
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 ROUNDS = 3
@@ -53,17 +53,18 @@ def main() -> None:
             districts, zones, bases = (layer(session, n) for n in ("districts", "zones", "bases"))
             counts = {n: len(f) for n, f in (("districts", districts), ("zones", zones), ("bases", bases))}
         engine.dispose()
+        auth = token_headers(url)  # the siting check is a planner's
         with served(url) as base_url:
-            run(base_url, districts, zones, bases, counts)
+            run(base_url, auth, districts, zones, bases, counts)
 
 
-def run(base_url: str, districts, zones, bases, counts: dict[str, int]) -> None:
+def run(base_url: str, auth: dict[str, str], districts, zones, bases, counts: dict[str, int]) -> None:
     """Time the API and geopandas on the same random points, best of ROUNDS, and count agreeing answers."""
     bases_utm = bases.to_crs(32651)
     rng = np.random.default_rng(20261125)
     lons, lats = rng.uniform(121.45, 122.70, N), rng.uniform(36.75, 37.55, N)
     body = orjson.dumps({"points": np.column_stack([lons, lats]).tolist()})
-    with httpx.Client(base_url=base_url, timeout=120) as client:
+    with httpx.Client(base_url=base_url, timeout=120, headers=auth) as client:
         client.post("/api/lookup", content=orjson.dumps({"points": [[122.1, 37.5]]}),
                     headers={"Content-Type": "application/json"}).raise_for_status()  # warm the boundary snapshot
 
