@@ -35,13 +35,12 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
 	@touch $@
 
+BENCHES := api_projects map_load dashboard bulletin photo_upload siting_batch
+
+# Each script prints its figures beside a same-run baseline; the load average says how busy the machine was.
 bench: system-test $(VENV)/.installed-test web
-	$(BIN)/python bench/api_projects.py
-	$(BIN)/python bench/map_load.py
-	$(BIN)/python bench/dashboard.py
-	$(BIN)/python bench/bulletin.py
-	$(BIN)/python bench/photo_upload.py
-	$(BIN)/python bench/siting_batch.py
+	@for b in $(BENCHES); do echo; echo "== bench/$$b.py   load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+		$(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) web/node_modules var

@@ -8,55 +8,24 @@ from __future__ import annotations
 
 import argparse
 import re
-import os
-import socket
 import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
-import psycopg
+from sqlalchemy.orm import Session
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from geo.db import make_engine
+from geo.embedded import EmbeddedCluster
+from geo.queries.lookup import lookup_point
+from geo.queries.projects import ProjectFilter, projects_geojson_statement
+from geo.settings import Settings
 
-from geo import migrations  # noqa: E402
-from geo.db import make_engine  # noqa: E402
-from geo.embedded import EmbeddedCluster  # noqa: E402
-from geo.queries.projects import ProjectFilter, projects_geojson_statement  # noqa: E402
-from geo.seed import seed_all  # noqa: E402
-from geo.settings import Settings  # noqa: E402
-from geo.queries.lookup import lookup_point  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from _common import bench_cluster, connect, percentile, seeded_url, served, timed
 
 PLAIN_SQL = """SELECT json_build_object('type','FeatureCollection','features', json_agg(ST_AsGeoJSON(t.*, 'geom', 6)::json))::text
 FROM (SELECT id, code, name, status, progress, investment_total, investment_year, geom FROM projects ORDER BY id) t"""
 
 
 MAP_FIELDS = "id,name,district,cluster,status,progress,light,investment_total"  # what web/js/api.js asks for
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def timed(fn, n: int) -> list[float]:
-    fn()  # warm
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def report(name: str, values: list[float], floor: list[float]) -> None:
@@ -70,42 +39,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     args = parser.parse_args()
 
-    cluster = EmbeddedCluster(ROOT / "var", name="pgbench")
-    cluster.start()
-    try:
+    with bench_cluster() as cluster:
         for size in [int(s) for s in args.sizes.split(",")]:
             run_size(cluster, size, args.requests)
-    finally:
-        cluster.stop()
 
 
 def run_size(cluster: EmbeddedCluster, size: int, n: int) -> None:
-    db = f"warroom_bench_{size}"
-    url = cluster.create_database(db)
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    with Session(engine) as s:
-        seed_all(s, demo_projects=size)
-        s.commit()
-    engine.dispose()
-
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False), "WARROOM_LOG_LEVEL": "warning"}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
-                               "--log-level", "warning"], cwd=ROOT, env=env)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/api/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    url = seeded_url(cluster, size)
+    with served(url) as base:
         settings = Settings()
         with Session(make_engine(url)) as s:
             same_sql, params = projects_geojson_statement(s, settings=settings, filters=ProjectFilter())
         same_sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", same_sql)  # SQLAlchemy's :name to psycopg's %(name)s
-        pg = psycopg.connect(host=str(cluster.socket_dir), user="warroom", dbname=db)
+        pg = connect(url)
         http = httpx.Client(base_url=base, headers={"Accept-Encoding": "gzip"})
         size_body = len(http.get("/api/projects").content)
 
@@ -139,9 +85,6 @@ def run_size(cluster: EmbeddedCluster, size: int, n: int) -> None:
         lookup_session.close()
         pg.close()
         http.close()
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 if __name__ == "__main__":

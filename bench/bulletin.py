@@ -5,30 +5,22 @@ with the PDF's main parts timed separately (CJK font subset, the three charts).
 """
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from geo.bulletin import bulletin_data, render_bulletin
+from geo.bulletin import charts
+from geo.bulletin.fonts import _truetype_subset
+from geo.bulletin.pdf import _text_of, blocks
 
-from sqlalchemy.orm import Session  # noqa: E402
-
-from bench._benchdb import bench_engine, median_ms  # noqa: E402
-from geo.bulletin import bulletin_data, render_bulletin  # noqa: E402
-from geo.bulletin import charts  # noqa: E402
-from geo.bulletin.fonts import _truetype_subset  # noqa: E402
-from geo.bulletin.pdf import _text_of, blocks  # noqa: E402
-from geo.periods import monthly  # noqa: E402
-from geo.settings import Settings  # noqa: E402
+from _common import demo_month_session, median_ms
 
 RUNS = 5
 TARGET_S = 5.0
 
 
 def main() -> None:
-    settings = Settings(basemap="none")
-    period = monthly("2026-10")
-    with bench_engine() as engine, Session(engine) as session:
+    with demo_month_session() as (session, settings, period):
+        month = period.first.strftime("%Y-%m")
         start = time.perf_counter()
         render_bulletin(session, settings=settings, period=period, fmt="pdf")
         cold = time.perf_counter() - start
@@ -46,7 +38,7 @@ def main() -> None:
                                        charts.trend(data["trend"], 2026)), RUNS)
         pdf_ms = median_ms(lambda: render_bulletin(session, settings=settings, period=period, fmt="pdf"), RUNS)
         xlsx_ms = median_ms(lambda: render_bulletin(session, settings=settings, period=period, fmt="xlsx"), RUNS)
-    print(f"monthly bulletin 2026-10, median of {RUNS}")
+    print(f"monthly bulletin {month}, median of {RUNS}")
     print(f"  baseline: bulletin data (dashboard SQL)   {data_ms:8.1f} ms")
     print(f"  part: CJK font subset → TrueType (cold)   {font_ms:8.1f} ms")
     print(f"  part: three matplotlib charts             {charts_ms:8.1f} ms")

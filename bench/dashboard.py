@@ -5,31 +5,23 @@ Printed beside baselines measured in the same run: a plain aggregate scan of the
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from fastapi.testclient import TestClient
+from sqlalchemy import text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from api.app import create_app
+from geo.db import Database
+from geo.queries.dashboard import dashboard_json
+from geo.queries.projects import ProjectFilter, projects_summary
 
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from api.app import create_app  # noqa: E402
-from bench._benchdb import bench_engine, median_ms  # noqa: E402
-from geo.db import Database  # noqa: E402
-from geo.periods import monthly  # noqa: E402
-from geo.queries.dashboard import dashboard_json  # noqa: E402
-from geo.queries.projects import ProjectFilter, projects_summary  # noqa: E402
-from geo.settings import Settings  # noqa: E402
+from _common import demo_month_session, median_ms
 
 RUNS = 50
 TARGET_MS = 100
 
 
 def main() -> None:
-    settings = Settings(basemap="none")
-    period = monthly("2026-10")
-    with bench_engine() as engine, Session(engine) as session:
+    with demo_month_session() as (session, settings, period):
+        month = period.first.strftime("%Y-%m")
         reports = session.execute(text("SELECT count(*) FROM progress_reports")).scalar()
         scan = median_ms(lambda: session.execute(text(
             "SELECT project_id, sum(investment_month), max(progress) FROM progress_reports "
@@ -37,9 +29,9 @@ def main() -> None:
         summary = median_ms(lambda: projects_summary(session, settings=settings, filters=ProjectFilter(),
                                                      month=period.last), RUNS)
         sql = median_ms(lambda: dashboard_json(session, settings=settings, period=period), RUNS)
-        with TestClient(create_app(settings, Database(engine))) as client:
-            http = median_ms(lambda: client.get("/api/dashboard?month=2026-10").raise_for_status(), RUNS)
-    print(f"dashboard data, 2026-10, {reports} reports, median of {RUNS}")
+        with TestClient(create_app(settings, Database(session.get_bind()))) as client:
+            http = median_ms(lambda: client.get("/api/dashboard", params={"month": month}).raise_for_status(), RUNS)
+    print(f"dashboard data, {month}, {reports} reports, median of {RUNS}")
     print(f"  baseline: aggregate scan of the reports   {scan:8.2f} ms")
     print(f"  baseline: /api/summary SQL for the month  {summary:8.2f} ms")
     print(f"  dashboard SQL (geo.queries.dashboard)     {sql:8.2f} ms   {sql / scan:5.1f}× scan, {sql / summary:4.1f}× summary")

@@ -12,25 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
-import psycopg
+from sqlalchemy.engine import URL
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from geo.embedded import EmbeddedCluster
 
-from geo import migrations  # noqa: E402
-from geo.db import make_engine  # noqa: E402
-from geo.embedded import EmbeddedCluster  # noqa: E402
-from geo.seed import seed_all  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from _common import bench_cluster, connect, seeded_url, served, timed
 
 CHROMIUM = os.environ.get("WARROOM_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -94,48 +83,8 @@ TIMINGS_JS = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
-
-
-def prepare_database(cluster: EmbeddedCluster, size: int):
-    """A database holding exactly `size` demo projects (kept between bench runs; reseeded if the count differs)."""
-    url = cluster.create_database(f"warroom_bench_{size}")
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    with Session(engine) as s:
-        have = s.execute(text("SELECT count(*) FILTER (WHERE demo), count(*) FROM projects")).one()
-        if tuple(have) != (size, size):
-            t = time.perf_counter()
-            seed_all(s, demo_projects=size)
-            s.commit()
-            print(f"  seeded {size} demo projects in {time.perf_counter() - t:.1f} s")
-    engine.dispose()
-    return url
-
-
-def start_server(url) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False), "WARROOM_LOG_LEVEL": "warning",
-           "WARROOM_BASEMAP": "none"}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
-                               "--log-level", "warning"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/api/health").status_code == 200:
-                return server, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("the app did not start")
 
 
 def measure_page(browser, base: str, which: str, baseline_html: str, timeout_ms: int) -> dict:
@@ -173,24 +122,12 @@ def measure_page(browser, base: str, which: str, baseline_html: str, timeout_ms:
 
 def http_timings(base: str, n: int) -> list[float]:
     with httpx.Client(base_url=base, headers={"Accept-Encoding": "gzip"}, timeout=60) as http:
-        http.get("/api/projects").raise_for_status()  # warm
-        out = []
-        for _ in range(n):
-            t = time.perf_counter()
-            http.get("/api/projects").raise_for_status()
-            out.append((time.perf_counter() - t) * 1000)
-    return out
+        return timed(lambda: http.get("/api/projects").raise_for_status(), n)
 
 
-def sql_timings(cluster: EmbeddedCluster, size: int, n: int) -> list[float]:
-    with psycopg.connect(host=str(cluster.socket_dir), user="warroom", dbname=f"warroom_bench_{size}") as pg:
-        pg.execute(PLAIN_SQL).fetchone()
-        out = []
-        for _ in range(n):
-            t = time.perf_counter()
-            pg.execute(PLAIN_SQL).fetchone()
-            out.append((time.perf_counter() - t) * 1000)
-    return out
+def sql_timings(url: URL, n: int) -> list[float]:
+    with connect(url) as pg:
+        return timed(lambda: pg.execute(PLAIN_SQL).fetchone(), n)
 
 
 def line(name: str, app: float, base: float, unit: str = "ms", target: float | None = None, base_name: str = "baseline") -> str:
@@ -202,10 +139,9 @@ def line(name: str, app: float, base: float, unit: str = "ms", target: float | N
 
 def run_size(cluster: EmbeddedCluster, browser, size: int, runs: int) -> list[str]:
     print(f"\n{size} projects")
-    url = prepare_database(cluster, size)
-    server, base = start_server(url)
+    url = seeded_url(cluster, size)
     missed = []
-    try:
+    with served(url, WARROOM_BASEMAP="none") as base:
         meta = httpx.get(f"{base}/api/meta").json()
         baseline_html = BASELINE_HTML.replace("__BOUNDS__", json.dumps(meta["bounds"]))
         timeout_ms = 120_000
@@ -239,14 +175,11 @@ def run_size(cluster: EmbeddedCluster, browser, size: int, runs: int) -> list[st
             if tgt is not None and a >= tgt:
                 missed.append(f"{size}: {name} {a:.0f} {unit} (target < {tgt} {unit})")
         print(f"  {'(app marker layer render, last move)':<40} {med('app', 'render_ms'):9.1f} ms")
-        api_ms, floor_ms = median(http_timings(base, 20)), median(sql_timings(cluster, size, 20))
+        api_ms, floor_ms = median(http_timings(base, 20)), median(sql_timings(url, 20))
         tgt = targets.get("api")
         print(line("GET /api/projects (httpx, gzip)", api_ms, floor_ms, "ms", tgt, base_name="plain SQL"))
         if tgt is not None and api_ms >= tgt:
             missed.append(f"{size}: GET /api/projects {api_ms:.0f} ms (target < {tgt} ms)")
-    finally:
-        server.terminate()
-        server.wait(10)
     return missed
 
 
@@ -259,19 +192,14 @@ def main() -> None:
 
     print(f"headless {CHROMIUM}, viewport {VIEWPORT['width']}x{VIEWPORT['height']}, median of {args.runs} runs, "
           "fresh context per run; baseline = bare Leaflet canvas page on the same app")
-    cluster = EmbeddedCluster(ROOT / "var", name="pgbench")
-    cluster.start()
     missed: list[str] = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            try:
-                for size in [int(s) for s in args.sizes.split(",")]:
-                    missed += run_size(cluster, browser, size, args.runs)
-            finally:
-                browser.close()
-    finally:
-        cluster.stop()
+    with bench_cluster() as cluster, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            for size in [int(s) for s in args.sizes.split(",")]:
+                missed += run_size(cluster, browser, size, args.runs)
+        finally:
+            browser.close()
     print("\ntargets: " + ("all met" if not missed else "MISSED:\n  " + "\n  ".join(missed)))
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -18,13 +18,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import httpx
+import piexif
+import pillow_heif
+from PIL import Image, ImageFilter
 
-import httpx  # noqa: E402
-import piexif  # noqa: E402
-import pillow_heif  # noqa: E402
-from PIL import Image, ImageFilter  # noqa: E402
+from _common import app_server, bench_cluster, median_ms, scratch_url, token_headers
+
 
 pillow_heif.register_heif_opener()
 RUNS = 7
@@ -78,11 +78,10 @@ def reset_peak(pid: int | str = "self") -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM to the current RSS
 
 
-def median_ms(fn, runs: int = RUNS) -> float:
-    times = []
-    for i in range(runs):
-        t0 = time.perf_counter(); fn(i); times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+def median_of_runs(fn, runs: int = RUNS) -> float:
+    """Median ms of fn(0), fn(1), …: each run gets its own index (a distinct photo); warm-ups are explicit."""
+    index = itertools.count()
+    return median_ms(lambda: fn(next(index)), runs, warm=False)
 
 
 def baseline_memory_child(path: str) -> None:
@@ -96,36 +95,33 @@ def baseline_memory_child(path: str) -> None:
         print(rss_kb(field="VmHWM") - before)
 
 
-def start_server(tmp: Path) -> tuple[subprocess.Popen, str, object]:
-    from geo import migrations
-    from geo.db import make_engine
-    from geo.embedded import EmbeddedCluster
-    from geo.seed import seed_all
-    from sqlalchemy.orm import Session
-    from tests.conftest import fresh_database
+def measure_api(proc, base: str, auth: dict[str, str], jpeg: bytes,
+                heic: bytes) -> tuple[float, float, float, int, list[float]]:
+    """Median JPEG and HEIC upload, idle GET, server peak memory over 4 concurrent uploads, GET latencies meanwhile."""
+    client = httpx.Client(base_url=base, timeout=120, headers=auth)
+    pid = client.get("/api/projects").json()["features"][0]["properties"]["id"]
+    post = lambda data, name: client.post(f"/api/projects/{pid}/photos", files={"files": (name, data)})  # noqa: E731
+    assert post(variant(jpeg, 10**6 + 1), "warm.jpg").status_code == 201
+    api_ms = median_of_runs(lambda i: post(variant(jpeg, 100 + i), f"{i}.jpg").raise_for_status())
+    heic_ms = median_of_runs(lambda i: post(variant(heic, 200 + i), f"{i}.heic").raise_for_status(), runs=3)
+    idle_get = median_of_runs(lambda i: client.get("/api/projects").raise_for_status())
 
-    cluster = EmbeddedCluster(ROOT / "var", name="pgbench", fast=True)
-    cluster.start()
-    url = fresh_database(cluster, "warroom_bench")
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    with Session(engine) as s:
-        seed_all(s); s.commit()
-    engine.dispose()
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False), "WARROOM_VAR_DIR": str(tmp),
-           "WARROOM_LOG_LEVEL": "warning"}
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/warroom"), "serve", "--port", str(port)], env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    return proc, base, cluster
+    before = rss_kb(proc.pid); reset_peak(proc.pid)
+    done, latencies = threading.Event(), []
+
+    def poll():
+        with httpx.Client(base_url=base, timeout=60) as c:
+            while not done.is_set():
+                t0 = time.perf_counter(); c.get("/api/projects").raise_for_status()
+                latencies.append((time.perf_counter() - t0) * 1000)
+    poller = threading.Thread(target=poll); poller.start()
+    with ThreadPoolExecutor(4) as ex:
+        codes = list(ex.map(lambda i: httpx.post(f"{base}/api/projects/{pid}/photos", timeout=120, headers=auth,
+                                                 files={"files": (f"c{i}.jpg", variant(jpeg, 300 + i))}).status_code, range(4)))
+    done.set(); poller.join()
+    peak = rss_kb(proc.pid, "VmHWM") - before
+    assert codes == [201] * 4, codes
+    return api_ms, heic_ms, idle_get, peak, latencies
 
 
 def main() -> None:
@@ -135,38 +131,17 @@ def main() -> None:
         tmp = Path(tmp_dir)
         (tmp / "bare").mkdir()
         bare_pipeline(variant(jpeg, 10**6), tmp / "bare")
-        floor = median_ms(lambda i: bare_pipeline(variant(jpeg, i), tmp / "bare"))
-        heic_floor = median_ms(lambda i: bare_pipeline(variant(heic, i), tmp / "bare"), runs=3)
+        floor = median_of_runs(lambda i: bare_pipeline(variant(jpeg, i), tmp / "bare"))
+        heic_floor = median_of_runs(lambda i: bare_pipeline(variant(heic, i), tmp / "bare"), runs=3)
         src = tmp / "photo.jpg"; src.write_bytes(jpeg)
         mem_floor = int(subprocess.run([sys.executable, __file__, "--baseline-memory", str(src)], capture_output=True,
                                        text=True, check=True).stdout.strip())
-        proc, base, cluster = start_server(tmp / "var")
-        try:
-            client = httpx.Client(base_url=base, timeout=120)
-            pid = client.get("/api/projects").json()["features"][0]["properties"]["id"]
-            post = lambda data, name: client.post(f"/api/projects/{pid}/photos", files={"files": (name, data)})  # noqa: E731
-            assert post(variant(jpeg, 10**6 + 1), "warm.jpg").status_code == 201
-            api_ms = median_ms(lambda i: post(variant(jpeg, 100 + i), f"{i}.jpg").raise_for_status())
-            heic_ms = median_ms(lambda i: post(variant(heic, 200 + i), f"{i}.heic").raise_for_status(), runs=3)
-            idle_get = median_ms(lambda i: client.get("/api/projects").raise_for_status())
-
-            before = rss_kb(proc.pid); reset_peak(proc.pid)
-            done, latencies = threading.Event(), []
-
-            def poll():
-                with httpx.Client(base_url=base, timeout=60) as c:
-                    while not done.is_set():
-                        t0 = time.perf_counter(); c.get("/api/projects").raise_for_status()
-                        latencies.append((time.perf_counter() - t0) * 1000)
-            poller = threading.Thread(target=poll); poller.start()
-            with ThreadPoolExecutor(4) as ex:
-                codes = list(ex.map(lambda i: httpx.post(f"{base}/api/projects/{pid}/photos", timeout=120,
-                                                         files={"files": (f"c{i}.jpg", variant(jpeg, 300 + i))}).status_code, range(4)))
-            done.set(); poller.join()
-            peak = rss_kb(proc.pid, "VmHWM") - before
-            assert codes == [201] * 4, codes
-        finally:
-            proc.terminate(); proc.wait(30); cluster.stop()
+        with bench_cluster() as cluster:
+            url = scratch_url(cluster, "warroom_bench_photos")
+            auth = token_headers(url)  # uploads need a planner's account
+            with app_server(url, WARROOM_VAR_DIR=str(tmp / "var")) as (proc, base):
+                measured = measure_api(proc, base, auth, jpeg, heic)
+        api_ms, heic_ms, idle_get, peak, latencies = measured
     print(f"{'figure':46} {'value':>10} {'baseline':>10} {'ratio':>7}")
     print(f"{'12 MP JPEG through the API (ms, median)':46} {api_ms:10.0f} {floor:10.0f} {api_ms / floor:6.2f}×  (target ≤ 1.25×)")
     print(f"{'server peak memory, 4 uploads at once (MB)':46} {peak / 1024:10.0f} {mem_floor / 1024:10.0f} {peak / mem_floor:6.2f}×")

@@ -1,13 +1,11 @@
 """Siting check of 100,000 points: POST /api/lookup end to end vs a geopandas sjoin + sjoin_nearest (UTM 51N) of the
 same points, in the same run.  Target: the API within 1.5x of geopandas and under 2 s.
 
-Run: .venv/bin/python bench/siting_batch.py [N]   (uses the embedded PostGIS, or DATABASE_URL; seeds when empty)
+Run: .venv/bin/python bench/siting_batch.py [N]   (the seeded 116-project database in the private cluster var/pgbench)
 """
 from __future__ import annotations
 
-import socket
 import sys
-import threading
 import time
 
 import geopandas as gpd
@@ -16,25 +14,15 @@ import numpy as np
 import orjson
 import pandas as pd
 import shapely
-import uvicorn
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+from geo.db import make_engine
 
-from api.app import create_app  # noqa: E402
-from geo import migrations  # noqa: E402
-from geo.db import open_database  # noqa: E402
-from geo.seed import is_seeded, seed_all  # noqa: E402
-from geo.settings import get_settings  # noqa: E402
+from _common import bench_cluster, seeded_url, served, token_headers
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 ROUNDS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def layer(session, name: str) -> gpd.GeoDataFrame:
@@ -58,27 +46,25 @@ def geopandas_siting(lons, lats, districts, zones, bases, bases_utm) -> pd.DataF
 
 
 def main() -> None:
-    settings = get_settings()
-    db = open_database(settings)
-    server = None
-    try:
-        migrations.upgrade(db.engine)
-        with db.session() as session:
-            if not is_seeded(session):
-                seed_all(session)
+    with bench_cluster() as cluster:
+        url = seeded_url(cluster)
+        engine = make_engine(url)
+        with Session(engine) as session:
             districts, zones, bases = (layer(session, n) for n in ("districts", "zones", "bases"))
             counts = {n: len(f) for n, f in (("districts", districts), ("zones", zones), ("bases", bases))}
-        bases_utm = bases.to_crs(32651)
-        rng = np.random.default_rng(20261125)
-        lons, lats = rng.uniform(121.45, 122.70, N), rng.uniform(36.75, 37.55, N)
-        body = orjson.dumps({"points": np.column_stack([lons, lats]).tolist()})
+        engine.dispose()
+        auth = token_headers(url)  # the siting check is a planner's
+        with served(url) as base_url:
+            run(base_url, auth, districts, zones, bases, counts)
 
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning"))
-        threading.Thread(target=server.run, daemon=True).start()
-        while not server.started:
-            time.sleep(0.05)
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
+
+def run(base_url: str, auth: dict[str, str], districts, zones, bases, counts: dict[str, int]) -> None:
+    """Time the API and geopandas on the same random points, best of ROUNDS, and count agreeing answers."""
+    bases_utm = bases.to_crs(32651)
+    rng = np.random.default_rng(20261125)
+    lons, lats = rng.uniform(121.45, 122.70, N), rng.uniform(36.75, 37.55, N)
+    body = orjson.dumps({"points": np.column_stack([lons, lats]).tolist()})
+    with httpx.Client(base_url=base_url, timeout=120, headers=auth) as client:
         client.post("/api/lookup", content=orjson.dumps({"points": [[122.1, 37.5]]}),
                     headers={"Content-Type": "application/json"}).raise_for_status()  # warm the boundary snapshot
 
@@ -112,10 +98,6 @@ def main() -> None:
         print(f"  geopandas sjoin+sjoin_nearest: {base:6.3f} s  (baseline, same run)")
         print(f"  ratio API / geopandas        : {api / base:6.2f}x   (target <= 1.5x and < 2 s)")
         print(f"  answers agreeing with geopandas: {agree:,} / {N:,}")
-    finally:
-        if server is not None:
-            server.should_exit = True
-        db.close()
 
 
 if __name__ == "__main__":
