@@ -7,6 +7,7 @@ cumulative never exceeds the total.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -139,7 +140,11 @@ def generate_reports(projects: list[dict], *, plan_year: int = 2026, months: int
 
 
 def seed_demo_reports(session: Session, *, plan_year: int = 2026) -> int:
-    """Replace the current demo reports of demo projects; months someone has reported or corrected are left alone."""
+    """Replace the current demo reports of demo projects; months someone has reported or corrected are left alone.
+
+    A corrected month always has a current report, so the check needs only current rows: that lets it use the
+    partial unique index (without it every insert scanned the table: 327 s for 10,000 projects).
+    """
     projects = [dict(r) for r in session.execute(text(
         "SELECT code, status, progress, start_date, end_date, investment_total, investment_year FROM projects "
         "WHERE demo AND start_date IS NOT NULL AND end_date IS NOT NULL ORDER BY code")).mappings()]
@@ -147,12 +152,18 @@ def seed_demo_reports(session: Session, *, plan_year: int = 2026) -> int:
                          "AND r.demo AND r.superseded_at IS NULL"))
     rows = generate_reports(projects, plan_year=plan_year)
     if rows:
+        # One statement over a JSON array: a row-by-row executemany cost ~170 µs a row (120,000 rows at 10,000).
+        payload = json.dumps([{**r, "month": r["month"].isoformat()} for r in rows], default=str, ensure_ascii=False)
         session.execute(text("""
             INSERT INTO progress_reports (project_id, month, version, progress, investment_month, investment_cumulative,
                                           status, milestone, problems, next_steps, reported_by, demo)
-            SELECT p.id, :month, 1, :progress, :investment_month, :investment_cumulative, :status, :milestone,
-                   :problems, :next_steps, '演示数据', true
-            FROM projects p
-            WHERE p.code = :code AND NOT EXISTS (SELECT 1 FROM progress_reports r
-                                                 WHERE r.project_id = p.id AND r.month = :month)"""), rows)
+            SELECT p.id, j.month, 1, j.progress, j.investment_month, j.investment_cumulative, j.status, j.milestone,
+                   j.problems, j.next_steps, '演示数据', true
+            FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS j(code text, month date, progress numeric,
+                 investment_month numeric, investment_cumulative numeric, status text, milestone text, problems text,
+                 next_steps text)
+            JOIN projects p ON p.code = j.code
+            WHERE NOT EXISTS (SELECT 1 FROM progress_reports r
+                              WHERE r.project_id = p.id AND r.month = j.month AND r.superseded_at IS NULL)"""),
+            {"rows": payload})
     return len(rows)
