@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { initI18n, setMeta, t, label, toggleLang, addMessages, onLangChange } from './i18n.js';
 import { currentUser, mountUserBox, signInUrl } from './auth.js';
 import { showError } from './toast.js';
+import { esc } from './html.js';
 
 addMessages({
   zh: {
@@ -29,7 +30,6 @@ addMessages({
 });
 
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 let meta = null;
 let users = [];
 let audit = { entries: [], total: 0 };

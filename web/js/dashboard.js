@@ -6,15 +6,12 @@ import { initI18n, getLang, setMeta, t, label, nameOf, fmtYi, fmtPct, fmtInt, to
 import './i18n-progress.js';
 import * as build from './charts.js';
 import { showError } from './toast.js';
+import { esc } from './html.js';
 
 const $ = (id) => document.getElementById(id);
 let resolveReady;
 const ready = new Promise((r) => { resolveReady = r; });
 window.warroomDashboard = { ready, charts: {} };
-
-function esc(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-}
 
 /** The map URL showing one group at the dashboard's month. */
 export function mapHref(kind, name, month) {

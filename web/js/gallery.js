@@ -2,7 +2,8 @@
 // grouped by reporting month, with badges, a lightbox and "place on the map".
 import { api } from './api.js';
 import { t, onLangChange } from './i18n.js';
-import { esc, badgesHtml, takenText } from './photo-common.js';
+import { badgesHtml, takenText } from './photo-common.js';
+import { esc } from './html.js';
 import { createUploader } from './upload.js';
 import { openLightbox } from './lightbox.js';
 import { showError } from './toast.js';

@@ -3,14 +3,11 @@
 import * as L from 'leaflet';
 import { api } from './api.js';
 import { t, label, nameOf, onLangChange, getLang } from './i18n.js';
+import { esc as escapeHtml } from './html.js';
 
 const DASH_SCHEMATIC = '7 5';
 const ZONE_COLOR = '#2563eb';
 const BASE_FALLBACK = '#ea580c';
-
-function escapeHtml(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-}
 
 function districtStyle(props, basemapKind, selected) {
   const functional = props.kind === 'functional';

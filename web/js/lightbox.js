@@ -1,6 +1,7 @@
 // Full-screen viewer of a list of photos (display copies), with previous/next and Esc.
 import { t } from './i18n.js';
-import { esc, badgesHtml, takenText } from './photo-common.js';
+import { badgesHtml, takenText } from './photo-common.js';
+import { esc } from './html.js';
 
 export function openLightbox(meta, photos, index) {
   let i = index;

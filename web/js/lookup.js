@@ -4,10 +4,7 @@ import * as L from 'leaflet';
 import { api } from './api.js';
 import { t, nameOf, fmtDistance, onLangChange, getLang } from './i18n.js';
 import { showError } from './toast.js';
-
-function esc(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-}
+import { esc } from './html.js';
 
 /** Parse "lon, lat" (also "lon lat", full-width comma; swaps an obvious "lat, lon"). */
 export function parseLonLat(text) {

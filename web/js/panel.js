@@ -5,12 +5,9 @@ import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
 import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
 import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
+import { esc } from './html.js';
 
 const LIST_LIMIT = 300;
-
-function esc(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-}
 
 export function createPanel(meta, { onZoomTo }) {
   const el = document.getElementById('project-panel');

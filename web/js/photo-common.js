@@ -1,6 +1,7 @@
 // Shared by the photo modules: their labels (through i18n.js), verification badges
 // (names and levels from /api/meta photo_badges) and small formatters.
 import { t, label, addMessages, fmtDistance } from './i18n.js';
+import { esc } from './html.js';
 
 addMessages({
   zh: {
@@ -72,10 +73,6 @@ addMessages({
 /** A camera icon (no emoji font is assumed on office PCs). */
 export const CAMERA_SVG = '<svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true"><path fill="currentColor" d="M9 4 7.2 6H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2h-3.2L15 4H9zm3 4.5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg>';
 
-export function esc(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-}
-
 /** Badges of a photo as HTML; names/levels come from meta.photo_badges, the distance is added to near/far. */
 export function badgesHtml(meta, photo) {
   const defs = new Map((meta.photo_badges || []).map((b) => [b.code, b]));
@@ -103,3 +100,4 @@ export function thisMonth() {
 export function photosChanged(projectId) {
   window.dispatchEvent(new CustomEvent('warroom:photos-changed', { detail: { projectId } }));
 }
+

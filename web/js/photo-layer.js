@@ -3,7 +3,8 @@
 import * as L from 'leaflet';
 import { api } from './api.js';
 import { t } from './i18n.js';
-import { esc, photosChanged, CAMERA_SVG } from './photo-common.js';
+import { photosChanged, CAMERA_SVG } from './photo-common.js';
+import { esc } from './html.js';
 import { showError, toast } from './toast.js';
 
 const cameraIcon = (manual) => L.divIcon({

@@ -2,7 +2,8 @@
 // month, with their verification badges. State lives in the hash: #district=…&month=YYYY-MM
 import { api } from './api.js';
 import { initI18n, setMeta, t, label, nameOf, toggleLang, onLangChange } from './i18n.js';
-import { esc, badgesHtml, takenText, thisMonth } from './photo-common.js';
+import { badgesHtml, takenText, thisMonth } from './photo-common.js';
+import { esc } from './html.js';
 import { openLightbox } from './lightbox.js';
 import { showError } from './toast.js';
 

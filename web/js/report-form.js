@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { t, label, fmtPct, fmtYi } from './i18n.js';
 import { toast, showError } from './toast.js';
 import { getState } from './state.js';
+import { esc } from './html.js';
 
 const FIELDS = [
   ['progress', 'report.progress', 'number', { min: 0, max: 100, step: '0.01', required: true }],
@@ -15,10 +16,6 @@ const FIELDS = [
   ['next_steps', 'report.nextSteps', 'textarea', {}],
   ['regress_reason', 'report.regressReason', 'text', {}],
 ];
-
-function esc(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-}
 
 function defaultMonth(meta) {
   const now = new Date();

@@ -4,10 +4,9 @@ import * as L from 'leaflet';
 import { api, plannerApi } from './api.js';
 import { t, initI18n, onLangChange, toggleLang, setMeta, nameOf, fmtDistance, getLang } from './i18n.js';
 import { showError } from './toast.js';
+import { esc } from './html.js';
 
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-
 /** Lines "lon, lat[, name]" -> {points, bad} (bad: 1-based line numbers that hold no two numbers). */
 export function parsePasted(text) {
   const points = [];

@@ -3,7 +3,8 @@
 // verification badges as soon as the server has checked the photo.
 import { api } from './api.js';
 import { t } from './i18n.js';
-import { esc, badgesHtml, thisMonth, photosChanged, CAMERA_SVG } from './photo-common.js';
+import { badgesHtml, thisMonth, photosChanged, CAMERA_SVG } from './photo-common.js';
+import { esc } from './html.js';
 import { currentUser, signInUrl } from './auth.js';
 
 /** In place of the upload box: who may not upload here, and why. */
