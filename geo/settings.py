@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     gzip_level: int = 5
     photo_max_bytes: int = Field(default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)")
     photo_max_pixels: int = Field(default=60_000_000, description="largest photo accepted, in pixels, checked before decoding")
+    photo_uploads_per_hour: int = Field(default=200, ge=1, description="photos one account may upload in an hour")
+    photo_bytes_per_hour: int = Field(default=2 * 2**30, ge=1, description="bytes of photos one account may upload in an hour")
     photo_max_files: int = Field(default=20, description="most files in one upload request")
     photo_radius_m: float = Field(default=1000.0, description="a photo within this many metres of its project fits it")
     photo_far_m: float = Field(default=50_000.0, description="GPS farther than this from every Weihai district is invalid")

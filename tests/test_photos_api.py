@@ -269,3 +269,19 @@ def test_photo_handlers_run_in_the_threadpool_not_on_the_event_loop(client):
 
     from api.routers import photos
     assert all(not inspect.iscoroutinefunction(r.endpoint) for r in photos.router.routes)
+
+
+def test_hourly_upload_limit_per_account_is_429(engine, session, project, settings, client):
+    app = create_app(settings.model_copy(update={"photo_uploads_per_hour": 2}), Database(engine))
+    app.dependency_overrides[get_session] = lambda: session
+    with TestClient(app, headers=client.headers) as c:
+        assert upload(c, project["id"], ("a.jpg", jpeg(seed=41)), ("b.jpg", jpeg(seed=42))).status_code == 201
+        third = jpeg(seed=43)
+        r = upload(c, project["id"], ("c.jpg", third))
+        refused(r, 429, settings, third, session)
+        assert int(r.headers["retry-after"]) > 0 and "每小时" in r.json()["detail"]
+        # the limit is per account: another planner may still upload
+        other = make_user(session, role="planner")
+        assert upload(c, project["id"], ("c.jpg", third), **{}).status_code == 429
+        c.headers.update(token_for(session, other))
+        assert upload(c, project["id"], ("c.jpg", third)).status_code == 201

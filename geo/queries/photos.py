@@ -15,7 +15,7 @@ from geo.accounts.audit import audit
 from geo.accounts.principal import Principal
 from geo.accounts.scope import ensure_may_act_on_project
 from geo.enums import DISTRICT_NAMES, PHOTO_FORMATS
-from geo.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from geo.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, TooManyRequests
 from geo.models import SRID, Photo
 from geo.photos import store
 from geo.photos.image import Derived, derive
@@ -107,6 +107,23 @@ def _photo_ids_by_sha(session: Session, shas: list[str]) -> list[int]:
     return list(session.execute(select(Photo.id).where(Photo.sha256.in_(shas))).scalars())
 
 
+def _check_upload_quota(session: Session, *, settings: Settings, actor: Principal, uploads: list[Upload]) -> None:
+    """429 when this upload would take the account past its hourly number or bytes of photos (settings)."""
+    count, size, oldest = session.execute(text(
+        "SELECT count(*), COALESCE(sum(size_bytes), 0), min(created_at) FROM photos "
+        "WHERE uploaded_by = :uid AND created_at > now() - interval '1 hour'"), {"uid": actor.user_id}).one()
+    over_count = count + len(uploads) > settings.photo_uploads_per_hour
+    over_bytes = size + sum(len(u.data) for u in uploads) > settings.photo_bytes_per_hour
+    if over_count or over_bytes:
+        wait = 60
+        if oldest is not None:
+            wait = max(1, int((oldest + dt.timedelta(hours=1) - dt.datetime.now(oldest.tzinfo)).total_seconds()))
+        limit = (f"{settings.photo_uploads_per_hour} 张" if over_count
+                 else f"{settings.photo_bytes_per_hour / 2**20:g} MB")
+        raise TooManyRequests(f"每个账户每小时最多上传 {limit} 照片,请 {wait} 秒后再试 / hourly upload limit of this "
+                              f"account reached; try again in {wait} s", retry_after=wait)
+
+
 def add_photos(session: Session, *, settings: Settings, project_id: int, uploads: list[Upload], caption: str | None,
                month: str | None, actor: Principal) -> list[dict]:
     """Check, decode, verify and store photos in one transaction, audited and owned by the actor (a reporter only for
@@ -123,6 +140,7 @@ def add_photos(session: Session, *, settings: Settings, project_id: int, uploads
                 f"{up.name!r} is larger than {settings.photo_max_bytes / 2**20:g} MB",
                 errors=[{"field": up.name, "message": "too large"}])
         hashed.append((up, hashlib.sha256(up.data).hexdigest()))
+    _check_upload_quota(session, settings=settings, actor=actor, uploads=uploads)
     for sha in sorted({sha for _, sha in hashed}):  # two uploads of one file wait for each other: the loser sees the row
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:sha, 0))"), {"sha": sha})
     seen: set[str] = set()
