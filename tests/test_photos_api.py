@@ -275,8 +275,8 @@ def test_hourly_upload_limit_per_account_is_429(engine, session, project, settin
     app = create_app(settings.model_copy(update={"photo_uploads_per_hour": 2}), Database(engine))
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app, headers=client.headers) as c:
-        assert upload(c, project["id"], ("a.jpg", jpeg(seed=41)), ("b.jpg", jpeg(seed=42))).status_code == 201
-        third = jpeg(seed=43)
+        assert upload(c, project["id"], ("a.jpg", jpeg(seed=941)), ("b.jpg", jpeg(seed=942))).status_code == 201
+        third = jpeg(seed=943)
         r = upload(c, project["id"], ("c.jpg", third))
         refused(r, 429, settings, third, session)
         assert int(r.headers["retry-after"]) > 0 and "每小时" in r.json()["detail"]
