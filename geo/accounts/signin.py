@@ -69,6 +69,7 @@ def sign_in(session: Session, *, username: str, password: str, address: str | No
     row = UserSession(user_id=user.id, token_hash=token_digest(token), csrf_token=csrf, expires_at=expires,
                       address=address, user_agent=(user_agent or "")[:300])
     session.add(row)
+    purge_expired_sessions(session)  # sign-ins are rare and sessions few: a cheap moment to drop dead ones
     session.flush()
     principal = Principal(user_id=user.id, username=user.username, display_name=user.display_name, role=user.role,
                           district=user.district, address=address, via="session", session_id=row.id, csrf_token=csrf)

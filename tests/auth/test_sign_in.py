@@ -104,6 +104,10 @@ def test_expired_session_is_not_signed_in(client, session):
                     {"u": user["id"]})
     assert client.get("/api/auth/me").json()["user"] is None
     assert client.post("/api/auth/tokens", json={"name": "x"}).status_code == 401
+    # the next sign-in (anyone's) clears expired sessions away
+    sign_in(client, make_user(session))
+    left = session.execute(text("SELECT count(*) FROM user_sessions WHERE user_id = :u"), {"u": user["id"]}).scalar()
+    assert left == 0
 
 
 def test_malformed_authorization_header_is_401_not_anonymous(client):
