@@ -162,6 +162,7 @@ class Permission(StrEnum):
     read = "read"                  # everything else a viewer reads (bulletins …)
     own_account = "own_account"    # one's own password and API tokens
     upload_photos = "upload_photos"
+    publish_photos = "publish_photos"  # publish or withdraw a photo; unpublished ones are seen from reporter up
     submit_reports = "submit_reports"
     check_siting = "check_siting"
     import_data = "import_data"
@@ -189,6 +190,7 @@ PERMISSIONS: dict[Permission, PermissionRule] = {r.permission: r for r in (
     PermissionRule(Permission.read, "viewer", name="查看", name_en="read"),
     PermissionRule(Permission.own_account, "viewer", name="管理本人账户", name_en="manage one's own account"),
     PermissionRule(Permission.upload_photos, "reporter", name="上传现场照片", name_en="upload site photos"),
+    PermissionRule(Permission.publish_photos, "planner", name="公开或撤回现场照片", name_en="publish or withdraw site photos"),
     PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
     PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
     PermissionRule(Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"),
@@ -218,6 +220,8 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("user.password_reset", "重置密码", "reset a password"),
     AuditAction("photo.upload", "上传照片", "uploaded a photo"),
     AuditAction("photo.place", "手动定位照片", "placed a photo by hand"),
+    AuditAction("photo.publish", "公开照片", "published a photo"),
+    AuditAction("photo.unpublish", "撤回公开照片", "withdrew a photo"),
     AuditAction("report.submit", "填报月度进度", "submitted a monthly report"),
     AuditAction("report.correct", "更正月度进度", "corrected a monthly report"),
     AuditAction("import.boundaries", "导入边界", "imported boundaries"),

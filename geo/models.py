@@ -244,6 +244,10 @@ class Photo(Base):
     in_project_area: Mapped[bool | None] = mapped_column(Boolean)
     in_month: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Who may see it: geo.accounts.scope.photo_visible (viewers and anonymous visitors: published ones only).
+    published: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who last set the flag
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class BoundaryState(Base):

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
-from api.deps import SessionDep, SettingsDep, require
+from api.deps import PrincipalDep, SessionDep, SettingsDep, require
 from api.errors import PROBLEM, PROBLEM_RESPONSES
 from api.responses import GeoJSONResponse
 from geo.accounts.principal import Principal
@@ -18,10 +18,12 @@ from geo.queries.photos import (
     photo_wall,
     place_photo,
     project_photos,
+    set_published,
 )
 
 router = APIRouter(prefix="/api", tags=["photos"], dependencies=[require(Permission.read_public)])
 Uploader = Annotated[Principal, require(Permission.upload_photos)]
+Publisher = Annotated[Principal, require(Permission.publish_photos)]
 
 ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PhotoId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -31,7 +33,8 @@ UPLOAD_RESPONSES = {
                                 (413, "文件或像素过大 / file or pixel count too large"),
                                 (415, "不是 JPEG/PNG/WebP/HEIC / not an accepted image type"))
 }
-CACHE_FOREVER = "public, max-age=31536000, immutable"  # a photo id's files never change (content-addressed)
+# A photo id's files never change (content-addressed); private, so no shared cache keeps serving a withdrawn photo.
+CACHE_FOREVER = "private, max-age=31536000, immutable"
 
 
 def _read(files: list[UploadFile], limit: int) -> list[Upload]:
@@ -54,31 +57,31 @@ def upload_photos(session: SessionDep, settings: SettingsDep, actor: Uploader, p
 
 
 @router.get("/projects/{project_id}/photos", summary="项目的现场照片 / a project's photos")
-def list_project_photos(session: SessionDep, project_id: ProjectId):
-    """The project's photos with their checks, newest reporting month first."""
-    return {"project_id": project_id, "photos": project_photos(session, project_id=project_id)}
+def list_project_photos(session: SessionDep, actor: PrincipalDep, project_id: ProjectId):
+    """The project's photos with their checks, newest reporting month first (unpublished ones from reporter up)."""
+    return {"project_id": project_id, "photos": project_photos(session, project_id=project_id, actor=actor)}
 
 
 @router.get("/photos", summary="分区域照片墙 / district photo wall")
-def get_photo_wall(session: SessionDep,
+def get_photo_wall(session: SessionDep, actor: PrincipalDep,
                    district: str | None = Query(None, description="区市 name, e.g. 荣成市 (default: whole city)"),
                    month: str | None = Query(None, description="reporting month YYYY-MM (default: this month)"),
                    per_project: int = Query(4, ge=1, le=24, description="latest photos shown per project")):
     """The latest photos of every project in a district for a month, and the projects that sent none."""
-    return photo_wall(session, district=district, month=month, per_project=per_project)
+    return photo_wall(session, district=district, month=month, per_project=per_project, actor=actor)
 
 
 @router.get("/photos/positions", response_class=GeoJSONResponse, summary="照片拍摄位置 / camera positions")
-def get_photo_positions(session: SessionDep, district: str | None = Query(None),
+def get_photo_positions(session: SessionDep, actor: PrincipalDep, district: str | None = Query(None),
                         project: int | None = Query(None, ge=1, le=2**31 - 1)):
     """Photos with a usable position as GeoJSON points, each with its project's coordinates."""
-    return GeoJSONResponse(photo_positions_geojson(session, district=district, project_id=project))
+    return GeoJSONResponse(photo_positions_geojson(session, district=district, project_id=project, actor=actor))
 
 
 @router.get("/photos/{photo_id}", summary="照片信息与核验 / photo metadata and checks")
-def get_photo(session: SessionDep, photo_id: PhotoId):
-    """One photo: EXIF position and time, checks and badges."""
-    return photo_dict(session, photo_id)
+def get_photo(session: SessionDep, actor: PrincipalDep, photo_id: PhotoId):
+    """One photo: EXIF position and time, checks and badges; 404 for an unpublished one below reporter."""
+    return photo_dict(session, photo_id, actor=actor)
 
 
 @router.put("/photos/{photo_id}/location", summary="手动定位 / place a photo by hand")
@@ -88,11 +91,18 @@ def put_photo_location(session: SessionDep, settings: SettingsDep, actor: Upload
     return place_photo(session, settings=settings, actor=actor, photo_id=photo_id, lon=lon, lat=lat)
 
 
+@router.put("/photos/{photo_id}/published", summary="公开或撤回照片 / publish or withdraw a photo")
+def put_photo_published(session: SessionDep, actor: Publisher, photo_id: PhotoId,
+                        published: Annotated[bool, Body(embed=True, strict=True)]):
+    """Published photos are seen by everyone who may read; unpublished ones by reporters, planners and admins only."""
+    return set_published(session, actor=actor, photo_id=photo_id, published=published)
+
+
 @router.get("/photos/{photo_id}/{kind}", summary="照片文件 / photo file (thumb, display, original)")
-def get_photo_file(request: Request, session: SessionDep, settings: SettingsDep, photo_id: PhotoId,
+def get_photo_file(request: Request, session: SessionDep, settings: SettingsDep, actor: PrincipalDep, photo_id: PhotoId,
                    kind: Literal["thumb", "display", "original"]):
     """The 320 px thumbnail, the 1600 px display copy (JPEG, upright, sRGB) or the original as uploaded."""
-    path, media_type, etag = photo_file(session, settings=settings, photo_id=photo_id, kind=kind)
+    path, media_type, etag = photo_file(session, settings=settings, photo_id=photo_id, kind=kind, actor=actor)
     headers = {"ETag": etag, "Cache-Control": CACHE_FOREVER}
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)

@@ -16,3 +16,12 @@ def ensure_may_act_on_project(session: Session, *, actor: Principal, project_id:
                         f"you report for {actor.district} only; project {project_id} belongs to {district}",
                         errors=[{"field": "project_id", "message": f"project of {district}", "allowed_district": actor.district}])
     return district
+
+
+# Unpublished photos are seen from this role up (reporters need to see what they sent); below it, published ones only.
+SEES_UNPUBLISHED_PHOTOS = "reporter"
+
+
+def photo_visible(actor: Principal, *, alias: str = "ph") -> str:
+    """The one rule of who sees which photo, as a SQL condition on the photos row `alias`."""
+    return "true" if actor.has_role(SEES_UNPUBLISHED_PHOTOS) else f"{alias}.published"

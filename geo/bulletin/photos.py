@@ -29,15 +29,23 @@ def _display_file(settings: Settings, sha256: str) -> Path | None:
 
 
 def recent_photo_per_district(session: Session, *, settings: Settings, until: dt.date) -> list[dict]:
-    """[{district, project, taken, path}]: the newest photo taken (or uploaded) up to `until` in each district."""
-    if not {"project_id", "sha256", "created_at"} <= _columns(session):
+    """[{district, project, taken, path}]: the newest published photo taken (or uploaded) up to `until` in each district.
+
+    Published only, whoever renders it: a bulletin is handed on, so it shows what an anonymous visitor may see."""
+    columns = _columns(session)
+    if not {"project_id", "sha256", "created_at"} <= columns:
         return []
-    when = "COALESCE(ph.taken_at, ph.created_at)" if "taken_at" in _columns(session) else "ph.created_at"
+    when = "COALESCE(ph.taken_at, ph.created_at)" if "taken_at" in columns else "ph.created_at"
+    visible = "true"
+    if "published" in columns:
+        from geo.accounts.principal import ANONYMOUS
+        from geo.accounts.scope import photo_visible
+        visible = photo_visible(ANONYMOUS)
     rows = session.execute(text(f"""
         SELECT DISTINCT ON (d.name) d.name AS district, p.name AS project, {when} AS taken, ph.sha256
         FROM photos ph JOIN projects p ON p.id = ph.project_id
         JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
-        WHERE {when} < CAST(:until AS date) + 1
+        WHERE {when} < CAST(:until AS date) + 1 AND {visible}
         ORDER BY d.name, {when} DESC"""), {"until": until}).mappings().all()
     found = []
     for row in rows:

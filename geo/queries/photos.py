@@ -13,7 +13,7 @@ from sqlalchemy.types import Float
 
 from geo.accounts.audit import audit
 from geo.accounts.principal import Principal
-from geo.accounts.scope import ensure_may_act_on_project
+from geo.accounts.scope import ensure_may_act_on_project, photo_visible
 from geo.enums import DISTRICT_NAMES, PHOTO_FORMATS
 from geo.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, TooManyRequests
 from geo.models import SRID, Photo
@@ -96,8 +96,8 @@ def verify(session: Session, *, project_id: int, lon: float | None, lat: float |
     return checks
 
 
-def _duplicate(session: Session, sha256: str, name: str) -> Conflict:
-    existing = photo_dict(session, _photo_ids_by_sha(session, [sha256])[0])
+def _duplicate(session: Session, sha256: str, name: str, actor: Principal) -> Conflict:
+    existing = photo_dict(session, _photo_ids_by_sha(session, [sha256])[0], actor=actor)
     return Conflict(
         f"“{name}”已上传过(照片 {existing['id']},项目“{existing['project_name']}”)/ {name!r} was already uploaded "
         f"as photo {existing['id']}", errors=[{"field": name, "message": "duplicate"}], extensions={"existing": existing})
@@ -149,7 +149,7 @@ def add_photos(session: Session, *, settings: Settings, project_id: int, uploads
             raise Conflict(f"“{up.name}”在本次上传中重复 / {up.name!r} is in this upload twice",
                            errors=[{"field": up.name, "message": "duplicate in request"}])
         if _photo_ids_by_sha(session, [sha]):
-            raise _duplicate(session, sha, up.name)
+            raise _duplicate(session, sha, up.name, actor)
         seen.add(sha)
     prepared = [(up, sha, derive(up.data, name=up.name, max_pixels=settings.photo_max_pixels)) for up, sha in hashed]
     photos, written = [], []
@@ -172,7 +172,7 @@ def add_photos(session: Session, *, settings: Settings, project_id: int, uploads
         session.rollback()
         store.remove(written)
         raise
-    return [photo_dict(session, p.id) for p in photos]
+    return [photo_dict(session, p.id, actor=actor) for p in photos]
 
 
 def _new_photo(session: Session, settings: Settings, project_id: int, up: Upload, sha: str, d: Derived,
@@ -197,7 +197,7 @@ def place_photo(session: Session, *, settings: Settings, actor: Principal, photo
     """Place a photo without usable GPS by hand (a reporter only in their own district) and re-run its checks."""
     photo = session.get(Photo, photo_id)
     if photo is None:
-        raise NotFound(f"照片 {photo_id} 不存在 / photo {photo_id} does not exist")
+        raise _not_found(photo_id)
     ensure_may_act_on_project(session, actor=actor, project_id=photo.project_id)
     if photo.gps_status == "ok":
         raise Conflict(f"照片 {photo_id} 已有 GPS 位置,无需手动定位 / photo {photo_id} already has a GPS position")
@@ -213,7 +213,23 @@ def place_photo(session: Session, *, settings: Settings, actor: Principal, photo
     photo.location_source = "manual"
     audit(session, actor=actor, action="photo.place", obj=("photo", photo_id), after={"lon": lon, "lat": lat})
     session.commit()
-    return photo_dict(session, photo_id)
+    return photo_dict(session, photo_id, actor=actor)
+
+
+def set_published(session: Session, *, actor: Principal, photo_id: int, published: bool) -> dict:
+    """Publish a photo (everyone who may read sees it) or withdraw it (reporters and above only), audited."""
+    photo = session.get(Photo, photo_id)
+    if photo is None:
+        raise _not_found(photo_id)
+    before = photo.published
+    if before != published:
+        photo.published = published
+        photo.published_by = actor.user_id
+        photo.published_at = dt.datetime.now(dt.timezone.utc)
+        audit(session, actor=actor, action="photo.publish" if published else "photo.unpublish", obj=("photo", photo_id),
+              before={"published": before}, after={"published": published, "project_id": photo.project_id})
+    session.commit()
+    return photo_dict(session, photo_id, actor=actor)
 
 
 _PHOTO_SQL = """
@@ -222,7 +238,7 @@ SELECT ph.id, ph.project_id, p.name AS project_name, p.code AS project_code, d.n
        COALESCE(ph.legacy_uploader, up.display_name) AS uploader, up.username AS uploader_username, ph.report_month, ph.taken_at,
        ph.taken_offset, ST_X(ph.geom) AS lon, ST_Y(ph.geom) AS lat, ph.exif_lon, ph.exif_lat, ph.altitude_m,
        ph.location_source, ph.gps_status, ph.gps_problem, ph.orientation, ph.exif_error, ph.distance_m, ph.radius_m,
-       ph.within_radius, ph.in_project_area, ph.in_month, ph.created_at,
+       ph.within_radius, ph.in_project_area, ph.in_month, ph.created_at, ph.published, ph.published_at,
        ST_X(p.geom) AS project_lon, ST_Y(p.geom) AS project_lat
 FROM photos ph
 JOIN projects p ON p.id = ph.project_id
@@ -267,22 +283,29 @@ def _shape(r: dict) -> dict:
         "checks": {"distance_m": r["distance_m"], "radius_m": r["radius_m"], "within_radius": r["within_radius"],
                    "in_project_area": r["in_project_area"], "in_month": r["in_month"]},
         "badges": badges(r),
+        "published": r["published"], "published_at": r["published_at"].isoformat() if r["published_at"] else None,
         "urls": {"thumb": f"{base}/thumb", "display": f"{base}/display", "original": f"{base}/original"},
     }
 
 
-def photo_dict(session: Session, photo_id: int) -> dict:
-    """One photo with its checks and badges."""
-    row = session.execute(text(f"{_PHOTO_SQL} WHERE ph.id = :id"), {"id": photo_id}).mappings().first()
+def _not_found(photo_id: int) -> NotFound:
+    # An unpublished photo answers like a missing one: its existence is not public either.
+    return NotFound(f"照片 {photo_id} 不存在 / photo {photo_id} does not exist")
+
+
+def photo_dict(session: Session, photo_id: int, *, actor: Principal) -> dict:
+    """One photo with its checks and badges, if the actor may see it."""
+    row = session.execute(text(f"{_PHOTO_SQL} WHERE ph.id = :id AND {photo_visible(actor)}"),
+                          {"id": photo_id}).mappings().first()
     if row is None:
-        raise NotFound(f"照片 {photo_id} 不存在 / photo {photo_id} does not exist")
+        raise _not_found(photo_id)
     return _shape(dict(row))
 
 
-def project_photos(session: Session, *, project_id: int) -> list[dict]:
-    """A project's photos, newest reporting month first, then newest taken."""
+def project_photos(session: Session, *, project_id: int, actor: Principal) -> list[dict]:
+    """A project's photos the actor may see, newest reporting month first, then newest taken."""
     _project_exists(session, project_id)
-    rows = session.execute(text(f"{_PHOTO_SQL} WHERE ph.project_id = :pid "
+    rows = session.execute(text(f"{_PHOTO_SQL} WHERE ph.project_id = :pid AND {photo_visible(actor)} "
                                 "ORDER BY ph.report_month DESC, ph.taken_at DESC NULLS LAST, ph.id DESC"),
                            {"pid": project_id}).mappings()
     return [_shape(dict(r)) for r in rows]
@@ -294,8 +317,9 @@ def _district_check(district: str | None) -> None:
                            errors=[{"field": "district", "message": "unknown district", "allowed": list(DISTRICT_NAMES)}])
 
 
-def photo_wall(session: Session, *, district: str | None, month: str | None, per_project: int) -> dict:
-    """The latest photos of every project of a district (all when None) for a month, and the projects without any."""
+def photo_wall(session: Session, *, district: str | None, month: str | None, per_project: int, actor: Principal) -> dict:
+    """The latest photos the actor may see of every project of a district (all when None) for a month, and the
+    projects without any."""
     _district_check(district)
     report_month = parse_month(month) or current_month()
     params = {"district": district, "month": report_month, "n": per_project}
@@ -303,7 +327,7 @@ def photo_wall(session: Session, *, district: str | None, month: str | None, per
     rows = session.execute(text(f"""
         SELECT * FROM ({_PHOTO_SQL.replace('SELECT ph.id', 'SELECT row_number() OVER (PARTITION BY ph.project_id '
                                             'ORDER BY ph.taken_at DESC NULLS LAST, ph.id DESC) AS rn, ph.id', 1)}
-                       WHERE ph.report_month = :month AND {in_district}) s
+                       WHERE ph.report_month = :month AND {in_district} AND {photo_visible(actor)}) s
         WHERE rn <= :n ORDER BY district, project_code, rn"""), params).mappings()
     projects: dict[int, dict] = {}
     for r in rows:
@@ -313,24 +337,25 @@ def photo_wall(session: Session, *, district: str | None, month: str | None, per
     without = session.execute(text(f"""
         SELECT p.id, p.code, p.name, d.name AS district FROM projects p
         JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
-        WHERE {in_district} AND NOT EXISTS (SELECT 1 FROM photos ph WHERE ph.project_id = p.id AND ph.report_month = :month)
+        WHERE {in_district} AND NOT EXISTS (SELECT 1 FROM photos ph WHERE ph.project_id = p.id AND ph.report_month = :month
+                                                          AND {photo_visible(actor)})
         ORDER BY p.code"""), params).mappings()
     return {"district": district, "month": report_month.strftime("%Y-%m"), "projects": list(projects.values()),
             "projects_without_photos": [dict(r) for r in without]}
 
 
-def photo_positions_geojson(session: Session, *, district: str | None, project_id: int | None) -> str:
-    """Photos with a usable position as GeoJSON points, each carrying its project's point for the joining line."""
+def photo_positions_geojson(session: Session, *, district: str | None, project_id: int | None, actor: Principal) -> str:
+    """Photos the actor may see with a usable position as GeoJSON points, each with its project's point for the line."""
     _district_check(district)
     sql = f"""
 WITH rows AS (
     SELECT ph.id, ph.project_id, p.name AS project_name, ph.report_month, ph.location_source, ph.distance_m,
-           ph.within_radius, '/api/photos/' || ph.id || '/thumb' AS thumb,
+           ph.within_radius, ph.published, '/api/photos/' || ph.id || '/thumb' AS thumb,
            json_build_array(round(ST_X(p.geom)::numeric, 6), round(ST_Y(p.geom)::numeric, 6)) AS project_coordinates,
            ph.geom
     FROM photos ph JOIN projects p ON p.id = ph.project_id
     JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
-    WHERE ph.geom IS NOT NULL AND (ph.gps_status = 'ok' OR ph.location_source = 'manual')
+    WHERE ph.geom IS NOT NULL AND (ph.gps_status = 'ok' OR ph.location_source = 'manual') AND {photo_visible(actor)}
       AND (CAST(:district AS text) IS NULL OR d.name = :district)
       AND (CAST(:pid AS integer) IS NULL OR ph.project_id = :pid)
     ORDER BY ph.id)
@@ -340,11 +365,14 @@ FROM rows"""
     return session.execute(text(sql), {"district": district, "pid": project_id}).scalar_one()
 
 
-def photo_file(session: Session, *, settings: Settings, photo_id: int, kind: str) -> tuple[str, str, object]:
-    """(path, media type, etag) of a stored file of a photo; NotFound when the row or the file is missing."""
-    row = session.execute(select(Photo.sha256, Photo.format).where(Photo.id == photo_id)).first()
+def photo_file(session: Session, *, settings: Settings, photo_id: int, kind: str,
+               actor: Principal) -> tuple[str, str, object]:
+    """(path, media type, etag) of a stored file of a photo; NotFound when the row or the file is missing or the
+    actor may not see the photo."""
+    row = session.execute(select(Photo.sha256, Photo.format)
+                          .where(Photo.id == photo_id, text(photo_visible(actor, alias="photos")))).first()
     if row is None:
-        raise NotFound(f"照片 {photo_id} 不存在 / photo {photo_id} does not exist")
+        raise _not_found(photo_id)
     mime, ext = PHOTO_FORMATS[row.format]
     path = store.path_of(settings.photo_dir, kind, row.sha256, ext)
     if not path.is_file():

@@ -83,6 +83,17 @@ def _place_photo(session, user):
     return f"/api/photos/{photo['id']}/location", {"json": {"lon": lon, "lat": lat}}
 
 
+def _publish_photo(session, user):
+    from geo.queries.photos import Upload, add_photos
+    from geo.settings import Settings
+    from tests.photo_images import jpeg
+
+    project = _project_in(session, _district_of(user))
+    [photo] = add_photos(session, settings=Settings(database_url=None), project_id=project, caption=None, month=None,
+                         uploads=[Upload("site.jpg", jpeg(seed=next(_photo_seed)))], actor=principal_of(user))
+    return f"/api/photos/{photo['id']}/published", {"json": {"published": False}}
+
+
 def _submit_report(session, user):
     project = _project_in(session, _district_of(user))
     body = {"progress": "35.5", "investment_month": "1.25", "investment_cumulative": "6.40", "status": "construction"}
@@ -111,6 +122,7 @@ EXAMPLES = {
     ("POST", "/api/imports/projects"): _import_register,
     ("POST", "/api/projects/{project_id}/photos"): _upload_photo,
     ("PUT", "/api/photos/{photo_id}/location"): _place_photo,
+    ("PUT", "/api/photos/{photo_id}/published"): _publish_photo,
     ("POST", "/api/auth/login"): lambda s, u: ("/api/auth/login", {"json": {"username": u["username"], "password": PASSWORD}}),
     ("POST", "/api/auth/logout"): lambda s, u: ("/api/auth/logout", {}),
     ("POST", "/api/auth/password"): lambda s, u: ("/api/auth/password", {"json": {"current": PASSWORD, "new": "another-pass-99"}}),

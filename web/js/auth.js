@@ -35,6 +35,13 @@ export function currentUser() {
   return mePromise;
 }
 
+/** Whether `user` holds `permission` (roles and their least role from /api/meta). */
+export function userMay(meta, user, permission) {
+  const rule = (meta.permissions || []).find((p) => p.permission === permission);
+  const rank = (code) => (meta.roles || []).find((r) => r.code === code)?.rank ?? Infinity;
+  return Boolean(user && rule && rule.min_role && rank(user.role) >= rank(rule.min_role));
+}
+
 /** The login page, coming back here afterwards. */
 export function signInUrl() {
   return `/login.html?next=${encodeURIComponent(location.pathname + location.search + location.hash)}`;

@@ -2,11 +2,12 @@
 // grouped by reporting month, with badges, a lightbox and "place on the map".
 import { api } from './api.js';
 import { t, onLangChange } from './i18n.js';
-import { badgesHtml, takenText } from './photo-common.js';
+import { badgesHtml, takenText, photosChanged } from './photo-common.js';
 import { esc } from './html.js';
 import { createUploader } from './upload.js';
 import { openLightbox } from './lightbox.js';
 import { showError } from './toast.js';
+import { currentUser, userMay } from './auth.js';
 
 let dispose = null; // listeners of the section currently shown
 
@@ -24,6 +25,7 @@ export function mountProjectPhotos(host, p, meta) {
   const gallery = section.querySelector('.photos-gallery');
   let photos = [];
   let ctrl = null;
+  let mayPublish = false;
 
   function render() {
     section.querySelector('.photos-count').textContent = photos.length ? t('photos.count', { n: photos.length }) : '';
@@ -36,9 +38,19 @@ export function mountProjectPhotos(host, p, meta) {
           <button type="button" class="photo-open" data-index="${i}" title="${esc(x.caption || x.original_name || '')}">
             <img src="${esc(x.urls.thumb)}" alt="${esc(x.caption || x.original_name || '')}" loading="lazy" width="160" height="120"></button>
           <div class="photo-meta"><span class="muted">${esc(takenText(x))}</span>${badgesHtml(meta, x)}
-            ${x.gps !== 'ok' ? `<button type="button" class="btn btn-small photo-place" data-id="${x.id}">${esc(t('photos.place'))}</button>` : ''}</div>
+            ${x.gps !== 'ok' ? `<button type="button" class="btn btn-small photo-place" data-id="${x.id}">${esc(t('photos.place'))}</button>` : ''}
+            ${mayPublish ? `<label class="photo-publish" title="${esc(t('photos.publishTitle'))}"><input type="checkbox" data-testid="photo-publish" data-id="${x.id}"${x.published ? ' checked' : ''}> ${esc(t('photos.publish'))}</label>` : ''}</div>
         </li>`)).join('')}</ul>`).join('');
     for (const b of gallery.querySelectorAll('.photo-open')) b.addEventListener('click', () => openLightbox(meta, photos, Number(b.dataset.index)));
+    for (const box of gallery.querySelectorAll('.photo-publish input')) {
+      box.addEventListener('change', async () => {
+        box.disabled = true;
+        try {
+          await api.publishPhoto(Number(box.dataset.id), box.checked);
+          photosChanged(p.id);
+        } catch (err) { box.checked = !box.checked; box.disabled = false; showError(err); }
+      });
+    }
     for (const b of gallery.querySelectorAll('.photo-place')) {
       b.addEventListener('click', () => window.dispatchEvent(new CustomEvent('warroom:place-photo', { detail: { photoId: Number(b.dataset.id), projectId: p.id } })));
     }
@@ -57,5 +69,5 @@ export function mountProjectPhotos(host, p, meta) {
   const offLang = onLangChange(() => section.isConnected && render());
   dispose = () => { window.removeEventListener('warroom:photos-changed', onChanged); offLang(); if (ctrl) ctrl.abort(); };
   gallery.innerHTML = `<p class="muted">…</p>`;
-  load();
+  currentUser().then((user) => { mayPublish = userMay(meta, user, 'publish_photos'); load(); });
 }

@@ -20,6 +20,9 @@ addMessages({
     'photos.taken': '拍摄于 {t}',
     'photos.noTime': '无拍摄时间',
     'photos.place': '在地图上定位',
+    'photos.unpublished': '未公开',
+    'photos.publish': '公开',
+    'photos.publishTitle': '勾选：所有人可见；不勾选（不公开）：仅区市填报员及以上可见',
     'photos.placeHint': '在地图上单击照片拍摄位置',
     'photos.placed': '已手动定位',
     'photos.close': '关闭',
@@ -52,6 +55,9 @@ addMessages({
     'photos.taken': 'Taken {t}',
     'photos.noTime': 'No time taken',
     'photos.place': 'Place on the map',
+    'photos.unpublished': 'Not published',
+    'photos.publish': 'Published',
+    'photos.publishTitle': 'Ticked: everyone sees it; unticked (not published): district reporters and above only',
     'photos.placeHint': 'Click on the map where the photo was taken',
     'photos.placed': 'Placed by hand',
     'photos.close': 'Close',
@@ -76,7 +82,9 @@ export const CAMERA_SVG = '<svg viewBox="0 0 24 24" width="14" height="14" aria-
 /** Badges of a photo as HTML; names/levels come from meta.photo_badges, the distance is added to near/far. */
 export function badgesHtml(meta, photo) {
   const defs = new Map((meta.photo_badges || []).map((b) => [b.code, b]));
-  return `<ul class="photo-badges" data-testid="photo-badges">${photo.badges.map((code) => {
+  const unpublished = photo.published === false
+    ? `<li class="photo-badge badge-bad" data-badge="unpublished" data-testid="photo-unpublished">${esc(t('photos.unpublished'))}</li>` : '';
+  return `<ul class="photo-badges" data-testid="photo-badges">${unpublished}${photo.badges.map((code) => {
     const b = defs.get(code) || { code, name: code, level: 'info' };
     const extra = (code === 'near' || code === 'far') && photo.checks.distance_m != null ? ` · ${fmtDistance(photo.checks.distance_m)}` : '';
     return `<li class="photo-badge badge-${esc(b.level)}" data-badge="${esc(code)}">${esc(label(b))}${esc(extra)}</li>`;
