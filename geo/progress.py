@@ -67,8 +67,3 @@ def state_params(settings: Settings, month: dt.date | None = None, *, today: dt.
         as_of, report_until, at_month = month_end(month), month.replace(day=1), True
     return {"as_of": as_of, "report_until": report_until, "at_month": at_month,
             "yellow_lag": settings.light_yellow_lag, "red_lag": settings.light_red_lag}
-
-
-def light_params(settings: Settings, as_of: dt.date | None = None) -> dict:
-    """Parameters for the current state with planned progress as of `as_of` (default today)."""
-    return state_params(settings, today=as_of)
