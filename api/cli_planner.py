@@ -1,6 +1,7 @@
 """Planner commands: `warroom import boundaries|projects`, `warroom export projects|layer`, `warroom export-map`."""
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import typer
@@ -8,9 +9,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from geo.accounts.audit import audit
 from geo.errors import WarroomError
+from geo.importers.service import audit_counts
 
 console = Console()
+# The command line has no account: its imports are audited under this name and the operating-system user.
+CLI_ACTOR = f"命令行 / command line ({getpass.getuser()})"
 import_app = typer.Typer(help="导入边界与项目台账 / import boundaries and project registers", no_args_is_help=True)
 export_app = typer.Typer(help="导出项目与图层 / export projects and layers", no_args_is_help=True)
 
@@ -51,6 +56,9 @@ def import_boundaries(
                 preview = preview_boundaries(session, path=file, layer=layer, crs=crs, name_column=name_column,
                                              encoding=encoding, keep_missing=keep_missing)
             result = apply_boundaries(session, preview) if apply else {**preview.as_dict(), "applied": False}
+            if apply:
+                audit(session, actor=None, actor_name=CLI_ACTOR, action="import.boundaries", obj=("layer", layer),
+                      after={"file": file.name, **audit_counts(result)})
         except WarroomError as exc:
             session.rollback()
             _fail(exc)
@@ -89,6 +97,9 @@ def import_projects(
                 task = bar.add_task("写入 / upserting" if apply else "核对 / checking", total=len(check.rows))
                 summary = import_register(session, check, apply=apply, allow_partial=allow_partial,
                                           progress=lambda n: bar.advance(task, n))
+            if apply:
+                audit(session, actor=None, actor_name=CLI_ACTOR, action="import.projects", obj=("register", file.name),
+                      after=audit_counts(summary))
         except WarroomError as exc:
             session.rollback()
             _fail(exc)

@@ -272,6 +272,7 @@ class BoundaryImport(Base):
     filename: Mapped[str] = mapped_column(Text)
     source_crs: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL from the command line
     summary: Mapped[dict] = mapped_column(JSONB, server_default="{}")
 
 

@@ -264,7 +264,7 @@ def _next_codes(session: Session, layer: str, count: int) -> list[str]:
     return [f"{prefix}{n}" for n in range(start, start + count)]
 
 
-def apply_boundaries(session: Session, preview: BoundaryPreview) -> dict:
+def apply_boundaries(session: Session, preview: BoundaryPreview, *, imported_by: int | None = None) -> dict:
     """Write a preview in the caller's transaction: update, add, remove; record the import; re-site every project."""
     layer = preview.layer
     removed = [c for c in preview.changes if c.action == "removed"]
@@ -272,8 +272,9 @@ def apply_boundaries(session: Session, preview: BoundaryPreview) -> dict:
         raise InvalidInput("区市不能通过导入删除(项目引用了它们);请加 --keep-missing / districts cannot be removed by an "
                            f"import: {', '.join(c.name for c in removed)}; use keep_missing")
     import_id = session.execute(text(
-        "INSERT INTO boundary_imports (layer, filename, source_crs, summary) VALUES (:l, :f, :c, CAST(:s AS jsonb)) RETURNING id"),
-        {"l": layer, "f": preview.filename, "c": preview.source_crs,
+        "INSERT INTO boundary_imports (layer, filename, source_crs, summary, imported_by) "
+        "VALUES (:l, :f, :c, CAST(:s AS jsonb), :u) RETURNING id"),
+        {"l": layer, "f": preview.filename, "c": preview.source_crs, "u": imported_by,
          "s": json.dumps(preview.counts())}).scalar_one()
     session.execute(text("SELECT set_config('warroom.valid_from', clock_timestamp()::text, true), "
                          "set_config('warroom.import_id', :i, true)"), {"i": str(import_id)})

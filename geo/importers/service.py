@@ -28,8 +28,8 @@ def import_boundaries_upload(session: Session, *, data: bytes, filename: str, la
                                      encoding=encoding, keep_missing=keep_missing)
     if not apply:
         return {**preview.as_dict(), "applied": False}
-    result = apply_boundaries(session, preview)
-    audit(session, actor=actor, action="import.boundaries", obj=("layer", layer), after={"file": name, **_counts(result)})
+    result = apply_boundaries(session, preview, imported_by=actor.user_id if actor else None)
+    audit(session, actor=actor, action="import.boundaries", obj=("layer", layer), after={"file": name, **audit_counts(result)})
     return result
 
 
@@ -41,10 +41,10 @@ def import_register_upload(session: Session, *, data: bytes, filename: str, coor
     summary = import_register(session, check, apply=apply, allow_partial=allow_partial)
     if apply:
         audit(session, actor=actor, action="import.projects", obj=("register", Path(filename or "").name),
-              after=_counts(summary))
+              after=audit_counts(summary))
     return summary, check.error_report_xlsx() if want_report else None
 
 
-def _counts(summary: dict) -> dict:
+def audit_counts(summary: dict) -> dict:
     """The numbers of an import summary, small enough for the audit log."""
     return {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool))}

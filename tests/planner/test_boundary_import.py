@@ -102,6 +102,11 @@ def test_apply_changes_a_base_keeps_its_history_and_resites_projects(client, ses
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["applied"] and body["counts"]["changed"] == 1
+    # the import records the planner who applied it, and the audit log says so too
+    who = session.execute(text("SELECT u.role FROM boundary_imports i JOIN users u ON u.id = i.imported_by "
+                               "ORDER BY i.id DESC LIMIT 1")).scalar()
+    assert who == "planner"
+    assert session.execute(text("SELECT count(*) FROM audit_log WHERE action = 'import.boundaries'")).scalar() >= 1
     change = next(c for c in body["changes"] if c["action"] == "changed")
     assert change["name"] == "碳纤维基地" and change["area_change_km2"] == pytest.approx(0, abs=0.5)
     assert b1 not in session.execute(text("SELECT base_ids FROM projects WHERE id = :i"), {"i": pid}).scalar()
