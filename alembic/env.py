@@ -1,8 +1,8 @@
-"""Alembic environment: runs on a connection handed over by geo.migrations, or opens the app's database."""
+"""Alembic environment: runs on a connection handed over by geo.db.migrations, or opens the app's database."""
 from alembic import context
 
-from geo.migrations import include_object
-from geo.models import Base
+from geo.db.migrations import include_object
+from geo.db.models import Base
 
 target_metadata = Base.metadata
 
@@ -19,7 +19,7 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run_migrations(connection)
 else:
-    from geo.db import open_database
+    from geo.db.engine import open_database
     from geo.settings import get_settings
 
     db = open_database(get_settings())

@@ -13,7 +13,7 @@ from api.limits import UploadSizeLimit
 from api.openapi import install_permission_docs
 from api.routers import (audit, auth, bulletins, dashboard, docs, exports, health, imports, layers, lookup, meta, photos,
                          progress_reports, projects, siting, users)
-from geo.db import Database, open_database
+from geo.db.engine import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")

@@ -18,20 +18,19 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
-from geo import migrations
+from geo.db import migrations
 from geo.accounts.principal import Principal, cli_principal
 from geo.accounts.tokens import create_token
 from geo.accounts.users import create_user, find_user, user_dict
-from geo.db import make_engine
-from geo.demo_reports import demo_last_month
-from geo.embedded import EmbeddedCluster
+from geo.db.engine import make_engine
+from geo.demo.reports import demo_last_month
+from geo.db.embedded import EmbeddedCluster
 from geo.periods import Period, monthly
-from geo.seed import SEED_PROJECT_COUNT, seed_all
+from geo.demo.seed import SEED_PROJECT_COUNT, seed_all
 from geo.settings import PROJECT_ROOT, Settings
 
 # What the seeded data is made from: a database seeded by other versions of these is seeded again.
-SEED_SOURCES = ["geo/seed.py", "geo/demo.py", "geo/demo_reports.py", "geo/siting.py", "geo/enums.py",
-                "data/seed/*.geojson", "alembic/versions/*.py"]
+SEED_SOURCES = ["geo/demo/*.py", "geo/siting/*.py", "geo/enums.py", "data/seed/*.geojson", "alembic/versions/*.py"]
 
 
 @contextmanager

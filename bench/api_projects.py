@@ -13,10 +13,10 @@ import statistics
 import httpx
 from sqlalchemy.orm import Session
 
-from geo.db import make_engine
-from geo.embedded import EmbeddedCluster
-from geo.queries.lookup import lookup_point
-from geo.queries.projects import ProjectFilter, projects_geojson_statement
+from geo.db.engine import make_engine
+from geo.db.embedded import EmbeddedCluster
+from geo.siting.lookup import lookup_point
+from geo.projects.queries import ProjectFilter, projects_geojson_statement
 from geo.settings import Settings
 
 from _common import bench_cluster, connect, percentile, seeded_url, served, timed

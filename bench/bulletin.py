@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from geo.bulletin import bulletin_data, render_bulletin
+from geo.bulletin.render import bulletin_data, render_bulletin
 from geo.bulletin import charts
 from geo.bulletin.fonts import _truetype_subset
 from geo.bulletin.pdf import _text_of, blocks

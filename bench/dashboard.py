@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
-from geo.db import Database
-from geo.queries.dashboard import dashboard_json
-from geo.queries.projects import ProjectFilter, projects_summary
+from geo.db.engine import Database
+from geo.progress.dashboard import dashboard_json
+from geo.projects.queries import ProjectFilter, projects_summary
 
 from _common import demo_month_session, median_ms
 
@@ -34,7 +34,7 @@ def main() -> None:
     print(f"dashboard data, {month}, {reports} reports, median of {RUNS}")
     print(f"  baseline: aggregate scan of the reports   {scan:8.2f} ms")
     print(f"  baseline: /api/summary SQL for the month  {summary:8.2f} ms")
-    print(f"  dashboard SQL (geo.queries.dashboard)     {sql:8.2f} ms   {sql / scan:5.1f}× scan, {sql / summary:4.1f}× summary")
+    print(f"  dashboard SQL (geo.progress.dashboard)     {sql:8.2f} ms   {sql / scan:5.1f}× scan, {sql / summary:4.1f}× summary")
     print(f"  GET /api/dashboard (in-process HTTP)      {http:8.2f} ms   {http / sql:5.2f}× the SQL alone")
     print(f"  target < {TARGET_MS} ms: {'met' if http < TARGET_MS else 'MISSED'}")
 

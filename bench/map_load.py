@@ -17,7 +17,7 @@ import statistics
 import httpx
 from sqlalchemy.engine import URL
 
-from geo.embedded import EmbeddedCluster
+from geo.db.embedded import EmbeddedCluster
 
 from _common import bench_cluster, connect, seeded_url, served, timed
 

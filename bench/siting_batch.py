@@ -17,7 +17,7 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.db import make_engine
+from geo.db.engine import make_engine
 
 from _common import bench_cluster, seeded_url, served, token_headers
 

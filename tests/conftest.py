@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import get_session
-from geo import migrations
-from geo.db import Database, make_engine
-from geo.embedded import EmbeddedCluster
-from geo.seed import seed_all
+from geo.db import migrations
+from geo.db.engine import Database, make_engine
+from geo.db.embedded import EmbeddedCluster
+from geo.demo.seed import seed_all
 from geo.settings import PROJECT_ROOT, Settings
 
 TEST_DB = "warroom_test"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from geo.accounts.principal import Principal, cli_principal
 from geo.accounts.tokens import create_token
 from geo.accounts.users import create_user
-from geo.siting import refresh_project_siting
+from geo.siting.engine import refresh_project_siting
 
 _seq = itertools.count(1)
 

@@ -3,7 +3,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
-from geo.bulletin import render_bulletin
+from geo.bulletin.render import render_bulletin
 from geo.enums import Permission
 from geo.periods import monthly, quarterly
 

@@ -5,7 +5,7 @@ from api.deps import SessionDep, SettingsDep, require
 from api.responses import RawJSONResponse
 from geo.enums import Permission
 from geo.periods import Period, parse_month
-from geo.queries.dashboard import dashboard_json, latest_report_month
+from geo.progress.dashboard import dashboard_json, latest_report_month
 
 router = APIRouter(prefix="/api", tags=["dashboard"], dependencies=[require(Permission.read_public)])
 

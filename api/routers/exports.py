@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from api.deps import SessionDep, SettingsDep, require
 from api.routers.projects import FilterDep
 from geo.enums import Permission
-from geo.exports import Export, export_layer, export_projects
+from geo.transfer.exports import Export, export_layer, export_projects
 
 router = APIRouter(prefix="/api/exports", tags=["exports"], dependencies=[require(Permission.export_data)])
 Format = Literal["geojson", "gpkg", "shp", "kml", "xlsx"]

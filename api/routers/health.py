@@ -2,7 +2,7 @@
 from fastapi import APIRouter
 
 from api.deps import SessionDep, require
-from geo.db import postgis_version
+from geo.db.engine import postgis_version
 from geo.enums import Permission
 
 router = APIRouter(prefix="/api", tags=["health"], dependencies=[require(Permission.public)])

@@ -9,8 +9,8 @@ from api.deps import SessionDep, SettingsDep, require
 from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
-from geo.importers.service import import_boundaries_upload, import_register_upload
-from geo.tables import XLSX_MEDIA_TYPE
+from geo.transfer.imports import import_boundaries_upload, import_register_upload
+from geo.transfer.sheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/imports", tags=["imports"], dependencies=[require(Permission.import_data)])
 Importer = Annotated[Principal, require(Permission.import_data)]

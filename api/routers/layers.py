@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from api.deps import SessionDep, require
 from api.responses import FEATURE_COLLECTION, GeoJSONResponse, documented
 from geo.enums import Permission
-from geo.queries.layers import MAX_SIMPLIFY, layer_geojson
+from geo.boundaries.layers import MAX_SIMPLIFY, layer_geojson
 
 router = APIRouter(prefix="/api/layers", tags=["layers"], dependencies=[require(Permission.read_public)])
 

@@ -10,9 +10,9 @@ from api.deps import SessionDep, SettingsDep, require
 from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
-from geo.queries.lookup import lookup_point
-from geo.queries.siting import check_points, points_from_json, points_from_table, results_xlsx
-from geo.tables import XLSX_MEDIA_TYPE
+from geo.siting.lookup import lookup_point
+from geo.siting.batch import check_points, points_from_json, points_from_table, results_xlsx
+from geo.transfer.sheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api", tags=["lookup"], dependencies=[require(Permission.read_public)])
 
@@ -22,7 +22,7 @@ def get_lookup(session: SessionDep, lon: float = Query(allow_inf_nan=False, desc
                                   json_schema_extra={"minimum": -180, "maximum": 180}),
                lat: float = Query(allow_inf_nan=False, description="WGS84 latitude",
                                   json_schema_extra={"minimum": -90, "maximum": 90})):
-    # The range is checked in geo.queries.lookup, which can also tell a person that lon and lat look swapped.
+    # The range is checked in geo.siting.lookup, which can also tell a person that lon and lat look swapped.
     """District, county, zone(s) and base(s) containing the WGS84 point, or the nearest base and its distance."""
     return lookup_point(session, lon=lon, lat=lat)
 

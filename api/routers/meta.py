@@ -3,7 +3,7 @@ from fastapi import APIRouter
 
 from api.deps import SessionDep, SettingsDep, require
 from geo.enums import Permission
-from geo.queries.meta import meta
+from geo.meta import meta
 
 router = APIRouter(prefix="/api", tags=["meta"], dependencies=[require(Permission.read_public)])
 

@@ -9,7 +9,7 @@ from api.errors import PROBLEM, PROBLEM_RESPONSES
 from api.responses import GeoJSONResponse
 from geo.accounts.principal import Principal
 from geo.enums import Permission
-from geo.queries.photos import (
+from geo.photos.service import (
     Upload,
     add_photos,
     photo_dict,

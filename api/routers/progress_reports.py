@@ -10,7 +10,7 @@ from api.responses import RawJSONResponse
 from geo.accounts.principal import Principal
 from geo.enums import Permission
 from geo.periods import parse_month
-from geo.queries.reports import ReportInput, list_reports, report_history, submit_report
+from geo.progress.reports import ReportInput, list_reports, report_history, submit_report
 
 router = APIRouter(prefix="/api/projects", tags=["progress reports"], dependencies=[require(Permission.read_public)])
 

@@ -7,7 +7,7 @@ from api.deps import SessionDep, SettingsDep, require
 from api.responses import FEATURE, FEATURE_COLLECTION, SUMMARY, GeoJSONResponse, RawJSONResponse, documented
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES, Permission
 from geo.periods import parse_month
-from geo.queries.projects import ProjectFilter, parse_bbox, parse_fields, project_feature, projects_geojson, projects_summary
+from geo.projects.queries import ProjectFilter, parse_bbox, parse_fields, project_feature, projects_geojson, projects_summary
 
 router = APIRouter(prefix="/api", tags=["projects"], dependencies=[require(Permission.read_public)])
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from geo.accounts.principal import Principal
 from geo.errors import Forbidden
-from geo.queries.projects import project_district
+from geo.projects.queries import project_district
 
 
 def ensure_may_act_on_project(session: Session, *, actor: Principal, project_id: int) -> str:

@@ -13,7 +13,7 @@ from geo.accounts.credentials import TOKEN_PREFIX, hash_password, needs_rehash, 
 from geo.accounts.principal import Principal
 from geo.accounts.users import find_user
 from geo.errors import TooManyRequests, Unauthorized
-from geo.models import UserSession
+from geo.db.models import UserSession
 from geo.settings import Settings
 
 WINDOW_SECONDS = 60

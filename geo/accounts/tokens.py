@@ -8,7 +8,7 @@ from geo.accounts.audit import audit
 from geo.accounts.credentials import TOKEN_PREFIX, new_token, token_digest
 from geo.accounts.principal import Principal
 from geo.errors import InvalidInput, NotFound
-from geo.models import ApiToken
+from geo.db.models import ApiToken
 
 
 def token_dict(token: ApiToken) -> dict:

@@ -11,7 +11,7 @@ from geo.accounts.credentials import hash_password, random_password, verify_pass
 from geo.accounts.principal import Principal
 from geo.enums import DISTRICT_NAMES, ROLE_BY_CODE, ROLE_CODES
 from geo.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from geo.models import User
+from geo.db.models import User
 
 LEGACY_USERNAME = "legacy"  # owns rows made before accounts existed; cannot sign in
 USERNAME_RE = re.compile(r"^[\w.-]{2,32}$")

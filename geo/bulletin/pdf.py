@@ -17,7 +17,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, Table
 from geo.bulletin import charts
 from geo.bulletin.fonts import register_cjk_font
 from geo.bulletin.text import GROUP_HEADER, group_row, headline_text, lagging_row, total_row
-from geo.queries.meta import DATA_NOTES
+from geo.meta import DATA_NOTES
 
 LAGGING_HEADER = ["项目名称", "区市", "责任单位 / 责任人", "进度 / 计划", "亮灯", "存在问题"]
 

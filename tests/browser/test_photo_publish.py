@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import open_app, sign_in
-from tests.photo_images import jpeg
+from tests.photos.images import jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from geo.mapexport import district_map_html
+from geo.transfer.offline_map import district_map_html
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,72 @@
+"""Database access: one engine per process, from DATABASE_URL or the embedded cluster."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from geo.db.embedded import EmbeddedCluster
+from geo.settings import Settings
+
+log = logging.getLogger("warroom.db")
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Accept postgres:// and postgresql:// URLs and use the psycopg 3 driver."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL) -> Engine:
+    """An engine with pre-ping, so a restarted database is noticed instead of failing a request."""
+    return create_engine(normalise_url(url), pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@dataclass
+class Database:
+    """The engine, its session factory and, when embedded, the cluster behind it."""
+
+    engine: Engine
+    cluster: EmbeddedCluster | None = None
+    sessions: sessionmaker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on error."""
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        """Dispose of the pool and stop the embedded cluster if this process started it."""
+        self.engine.dispose()
+        if self.cluster is not None:
+            self.cluster.stop()
+
+
+def open_database(settings: Settings) -> Database:
+    """Connect to DATABASE_URL, or start (or reuse) the embedded PostGIS cluster under var/."""
+    if settings.database_url:
+        return Database(make_engine(settings.database_url))
+    cluster = EmbeddedCluster(settings.var_dir, bin_dir=settings.pg_bin_dir)
+    url = cluster.start(settings.database_name)
+    return Database(make_engine(url), cluster)
+
+
+def postgis_version(session: Session) -> str:
+    """The PostGIS library version of the connected database."""
+    return session.execute(text("SELECT postgis_lib_version()")).scalar_one()

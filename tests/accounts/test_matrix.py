@@ -1,0 +1,247 @@
+"""Role × endpoint matrix, generated from the app's routes: every write under /api declares a permission, refuses
+anonymous callers (401) and lower roles (403), and succeeds for the least role that holds the permission.
+
+A new write endpoint fails here until it declares `require(Permission.…)` and has an example request in EXAMPLES."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from api.app import create_app
+from api.deps import declared_permissions, governing_permission
+from api.openapi import api_routes
+from geo.enums import PERMISSIONS, ROLES
+from geo.settings import Settings
+from tests.accounts.conftest import PASSWORD, make_user, token_for
+from tests.factories import principal_of
+
+SAFE = {"GET", "HEAD", "OPTIONS"}
+APP = create_app(Settings(database_url=None))
+API_ROUTES = [(method, route) for route in api_routes(APP) if route.path_format.startswith("/api/")
+              for method in sorted(route.methods)]
+WRITES = [(m, r) for m, r in API_ROUTES if m not in SAFE]
+
+
+# Example of a successful call for each write, made by `user` (an account of exactly the least role needed).
+# Each returns (path, keyword arguments for client.request).
+def _new_user(session, user):
+    return "/api/users", {"json": {"username": f"made-by-{user['username']}", "role": "reporter", "district": "荣成市"}}
+
+
+def _patch_user(session, user):
+    target = make_user(session)
+    return f"/api/users/{target['id']}", {"json": {"display_name": "改名 renamed"}}
+
+
+def _reset_password(session, user):
+    target = make_user(session)
+    return f"/api/users/{target['id']}/password", {}
+
+
+def _revoke_token(session, user):
+    from geo.accounts.tokens import create_token
+
+    token, _ = create_token(session, actor=principal_of(user), name="x")
+    return f"/api/auth/tokens/{token['id']}", {}
+
+
+_photo_seed = iter(range(5000, 6000))
+
+
+def _project_in(session, district: str) -> int:
+    from tests.factories import interior_point, make_project
+
+    lon, lat = interior_point(session, "districts", district)
+    return make_project(session, district=district, lon=lon, lat=lat)
+
+
+def _district_of(user) -> str:
+    return user["district"] or "乳山市"
+
+
+def _upload_photo(session, user):
+    from tests.photos.images import jpeg
+
+    project = _project_in(session, _district_of(user))
+    files = [("files", ("site.jpg", jpeg(seed=next(_photo_seed)), "image/jpeg"))]
+    return f"/api/projects/{project}/photos", {"files": files}
+
+
+def _place_photo(session, user):
+    from geo.photos.service import Upload, add_photos
+    from geo.settings import Settings
+    from tests.factories import interior_point
+    from tests.photos.images import jpeg
+
+    district = _district_of(user)
+    project = _project_in(session, district)
+    [photo] = add_photos(session, settings=Settings(database_url=None), project_id=project, caption=None, month=None,
+                         uploads=[Upload("no-gps.jpg", jpeg(seed=next(_photo_seed)))],
+                         actor=principal_of(user))
+    lon, lat = interior_point(session, "districts", district)
+    return f"/api/photos/{photo['id']}/location", {"json": {"lon": lon, "lat": lat}}
+
+
+def _publish_photo(session, user):
+    from geo.photos.service import Upload, add_photos
+    from geo.settings import Settings
+    from tests.photos.images import jpeg
+
+    project = _project_in(session, _district_of(user))
+    [photo] = add_photos(session, settings=Settings(database_url=None), project_id=project, caption=None, month=None,
+                         uploads=[Upload("site.jpg", jpeg(seed=next(_photo_seed)))], actor=principal_of(user))
+    return f"/api/photos/{photo['id']}/published", {"json": {"published": False}}
+
+
+def _submit_report(session, user):
+    project = _project_in(session, _district_of(user))
+    body = {"progress": "35.5", "investment_month": "1.25", "investment_cumulative": "6.40", "status": "construction"}
+    return f"/api/projects/{project}/reports/2025-09", {"json": body}
+
+
+def _import_boundaries(session, user):
+    from tests.transfer.gisfiles import layer_frame
+
+    data = layer_frame(session, "bases").to_json().encode()
+    return "/api/imports/boundaries", {"params": {"layer": "bases", "apply": "true"}, "files": {"file": ("bases.geojson", data)}}
+
+
+def _import_register(session, user):
+    from tests.transfer.test_register import GOOD, row, xlsx
+
+    data = xlsx([row(项目编号=f"R-M{user['id']}")])
+    assert GOOD
+    return "/api/imports/projects", {"params": {"apply": "true"}, "files": {"file": ("register.xlsx", data)}}
+
+
+EXAMPLES = {
+    ("POST", "/api/lookup"): lambda s, u: ("/api/lookup", {"json": {"points": [[122.1, 37.5]]}}),
+    ("PUT", "/api/projects/{project_id}/reports/{month}"): _submit_report,
+    ("POST", "/api/imports/boundaries"): _import_boundaries,
+    ("POST", "/api/imports/projects"): _import_register,
+    ("POST", "/api/projects/{project_id}/photos"): _upload_photo,
+    ("PUT", "/api/photos/{photo_id}/location"): _place_photo,
+    ("PUT", "/api/photos/{photo_id}/published"): _publish_photo,
+    ("POST", "/api/auth/login"): lambda s, u: ("/api/auth/login", {"json": {"username": u["username"], "password": PASSWORD}}),
+    ("POST", "/api/auth/logout"): lambda s, u: ("/api/auth/logout", {}),
+    ("POST", "/api/auth/password"): lambda s, u: ("/api/auth/password", {"json": {"current": PASSWORD, "new": "another-pass-99"}}),
+    ("POST", "/api/auth/tokens"): lambda s, u: ("/api/auth/tokens", {"json": {"name": "脚本 script"}}),
+    ("DELETE", "/api/auth/tokens/{token_id}"): _revoke_token,
+    ("POST", "/api/users"): _new_user,
+    ("PATCH", "/api/users/{user_id}"): _patch_user,
+    ("POST", "/api/users/{user_id}/password"): _reset_password,
+}
+
+
+def _ids(items):
+    return [f"{m} {r.path_format}" for m, r in items]
+
+
+def _placeholder_path(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+@pytest.mark.parametrize(("method", "route"), API_ROUTES, ids=_ids(API_ROUTES))
+def test_every_api_route_declares_a_permission(method, route):
+    assert declared_permissions(route.dependant), (
+        f"{method} {route.path_format} declares no permission: add require(Permission.…) to the route or its router")
+
+
+def test_the_matrix_covers_the_writes_on_this_branch():
+    # Guards the generator itself: if routes could not be found, the matrix would pass vacuously.
+    assert {("POST", "/api/users"), ("DELETE", "/api/auth/tokens/{token_id}")} <= {(m, r.path_format) for m, r in WRITES}
+
+
+@pytest.mark.parametrize(("method", "route"), WRITES, ids=_ids(WRITES))
+def test_write_endpoint_matrix(client, session, method, route):
+    permission = governing_permission(route.dependant)
+    assert permission is not None, f"{method} {route.path_format}: no require(Permission.…) declared"
+    rule = PERMISSIONS[permission]
+    example = EXAMPLES.get((method, route.path_format))
+    assert example is not None, f"add an example request for {method} {route.path_format} to EXAMPLES in {__file__}"
+
+    if rule.min_role is None:  # signing in: open to anonymous callers by design
+        user = make_user(session)
+        path, kwargs = example(session, user)
+        r = client.request(method, path, **kwargs)
+        assert r.status_code < 300, r.text
+        return
+    assert not rule.anonymous_read, f"{method} {route.path_format}: a write must not be open to anonymous readers"
+
+    path = _placeholder_path(route.path_format)
+    r = client.request(method, path)
+    assert r.status_code == 401, f"anonymous {method} {path}: {r.status_code} {r.text}"
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+    least = next(role for role in ROLES if role.code == rule.min_role)
+    for lower in [role for role in ROLES if role.rank < least.rank]:
+        headers = token_for(session, make_user(session, role=lower.code))
+        r = client.request(method, path, headers=headers)
+        assert r.status_code == 403, f"{lower.code} {method} {path}: {r.status_code} {r.text}"
+        assert least.name in r.json()["detail"]
+
+    user = make_user(session, role=least.code)
+    path, kwargs = example(session, user)
+    r = client.request(method, path, headers=token_for(session, user), **kwargs)
+    assert 200 <= r.status_code < 300, f"{least.code} {method} {path}: {r.status_code} {r.text}"
+
+
+READS = [(m, r) for m, r in API_ROUTES if m == "GET" and "{" not in r.path_format
+         and governing_permission(r.dependant).value == "read_public"]
+
+
+@pytest.mark.parametrize(("method", "route"), READS, ids=_ids(READS))
+def test_public_reads_follow_the_anonymous_read_setting(client_with, session, method, route):
+    path = route.path_format + ("?lon=122.1&lat=37.5" if route.path_format == "/api/lookup" else "")
+    assert client_with().get(path).status_code == 200
+    closed = client_with(anonymous_read=False)
+    r = closed.get(path)
+    assert r.status_code == 401, r.text
+    assert "登录" in r.json()["detail"]
+    assert closed.get(path, headers=token_for(session, make_user(session))).status_code == 200
+
+
+def test_with_anonymous_read_off_only_sign_in_and_health_stay_open(client_with):
+    closed = client_with(anonymous_read=False)
+    assert closed.get("/api/health").status_code == 200
+    me = closed.get("/api/auth/me").json()
+    assert me["user"] is None and me["anonymous_read"] is False
+    assert closed.get("/api/projects/1").status_code == 401
+    assert closed.get("/api/layers/districts").status_code == 401
+
+
+def test_openapi_names_the_permission_of_every_operation(client):
+    spec = client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        if not path.startswith("/api/"):
+            continue
+        for method, op in operations.items():
+            assert op.get("x-permission"), f"{method} {path}"
+            assert "权限 / Permission" in op["description"]
+    assert spec["paths"]["/api/users"]["post"]["x-min-role"] == "admin"
+    assert {"apiToken", "browserSession"} <= set(spec["components"]["securitySchemes"])
+
+
+def test_meta_serves_the_roles(client):
+    meta = client.get("/api/meta").json()
+    assert [(r["code"], r["name"]) for r in meta["roles"]] == [
+        ("viewer", "查看"), ("reporter", "区市填报员"), ("planner", "规划人员"), ("admin", "管理员")]
+    assert next(r for r in meta["roles"] if r["code"] == "reporter")["district_scoped"] is True
+    assert any(p["permission"] == "upload_photos" and p["min_role"] == "reporter" for p in meta["permissions"])
+
+
+RESTRICTED_READS = [(m, r) for m, r in API_ROUTES if m == "GET"
+                    and PERMISSIONS[governing_permission(r.dependant)].min_role not in (None,)
+                    and not PERMISSIONS[governing_permission(r.dependant)].anonymous_read]
+
+
+@pytest.mark.parametrize(("method", "route"), RESTRICTED_READS, ids=_ids(RESTRICTED_READS))
+def test_restricted_reads_refuse_anonymous_and_lower_roles(client, session, method, route):
+    rule = PERMISSIONS[governing_permission(route.dependant)]
+    path = _placeholder_path(route.path_format)
+    assert client.get(path).status_code == 401
+    least = next(role for role in ROLES if role.code == rule.min_role)
+    for lower in [role for role in ROLES if role.rank < least.rank]:
+        r = client.get(path, headers=token_for(session, make_user(session, role=lower.code)))
+        assert r.status_code == 403, f"{lower.code} GET {path}: {r.status_code}"
