@@ -1,17 +1,22 @@
 # make run: install what is missing, migrate, seed and serve http://127.0.0.1:8000
 # make test: install what the tests need and run them (PostGIS, headless Chromium)
+# make lint: ruff's format and rules (pyproject.toml)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test system system-test web bench clean
+.PHONY: run test lint system system-test web bench clean
 
 run: system $(VENV)/.installed web
 	$(BIN)/warroom serve --migrate --seed
 
 test: system-test $(VENV)/.installed-test web
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: system $(VENV)/.installed-lint
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 system:
 	@tools/ensure-system-packages.sh
@@ -23,6 +28,11 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-lint: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q "$$(sed -n 's/^ *"\(ruff[^"]*\)",.*$$/\1/p' pyproject.toml)"
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml

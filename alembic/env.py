@@ -1,6 +1,6 @@
 """Alembic environment: runs on a connection handed over by geo.db.migrations, or opens the app's database."""
-from alembic import context
 
+from alembic import context
 from geo.db.migrations import include_object
 from geo.db.models import Base
 
@@ -9,8 +9,12 @@ target_metadata = Base.metadata
 
 def run_migrations(connection) -> None:
     """Run migrations on one connection in one transaction."""
-    context.configure(connection=connection, target_metadata=target_metadata, include_object=include_object,
-                      transaction_per_migration=False)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_object=include_object,
+        transaction_per_migration=False,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,4 +1,5 @@
 """The FastAPI application: API routers, problem+json errors, gzip, and the static front end."""
+
 from __future__ import annotations
 
 import logging
@@ -11,15 +12,47 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import PROBLEM_RESPONSES, install_error_handlers
 from api.limits import UploadSizeLimit
 from api.openapi import install_permission_docs
-from api.routers import (audit, auth, bulletins, dashboard, docs, exports, health, imports, layers, lookup, meta, photos,
-                         progress_reports, projects, siting, users)
+from api.routers import (
+    audit,
+    auth,
+    bulletins,
+    dashboard,
+    docs,
+    exports,
+    health,
+    imports,
+    layers,
+    lookup,
+    meta,
+    photos,
+    progress_reports,
+    projects,
+    siting,
+    users,
+)
 from geo.db.engine import Database, open_database
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
-ROUTERS = (docs, health, meta, layers, projects, lookup, photos, progress_reports, dashboard, bulletins, siting, imports,
-           exports, auth, users, audit)
+ROUTERS = (
+    docs,
+    health,
+    meta,
+    layers,
+    projects,
+    lookup,
+    photos,
+    progress_reports,
+    dashboard,
+    bulletins,
+    siting,
+    imports,
+    exports,
+    auth,
+    users,
+    audit,
+)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -36,9 +69,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             if owned:
                 app.state.db.close()
 
-    app = FastAPI(title="威海新旧动能转换挂图作战 / Weihai war-room map", version="0.1.0", lifespan=lifespan,
-                  docs_url=None, redoc_url=None,  # /docs is served from local assets by api/routers/docs.py
-                  description="Districts, the five zones and nine bases, and key projects of Weihai, served as GeoJSON.")
+    app = FastAPI(
+        title="威海新旧动能转换挂图作战 / Weihai war-room map",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,  # /docs is served from local assets by api/routers/docs.py
+        description="Districts, the five zones and nine bases, and key projects of Weihai, served as GeoJSON.",
+    )
     app.state.settings = settings
     if db is not None:
         app.state.db = db

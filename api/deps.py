@@ -1,4 +1,5 @@
 """Request dependencies: the database session, the settings, who is asking, and what an endpoint requires."""
+
 from __future__ import annotations
 
 import secrets
@@ -38,8 +39,12 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="apiToken", description="个人 API 令牌 / personal API token (wr_…)")
-_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="browserSession",
-                       description=f"浏览器登录会话;写操作还需 {CSRF_HEADER} 头 / browser session; writes also need {CSRF_HEADER}")
+_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    scheme_name="browserSession",
+    description=f"浏览器登录会话;写操作还需 {CSRF_HEADER} 头 / browser session; writes also need {CSRF_HEADER}",
+)
 
 
 def client_address(request: Request) -> str | None:
@@ -47,16 +52,21 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def current_principal(request: Request, session: SessionDep,
-                      bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-                      cookie: Annotated[str | None, Depends(_cookie)]) -> Principal:
+def current_principal(
+    request: Request,
+    session: SessionDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> Principal:
     """The account behind the request's API token or session cookie, else the anonymous visitor.
 
     A bad token is refused outright (a script should notice); a stale cookie just means "not signed in"."""
     address = client_address(request)
     if request.headers.get("authorization"):
         if bearer is None:
-            raise Unauthorized("Authorization 头应为 “Bearer <令牌>” / the Authorization header must be 'Bearer <token>'")
+            raise Unauthorized(
+                "Authorization 头应为 “Bearer <令牌>” / the Authorization header must be 'Bearer <token>'"
+            )
         return principal_from_api_token(session, token=bearer.credentials, address=address)
     if cookie:
         found = principal_from_session(session, token=cookie, address=address)
@@ -85,16 +95,22 @@ def require(permission: Permission) -> DependsParam:
         if principal.is_anonymous:
             if rule.anonymous_read and settings.anonymous_read:
                 return principal
-            raise Unauthorized(f"请先登录(需要{_role_label(rule.min_role)}或更高角色) / please sign in "
-                               f"(needs {ROLE_BY_CODE[rule.min_role].name_en} or above)")
+            raise Unauthorized(
+                f"请先登录(需要{_role_label(rule.min_role)}或更高角色) / please sign in "
+                f"(needs {ROLE_BY_CODE[rule.min_role].name_en} or above)"
+            )
         if principal.via == "session" and request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not (principal.csrf_token and secrets.compare_digest(sent.encode(), principal.csrf_token.encode())):
-                raise Forbidden(f"缺少或错误的 {CSRF_HEADER} 头,请刷新页面后重试 / missing or wrong {CSRF_HEADER} header; "
-                                "reload the page and try again")
+                raise Forbidden(
+                    f"缺少或错误的 {CSRF_HEADER} 头,请刷新页面后重试 / missing or wrong {CSRF_HEADER} header; "
+                    "reload the page and try again"
+                )
         if not principal.has_role(rule.min_role):
-            raise Forbidden(f"“{rule.name}”需要{_role_label(rule.min_role)}或更高角色,您的角色是{_role_label(principal.role)} / "
-                            f"{rule.name_en} needs {ROLE_BY_CODE[rule.min_role].name_en} or above")
+            raise Forbidden(
+                f"“{rule.name}”需要{_role_label(rule.min_role)}或更高角色,您的角色是{_role_label(principal.role)} / "
+                f"{rule.name_en} needs {ROLE_BY_CODE[rule.min_role].name_en} or above"
+            )
         return principal
 
     setattr(dependency, PERMISSION_ATTR, permission)
@@ -116,6 +132,7 @@ def declared_permissions(dependant) -> list[Permission]:
 
 def governing_permission(dependant) -> Permission | None:
     """The strictest declared permission (the one that decides who may call the route)."""
+
     def strictness(p: Permission) -> tuple[int, int]:
         rule = PERMISSIONS[p]
         return (ROLE_BY_CODE[rule.min_role].rank if rule.min_role else 0, 0 if rule.anonymous_read else 1)

@@ -1,4 +1,5 @@
 """RFC 9457 problem+json for every error: one table maps domain exceptions to HTTP statuses."""
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,8 @@ from geo.errors import (
     Conflict,
     DatabaseUnavailable,
     EmbeddedDatabaseError,
-    Forbidden,
     FontMissing,
+    Forbidden,
     InvalidInput,
     NotFound,
     PayloadTooLarge,
@@ -54,21 +55,34 @@ _PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-        "detail": {"type": "string"}, "errors": {"type": "array", "items": {"type": "object"}},
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
     },
 }
 
 # Documented on every API route, so clients (and schemathesis) know errors come as problem+json.
 PROBLEM_RESPONSES = {
     status: {"description": description, "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
-    for status, description in ((404, "不存在 / not found"), (422, "输入有误 / invalid input"),
-                                (503, "数据库不可用 / database unavailable"))
+    for status, description in (
+        (404, "不存在 / not found"),
+        (422, "输入有误 / invalid input"),
+        (503, "数据库不可用 / database unavailable"),
+    )
 }
 
 
-def problem(status: int, title: str, detail: str, *, errors: list[dict] | None = None, headers: dict | None = None,
-            extensions: dict | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+    extensions: dict | None = None,
+) -> JSONResponse:
     """A problem+json response."""
     body = {**(extensions or {}), "type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
@@ -87,28 +101,46 @@ async def _domain(request: Request, exc: WarroomError) -> JSONResponse:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": 'Bearer realm="warroom"'}
-    return problem(_status_of(exc), exc.title, exc.detail, errors=exc.errors, headers=headers, extensions=exc.extensions)
+    return problem(
+        _status_of(exc), exc.title, exc.detail, errors=exc.errors, headers=headers, extensions=exc.extensions
+    )
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [{"field": ".".join(str(p) for p in e["loc"] if p not in ("query", "path", "body")) or "request",
-               "location": e["loc"][0] if e["loc"] else None, "message": e["msg"]} for e in exc.errors()]
+    errors = [
+        {
+            "field": ".".join(str(p) for p in e["loc"] if p not in ("query", "path", "body")) or "request",
+            "location": e["loc"][0] if e["loc"] else None,
+            "message": e["msg"],
+        }
+        for e in exc.errors()
+    ]
     fields = "、".join(e["field"] for e in errors)
-    return problem(422, "输入有误 / Invalid input", f"请检查这些参数:{fields} / check these parameters: {fields}", errors=errors)
+    return problem(
+        422, "输入有误 / Invalid input", f"请检查这些参数:{fields} / check these parameters: {fields}", errors=errors
+    )
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"没有这个地址:{request.url.path} / no such path"
-    return problem(exc.status_code, _HTTP_TITLES.get(exc.status_code, "请求有误 / Bad request"), detail,
-                   headers=getattr(exc, "headers", None))
+    return problem(
+        exc.status_code,
+        _HTTP_TITLES.get(exc.status_code, "请求有误 / Bad request"),
+        detail,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 async def _database_down(request: Request, exc: Exception) -> JSONResponse:
     log.error("database unavailable: %s", exc)
-    return problem(503, DatabaseUnavailable.title, "数据库暂时无法连接,请稍后再试 / the database cannot be reached; try again shortly",
-                   headers={"Retry-After": "5"})
+    return problem(
+        503,
+        DatabaseUnavailable.title,
+        "数据库暂时无法连接,请稍后再试 / the database cannot be reached; try again shortly",
+        headers={"Retry-After": "5"},
+    )
 
 
 async def _data_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,5 @@
 """Refuse photo uploads whose declared size is over the limit before their body is read."""
+
 from __future__ import annotations
 
 import re
@@ -20,11 +21,15 @@ class UploadSizeLimit:
         self.limit = settings.photo_max_files * settings.photo_max_bytes + FORM_OVERHEAD
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 413 for an upload declared too large; pass everything else on."""
         if scope["type"] == "http" and scope["method"] == "POST" and _UPLOAD_PATH.match(scope["path"]):
             length = dict(scope["headers"]).get(b"content-length", b"")
             if length.isdigit() and int(length) > self.limit:
-                response = problem(413, "文件太大 / Payload too large",
-                                   f"上传内容超过 {self.limit / 2**20:.0f} MB / the upload exceeds {self.limit / 2**20:.0f} MB")
+                response = problem(
+                    413,
+                    "文件太大 / Payload too large",
+                    f"上传内容超过 {self.limit / 2**20:.0f} MB / the upload exceeds {self.limit / 2**20:.0f} MB",
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -1,4 +1,5 @@
 """The OpenAPI document names, for every operation, the permission and least role it requires."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,9 +18,13 @@ def permission_note(permission) -> str:
         return "**权限 / Permission**: 无需登录 / no account needed"
     role = ROLE_BY_CODE[rule.min_role]
     scope = "(仅本区市项目 / own district's projects only)" if role.district_scoped else ""
-    anonymous = ";WARROOM_ANONYMOUS_READ 开启时无需登录 / anonymous when WARROOM_ANONYMOUS_READ" if rule.anonymous_read else ""
-    return (f"**权限 / Permission**: `{rule.permission.value}` — {rule.name} / {rule.name_en}: "
-            f"{role.name}{scope}及以上 / {role.name_en} or above{anonymous}")
+    anonymous = (
+        ";WARROOM_ANONYMOUS_READ 开启时无需登录 / anonymous when WARROOM_ANONYMOUS_READ" if rule.anonymous_read else ""
+    )
+    return (
+        f"**权限 / Permission**: `{rule.permission.value}` — {rule.name} / {rule.name_en}: "
+        f"{role.name}{scope}及以上 / {role.name_en} or above{anonymous}"
+    )
 
 
 def api_routes(app: FastAPI) -> Iterator:
@@ -46,7 +51,9 @@ def install_permission_docs(app: FastAPI) -> None:
                     continue
                 operation["x-permission"] = permission.value
                 operation["x-min-role"] = PERMISSIONS[permission].min_role
-                operation["description"] = (operation.get("description", "") + "\n\n" + permission_note(permission)).strip()
+                operation["description"] = (
+                    operation.get("description", "") + "\n\n" + permission_note(permission)
+                ).strip()
         app.openapi_schema = schema
         return schema
 

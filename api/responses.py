@@ -1,4 +1,5 @@
 """Response classes for bodies that PostGIS has already serialised."""
+
 from fastapi.responses import Response
 
 
@@ -19,11 +20,25 @@ def documented(media_type: str, schema: dict) -> dict:
     return {200: {"description": "OK", "content": {media_type: {"schema": schema}}}}
 
 
-FEATURE = {"type": "object", "required": ["type", "geometry", "properties"],
-           "properties": {"type": {"const": "Feature"}, "geometry": {"type": "object"}, "properties": {"type": "object"}}}
-FEATURE_COLLECTION = {"type": "object", "required": ["type", "features"],
-                      "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": FEATURE}}}
-SUMMARY = {"type": "object", "required": ["count", "investment_total", "investment_year", "by_status", "by_light"],
-           "properties": {"count": {"type": "integer"}, "investment_total": {"type": "number"},
-                          "investment_year": {"type": "number"}, "progress_avg": {"type": ["number", "null"]},
-                          "by_status": {"type": "object"}, "by_light": {"type": "object"}}}
+FEATURE = {
+    "type": "object",
+    "required": ["type", "geometry", "properties"],
+    "properties": {"type": {"const": "Feature"}, "geometry": {"type": "object"}, "properties": {"type": "object"}},
+}
+FEATURE_COLLECTION = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": FEATURE}},
+}
+SUMMARY = {
+    "type": "object",
+    "required": ["count", "investment_total", "investment_year", "by_status", "by_light"],
+    "properties": {
+        "count": {"type": "integer"},
+        "investment_total": {"type": "number"},
+        "investment_year": {"type": "number"},
+        "progress_avg": {"type": ["number", "null"]},
+        "by_status": {"type": "object"},
+        "by_light": {"type": "object"},
+    },
+}

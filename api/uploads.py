@@ -1,4 +1,5 @@
 """Reading an upload: a multipart form with a `file` field, or the raw request body; size-limited."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,20 +25,26 @@ async def read_upload(request: Request, settings: Settings, *, filename: str | N
     limit = settings.upload_max_mb * 1024 * 1024
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"文件超过 {settings.upload_max_mb} MB / upload larger than {settings.upload_max_mb} MB")
+        raise HTTPException(
+            413, f"文件超过 {settings.upload_max_mb} MB / upload larger than {settings.upload_max_mb} MB"
+        )
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form(max_part_size=limit)
         part = form.get("file")
         if part is None or isinstance(part, str):
-            raise InvalidInput("表单中没有名为 file 的文件 / the form has no `file` field",
-                               errors=[{"field": "file", "message": "missing"}])
+            raise InvalidInput(
+                "表单中没有名为 file 的文件 / the form has no `file` field",
+                errors=[{"field": "file", "message": "missing"}],
+            )
         data = await part.read()
         name, media = part.filename or filename or "", part.content_type or ""
     else:
         data, name, media = await request.body(), filename or "", content_type
     if len(data) > limit:
-        raise HTTPException(413, f"文件超过 {settings.upload_max_mb} MB / upload larger than {settings.upload_max_mb} MB")
+        raise HTTPException(
+            413, f"文件超过 {settings.upload_max_mb} MB / upload larger than {settings.upload_max_mb} MB"
+        )
     if not data:
         raise InvalidInput("上传内容为空 / the upload is empty", errors=[{"field": "file", "message": "empty"}])
     return Upload(data, name, media)

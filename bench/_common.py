@@ -1,4 +1,5 @@
 """Shared bench setup: the private cluster var/pgbench, seeded databases kept per size, a served app, timing helpers."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,9 +9,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Callable, Iterator
 
 import httpx
 import psycopg
@@ -18,15 +18,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
-from geo.db import migrations
 from geo.accounts.principal import Principal, cli_principal
 from geo.accounts.tokens import create_token
 from geo.accounts.users import create_user, find_user, user_dict
+from geo.db import migrations
+from geo.db.embedded import EmbeddedCluster
 from geo.db.engine import make_engine
 from geo.demo.reports import demo_last_month
-from geo.db.embedded import EmbeddedCluster
-from geo.periods import Period, monthly
 from geo.demo.seed import SEED_PROJECT_COUNT, seed_all
+from geo.periods import Period, monthly
 from geo.settings import PROJECT_ROOT, Settings
 
 # What the seeded data is made from: a database seeded by other versions of these is seeded again.
@@ -59,12 +59,13 @@ def admin_connection(cluster: EmbeddedCluster) -> psycopg.Connection:
 
 
 def seeded_url(cluster: EmbeddedCluster, size: int = SEED_PROJECT_COUNT) -> URL:
-    """warroom_bench_<size>: migrated and seeded with `size` demo projects, reused while the seed fingerprint matches."""
+    """warroom_bench_<size>: migrated, seeded with `size` demo projects, reused while the seed fingerprint matches."""
     name, stamp = f"warroom_bench_{size}", f"seed {seed_fingerprint()}"
     # The stamp lives in the database's comment so a bench database never gets a table of its own.
     with admin_connection(cluster) as conn:
-        have = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-                            (name,)).fetchone()
+        have = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
         if have and have[0] == stamp:
             return cluster.url(name)
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -87,7 +88,7 @@ def seeded_url(cluster: EmbeddedCluster, size: int = SEED_PROJECT_COUNT) -> URL:
 
 @contextmanager
 def demo_month_session(size: int = SEED_PROJECT_COUNT) -> Iterator[tuple[Session, Settings, Period]]:
-    """A session on warroom_bench_<size>, in-process settings (no basemap) and the demo reports' last month (2026-10)."""
+    """A session on warroom_bench_<size>, settings (no basemap) and the demo reports' last month (2026-10)."""
     settings = Settings(basemap="none")
     period = monthly(demo_last_month(settings.plan_year).strftime("%Y-%m"))
     with bench_cluster() as cluster:
@@ -109,13 +110,16 @@ def scratch_url(cluster: EmbeddedCluster, name: str, size: int = SEED_PROJECT_CO
 
 
 def token_headers(url: URL, *, role: str = "planner") -> dict[str, str]:
-    """Authorization headers of a new API token of the account bench-<role> (made when missing) in the database at url."""
+    """Authorization headers of a new API token of the account bench-<role> (made when missing) at url."""
     engine = make_engine(url)
     try:
         with Session(engine) as session:
             user = find_user(session, f"bench-{role}")
-            user = user_dict(user) if user else create_user(session, actor=cli_principal(), username=f"bench-{role}",
-                                                            role=role)[0]
+            user = (
+                user_dict(user)
+                if user
+                else create_user(session, actor=cli_principal(), username=f"bench-{role}", role=role)[0]
+            )
             actor = Principal(user_id=user["id"], username=user["username"], role=role, via="token")
             _, secret = create_token(session, actor=actor, name="bench")
             session.commit()
@@ -138,11 +142,29 @@ def free_port() -> int:
 
 @contextmanager
 def app_server(url: URL, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
-    """The app under uvicorn in a subprocess on the database at url (extra WARROOM_* settings in env): (process, base URL)."""
+    """The app under uvicorn in a subprocess on the database at url (extra WARROOM_* in env): (process, base URL)."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False), "WARROOM_LOG_LEVEL": "warning", **env}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
-                               "--log-level", "warning"], cwd=PROJECT_ROOT, env=env)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "WARROOM_LOG_LEVEL": "warning",
+        **env,
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

@@ -4,6 +4,7 @@ Usage: .venv/bin/python bench/api_projects.py [--sizes 116,10000] [--requests 10
 Starts a private cluster (var/pgbench), loads N demo projects per size, serves the app with uvicorn in a
 subprocess, and prints median and p95 of each endpoint beside the floor measured in the same run, as a ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,17 +12,17 @@ import re
 import statistics
 
 import httpx
+from _common import bench_cluster, connect, percentile, seeded_url, served, timed
 from sqlalchemy.orm import Session
 
-from geo.db.engine import make_engine
 from geo.db.embedded import EmbeddedCluster
-from geo.siting.lookup import lookup_point
+from geo.db.engine import make_engine
 from geo.projects.queries import ProjectFilter, projects_geojson_statement
 from geo.settings import Settings
+from geo.siting.lookup import lookup_point
 
-from _common import bench_cluster, connect, percentile, seeded_url, served, timed
-
-PLAIN_SQL = """SELECT json_build_object('type','FeatureCollection','features', json_agg(ST_AsGeoJSON(t.*, 'geom', 6)::json))::text
+PLAIN_SQL = """SELECT json_build_object('type','FeatureCollection',
+                         'features', json_agg(ST_AsGeoJSON(t.*, 'geom', 6)::json))::text
 FROM (SELECT id, code, name, status, progress, investment_total, investment_year, geom FROM projects ORDER BY id) t"""
 
 
@@ -29,11 +30,15 @@ MAP_FIELDS = "id,name,district,cluster,status,progress,light,investment_total"  
 
 
 def report(name: str, values: list[float], floor: list[float]) -> None:
+    """Print one figure's median beside its floor's, as a ratio."""
     med, p95, fmed = statistics.median(values), percentile(values, 0.95), statistics.median(floor)
-    print(f"  {name:<44} median {med:8.2f} ms  p95 {p95:8.2f} ms   floor median {fmed:8.2f} ms   ratio {med / fmed:5.2f}x")
+    print(
+        f"  {name:<44} median {med:8.2f} ms  p95 {p95:8.2f} ms   floor median {fmed:8.2f} ms   ratio {med / fmed:5.2f}x"
+    )
 
 
 def main() -> None:
+    """Run the benchmark at every requested size."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="116,10000")
     parser.add_argument("--requests", type=int, default=100)
@@ -45,6 +50,7 @@ def main() -> None:
 
 
 def run_size(cluster: EmbeddedCluster, size: int, n: int) -> None:
+    """Time the API and its SQL floor on a database of `size` projects."""
     url = seeded_url(cluster, size)
     with served(url) as base:
         settings = Settings()

@@ -3,22 +3,24 @@
 Printed beside the same run's baseline: the bulletin's data alone (the dashboard SQL the documents are made from),
 with the PDF's main parts timed separately (CJK font subset, the three charts).
 """
+
 from __future__ import annotations
 
 import time
 
-from geo.bulletin.render import bulletin_data, render_bulletin
+from _common import demo_month_session, median_ms
+
 from geo.bulletin import charts
 from geo.bulletin.fonts import _truetype_subset
 from geo.bulletin.pdf import _text_of, blocks
-
-from _common import demo_month_session, median_ms
+from geo.bulletin.render import bulletin_data, render_bulletin
 
 RUNS = 5
 TARGET_S = 5.0
 
 
 def main() -> None:
+    """Time the bulletin PDF and Excel beside their data alone."""
     with demo_month_session() as (session, settings, period):
         month = period.first.strftime("%Y-%m")
         start = time.perf_counter()
@@ -33,9 +35,14 @@ def main() -> None:
             _truetype_subset(chars, "NotoSansSC-bench")
 
         font_ms = median_ms(fresh_font, RUNS)
-        charts_ms = median_ms(lambda: (charts.planned_vs_completed(data["by_district"], "x"),
-                                       charts.planned_vs_completed(data["by_cluster"], "x"),
-                                       charts.trend(data["trend"], 2026)), RUNS)
+        charts_ms = median_ms(
+            lambda: (
+                charts.planned_vs_completed(data["by_district"], "x"),
+                charts.planned_vs_completed(data["by_cluster"], "x"),
+                charts.trend(data["trend"], 2026),
+            ),
+            RUNS,
+        )
         pdf_ms = median_ms(lambda: render_bulletin(session, settings=settings, period=period, fmt="pdf"), RUNS)
         xlsx_ms = median_ms(lambda: render_bulletin(session, settings=settings, period=period, fmt="xlsx"), RUNS)
     print(f"monthly bulletin {month}, median of {RUNS}")

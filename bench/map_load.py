@@ -7,6 +7,7 @@ navigation start -> markers painted, JS heap after GC, pan and zoom (animated, u
 and GET /api/projects. The baseline is a bare page on the same origin (Leaflet 1.9.4 from web/node_modules,
 no basemap, the same /api/projects fetched as JSON and drawn as L.circleMarker on one canvas renderer).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,11 +16,10 @@ import os
 import statistics
 
 import httpx
+from _common import bench_cluster, connect, seeded_url, served, timed
 from sqlalchemy.engine import URL
 
 from geo.db.embedded import EmbeddedCluster
-
-from _common import bench_cluster, connect, seeded_url, served, timed
 
 CHROMIUM = os.environ.get("WARROOM_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -34,7 +34,8 @@ TARGETS = {
 }
 
 # Same floor as bench/api_projects.py: the FeatureCollection of the stored columns, straight from PostGIS.
-PLAIN_SQL = """SELECT json_build_object('type','FeatureCollection','features', json_agg(ST_AsGeoJSON(t.*, 'geom', 6)::json))::text
+PLAIN_SQL = """SELECT json_build_object('type','FeatureCollection',
+                         'features', json_agg(ST_AsGeoJSON(t.*, 'geom', 6)::json))::text
 FROM (SELECT id, code, name, status, progress, investment_total, investment_year, geom FROM projects ORDER BY id) t"""
 
 BASELINE_HTML = """<!doctype html>
@@ -54,7 +55,8 @@ fetch('/api/projects', { headers: { Accept: 'application/geo+json' } }).then((r)
   const group = L.layerGroup();
   for (const f of fc.features) {
     const [lon, lat] = f.geometry.coordinates;
-    L.circleMarker([lat, lon], { renderer, radius: 5, weight: 1, color: '#fff', fillColor: color(f.properties.progress), fillOpacity: 1 }).addTo(group);
+    L.circleMarker([lat, lon], { renderer, radius: 5, weight: 1, color: '#fff', fillColor:
+        color(f.properties.progress), fillOpacity: 1 }).addTo(group);
   }
   group.addTo(map);
   performance.mark('markers-drawn');
@@ -84,6 +86,7 @@ TIMINGS_JS = """() => {
 
 
 def median(values: list[float]) -> float:
+    """The median of the values."""
     return statistics.median(values) if values else float("nan")
 
 
@@ -92,8 +95,10 @@ def measure_page(browser, base: str, which: str, baseline_html: str, timeout_ms:
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     try:
         if which == "baseline":
-            context.route(f"{base}{BASELINE_PATH}", lambda route: route.fulfill(
-                status=200, content_type="text/html; charset=utf-8", body=baseline_html))
+            context.route(
+                f"{base}{BASELINE_PATH}",
+                lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=baseline_html),
+            )
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -121,23 +126,29 @@ def measure_page(browser, base: str, which: str, baseline_html: str, timeout_ms:
 
 
 def http_timings(base: str, n: int) -> list[float]:
+    """Milliseconds of n GET /api/projects on the served app."""
     with httpx.Client(base_url=base, headers={"Accept-Encoding": "gzip"}, timeout=60) as http:
         return timed(lambda: http.get("/api/projects").raise_for_status(), n)
 
 
 def sql_timings(url: URL, n: int) -> list[float]:
+    """Milliseconds of n runs of the plain FeatureCollection SQL."""
     with connect(url) as pg:
         return timed(lambda: pg.execute(PLAIN_SQL).fetchone(), n)
 
 
-def line(name: str, app: float, base: float, unit: str = "ms", target: float | None = None, base_name: str = "baseline") -> str:
+def line(
+    name: str, app: float, base: float, unit: str = "ms", target: float | None = None, base_name: str = "baseline"
+) -> str:
+    """One printed figure with its baseline, ratio and target verdict."""
     verdict = ""
     if target is not None:
         verdict = f"   target < {target:g} {unit}: {'ok' if app < target else 'MISSED'}"
-    return (f"  {name:<40} {app:9.1f} {unit}   {base_name} {base:9.1f} {unit}   ratio {app / base:5.2f}x{verdict}")
+    return f"  {name:<40} {app:9.1f} {unit}   {base_name} {base:9.1f} {unit}   ratio {app / base:5.2f}x{verdict}"
 
 
 def run_size(cluster: EmbeddedCluster, browser, size: int, runs: int) -> list[str]:
+    """Measure the map and the bare Leaflet baseline on `size` projects."""
     print(f"\n{size} projects")
     url = seeded_url(cluster, size)
     missed = []
@@ -184,14 +195,17 @@ def run_size(cluster: EmbeddedCluster, browser, size: int, runs: int) -> list[st
 
 
 def main() -> None:
+    """Run the map benchmark at every requested size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="116,10000,50000")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    print(f"headless {CHROMIUM}, viewport {VIEWPORT['width']}x{VIEWPORT['height']}, median of {args.runs} runs, "
-          "fresh context per run; baseline = bare Leaflet canvas page on the same app")
+    print(
+        f"headless {CHROMIUM}, viewport {VIEWPORT['width']}x{VIEWPORT['height']}, median of {args.runs} runs, "
+        "fresh context per run; baseline = bare Leaflet canvas page on the same app"
+    )
     missed: list[str] = []
     with bench_cluster() as cluster, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)

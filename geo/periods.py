@@ -1,13 +1,16 @@
 """Reporting periods: months ('2026-10') and quarters ('2026-Q3'), parsed once with actionable errors."""
+
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from geo.errors import InvalidInput
 
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # the users' clock (Weihai), whatever the server's zone
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 
@@ -18,9 +21,16 @@ def parse_month(raw: str | None, *, field: str = "month") -> dt.date | None:
         return None
     m = _MONTH.match(raw.strip())
     if not m or not (1 <= int(m.group(2)) <= 12) or not (1900 <= int(m.group(1)) <= 2999):
-        raise InvalidInput(f"月份应写成 YYYY-MM,例如 2026-10;收到 {raw!r} / {field} must be YYYY-MM, e.g. 2026-10",
-                           errors=[{"field": field, "message": "expected YYYY-MM"}])
+        raise InvalidInput(
+            f"月份应写成 YYYY-MM,例如 2026-10;收到 {raw!r} / {field} must be YYYY-MM, e.g. 2026-10",
+            errors=[{"field": field, "message": "expected YYYY-MM"}],
+        )
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def current_month() -> dt.date:
+    """First day of this month in Weihai."""
+    return dt.datetime.now(LOCAL_TZ).date().replace(day=1)
 
 
 def month_end(month: dt.date) -> dt.date:
@@ -50,7 +60,9 @@ class Period:
     @property
     def label(self) -> str:
         """'2026-10' or '2026-Q3'."""
-        return month_label(self.last) if self.kind == "monthly" else f"{self.last.year}-Q{(self.last.month - 1) // 3 + 1}"
+        return (
+            month_label(self.last) if self.kind == "monthly" else f"{self.last.year}-Q{(self.last.month - 1) // 3 + 1}"
+        )
 
     @property
     def title_zh(self) -> str:
@@ -74,7 +86,9 @@ def monthly(raw: str) -> Period:
     """The monthly period for '2026-10'."""
     month = parse_month(raw)
     if month is None:
-        raise InvalidInput("请给出月份 YYYY-MM / a month YYYY-MM is required", errors=[{"field": "month", "message": "required"}])
+        raise InvalidInput(
+            "请给出月份 YYYY-MM / a month YYYY-MM is required", errors=[{"field": "month", "message": "required"}]
+        )
     return Period("monthly", month, month)
 
 
@@ -82,7 +96,9 @@ def quarterly(raw: str) -> Period:
     """The quarterly period for '2026-Q3' (July–September 2026)."""
     m = _QUARTER.match((raw or "").strip())
     if not m or not (1900 <= int(m.group(1)) <= 2999):
-        raise InvalidInput(f"季度应写成 YYYY-Qn,例如 2026-Q3;收到 {raw!r} / quarter must be YYYY-Qn, e.g. 2026-Q3",
-                           errors=[{"field": "quarter", "message": "expected YYYY-Qn"}])
+        raise InvalidInput(
+            f"季度应写成 YYYY-Qn,例如 2026-Q3;收到 {raw!r} / quarter must be YYYY-Qn, e.g. 2026-Q3",
+            errors=[{"field": "quarter", "message": "expected YYYY-Qn"}],
+        )
     year, q = int(m.group(1)), int(m.group(2))
     return Period("quarterly", dt.date(year, 3 * q - 2, 1), dt.date(year, 3 * q, 1))

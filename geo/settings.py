@@ -1,4 +1,5 @@
 """Application settings: the one place configuration is read from the environment."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -19,8 +20,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "WARROOM_DATABASE_URL")
     )
-    database_name: str = Field(default="warroom", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
-                               description="database inside the embedded cluster (e.g. a separate one for 10,000 demo projects)")
+    database_name: str = Field(
+        default="warroom",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="database inside the embedded cluster (e.g. a separate one for 10,000 demo projects)",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     var_dir: Path = PROJECT_ROOT / "var"
@@ -31,20 +35,34 @@ class Settings(BaseSettings):
     plan_year: int = 2026
     light_yellow_lag: float = Field(default=10.0, description="percentage points behind plan that turn a light yellow")
     light_red_lag: float = Field(default=25.0, description="percentage points behind plan that turn a light red")
-    anonymous_read: bool = Field(default=True, description="visitors who have not signed in may read the map, projects, "
-                                 "published photos and the dashboard; off: everything but the login page needs an account")
+    anonymous_read: bool = Field(
+        default=True,
+        description="visitors who have not signed in may read the map, projects, "
+        "published photos and the dashboard; off: everything but the login page needs an account",
+    )
     session_hours: float = Field(default=12.0, gt=0, description="a browser sign-in lasts this many hours")
-    cookie_secure: bool | None = Field(default=None, description="Secure cookies; default: when the request came over HTTPS")
-    sign_in_attempts_per_minute: int = Field(default=10, ge=1, description="failed sign-ins allowed per account and "
-                                             "per address in any minute before 429")
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure cookies; default: when the request came over HTTPS"
+    )
+    sign_in_attempts_per_minute: int = Field(
+        default=10, ge=1, description="failed sign-ins allowed per account and per address in any minute before 429"
+    )
     gzip_level: int = 5
-    photo_max_bytes: int = Field(default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)")
-    photo_max_pixels: int = Field(default=60_000_000, description="largest photo accepted, in pixels, checked before decoding")
+    photo_max_bytes: int = Field(
+        default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)"
+    )
+    photo_max_pixels: int = Field(
+        default=60_000_000, description="largest photo accepted, in pixels, checked before decoding"
+    )
     photo_uploads_per_hour: int = Field(default=200, ge=1, description="photos one account may upload in an hour")
-    photo_bytes_per_hour: int = Field(default=2 * 2**30, ge=1, description="bytes of photos one account may upload in an hour")
+    photo_bytes_per_hour: int = Field(
+        default=2 * 2**30, ge=1, description="bytes of photos one account may upload in an hour"
+    )
     photo_max_files: int = Field(default=20, description="most files in one upload request")
     photo_radius_m: float = Field(default=1000.0, description="a photo within this many metres of its project fits it")
-    photo_far_m: float = Field(default=50_000.0, description="GPS farther than this from every Weihai district is invalid")
+    photo_far_m: float = Field(
+        default=50_000.0, description="GPS farther than this from every Weihai district is invalid"
+    )
     batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
     upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
     log_level: str = "info"

@@ -1,5 +1,6 @@
 """Test fixtures: a real PostGIS (the app's embedded cluster, or TEST_DATABASE_URL), migrated and seeded once per
 session; each test runs in a transaction that is rolled back."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,8 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from api.deps import get_session
 from geo.db import migrations
-from geo.db.engine import Database, make_engine
 from geo.db.embedded import EmbeddedCluster
+from geo.db.engine import Database, make_engine
 from geo.demo.seed import seed_all
 from geo.settings import PROJECT_ROOT, Settings
 
@@ -107,8 +108,9 @@ def _free_port() -> int:
 def live_server(engine, settings) -> Iterator[str]:
     """Base URL of the real app served by uvicorn in a thread, on the seeded test database."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, Database(engine)), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, Database(engine)), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -1,4 +1,5 @@
 """Small factories for test data, written through the same SQL paths as the app."""
+
 from __future__ import annotations
 
 import itertools
@@ -15,28 +16,56 @@ from geo.siting.engine import refresh_project_siting
 _seq = itertools.count(1)
 
 
-def make_project(session: Session, *, lon: float, lat: float, district: str = "环翠区", cluster: str = "新一代信息技术",
-                 status: str = "construction", progress: str = "40", total: str = "10", year: str = "2",
-                 name: str | None = None, start: str = "2025-01-01", end: str = "2027-12-31") -> int:
+def make_project(
+    session: Session,
+    *,
+    lon: float,
+    lat: float,
+    district: str = "环翠区",
+    cluster: str = "新一代信息技术",
+    status: str = "construction",
+    progress: str = "40",
+    total: str = "10",
+    year: str = "2",
+    name: str | None = None,
+    start: str = "2025-01-01",
+    end: str = "2027-12-31",
+) -> int:
     """Insert one project at (lon, lat), site it, and return its id."""
     n = next(_seq)
-    pid = session.execute(text("""
+    pid = session.execute(
+        text("""
         INSERT INTO projects (code, name, district_id, cluster_id, investment_total, investment_year, status, progress,
                               start_date, end_date, demo, geom)
         VALUES (:code, :name, (SELECT id FROM districts WHERE name = :district),
                 (SELECT id FROM industry_clusters WHERE name = :cluster), :total, :year, :status, :progress,
                 :start, :end, false, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
-        RETURNING id"""), {"code": f"TEST-{n:04d}", "name": name or f"测试项目{n}", "district": district,
-                           "cluster": cluster, "total": Decimal(total), "year": Decimal(year), "status": status,
-                           "progress": Decimal(progress), "start": start, "end": end, "lon": lon, "lat": lat}).scalar_one()
+        RETURNING id"""),
+        {
+            "code": f"TEST-{n:04d}",
+            "name": name or f"测试项目{n}",
+            "district": district,
+            "cluster": cluster,
+            "total": Decimal(total),
+            "year": Decimal(year),
+            "status": status,
+            "progress": Decimal(progress),
+            "start": start,
+            "end": end,
+            "lon": lon,
+            "lat": lat,
+        },
+    ).scalar_one()
     refresh_project_siting(session, project_ids=[pid])
     return pid
 
 
 def interior_point(session: Session, table: str, name: str) -> tuple[float, float]:
     """A point well inside a named boundary (PostGIS's point on surface)."""
-    row = session.execute(text(f"SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM {table} WHERE name = :n) s"),
-                          {"n": name}).one()
+    row = session.execute(
+        text(f"SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM {table} WHERE name = :n) s"),
+        {"n": name},
+    ).one()
     return float(row[0]), float(row[1])
 
 
@@ -48,15 +77,27 @@ def make_user(session, *, role: str = "viewer", district: str | None = None, pas
     """A new active account; the dict carries its password for signing in."""
     if role == "reporter" and district is None:
         district = "乳山市"
-    user, _ = create_user(session, actor=cli_principal(), username=f"t{role}{next(_user_seq)}", role=role,
-                          district=district, password=password)
+    user, _ = create_user(
+        session,
+        actor=cli_principal(),
+        username=f"t{role}{next(_user_seq)}",
+        role=role,
+        district=district,
+        password=password,
+    )
     return {**user, "password": password}
 
 
 def principal_of(user: dict) -> Principal:
     """The user as the actor of a domain function."""
-    return Principal(user_id=user["id"], username=user["username"], display_name=user["display_name"], role=user["role"],
-                     district=user["district"], via="token")
+    return Principal(
+        user_id=user["id"],
+        username=user["username"],
+        display_name=user["display_name"],
+        role=user["role"],
+        district=user["district"],
+        via="token",
+    )
 
 
 def token_for(session, user: dict) -> dict:

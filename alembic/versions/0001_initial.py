@@ -4,24 +4,34 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-25
 """
+
 import sqlalchemy as sa
-from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import ARRAY
+
+from alembic import op
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
-STATUS_CODES = ("planning", "construction", "completed", "stalled")  # frozen copy: migrations must not change with the code
+STATUS_CODES = (
+    "planning",
+    "construction",
+    "completed",
+    "stalled",
+)  # frozen copy: migrations must not change with the code
 
 
 def boundary_columns() -> list[sa.Column]:
     return [
         sa.Column("geom", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False),
-        sa.Column("geom_utm", Geometry("MULTIPOLYGON", srid=32651, spatial_index=False),
-                  sa.Computed("ST_Transform(geom, 32651)", persisted=True)),
+        sa.Column(
+            "geom_utm",
+            Geometry("MULTIPOLYGON", srid=32651, spatial_index=False),
+            sa.Computed("ST_Transform(geom, 32651)", persisted=True),
+        ),
     ]
 
 

@@ -4,9 +4,11 @@ Revision ID: 0002_photos
 Revises: 0001
 Create Date: 2026-11-26
 """
+
 import sqlalchemy as sa
-from alembic import op
 from geoalchemy2 import Geometry
+
+from alembic import op
 
 revision = "0002_photos"
 down_revision = "0001"
@@ -46,7 +48,9 @@ def upgrade() -> None:
         sa.Column("in_month", sa.Boolean),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.CheckConstraint("gps_status IN ('ok', 'missing', 'invalid')", name="gps_status_known"),
-        sa.CheckConstraint("location_source IS NULL OR location_source IN ('exif', 'manual')", name="location_source_known"),
+        sa.CheckConstraint(
+            "location_source IS NULL OR location_source IN ('exif', 'manual')", name="location_source_known"
+        ),
         sa.CheckConstraint("EXTRACT(DAY FROM report_month) = 1", name="report_month_first_day"),
     )
     op.create_index("ix_photos_project_id", "photos", ["project_id"])

@@ -4,10 +4,12 @@ Revision ID: 0003_planner
 Revises: 0002_photos
 Create Date: 2026-11-25
 """
+
 import sqlalchemy as sa
-from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from alembic import op
 
 revision = "0003_planner"
 down_revision = "0004_progress"  # chained at merge: 0001 → 0002_photos → 0004_progress → 0003_planner
@@ -85,8 +87,12 @@ def upgrade() -> None:
         sa.CheckConstraint("layer IN ('districts', 'zones', 'bases')", name="layer_known"),
         sa.CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_ordered"),
     )
-    op.create_index("ix_boundary_versions_open", "boundary_versions", ["layer", "feature_id"],
-                    postgresql_where=sa.text("valid_to IS NULL"))
+    op.create_index(
+        "ix_boundary_versions_open",
+        "boundary_versions",
+        ["layer", "feature_id"],
+        postgresql_where=sa.text("valid_to IS NULL"),
+    )
     op.create_index("ix_boundary_versions_period", "boundary_versions", ["layer", "valid_from", "valid_to"])
     for table in LAYERS:  # what exists before history starts counts as valid since forever
         op.execute(f"""INSERT INTO boundary_versions (layer, feature_id, code, name, kind, geom, valid_from)

@@ -4,7 +4,9 @@ Revision ID: 0004_progress
 Revises: 0002_photos
 Create Date: 2026-11-25
 """
+
 import sqlalchemy as sa
+
 from alembic import op
 
 revision = "0004_progress"
@@ -12,7 +14,12 @@ down_revision = "0002_photos"  # chained after main's head at merge time (was "0
 branch_labels = None
 depends_on = None
 
-STATUS_CODES = ("planning", "construction", "completed", "stalled")  # frozen copy: migrations must not change with the code
+STATUS_CODES = (
+    "planning",
+    "construction",
+    "completed",
+    "stalled",
+)  # frozen copy: migrations must not change with the code
 
 
 def upgrade() -> None:
@@ -42,10 +49,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("project_id", "month", "version", name="report_version_unique"),
     )
     # One current report per project and month; superseded versions stay as history.
-    op.create_index("ux_progress_reports_current", "progress_reports", ["project_id", "month"], unique=True,
-                    postgresql_where=sa.text("superseded_at IS NULL"))
-    op.create_index("ix_progress_reports_month_current", "progress_reports", ["month"],
-                    postgresql_where=sa.text("superseded_at IS NULL"))
+    op.create_index(
+        "ux_progress_reports_current",
+        "progress_reports",
+        ["project_id", "month"],
+        unique=True,
+        postgresql_where=sa.text("superseded_at IS NULL"),
+    )
+    op.create_index(
+        "ix_progress_reports_month_current",
+        "progress_reports",
+        ["month"],
+        postgresql_where=sa.text("superseded_at IS NULL"),
+    )
     op.create_table(
         "progress_plans",
         sa.Column("project_id", sa.Integer, sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),

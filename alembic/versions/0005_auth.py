@@ -4,9 +4,11 @@ Revision ID: 0005_auth
 Revises: 0003_planner
 Create Date: 2026-11-26
 """
+
 import sqlalchemy as sa
-from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
+
+from alembic import op
 
 revision = "0005_auth"
 down_revision = "0003_planner"  # chained after main's head at merge time (was "0001")
@@ -91,7 +93,9 @@ def upgrade() -> None:
     op.create_index("ix_photos_uploaded_by", "photos", ["uploaded_by"])
     # Monthly reports record the account that submitted them (the free-text reported_by stays: who filled it in).
     op.add_column("progress_reports", sa.Column("submitted_by", sa.Integer, sa.ForeignKey("users.id")))
-    op.execute(f"UPDATE progress_reports SET submitted_by = (SELECT id FROM users WHERE username = '{LEGACY_USERNAME}')")
+    op.execute(
+        f"UPDATE progress_reports SET submitted_by = (SELECT id FROM users WHERE username = '{LEGACY_USERNAME}')"
+    )
 
 
 def downgrade() -> None:

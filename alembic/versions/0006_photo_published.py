@@ -4,7 +4,9 @@ Revision ID: 0006_photo_published
 Revises: 0005_auth
 Create Date: 2026-11-25
 """
+
 import sqlalchemy as sa
+
 from alembic import op
 
 revision = "0006_photo_published"

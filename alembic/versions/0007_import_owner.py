@@ -4,7 +4,9 @@ Revision ID: 0007_import_owner
 Revises: 0006_photo_published
 Create Date: 2026-11-25
 """
+
 import sqlalchemy as sa
+
 from alembic import op
 
 revision = "0007_import_owner"

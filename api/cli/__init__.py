@@ -1,4 +1,5 @@
 """The `warroom` command: serve the map, migrate the schema, load seed data."""
+
 from __future__ import annotations
 
 import logging
@@ -50,28 +51,38 @@ def database():
 
 def _show_password_once(username: str, password: str) -> None:
     # Straight to the terminal, never through logging: the password must not end up in a log file.
-    typer.secho(f"\n  账户 / account: {username}\n  密码 / password: {password}\n"
-                "  只显示这一次,请立即保存 / shown this once only: keep it now\n", fg=typer.colors.YELLOW, bold=True)
+    typer.secho(
+        f"\n  账户 / account: {username}\n  密码 / password: {password}\n"
+        "  只显示这一次,请立即保存 / shown this once only: keep it now\n",
+        fg=typer.colors.YELLOW,
+        bold=True,
+    )
 
 
 def _prepare(db: Database, *, migrate: bool, seed: bool) -> None:
-    from geo.db import migrations
     from geo.accounts.principal import cli_principal
     from geo.accounts.users import ensure_first_admin
+    from geo.db import migrations
     from geo.demo.seed import is_seeded, seed_all
 
     if migrate:
         migrations.upgrade(db.engine)
     elif migrations.current(db.engine) != migrations.head():
-        typer.secho("数据库结构不是最新的,请先运行 `warroom db upgrade`(或 `warroom serve --migrate`)/ "
-                    "the database schema is not up to date: run `warroom db upgrade` first", fg=typer.colors.RED, err=True)
+        typer.secho(
+            "数据库结构不是最新的,请先运行 `warroom db upgrade`(或 `warroom serve --migrate`)/ "
+            "the database schema is not up to date: run `warroom db upgrade` first",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(2)
     if seed:
         with db.session() as session:
             if not is_seeded(session):
                 summary = seed_all(session)
-                typer.echo(f"已载入种子数据 / seed loaded: {summary['projects']} projects, "
-                           f"{summary['investment_total']} 亿元 total, {summary['investment_year']} 亿元 this year")
+                typer.echo(
+                    f"已载入种子数据 / seed loaded: {summary['projects']} projects, "
+                    f"{summary['investment_total']} 亿元 total, {summary['investment_year']} 亿元 this year"
+                )
             password = ensure_first_admin(session, actor=cli_principal())
         if password:
             typer.echo("已创建第一个管理员账户 / created the first admin account")
@@ -95,14 +106,23 @@ def serve(
         _prepare(db, migrate=migrate, seed=seed)
         url = f"http://{host or settings.host}:{port or settings.port}"
         typer.secho(f"威海挂图作战地图 / war-room map: {url}", fg=typer.colors.GREEN)
-        uvicorn.run(create_app(settings, db), host=host or settings.host, port=port or settings.port,
-                    log_level=settings.log_level.lower())
+        uvicorn.run(
+            create_app(settings, db),
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level=settings.log_level.lower(),
+        )
 
 
 @app.command("seed")
 def seed_command(
-    demo_projects: int = typer.Option(116, "--demo-projects", min=0, max=200_000,
-                                      help="number of generated demo projects (116 matches the plan's totals)"),
+    demo_projects: int = typer.Option(
+        116,
+        "--demo-projects",
+        min=0,
+        max=200_000,
+        help="number of generated demo projects (116 matches the plan's totals)",
+    ),
 ):
     """Load or refresh the boundaries, clusters and demo projects (idempotent)."""
     from geo.db import migrations
@@ -112,8 +132,10 @@ def seed_command(
         migrations.upgrade(db.engine)
         with db.session() as session:
             summary = seed_all(session, demo_projects=demo_projects)
-    typer.echo(f"projects: {summary['projects']} (demo {summary['demo_projects']}), "
-               f"total {summary['investment_total']} 亿元, this year {summary['investment_year']} 亿元")
+    typer.echo(
+        f"projects: {summary['projects']} (demo {summary['demo_projects']}), "
+        f"total {summary['investment_total']} 亿元, this year {summary['investment_year']} 亿元"
+    )
 
 
 @db_app.command("upgrade")
@@ -157,8 +179,9 @@ def user_add(
     from geo.accounts.users import create_user
 
     with _account_command() as session:
-        user, password = create_user(session, actor=cli_principal(), username=username, display_name=display_name,
-                                     role=role, district=district)
+        user, password = create_user(
+            session, actor=cli_principal(), username=username, display_name=display_name, role=role, district=district
+        )
     typer.echo(f"已创建 / created: {user['username']} ({user['role_name']} {user['district'] or ''})".rstrip())
     _show_password_once(user["username"], password)
 
@@ -172,7 +195,9 @@ def user_list():
         users = list_users(session)
     for u in users:
         state = "active" if u["active"] else "DISABLED"
-        typer.echo(f"{u['id']:>4}  {u['username']:<20} {u['role']:<9} {u['district'] or '-':<6} {state:<8} {u['display_name']}")
+        typer.echo(
+            f"{u['id']:>4}  {u['username']:<20} {u['role']:<9} {u['district'] or '-':<6} {state:<8} {u['display_name']}"
+        )
 
 
 @user_app.command("disable")
@@ -220,6 +245,8 @@ def _user_id(session, username: str) -> int:
     if user is None:
         raise NotFound(f"没有用户“{username}” / no user {username!r}")
     return user.id
+
+
 def _write_bulletin(period_of, raw: str, formats: list[str], out_dir: Path) -> None:
     from geo.bulletin.render import render_bulletin
 
@@ -248,8 +275,11 @@ OUT_OPTION = typer.Option(Path("."), "--out", "-o", help="directory to write int
 
 
 @report_app.command("monthly")
-def report_monthly(month: str = typer.Argument(..., help="YYYY-MM, e.g. 2026-10"),
-                   fmt: list[str] = FORMAT_OPTION, out: Path = OUT_OPTION):
+def report_monthly(
+    month: str = typer.Argument(..., help="YYYY-MM, e.g. 2026-10"),
+    fmt: list[str] = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+):
     """Write the month's bulletin (工作简报) as PDF and Excel."""
     from geo.periods import monthly
 
@@ -257,16 +287,21 @@ def report_monthly(month: str = typer.Argument(..., help="YYYY-MM, e.g. 2026-10"
 
 
 @report_app.command("quarterly")
-def report_quarterly(quarter: str = typer.Argument(..., help="YYYY-Qn, e.g. 2026-Q3"),
-                     fmt: list[str] = FORMAT_OPTION, out: Path = OUT_OPTION):
+def report_quarterly(
+    quarter: str = typer.Argument(..., help="YYYY-Qn, e.g. 2026-Q3"),
+    fmt: list[str] = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+):
     """Write the quarter's bulletin (季度通报) as PDF and Excel."""
     from geo.periods import quarterly
 
     _write_bulletin(quarterly, quarter, fmt, out)
+
+
 @photos_app.command("check")
 def photos_check():
     """Report photo files without rows and rows without files (exit 1 when any)."""
-    from geo.photos.service import check_store
+    from geo.photos.queries import check_store
 
     settings = get_settings()
     with database() as db, db.session() as session:

@@ -1,4 +1,5 @@
 """Planner commands: `warroom import boundaries|projects`, `warroom export projects|layer`, `warroom export-map`."""
+
 from __future__ import annotations
 
 import getpass
@@ -21,8 +22,14 @@ export_app = typer.Typer(help="导出项目与图层 / export projects and layer
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
 
 
 def _fail(exc: WarroomError) -> None:
@@ -53,26 +60,54 @@ def import_boundaries(
     with database() as db, db.session() as session:
         try:
             with console.status(f"读取并核对 {file.name} / reading and checking…"):
-                preview = preview_boundaries(session, path=file, layer=layer, crs=crs, name_column=name_column,
-                                             encoding=encoding, keep_missing=keep_missing)
+                preview = preview_boundaries(
+                    session,
+                    path=file,
+                    layer=layer,
+                    crs=crs,
+                    name_column=name_column,
+                    encoding=encoding,
+                    keep_missing=keep_missing,
+                )
             result = apply_boundaries(session, preview) if apply else {**preview.as_dict(), "applied": False}
             if apply:
-                audit(session, actor=None, actor_name=CLI_ACTOR, action="import.boundaries", obj=("layer", layer),
-                      after={"file": file.name, **audit_counts(result)})
+                audit(
+                    session,
+                    actor=None,
+                    actor_name=CLI_ACTOR,
+                    action="import.boundaries",
+                    obj=("layer", layer),
+                    after={"file": file.name, **audit_counts(result)},
+                )
         except WarroomError as exc:
             session.rollback()
             _fail(exc)
-    table = Table("变化 / action", "编码 / code", "名称 / name", "面积前 km²", "面积后 km²", "变化 km²",
-                  title=f"{layer} ← {file.name} ({result['source_crs']})")
+    table = Table(
+        "变化 / action",
+        "编码 / code",
+        "名称 / name",
+        "面积前 km²",
+        "面积后 km²",
+        "变化 km²",
+        title=f"{layer} ← {file.name} ({result['source_crs']})",
+    )
     for c in result["changes"]:
-        table.add_row(c["action"], c["code"] or "(新)", c["name"], str(c["area_km2_before"] or ""),
-                      str(c["area_km2_after"] or ""), str(c["area_change_km2"] or ""))
+        table.add_row(
+            c["action"],
+            c["code"] or "(新)",
+            c["name"],
+            str(c["area_km2_before"] or ""),
+            str(c["area_km2_after"] or ""),
+            str(c["area_change_km2"] or ""),
+        )
     console.print(table)
     for note in result["repaired"]:
         console.print(f"[yellow]修复 / repaired[/] 要素 {note['feature']} {note['name']}: {note['message']}")
     counts = ", ".join(f"{k} {v}" for k, v in result["counts"].items())
     if apply:
-        console.print(f"[green]已写入 / applied[/] ({counts}); 重新落位项目 {result['projects_resited']} 个 / projects re-sited")
+        console.print(
+            f"[green]已写入 / applied[/] ({counts}); 重新落位项目 {result['projects_resited']} 个 / projects re-sited"
+        )
     else:
         console.print(f"预览 / dry run: {counts}. 加 --apply 写入 / add --apply to write.")
 
@@ -95,16 +130,25 @@ def import_projects(
             check = check_register(file.read_bytes(), file.name, coords=coords, crs=crs)
             with _progress() as bar:
                 task = bar.add_task("写入 / upserting" if apply else "核对 / checking", total=len(check.rows))
-                summary = import_register(session, check, apply=apply, allow_partial=allow_partial,
-                                          progress=lambda n: bar.advance(task, n))
+                summary = import_register(
+                    session, check, apply=apply, allow_partial=allow_partial, progress=lambda n: bar.advance(task, n)
+                )
             if apply:
-                audit(session, actor=None, actor_name=CLI_ACTOR, action="import.projects", obj=("register", file.name),
-                      after=audit_counts(summary))
+                audit(
+                    session,
+                    actor=None,
+                    actor_name=CLI_ACTOR,
+                    action="import.projects",
+                    obj=("register", file.name),
+                    after=audit_counts(summary),
+                )
         except WarroomError as exc:
             session.rollback()
             _fail(exc)
     if check.errors:
-        table = Table("行 / row", "列 / column", "值 / value", "问题 / problem", "建议 / hint", title="错误报告 / errors")
+        table = Table(
+            "行 / row", "列 / column", "值 / value", "问题 / problem", "建议 / hint", title="错误报告 / errors"
+        )
         for e in check.errors:
             table.add_row(str(e.row), e.column, e.value, e.message, e.suggestion)
         console.print(table)
@@ -113,12 +157,18 @@ def import_projects(
         console.print(f"错误报告 / report: {report}")
     if summary["ignored_columns"]:
         console.print(f"未使用的列 / ignored columns: {'、'.join(summary['ignored_columns'])}")
-    line = (f"{summary['rows']} 行 / rows, {summary['valid']} 通过 / pass, {len(check.errors)} 个问题 / problems; "
-            f"新增 added {summary['added']}, 更新 updated {summary['updated']}, 未变 unchanged {summary['unchanged']}")
+    line = (
+        f"{summary['rows']} 行 / rows, {summary['valid']} 通过 / pass, {len(check.errors)} 个问题 / problems; "
+        f"新增 added {summary['added']}, 更新 updated {summary['updated']}, 未变 unchanged {summary['unchanged']}"
+    )
     if summary["applied"]:
         console.print(f"[green]已写入 / applied:[/] {line}")
     else:
-        why = "有错误,未写入 / errors: nothing written" if check.errors and not allow_partial else "预览 / dry run (--apply)"
+        why = (
+            "有错误,未写入 / errors: nothing written"
+            if check.errors and not allow_partial
+            else "预览 / dry run (--apply)"
+        )
         console.print(f"[yellow]{why}[/]: {line}")
     if check.errors and not allow_partial:
         raise typer.Exit(1)
@@ -133,25 +183,35 @@ def _write(out: Path, data: bytes) -> None:
 def export_projects_command(
     out: Path = typer.Argument(..., help="output file; the format follows its suffix unless --format"),
     format: str = typer.Option(None, "--format", help="geojson | gpkg | shp | kml | xlsx"),
-    district: str = typer.Option(None), cluster: str = typer.Option(None), zone: str = typer.Option(None),
-    base: str = typer.Option(None), status: str = typer.Option(None), q: str = typer.Option(None),
+    district: str = typer.Option(None),
+    cluster: str = typer.Option(None),
+    zone: str = typer.Option(None),
+    base: str = typer.Option(None),
+    status: str = typer.Option(None),
+    q: str = typer.Option(None),
     bbox: str = typer.Option(None, help="minLon,minLat,maxLon,maxLat"),
 ):
     """Export the projects matching the same filters as /api/projects."""
     from api.cli import database
-    from geo.transfer.exports import export_projects
     from geo.projects.queries import ProjectFilter, parse_bbox
     from geo.settings import get_settings
+    from geo.transfer.exports import export_projects
 
     fmt = format or {".zip": "shp", ".json": "geojson"}.get(out.suffix.lower(), out.suffix.lower().lstrip("."))
     with database() as db, db.session() as session:
         try:
-            filters = ProjectFilter(district=district, cluster=cluster, zone=zone, base=base, status=status, q=q,
-                                    bbox=parse_bbox(bbox))
+            filters = ProjectFilter(
+                district=district, cluster=cluster, zone=zone, base=base, status=status, q=q, bbox=parse_bbox(bbox)
+            )
             with _progress() as bar:
                 task = bar.add_task(f"导出 / exporting {fmt}", total=None)
-                export = export_projects(session, settings=get_settings(), filters=filters, fmt=fmt,
-                                         progress=lambda n: bar.update(task, total=n, completed=n))
+                export = export_projects(
+                    session,
+                    settings=get_settings(),
+                    filters=filters,
+                    fmt=fmt,
+                    progress=lambda n: bar.update(task, total=n, completed=n),
+                )
         except WarroomError as exc:
             _fail(exc)
     _write(out, export.data)
@@ -182,8 +242,8 @@ def export_map(
 ):
     """Write a standalone map of a district's projects and layers that opens from a file, with no server or network."""
     from api.cli import database
-    from geo.transfer.offline_map import district_map_html
     from geo.settings import get_settings
+    from geo.transfer.offline_map import district_map_html
 
     with database() as db, db.session() as session:
         try:

@@ -1,4 +1,5 @@
 """The audit log for admins: filtered listing and Excel export."""
+
 import datetime as dt
 from typing import Annotated
 
@@ -14,10 +15,12 @@ router = APIRouter(prefix="/api/audit", tags=["audit"], dependencies=[require(Pe
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def audit_filter(actor: str | None = Query(None, max_length=64, description="username or display name"),
-                 action: str | None = Query(None, max_length=64, description="action code or its prefix, e.g. user"),
-                 since: dt.date | None = Query(None, description="from this day (YYYY-MM-DD)"),
-                 until: dt.date | None = Query(None, description="to this day, inclusive")) -> AuditFilter:
+def audit_filter(
+    actor: str | None = Query(None, max_length=64, description="username or display name"),
+    action: str | None = Query(None, max_length=64, description="action code or its prefix, e.g. user"),
+    since: dt.date | None = Query(None, description="from this day (YYYY-MM-DD)"),
+    until: dt.date | None = Query(None, description="to this day, inclusive"),
+) -> AuditFilter:
     """Parse the audit filters."""
     return AuditFilter(actor=actor or None, action=action or None, since=since, until=until)
 
@@ -26,8 +29,12 @@ FilterDep = Annotated[AuditFilter, Depends(audit_filter)]
 
 
 @router.get("", summary="审计日志 / audit log")
-def get_audit(session: SessionDep, filters: FilterDep, limit: int = Query(100, ge=1, le=1000),
-              offset: int = Query(0, ge=0, le=10_000_000)):
+def get_audit(
+    session: SessionDep,
+    filters: FilterDep,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+):
     """Matching entries, newest first, with the total count."""
     return list_audit(session, filters=filters, limit=limit, offset=offset)
 
@@ -35,5 +42,8 @@ def get_audit(session: SessionDep, filters: FilterDep, limit: int = Query(100, g
 @router.get("/export.xlsx", summary="导出审计日志 / audit log as Excel")
 def export_audit(session: SessionDep, filters: FilterDep):
     """The matching entries (at most 100,000) as an .xlsx workbook."""
-    return Response(audit_xlsx(session, filters=filters), media_type=XLSX,
-                    headers={"Content-Disposition": "attachment; filename*=UTF-8''audit-log.xlsx"})
+    return Response(
+        audit_xlsx(session, filters=filters),
+        media_type=XLSX,
+        headers={"Content-Disposition": "attachment; filename*=UTF-8''audit-log.xlsx"},
+    )

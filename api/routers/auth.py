@@ -1,10 +1,12 @@
 """Sign-in and one's own account: sessions (cookie + CSRF token), password, personal API tokens."""
+
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import CSRF_COOKIE, SESSION_COOKIE, PrincipalDep, SessionDep, SettingsDep, client_address, require
+from api.params import TokenId
 from geo.accounts.principal import Principal
 from geo.accounts.signin import sign_in, sign_out
 from geo.accounts.tokens import create_token, list_tokens, revoke_token
@@ -44,13 +46,23 @@ def _secure(request: Request, settings: Settings) -> bool:
 @router.post("/login", summary="登录 / sign in", dependencies=[require(Permission.sign_in)])
 def login(request: Request, response: Response, session: SessionDep, settings: SettingsDep, body: Credentials):
     """Open a browser session: an HttpOnly, SameSite=Lax session cookie and a readable CSRF cookie for writes."""
-    signed = sign_in(session, username=body.username, password=body.password, address=client_address(request),
-                     user_agent=request.headers.get("user-agent"), settings=settings)
+    signed = sign_in(
+        session,
+        username=body.username,
+        password=body.password,
+        address=client_address(request),
+        user_agent=request.headers.get("user-agent"),
+        settings=settings,
+    )
     max_age = int(settings.session_hours * 3600)
     secure = _secure(request, settings)
-    response.set_cookie(SESSION_COOKIE, signed.token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
+    response.set_cookie(
+        SESSION_COOKIE, signed.token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/"
+    )
     # Readable by the page's script, which echoes it in X-CSRF-Token; another site can neither read nor send it.
-    response.set_cookie(CSRF_COOKIE, signed.csrf_token, max_age=max_age, httponly=False, samesite="lax", secure=secure, path="/")
+    response.set_cookie(
+        CSRF_COOKIE, signed.csrf_token, max_age=max_age, httponly=False, samesite="lax", secure=secure, path="/"
+    )
     return {**signed.principal.public(), "csrf_token": signed.csrf_token, "expires_at": signed.expires_at.isoformat()}
 
 
@@ -90,6 +102,6 @@ def post_token(session: SessionDep, actor: Account, body: TokenRequest):
 
 
 @router.delete("/tokens/{token_id}", summary="撤销 API 令牌 / revoke an API token")
-def delete_token(session: SessionDep, actor: Account, token_id: int = Path(ge=1, le=2**31 - 1)):
+def delete_token(session: SessionDep, actor: Account, token_id: TokenId):
     """Revoke one of your tokens; it is refused from the next request on."""
     return revoke_token(session, actor=actor, token_id=token_id)

@@ -1,4 +1,5 @@
 """The monthly and quarterly 工作简报 as PDF or Excel downloads."""
+
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
@@ -11,21 +12,38 @@ router = APIRouter(prefix="/api/reports", tags=["bulletins"], dependencies=[requ
 
 
 def _download(bulletin) -> Response:
-    return Response(bulletin.content, media_type=bulletin.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{bulletin.filename}"'})
+    return Response(
+        bulletin.content,
+        media_type=bulletin.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{bulletin.filename}"'},
+    )
 
 
-@router.get("/monthly/{month}.{fmt}", summary="月度工作简报 / monthly bulletin (pdf | xlsx)",
-            responses={200: {"content": {"application/pdf": {}}}})
-def get_monthly(session: SessionDep, settings: SettingsDep, month: str = Path(description="YYYY-MM", max_length=7),
-                fmt: str = Path(description="pdf or xlsx", max_length=4)):
+@router.get(
+    "/monthly/{month}.{fmt}",
+    summary="月度工作简报 / monthly bulletin (pdf | xlsx)",
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def get_monthly(
+    session: SessionDep,
+    settings: SettingsDep,
+    month: str = Path(description="YYYY-MM", max_length=7),
+    fmt: str = Path(description="pdf or xlsx", max_length=4),
+):
     """Headline figures, tables by district and cluster, charts, lagging projects and site photos of the month."""
     return _download(render_bulletin(session, settings=settings, period=monthly(month), fmt=fmt))
 
 
-@router.get("/quarterly/{quarter}.{fmt}", summary="季度工作简报 / quarterly bulletin (pdf | xlsx)",
-            responses={200: {"content": {"application/pdf": {}}}})
-def get_quarterly(session: SessionDep, settings: SettingsDep, quarter: str = Path(description="YYYY-Qn", max_length=7),
-                  fmt: str = Path(description="pdf or xlsx", max_length=4)):
+@router.get(
+    "/quarterly/{quarter}.{fmt}",
+    summary="季度工作简报 / quarterly bulletin (pdf | xlsx)",
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def get_quarterly(
+    session: SessionDep,
+    settings: SettingsDep,
+    quarter: str = Path(description="YYYY-Qn", max_length=7),
+    fmt: str = Path(description="pdf or xlsx", max_length=4),
+):
     """The quarter's bulletin: figures at the quarter's end, investment completed in the quarter and the year."""
     return _download(render_bulletin(session, settings=settings, period=quarterly(quarter), fmt=fmt))

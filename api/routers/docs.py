@@ -1,4 +1,5 @@
 """OpenAPI docs served with the app's own Swagger UI copy (web/node_modules), so /docs works offline."""
+
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 

@@ -1,4 +1,5 @@
-"""Exports: projects (same filters as /api/projects) and boundary layers as GeoJSON, GeoPackage, Shapefile, KML, Excel."""
+"""Exports: projects (filtered as /api/projects) and boundary layers as GeoJSON, GeoPackage, Shapefile, KML, Excel."""
+
 from typing import Literal
 from urllib.parse import quote
 
@@ -6,7 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
-from api.routers.projects import FilterDep
+from api.params import FilterDep
 from geo.enums import Permission
 from geo.transfer.exports import Export, export_layer, export_projects
 
@@ -15,19 +16,29 @@ Format = Literal["geojson", "gpkg", "shp", "kml", "xlsx"]
 
 
 def _file(export: Export) -> Response:
-    return Response(export.data, media_type=export.media_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(export.filename)}"})
+    return Response(
+        export.data,
+        media_type=export.media_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(export.filename)}"},
+    )
 
 
 @router.get("/projects", summary="导出项目 / the filtered projects as a file")
-def get_projects_export(session: SessionDep, settings: SettingsDep, filters: FilterDep,
-                        format: Format = Query("xlsx", description="geojson, gpkg, shp (zipped, UTF-8 .cpg), kml or xlsx")):
+def get_projects_export(
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: FilterDep,
+    format: Format = Query("xlsx", description="geojson, gpkg, shp (zipped, UTF-8 .cpg), kml or xlsx"),
+):
     """The projects /api/projects would return for the same filters; Excel uses the register's headers."""
     return _file(export_projects(session, settings=settings, filters=filters, fmt=format))
 
 
 @router.get("/layers/{layer}", summary="导出图层 / a boundary layer as a file")
-def get_layer_export(session: SessionDep, layer: Literal["districts", "zones", "bases"],
-                     format: Format = Query("gpkg", description="geojson, gpkg, shp (zipped, UTF-8 .cpg), kml or xlsx")):
+def get_layer_export(
+    session: SessionDep,
+    layer: Literal["districts", "zones", "bases"],
+    format: Format = Query("gpkg", description="geojson, gpkg, shp (zipped, UTF-8 .cpg), kml or xlsx"),
+):
     """Districts, zones or bases at full precision (imports back unchanged)."""
     return _file(export_layer(session, layer=layer, fmt=format))

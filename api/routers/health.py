@@ -1,4 +1,5 @@
 """Liveness of the service and its database."""
+
 from fastapi import APIRouter
 
 from api.deps import SessionDep, require

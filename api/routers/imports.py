@@ -1,4 +1,5 @@
 """Planner imports: official boundary files and project registers; a dry run unless apply=true."""
+
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -17,37 +18,69 @@ Importer = Annotated[Principal, require(Permission.import_data)]
 
 
 @router.post("/boundaries", summary="导入边界 / preview (or apply) an official boundary file")
-async def post_boundaries(request: Request, session: SessionDep, settings: SettingsDep, actor: Importer,
-                          layer: Literal["districts", "zones", "bases"],
-                          filename: str | None = Query(None, description="file name when the body is the raw file"),
-                          crs: str | None = Query(None, description="CRS for a file without one, e.g. EPSG:4549"),
-                          name_column: str | None = Query(None, description="column holding the feature names"),
-                          encoding: str | None = Query(None, description="attribute encoding of a Shapefile, e.g. GBK"),
-                          keep_missing: bool = Query(False, description="keep stored features the file lacks"),
-                          apply: bool = Query(False, description="write; otherwise only preview")):
+async def post_boundaries(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Importer,
+    layer: Literal["districts", "zones", "bases"],
+    filename: str | None = Query(None, description="file name when the body is the raw file"),
+    crs: str | None = Query(None, description="CRS for a file without one, e.g. EPSG:4549"),
+    name_column: str | None = Query(None, description="column holding the feature names"),
+    encoding: str | None = Query(None, description="attribute encoding of a Shapefile, e.g. GBK"),
+    keep_missing: bool = Query(False, description="keep stored features the file lacks"),
+    apply: bool = Query(False, description="write; otherwise only preview"),
+):
     """GeoJSON, zipped Shapefile, GeoPackage or KML (multipart `file`): added / changed (area change) / removed
     features and repaired geometries; with apply=true all of it is written in one transaction."""
     upload = await read_upload(request, settings, filename=filename)
-    return await run_in_threadpool(import_boundaries_upload, session, data=upload.data, filename=upload.filename,
-                                   layer=layer, crs=crs, name_column=name_column, encoding=encoding,
-                                   keep_missing=keep_missing, apply=apply, actor=actor)
+    return await run_in_threadpool(
+        import_boundaries_upload,
+        session,
+        data=upload.data,
+        filename=upload.filename,
+        layer=layer,
+        crs=crs,
+        name_column=name_column,
+        encoding=encoding,
+        keep_missing=keep_missing,
+        apply=apply,
+        actor=actor,
+    )
 
 
 @router.post("/projects", summary="导入项目台账 / check (and apply) a project register (.xlsx or .csv)")
-async def post_projects(request: Request, session: SessionDep, settings: SettingsDep, actor: Importer,
-                        filename: str | None = Query(None, description="file name when the body is the raw file"),
-                        coords: Literal["wgs84", "gcj02"] = Query("wgs84", description="gcj02: convert from web-map coordinates"),
-                        crs: str | None = Query(None, description="CRS of the 经度/纬度 columns, e.g. EPSG:4549"),
-                        allow_partial: bool = Query(False, description="write the rows that pass even if others fail"),
-                        apply: bool = Query(False, description="write; otherwise only check"),
-                        report: Literal["json", "xlsx"] = Query("json", description="xlsx: the row-level error report")):
+async def post_projects(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Importer,
+    filename: str | None = Query(None, description="file name when the body is the raw file"),
+    coords: Literal["wgs84", "gcj02"] = Query("wgs84", description="gcj02: convert from web-map coordinates"),
+    crs: str | None = Query(None, description="CRS of the 经度/纬度 columns, e.g. EPSG:4549"),
+    allow_partial: bool = Query(False, description="write the rows that pass even if others fail"),
+    apply: bool = Query(False, description="write; otherwise only check"),
+    report: Literal["json", "xlsx"] = Query("json", description="xlsx: the row-level error report"),
+):
     """Every row is checked; nothing is written unless all pass (or allow_partial).  report=xlsx answers with the
     error report as an Excel file (columns 行号, 列, 值, 问题, 建议)."""
     upload = await read_upload(request, settings, filename=filename)
     summary, report_xlsx = await run_in_threadpool(
-        import_register_upload, session, data=upload.data, filename=upload.filename, coords=coords, crs=crs,
-        allow_partial=allow_partial, apply=apply, want_report=report == "xlsx", actor=actor)
+        import_register_upload,
+        session,
+        data=upload.data,
+        filename=upload.filename,
+        coords=coords,
+        crs=crs,
+        allow_partial=allow_partial,
+        apply=apply,
+        want_report=report == "xlsx",
+        actor=actor,
+    )
     if report == "xlsx":
-        return Response(report_xlsx, media_type=XLSX_MEDIA_TYPE,
-                        headers={"Content-Disposition": "attachment; filename*=UTF-8''register-errors.xlsx"})
+        return Response(
+            report_xlsx,
+            media_type=XLSX_MEDIA_TYPE,
+            headers={"Content-Disposition": "attachment; filename*=UTF-8''register-errors.xlsx"},
+        )
     return summary

@@ -1,4 +1,5 @@
 """Enumerations and settings the front end needs, from their single definitions in geo/."""
+
 from fastapi import APIRouter
 
 from api.deps import SessionDep, SettingsDep, require

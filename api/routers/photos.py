@@ -1,37 +1,32 @@
 """Site photos: upload, metadata, files with ETags, per project, the district photo wall and camera positions."""
+
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep, require
 from api.errors import PROBLEM, PROBLEM_RESPONSES
+from api.params import MAX_ID, DistrictQuery, MonthQuery, PhotoId, ProjectId, month_query
 from api.responses import GeoJSONResponse
 from geo.accounts.principal import Principal
 from geo.enums import Permission
-from geo.photos.service import (
-    Upload,
-    add_photos,
-    photo_dict,
-    photo_file,
-    photo_positions_geojson,
-    photo_wall,
-    place_photo,
-    project_photos,
-    set_published,
-)
+from geo.files import Upload
+from geo.photos.queries import photo_dict, photo_file, photo_positions_geojson, photo_wall, project_photos
+from geo.photos.review import place_photo, set_published
+from geo.photos.upload import add_photos
 
 router = APIRouter(prefix="/api", tags=["photos"], dependencies=[require(Permission.read_public)])
 Uploader = Annotated[Principal, require(Permission.upload_photos)]
 Publisher = Annotated[Principal, require(Permission.publish_photos)]
 
-ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-PhotoId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 UPLOAD_RESPONSES = {
     status: {"description": description, "content": {PROBLEM: PROBLEM_RESPONSES[404]["content"][PROBLEM]}}
-    for status, description in ((409, "已上传过(含 existing)/ duplicate, with the existing photo"),
-                                (413, "文件或像素过大 / file or pixel count too large"),
-                                (415, "不是 JPEG/PNG/WebP/HEIC / not an accepted image type"))
+    for status, description in (
+        (409, "已上传过(含 existing)/ duplicate, with the existing photo"),
+        (413, "文件或像素过大 / file or pixel count too large"),
+        (415, "不是 JPEG/PNG/WebP/HEIC / not an accepted image type"),
+    )
 }
 # A photo id's files never change (content-addressed); private, so no shared cache keeps serving a withdrawn photo.
 CACHE_FOREVER = "private, max-age=31536000, immutable"
@@ -39,20 +34,38 @@ CACHE_FOREVER = "private, max-age=31536000, immutable"
 
 def _read(files: list[UploadFile], limit: int) -> list[Upload]:
     # Bigger than the limit: don't read it into memory, let the domain refuse it by its size.
-    return [Upload(f.filename or "photo", f.file.read(limit + 1)) for f in files]
+    return [Upload(f.filename or "photo", f.file.read(limit + 1), f.content_type or "") for f in files]
 
 
 # Sync handlers run in the threadpool, so decoding never blocks the event loop.
-@router.post("/projects/{project_id}/photos", status_code=201, responses=UPLOAD_RESPONSES,
-             summary="上传现场照片 / upload site photos")
-def upload_photos(session: SessionDep, settings: SettingsDep, actor: Uploader, project_id: ProjectId,
-                  files: Annotated[list[UploadFile], File(description="JPEG, PNG, WebP or HEIC photos")],
-                  caption: Annotated[str | None, Form(max_length=500)] = None,
-                  month: Annotated[str | None, Form(description="reporting month YYYY-MM (default: this month)")] = None):
+@router.post(
+    "/projects/{project_id}/photos",
+    status_code=201,
+    responses=UPLOAD_RESPONSES,
+    summary="上传现场照片 / upload site photos",
+)
+def upload_photos(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Uploader,
+    project_id: ProjectId,
+    files: Annotated[list[UploadFile], File(description="JPEG, PNG, WebP or HEIC photos")],
+    caption: Annotated[str | None, Form(max_length=500)] = None,
+    month: Annotated[
+        str | None, Form(max_length=7, description="reporting month YYYY-MM (default: this month)")
+    ] = None,
+):
     """Store photos with their EXIF position and time, checked against the project; 409 for a file already stored."""
     uploads = _read(files, settings.photo_max_bytes)
-    photos = add_photos(session, settings=settings, project_id=project_id, uploads=uploads, caption=caption or None,
-                        month=month, actor=actor)
+    photos = add_photos(
+        session,
+        settings=settings,
+        project_id=project_id,
+        uploads=uploads,
+        caption=caption or None,
+        month=month_query(month),
+        actor=actor,
+    )
     return {"photos": photos}
 
 
@@ -63,17 +76,24 @@ def list_project_photos(session: SessionDep, actor: PrincipalDep, project_id: Pr
 
 
 @router.get("/photos", summary="分区域照片墙 / district photo wall")
-def get_photo_wall(session: SessionDep, actor: PrincipalDep,
-                   district: str | None = Query(None, description="区市 name, e.g. 荣成市 (default: whole city)"),
-                   month: str | None = Query(None, description="reporting month YYYY-MM (default: this month)"),
-                   per_project: int = Query(4, ge=1, le=24, description="latest photos shown per project")):
+def get_photo_wall(
+    session: SessionDep,
+    actor: PrincipalDep,
+    district: DistrictQuery,
+    month: MonthQuery,
+    per_project: int = Query(4, ge=1, le=24, description="latest photos shown per project"),
+):
     """The latest photos of every project in a district for a month, and the projects that sent none."""
     return photo_wall(session, district=district, month=month, per_project=per_project, actor=actor)
 
 
 @router.get("/photos/positions", response_class=GeoJSONResponse, summary="照片拍摄位置 / camera positions")
-def get_photo_positions(session: SessionDep, actor: PrincipalDep, district: str | None = Query(None),
-                        project: int | None = Query(None, ge=1, le=2**31 - 1)):
+def get_photo_positions(
+    session: SessionDep,
+    actor: PrincipalDep,
+    district: DistrictQuery,
+    project: int | None = Query(None, ge=1, le=MAX_ID),
+):
     """Photos with a usable position as GeoJSON points, each with its project's coordinates."""
     return GeoJSONResponse(photo_positions_geojson(session, district=district, project_id=project, actor=actor))
 
@@ -85,22 +105,35 @@ def get_photo(session: SessionDep, actor: PrincipalDep, photo_id: PhotoId):
 
 
 @router.put("/photos/{photo_id}/location", summary="手动定位 / place a photo by hand")
-def put_photo_location(session: SessionDep, settings: SettingsDep, actor: Uploader, photo_id: PhotoId,
-                       lon: Annotated[float, Body(ge=-180, le=180)], lat: Annotated[float, Body(ge=-90, le=90)]):
+def put_photo_location(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Uploader,
+    photo_id: PhotoId,
+    lon: Annotated[float, Body(ge=-180, le=180)],
+    lat: Annotated[float, Body(ge=-90, le=90)],
+):
     """Place a photo that has no usable GPS; its checks are run again and it is flagged "placed by hand"."""
     return place_photo(session, settings=settings, actor=actor, photo_id=photo_id, lon=lon, lat=lat)
 
 
 @router.put("/photos/{photo_id}/published", summary="公开或撤回照片 / publish or withdraw a photo")
-def put_photo_published(session: SessionDep, actor: Publisher, photo_id: PhotoId,
-                        published: Annotated[bool, Body(embed=True, strict=True)]):
+def put_photo_published(
+    session: SessionDep, actor: Publisher, photo_id: PhotoId, published: Annotated[bool, Body(embed=True, strict=True)]
+):
     """Published photos are seen by everyone who may read; unpublished ones by reporters, planners and admins only."""
     return set_published(session, actor=actor, photo_id=photo_id, published=published)
 
 
 @router.get("/photos/{photo_id}/{kind}", summary="照片文件 / photo file (thumb, display, original)")
-def get_photo_file(request: Request, session: SessionDep, settings: SettingsDep, actor: PrincipalDep, photo_id: PhotoId,
-                   kind: Literal["thumb", "display", "original"]):
+def get_photo_file(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: PrincipalDep,
+    photo_id: PhotoId,
+    kind: Literal["thumb", "display", "original"],
+):
     """The 320 px thumbnail, the 1600 px display copy (JPEG, upright, sRGB) or the original as uploaded."""
     path, media_type, etag = photo_file(session, settings=settings, photo_id=photo_id, kind=kind, actor=actor)
     headers = {"ETag": etag, "Cache-Control": CACHE_FOREVER}

@@ -1,21 +1,19 @@
 """Monthly progress reports of a project: submit or correct, list, and a month's correction history."""
+
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, require
+from api.params import MonthPath, ProjectId
 from api.responses import RawJSONResponse
 from geo.accounts.principal import Principal
 from geo.enums import Permission
-from geo.periods import parse_month
 from geo.progress.reports import ReportInput, list_reports, report_history, submit_report
 
 router = APIRouter(prefix="/api/projects", tags=["progress reports"], dependencies=[require(Permission.read_public)])
-
-ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Month = Annotated[str, Path(description="YYYY-MM", max_length=7)]
 
 
 class ReportBody(BaseModel):
@@ -28,7 +26,9 @@ class ReportBody(BaseModel):
     milestone: str | None = Field(None, max_length=500, description="节点 reached")
     problems: str | None = Field(None, max_length=2000, description="存在问题")
     next_steps: str | None = Field(None, max_length=2000, description="下步计划")
-    regress_reason: str | None = Field(None, max_length=500, description="required when progress is below the previous month")
+    regress_reason: str | None = Field(
+        None, max_length=500, description="required when progress is below the previous month"
+    )
     reported_by: str | None = Field(None, max_length=100)
 
 
@@ -38,16 +38,26 @@ def get_reports(session: SessionDep, project_id: ProjectId):
     return RawJSONResponse(list_reports(session, project_id=project_id))
 
 
-@router.put("/{project_id}/reports/{month}", response_class=RawJSONResponse, summary="填报或更正月度进度 / submit or correct")
-def put_report(session: SessionDep, actor: Annotated[Principal, require(Permission.submit_reports)], project_id: ProjectId,
-               month: Month, body: ReportBody):
+@router.put(
+    "/{project_id}/reports/{month}", response_class=RawJSONResponse, summary="填报或更正月度进度 / submit or correct"
+)
+def put_report(
+    session: SessionDep,
+    actor: Annotated[Principal, require(Permission.submit_reports)],
+    project_id: ProjectId,
+    month: MonthPath,
+    body: ReportBody,
+):
     """Create the month's report (201) or correct it (200; the earlier version stays in the history)."""
-    stored, created = submit_report(session, actor=actor, project_id=project_id, month=parse_month(month),
-                                    report=ReportInput(**body.model_dump()))
+    stored, created = submit_report(
+        session, actor=actor, project_id=project_id, month=month, report=ReportInput(**body.model_dump())
+    )
     return RawJSONResponse(stored, status_code=201 if created else 200)
 
 
-@router.get("/{project_id}/reports/{month}/history", response_class=RawJSONResponse, summary="更正记录 / correction history")
-def get_history(session: SessionDep, project_id: ProjectId, month: Month):
+@router.get(
+    "/{project_id}/reports/{month}/history", response_class=RawJSONResponse, summary="更正记录 / correction history"
+)
+def get_history(session: SessionDep, project_id: ProjectId, month: MonthPath):
     """Every version of the month's report, the current one first."""
-    return RawJSONResponse(report_history(session, project_id=project_id, month=parse_month(month)))
+    return RawJSONResponse(report_history(session, project_id=project_id, month=month))

@@ -1,4 +1,5 @@
 """Siting reports: projects whose declared district disagrees with their point, and membership at a past date."""
+
 import datetime as dt
 
 from fastapi import APIRouter, Query
@@ -18,6 +19,8 @@ def get_consistency(session: SessionDep):
 
 
 @router.get("/as-of", summary="历史归属 / each project's district, zones and bases by the boundaries valid at a time")
-def get_membership_as_of(session: SessionDep, at: dt.datetime = Query(description="ISO time, e.g. 2026-05-31T23:59:59+08:00")):
+def get_membership_as_of(
+    session: SessionDep, at: dt.datetime = Query(description="ISO time, e.g. 2026-05-31T23:59:59+08:00")
+):
     """Membership reproduced from the boundary versions valid at `at`."""
     return {"at": at.isoformat(), "projects": membership_as_of(session, at=at)}

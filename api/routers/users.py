@@ -1,10 +1,12 @@
 """Account administration (admins): list, create, change or disable, reset passwords."""
+
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, require
+from api.params import UserId
 from geo.accounts.principal import Principal
 from geo.accounts.users import create_user, list_users, reset_password, update_user
 from geo.enums import Permission
@@ -12,7 +14,6 @@ from geo.enums import Permission
 router = APIRouter(prefix="/api/users", tags=["users"])
 
 Admin = Annotated[Principal, require(Permission.manage_users)]
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class NewUser(BaseModel):

@@ -1,20 +1,20 @@
 """The audit log: one append-only row per change, written in the change's own transaction; listing and Excel export."""
+
 from __future__ import annotations
 
 import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.accounts.principal import Principal
 from geo.enums import AUDIT_ACTIONS
+from geo.periods import LOCAL_TZ
 
 MAX_EXPORT_ROWS = 100_000
-BEIJING = ZoneInfo("Asia/Shanghai")  # the users' clock, whatever the server's zone
 _ACTION_NAMES = {a.code: a for a in AUDIT_ACTIONS}
 
 
@@ -23,19 +23,36 @@ def _jsonable(value: dict | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
-def audit(session: Session, *, actor: Principal | None, action: str, obj: tuple[str, object] | None = None,
-          before: dict | None = None, after: dict | None = None, address: str | None = None,
-          actor_name: str | None = None) -> None:
+def audit(
+    session: Session,
+    *,
+    actor: Principal | None,
+    action: str,
+    obj: tuple[str, object] | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    address: str | None = None,
+    actor_name: str | None = None,
+) -> None:
     """Append an audit row in the caller's transaction, so it is committed exactly when the change is."""
     actor = actor or Principal()
     name = actor_name or actor.username or "匿名 / anonymous"
-    session.execute(text("""
+    session.execute(
+        text("""
         INSERT INTO audit_log (actor_id, actor_name, action, object_type, object_id, before, after, address)
         VALUES (:actor_id, :actor_name, :action, :object_type, :object_id,
                 CAST(:before AS jsonb), CAST(:after AS jsonb), :address)"""),
-        {"actor_id": actor.user_id, "actor_name": name[:200], "action": action,
-         "object_type": obj[0] if obj else None, "object_id": str(obj[1]) if obj else None,
-         "before": _jsonable(before), "after": _jsonable(after), "address": address or actor.address})
+        {
+            "actor_id": actor.user_id,
+            "actor_name": name[:200],
+            "action": action,
+            "object_type": obj[0] if obj else None,
+            "object_id": str(obj[1]) if obj else None,
+            "before": _jsonable(before),
+            "after": _jsonable(after),
+            "address": address or actor.address,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -87,9 +104,12 @@ def _entry(row) -> dict:
 def list_audit(session: Session, *, filters: AuditFilter, limit: int = 100, offset: int = 0) -> dict:
     """The newest matching entries and how many match in all."""
     where, params = _where(filters)
-    total = session.execute(text(f"SELECT count(*) FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE {where}"),
-                            params).scalar_one()
-    rows = session.execute(text(_select(where) + " LIMIT :limit OFFSET :offset"), {**params, "limit": limit, "offset": offset})
+    total = session.execute(
+        text(f"SELECT count(*) FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE {where}"), params
+    ).scalar_one()
+    rows = session.execute(
+        text(_select(where) + " LIMIT :limit OFFSET :offset"), {**params, "limit": limit, "offset": offset}
+    )
     return {"total": total, "limit": limit, "offset": offset, "entries": [_entry(r) for r in rows]}
 
 
@@ -101,13 +121,36 @@ def audit_xlsx(session: Session, *, filters: AuditFilter) -> bytes:
     rows = session.execute(text(_select(where) + " LIMIT :limit"), {**params, "limit": MAX_EXPORT_ROWS})
     book = Workbook(write_only=True)
     sheet = book.create_sheet("审计日志 audit log")
-    sheet.append(["时间(北京时间) time (UTC+8)", "用户 user", "姓名 name", "操作 action", "操作代码 code", "对象 object", "编号 id",
-                  "修改前 before", "修改后 after", "地址 address"])
+    sheet.append(
+        [
+            "时间(北京时间) time (UTC+8)",
+            "用户 user",
+            "姓名 name",
+            "操作 action",
+            "操作代码 code",
+            "对象 object",
+            "编号 id",
+            "修改前 before",
+            "修改后 after",
+            "地址 address",
+        ]
+    )
     for row in rows:
         e = _entry(row)
-        sheet.append([row.at.astimezone(BEIJING).replace(tzinfo=None), e["actor_name"], e["actor_display_name"], e["action_name"],
-                      e["action"], e["object_type"], e["object_id"], _jsonable(e["before"]), _jsonable(e["after"]),
-                      e["address"]])
+        sheet.append(
+            [
+                row.at.astimezone(LOCAL_TZ).replace(tzinfo=None),
+                e["actor_name"],
+                e["actor_display_name"],
+                e["action_name"],
+                e["action"],
+                e["object_type"],
+                e["object_id"],
+                _jsonable(e["before"]),
+                _jsonable(e["after"]),
+                e["address"],
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

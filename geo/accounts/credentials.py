@@ -1,4 +1,5 @@
 """Password hashing (argon2id) and the random secrets behind passwords, sessions and API tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,10 @@ TOKEN_PREFIX = "wr_"
 def hash_password(password: str) -> str:
     """An argon2id hash of a password long enough to be one."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符 / a password needs at least {MIN_PASSWORD_LENGTH} characters",
-                           errors=[{"field": "password", "message": f"at least {MIN_PASSWORD_LENGTH} characters"}])
+        raise InvalidInput(
+            f"密码至少 {MIN_PASSWORD_LENGTH} 个字符 / a password needs at least {MIN_PASSWORD_LENGTH} characters",
+            errors=[{"field": "password", "message": f"at least {MIN_PASSWORD_LENGTH} characters"}],
+        )
     return _hasher.hash(password)
 
 

@@ -1,4 +1,5 @@
 """Who is making a request: an account (by session or API token), the command line, or an anonymous visitor."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ class Principal:
 
     @property
     def is_anonymous(self) -> bool:
+        """Whether nobody is signed in."""
         return self.user_id is None and self.via == "anonymous"
 
     def has_role(self, min_role: str) -> bool:
@@ -35,7 +37,7 @@ class Principal:
         """Whether the role may act only for its own district."""
         return self.role is not None and ROLE_BY_CODE[self.role].district_scoped
 
-    def at(self, address: str | None) -> "Principal":
+    def at(self, address: str | None) -> Principal:
         """The same principal seen from another address."""
         return replace(self, address=address)
 
@@ -44,9 +46,18 @@ class Principal:
         if self.user_id is None:
             return {"user": None}
         role = ROLE_BY_CODE[self.role]
-        return {"user": {"id": self.user_id, "username": self.username, "display_name": self.display_name,
-                         "role": self.role, "role_name": role.name, "role_name_en": role.name_en,
-                         "district": self.district, "via": self.via}}
+        return {
+            "user": {
+                "id": self.user_id,
+                "username": self.username,
+                "display_name": self.display_name,
+                "role": self.role,
+                "role_name": role.name,
+                "role_name_en": role.name_en,
+                "district": self.district,
+                "via": self.via,
+            }
+        }
 
 
 ANONYMOUS = Principal()

@@ -1,4 +1,5 @@
 """District scope: a district reporter acts only on projects of their own district."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -12,9 +13,12 @@ def ensure_may_act_on_project(session: Session, *, actor: Principal, project_id:
     """The project's district; Forbidden, naming the actor's own district, when a reporter reaches beyond it."""
     district = project_district(session, project_id=project_id)
     if actor.district_scoped and actor.district != district:
-        raise Forbidden(f"您是{actor.district}的区市填报员,只能为{actor.district}的项目上传和填报;项目 {project_id} 属于{district} / "
-                        f"you report for {actor.district} only; project {project_id} belongs to {district}",
-                        errors=[{"field": "project_id", "message": f"project of {district}", "allowed_district": actor.district}])
+        raise Forbidden(
+            f"您是{actor.district}的区市填报员,只能为{actor.district}的项目上传和填报;"
+            f"项目 {project_id} 属于{district} / "
+            f"you report for {actor.district} only; project {project_id} belongs to {district}",
+            errors=[{"field": "project_id", "message": f"project of {district}", "allowed_district": actor.district}],
+        )
     return district
 
 

@@ -1,4 +1,5 @@
 """Browser sign-in: rate limits, failed attempts in the audit log, server-side sessions and who a request is."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,8 @@ from geo.accounts.audit import audit
 from geo.accounts.credentials import TOKEN_PREFIX, hash_password, needs_rehash, new_token, token_digest, verify_password
 from geo.accounts.principal import Principal
 from geo.accounts.users import find_user
-from geo.errors import TooManyRequests, Unauthorized
 from geo.db.models import UserSession
+from geo.errors import TooManyRequests, Unauthorized
 from geo.settings import Settings
 
 WINDOW_SECONDS = 60
@@ -32,24 +33,31 @@ class SignedIn:
 
 def _check_rate(session: Session, *, username: str, address: str | None, limit: int) -> None:
     """429 when the account or the address failed `limit` sign-ins within the last minute."""
-    row = session.execute(text(f"""
+    row = session.execute(
+        text(f"""
         SELECT count(*) FILTER (WHERE lower(actor_name) = lower(:name)) AS by_name,
                min(at) FILTER (WHERE lower(actor_name) = lower(:name)) AS name_oldest,
                count(*) FILTER (WHERE address = :address) AS by_address,
                min(at) FILTER (WHERE address = :address) AS address_oldest,
                now() AS now
         FROM audit_log WHERE action = '{FAILED}' AND at > now() - make_interval(secs => {WINDOW_SECONDS})"""),
-        {"name": username, "address": address}).one()
-    for count, oldest, what in ((row.by_name, row.name_oldest, "该账户 / this account"),
-                                (row.by_address, row.address_oldest, "该地址 / this address")):
+        {"name": username, "address": address},
+    ).one()
+    for count, oldest, what in (
+        (row.by_name, row.name_oldest, "该账户 / this account"),
+        (row.by_address, row.address_oldest, "该地址 / this address"),
+    ):
         if count >= limit:
             wait = max(1, math.ceil(WINDOW_SECONDS - (row.now - oldest).total_seconds()))
-            raise TooManyRequests(f"{what}登录失败次数过多,请 {wait} 秒后再试 / too many failed sign-ins; try again in {wait} s",
-                                  retry_after=wait)
+            raise TooManyRequests(
+                f"{what}登录失败次数过多,请 {wait} 秒后再试 / too many failed sign-ins; try again in {wait} s",
+                retry_after=wait,
+            )
 
 
-def sign_in(session: Session, *, username: str, password: str, address: str | None, user_agent: str | None,
-            settings: Settings) -> SignedIn:
+def sign_in(
+    session: Session, *, username: str, password: str, address: str | None, user_agent: str | None, settings: Settings
+) -> SignedIn:
     """Check the password and open a session; a failure is audited and committed before Unauthorized is raised."""
     username = username.strip()[:64]
     _check_rate(session, username=username, address=address, limit=settings.sign_in_attempts_per_minute)
@@ -57,22 +65,44 @@ def sign_in(session: Session, *, username: str, password: str, address: str | No
     ok = verify_password(user.password_hash if user else None, password)
     if not (ok and user.active):
         reason = "unknown user" if user is None else ("disabled" if not user.active else "wrong password")
-        audit(session, actor=None, actor_name=username or "?", action=FAILED, obj=("user", user.id) if user else None,
-              after={"reason": reason}, address=address)
+        audit(
+            session,
+            actor=None,
+            actor_name=username or "?",
+            action=FAILED,
+            obj=("user", user.id) if user else None,
+            after={"reason": reason},
+            address=address,
+        )
         session.commit()  # the request fails, but the attempt must stay on record (and count towards the limit)
         raise Unauthorized("用户名或密码错误,或账户已停用 / wrong username or password, or the account is disabled")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_sign_in_at = func.now()
     token, csrf = new_token(), new_token()
-    expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=settings.session_hours)
-    row = UserSession(user_id=user.id, token_hash=token_digest(token), csrf_token=csrf, expires_at=expires,
-                      address=address, user_agent=(user_agent or "")[:300])
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=settings.session_hours)
+    row = UserSession(
+        user_id=user.id,
+        token_hash=token_digest(token),
+        csrf_token=csrf,
+        expires_at=expires,
+        address=address,
+        user_agent=(user_agent or "")[:300],
+    )
     session.add(row)
     purge_expired_sessions(session)  # sign-ins are rare and sessions few: a cheap moment to drop dead ones
     session.flush()
-    principal = Principal(user_id=user.id, username=user.username, display_name=user.display_name, role=user.role,
-                          district=user.district, address=address, via="session", session_id=row.id, csrf_token=csrf)
+    principal = Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        district=user.district,
+        address=address,
+        via="session",
+        session_id=row.id,
+        csrf_token=csrf,
+    )
     audit(session, actor=principal, action="auth.sign_in", obj=("session", row.id))
     return SignedIn(token, csrf, expires, principal)
 
@@ -90,10 +120,13 @@ _ACCOUNT_COLUMNS = "u.id AS user_id, u.username, u.display_name, u.role, u.distr
 
 def principal_from_session(session: Session, *, token: str, address: str | None) -> Principal | None:
     """The account of a live session cookie (active account, not expired), or None."""
-    row = session.execute(text(f"""
+    row = session.execute(
+        text(f"""
         SELECT {_ACCOUNT_COLUMNS}, s.id AS session_id, s.csrf_token
         FROM user_sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = :h AND s.expires_at > now() AND u.active"""), {"h": token_digest(token)}).first()
+        WHERE s.token_hash = :h AND s.expires_at > now() AND u.active"""),
+        {"h": token_digest(token)},
+    ).first()
     if row is None:
         return None
     return Principal(**row._mapping, address=address, via="session")
@@ -103,17 +136,20 @@ def principal_from_api_token(session: Session, *, token: str, address: str | Non
     """The account of a personal API token; Unauthorized when it is unknown, revoked or its account disabled."""
     row = None
     if token.startswith(TOKEN_PREFIX):
-        row = session.execute(text(f"""
+        row = session.execute(
+            text(f"""
             SELECT {_ACCOUNT_COLUMNS}
             FROM api_tokens t JOIN users u ON u.id = t.user_id
-            WHERE t.token_hash = :h AND t.revoked_at IS NULL AND u.active"""), {"h": token_digest(token)}).first()
+            WHERE t.token_hash = :h AND t.revoked_at IS NULL AND u.active"""),
+            {"h": token_digest(token)},
+        ).first()
     if row is None:
-        raise Unauthorized("API 令牌无效、已撤销或其账户已停用 / the API token is unknown, revoked, or its account is disabled")
+        raise Unauthorized(
+            "API 令牌无效、已撤销或其账户已停用 / the API token is unknown, revoked, or its account is disabled"
+        )
     return Principal(**row._mapping, address=address, via="token")
 
 
 def purge_expired_sessions(session: Session) -> int:
     """Delete sessions past their expiry; returns how many."""
     return session.execute(text("DELETE FROM user_sessions WHERE expires_at <= now()")).rowcount
-
-

@@ -1,4 +1,5 @@
 """Accounts: create, list, change, disable, reset passwords; the first admin of an empty database."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,9 @@ from sqlalchemy.orm import Session
 from geo.accounts.audit import audit
 from geo.accounts.credentials import hash_password, random_password, verify_password
 from geo.accounts.principal import Principal
-from geo.enums import DISTRICT_NAMES, ROLE_BY_CODE, ROLE_CODES
-from geo.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from geo.db.models import User
+from geo.enums import DISTRICT_NAMES, ROLE_BY_CODE, ROLE_CODES
+from geo.errors import Conflict, InvalidInput, NotFound, Unauthorized, UnknownValue
 
 LEGACY_USERNAME = "legacy"  # owns rows made before accounts existed; cannot sign in
 USERNAME_RE = re.compile(r"^[\w.-]{2,32}$")
@@ -20,30 +21,43 @@ USERNAME_RE = re.compile(r"^[\w.-]{2,32}$")
 def user_dict(user: User) -> dict:
     """An account as the API shows it (never the password hash)."""
     role = ROLE_BY_CODE[user.role]
-    return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role,
-            "role_name": role.name, "role_name_en": role.name_en, "district": user.district, "active": user.active,
-            "created_at": user.created_at.isoformat() if user.created_at else None,
-            "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None}
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "role_name": role.name,
+        "role_name_en": role.name_en,
+        "district": user.district,
+        "active": user.active,
+        "created_at": user.created_at.isoformat() if user.created_at else None,
+        "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None,
+    }
 
 
 def _summary(user: User) -> dict:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "district": user.district, "active": user.active}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "district": user.district,
+        "active": user.active,
+    }
 
 
 def _check_role_district(role: str, district: str | None) -> str | None:
     """The district to store for the role; reporters need a known one, other roles have none."""
     if role not in ROLE_CODES:
-        raise InvalidInput(f"未知的角色“{role}”。可选:{'、'.join(ROLE_CODES)} / unknown role {role!r}",
-                           errors=[{"field": "role", "message": "unknown role", "allowed": list(ROLE_CODES)}])
+        raise UnknownValue("role", role, ROLE_CODES)
     if not ROLE_BY_CODE[role].district_scoped:
         return None
     if not district:
-        raise InvalidInput("区市填报员必须指定所属区市 / a district reporter needs a district",
-                           errors=[{"field": "district", "message": "required for reporters", "allowed": list(DISTRICT_NAMES)}])
+        raise InvalidInput(
+            "区市填报员必须指定所属区市 / a district reporter needs a district",
+            errors=[{"field": "district", "message": "required for reporters", "allowed": list(DISTRICT_NAMES)}],
+        )
     if district not in DISTRICT_NAMES:
-        raise InvalidInput(f"未知的区市“{district}”。可选:{'、'.join(DISTRICT_NAMES)} / unknown district {district!r}",
-                           errors=[{"field": "district", "message": "unknown district", "allowed": list(DISTRICT_NAMES)}])
+        raise UnknownValue("district", district, DISTRICT_NAMES)
     return district
 
 
@@ -60,20 +74,39 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
-def create_user(session: Session, *, actor: Principal, username: str, display_name: str | None = None,
-                role: str = "viewer", district: str | None = None, password: str | None = None) -> tuple[dict, str | None]:
+def create_user(
+    session: Session,
+    *,
+    actor: Principal,
+    username: str,
+    display_name: str | None = None,
+    role: str = "viewer",
+    district: str | None = None,
+    password: str | None = None,
+) -> tuple[dict, str | None]:
     """Create an account; without a password a random one is made and returned (to be shown once)."""
     username = username.strip()
     if not USERNAME_RE.match(username):
-        raise InvalidInput("用户名为 2–32 个字母、数字、下划线、点或连字符 / a username is 2–32 letters, digits, _ . or -",
-                           errors=[{"field": "username", "message": "2–32 letters, digits, _ . -"}])
+        raise InvalidInput(
+            "用户名为 2–32 个字母、数字、下划线、点或连字符 / a username is 2–32 letters, digits, _ . or -",
+            errors=[{"field": "username", "message": "2–32 letters, digits, _ . -"}],
+        )
     district = _check_role_district(role, district)
     if find_user(session, username) is not None:
-        raise Conflict(f"用户名“{username}”已存在 / username {username!r} is taken",
-                       errors=[{"field": "username", "message": "taken"}])
+        raise Conflict(
+            f"用户名“{username}”已存在 / username {username!r} is taken",
+            errors=[{"field": "username", "message": "taken"}],
+        )
     generated = None if password else random_password()
-    user = User(username=username, display_name=(display_name or "").strip() or username, role=role, district=district,
-                active=True, password_hash=hash_password(password or generated), password_changed_at=func.now())
+    user = User(
+        username=username,
+        display_name=(display_name or "").strip() or username,
+        role=role,
+        district=district,
+        active=True,
+        password_hash=hash_password(password or generated),
+        password_changed_at=func.now(),
+    )
     session.add(user)
     session.flush()
     audit(session, actor=actor, action="user.create", obj=("user", user.id), after=_summary(user))
@@ -90,8 +123,16 @@ def _active_admins(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True)))
 
 
-def update_user(session: Session, *, actor: Principal, user_id: int, display_name: str | None = None,
-                role: str | None = None, district: str | None = None, active: bool | None = None) -> dict:
+def update_user(
+    session: Session,
+    *,
+    actor: Principal,
+    user_id: int,
+    display_name: str | None = None,
+    role: str | None = None,
+    district: str | None = None,
+    active: bool | None = None,
+) -> dict:
     """Change an account's name, role, district or active flag; disabling ends its sessions at once."""
     user = get_user(session, user_id)
     if user.username == LEGACY_USERNAME:
@@ -100,7 +141,12 @@ def update_user(session: Session, *, actor: Principal, user_id: int, display_nam
     new_role = role or user.role
     new_district = _check_role_district(new_role, district if district is not None else user.district)
     new_active = user.active if active is None else active
-    if user.role == "admin" and user.active and (new_role != "admin" or not new_active) and _active_admins(session) <= 1:
+    if (
+        user.role == "admin"
+        and user.active
+        and (new_role != "admin" or not new_active)
+        and _active_admins(session) <= 1
+    ):
         raise Conflict("不能停用或降级最后一个管理员 / the last active admin cannot be disabled or demoted")
     if display_name is not None and display_name.strip():
         user.display_name = display_name.strip()
@@ -134,12 +180,15 @@ def change_own_password(session: Session, *, actor: Principal, current: str, new
     """Change the signed-in account's password after checking the current one; other sessions end."""
     user = get_user(session, actor.user_id)
     if not verify_password(user.password_hash, current):
-        raise Unauthorized("当前密码不正确 / the current password is wrong",
-                           errors=[{"field": "current", "message": "wrong password"}])
+        raise Unauthorized(
+            "当前密码不正确 / the current password is wrong", errors=[{"field": "current", "message": "wrong password"}]
+        )
     user.password_hash = hash_password(new)
     user.password_changed_at = func.now()
-    session.execute(text("DELETE FROM user_sessions WHERE user_id = :u AND id IS DISTINCT FROM :keep"),
-                    {"u": user.id, "keep": actor.session_id})
+    session.execute(
+        text("DELETE FROM user_sessions WHERE user_id = :u AND id IS DISTINCT FROM :keep"),
+        {"u": user.id, "keep": actor.session_id},
+    )
     session.flush()
     audit(session, actor=actor, action="auth.password_change", obj=("user", user.id))
 

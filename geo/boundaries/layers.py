@@ -1,12 +1,14 @@
 """Boundary layers (districts, zones, bases) as GeoJSON assembled in PostGIS."""
+
 from __future__ import annotations
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.errors import InvalidInput
+from geo.db.sql import feature_collection
+from geo.enums import LAYERS
+from geo.errors import InvalidInput, UnknownValue
 
-LAYERS = ("districts", "zones", "bases")
 MAX_SIMPLIFY = 0.05  # degrees (~5 km): beyond this the shapes stop being recognisable
 
 _PROPERTIES = {
@@ -25,16 +27,16 @@ _JOINS = {
 def layer_geojson(session: Session, *, layer: str, simplify: float = 0.0) -> str:
     """A FeatureCollection (text) of one boundary layer, optionally simplified (tolerance in degrees)."""
     if layer not in LAYERS:
-        raise InvalidInput(f"未知图层 {layer!r},可选 {', '.join(LAYERS)} / unknown layer; known: {', '.join(LAYERS)}")
+        raise UnknownValue("layer", layer, LAYERS)
     if not 0 <= simplify <= MAX_SIMPLIFY:
-        raise InvalidInput(f"simplify 应在 0 到 {MAX_SIMPLIFY} 度之间 / simplify must be between 0 and {MAX_SIMPLIFY} degrees",
-                           errors=[{"field": "simplify", "message": f"must be 0..{MAX_SIMPLIFY}"}])
+        raise InvalidInput(
+            f"simplify 应在 0 到 {MAX_SIMPLIFY} 度之间 / simplify must be between 0 and {MAX_SIMPLIFY} degrees",
+            errors=[{"field": "simplify", "message": f"must be 0..{MAX_SIMPLIFY}"}],
+        )
     geom = "ST_SimplifyPreserveTopology(l.geom, :tol)" if simplify > 0 else "l.geom"
-    sql = f"""
-WITH rows AS (SELECT {_PROPERTIES[layer]}, {geom} AS geom FROM {layer} l {_JOINS[layer]} ORDER BY l.code)
-SELECT json_build_object('type', 'FeatureCollection',
-                         'features', COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text
-FROM rows"""
+    sql = feature_collection(
+        f"SELECT {_PROPERTIES[layer]}, {geom} AS geom FROM {layer} l {_JOINS[layer]} ORDER BY l.code"
+    )
     return session.execute(text(sql), {"tol": simplify}).scalar_one()
 
 
@@ -46,7 +48,9 @@ def layer_items(session: Session, *, layer: str) -> list[dict]:
 
 def extent(session: Session) -> list[float] | None:
     """[minLon, minLat, maxLon, maxLat] of all districts."""
-    box = session.execute(text(
-        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM districts) s"
-    )).one()
+    box = session.execute(
+        text(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM districts) s"
+        )
+    ).one()
     return None if box[0] is None else [round(v, 6) for v in box]

@@ -1,4 +1,5 @@
 """The bulletin's charts as PNG (matplotlib's Agg canvas, no pyplot global state), labelled in Noto Sans CJK SC."""
+
 from __future__ import annotations
 
 import io
@@ -44,8 +45,14 @@ def planned_vs_completed(groups: list[dict], title: str) -> bytes:
     bars = ax.bar([i + 0.2 for i in x], done, 0.4, color=DONE, label="累计完成投资")
     for bar, g in zip(bars, groups):
         if g["completion_rate"] is not None:
-            ax.annotate(f"{g['completion_rate']}%", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                        ha="center", va="bottom", fontfamily=NOTO_SC_FAMILY, fontsize=6)
+            ax.annotate(
+                f"{g['completion_rate']}%",
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                ha="center",
+                va="bottom",
+                fontfamily=NOTO_SC_FAMILY,
+                fontsize=6,
+            )
     ax.set_xticks(list(x), names, rotation=20 if len(names) > 6 else 0, **_kw(7))
     ax.set_ylabel("亿元", **_kw())
     ax.set_title(title, **_kw(10))
@@ -61,10 +68,21 @@ def trend(points: list[dict], year: int) -> bytes:
     months = [p["month"][2:] for p in points]
     this_year = [p["month"].startswith(f"{year}-") for p in points]
     ax.bar(months, [float(p["investment_month"]) for p in points], color=PLANNED, label="当月完成")
-    ax.plot(months, [float(p["completed_ytd"]) if y else None for p, y in zip(points, this_year)], marker="o", ms=3,
-            color=DONE, label="年内累计完成")
-    ax.plot(months, [float(p["plan_ytd"]) if p["plan_ytd"] is not None else None for p in points], ls="--",
-            color="#6b7280", label="计划(按月均摊)")
+    ax.plot(
+        months,
+        [float(p["completed_ytd"]) if y else None for p, y in zip(points, this_year)],
+        marker="o",
+        ms=3,
+        color=DONE,
+        label="年内累计完成",
+    )
+    ax.plot(
+        months,
+        [float(p["plan_ytd"]) if p["plan_ytd"] is not None else None for p in points],
+        ls="--",
+        color="#6b7280",
+        label="计划(按月均摊)",
+    )
     ax.set_title("投资完成趋势(亿元)", **_kw(9))
     ax.legend(prop=_font(6), frameon=False)
     counts.plot(months, [int(p["red"]) for p in points], marker="o", ms=3, color=RED, label="红灯")

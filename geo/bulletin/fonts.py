@@ -4,6 +4,7 @@ reportlab embeds only TrueType outlines and Noto Sans CJK is CFF (PostScript) ou
 subset of Noto Sans CJK SC holding just the characters it uses, converted to quadratic TrueType with fontTools
 (under a second for a bulletin, against minutes for the whole font).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,10 @@ from pathlib import Path
 
 from geo.errors import FontMissing
 
-NOTO_CJK_FILES = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-                  Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"))
+NOTO_CJK_FILES = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
+)
 NOTO_SC_FAMILY = "Noto Sans CJK SC"
 ALWAYS = string.printable + "，。、；：？！“”‘’（）《》【】—…·％－～"
 
@@ -25,8 +28,10 @@ def noto_cjk_file() -> Path:
     for path in NOTO_CJK_FILES:
         if path.exists():
             return path
-    raise FontMissing("未安装中文字体,请运行 make(或 apt-get install fonts-noto-cjk)/ "
-                      "Noto Sans CJK is missing: run make, or apt-get install fonts-noto-cjk")
+    raise FontMissing(
+        "未安装中文字体,请运行 make(或 apt-get install fonts-noto-cjk)/ "
+        "Noto Sans CJK is missing: run make, or apt-get install fonts-noto-cjk"
+    )
 
 
 def _sc_face_index(path: Path) -> int:
@@ -65,14 +70,23 @@ def _truetype_subset(chars: str, ps_name: str) -> bytes:
     font["glyf"], font["loca"] = glyf, newTable("loca")
     maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, attr, 0)
     maxp.maxZones = 1
     font["head"].glyphDataFormat = 0
     font["post"].formatType = 3.0
     font.sfntVersion = "\x00\x01\x00\x00"
-    # reportlab registers faces by PostScript name: each subset needs its own, or a later document reuses an earlier subset.
+    # reportlab registers faces by PostScript name: each subset needs its own, or a later document reuses an
+    # earlier subset.
     for record in list(font["name"].names):
         if record.nameID in (4, 6):
             record.string = ps_name

@@ -3,6 +3,7 @@
 The photos table is looked up at run time, so the bulletin still works (without this section) on a database
 migrated without it; the display copy is found through geo.photos.store, the one place that knows the layout.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,12 @@ from geo.settings import Settings
 
 
 def _columns(session: Session) -> set[str]:
-    return set(session.execute(text("""SELECT column_name FROM information_schema.columns
-        WHERE table_schema = current_schema() AND table_name = 'photos'""")).scalars())
+    return set(
+        session.execute(
+            text("""SELECT column_name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'photos'""")
+        ).scalars()
+    )
 
 
 def _display_file(settings: Settings, sha256: str) -> Path | None:
@@ -29,7 +34,7 @@ def _display_file(settings: Settings, sha256: str) -> Path | None:
 
 
 def recent_photo_per_district(session: Session, *, settings: Settings, until: dt.date) -> list[dict]:
-    """[{district, project, taken, path}]: the newest published photo taken (or uploaded) up to `until` in each district.
+    """[{district, project, taken, path}]: each district's newest published photo taken (or uploaded) up to `until`.
 
     Published only, whoever renders it: a bulletin is handed on, so it shows what an anonymous visitor may see."""
     columns = _columns(session)
@@ -40,13 +45,21 @@ def recent_photo_per_district(session: Session, *, settings: Settings, until: dt
     if "published" in columns:
         from geo.accounts.principal import ANONYMOUS
         from geo.accounts.scope import photo_visible
+
         visible = photo_visible(ANONYMOUS)
-    rows = session.execute(text(f"""
+    rows = (
+        session.execute(
+            text(f"""
         SELECT DISTINCT ON (d.name) d.name AS district, p.name AS project, {when} AS taken, ph.sha256
         FROM photos ph JOIN projects p ON p.id = ph.project_id
         JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
         WHERE {when} < CAST(:until AS date) + 1 AND {visible}
-        ORDER BY d.name, {when} DESC"""), {"until": until}).mappings().all()
+        ORDER BY d.name, {when} DESC"""),
+            {"until": until},
+        )
+        .mappings()
+        .all()
+    )
     found = []
     for row in rows:
         path = _display_file(settings, row["sha256"])

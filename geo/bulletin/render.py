@@ -1,4 +1,5 @@
 """The monthly / quarterly 工作简报: the dashboard figures rendered as PDF (reportlab) and Excel (openpyxl)."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from geo.errors import InvalidInput
 from geo.db.models import Project
+from geo.errors import InvalidInput
 from geo.periods import Period
 from geo.progress.dashboard import dashboard_json
 from geo.settings import Settings
@@ -40,13 +41,17 @@ def bulletin_data(session: Session, *, settings: Settings, period: Period) -> di
 def render_bulletin(session: Session, *, settings: Settings, period: Period, fmt: str) -> Bulletin:
     """The period's bulletin as PDF or Excel."""
     if fmt not in FORMATS:
-        raise InvalidInput(f"简报格式只支持 pdf 或 xlsx,收到 {fmt!r} / format must be pdf or xlsx",
-                           errors=[{"field": "format", "message": "pdf or xlsx", "allowed": list(FORMATS)}])
+        raise InvalidInput(
+            f"简报格式只支持 pdf 或 xlsx,收到 {fmt!r} / format must be pdf or xlsx",
+            errors=[{"field": "format", "message": "pdf or xlsx", "allowed": list(FORMATS)}],
+        )
     data = bulletin_data(session, settings=settings, period=period)
     if fmt == "pdf":
         from geo.bulletin.pdf import render_pdf
+
         content = render_pdf(data)
     else:
         from geo.bulletin.xlsx import render_xlsx
+
         content = render_xlsx(data)
     return Bulletin(content, f"weihai-bulletin-{period.label}.{fmt}", FORMATS[fmt])

@@ -1,4 +1,5 @@
 """The bulletin as an Excel workbook: the same figures as the PDF, one sheet per table."""
+
 from __future__ import annotations
 
 import io
@@ -33,9 +34,15 @@ def render_xlsx(data: dict) -> bytes:
     ws.append(["威海市新旧动能转换重点项目工作简报", data["title"]])
     ws.append(["期间", data["period"]])
     ws.append(["截至", data["as_of"]])
-    for label, key in (("项目数", "count"), ("总投资(亿元)", "investment_total"), ("年度计划投资(亿元)", "investment_year"),
-                       ("年内累计完成投资(亿元)", "completed_year"), ("本期完成投资(亿元)", "completed_period"),
-                       ("完成率%", "completion_rate"), ("平均形象进度%", "progress_avg")):
+    for label, key in (
+        ("项目数", "count"),
+        ("总投资(亿元)", "investment_total"),
+        ("年度计划投资(亿元)", "investment_year"),
+        ("年内累计完成投资(亿元)", "completed_year"),
+        ("本期完成投资(亿元)", "completed_period"),
+        ("完成率%", "completion_rate"),
+        ("平均形象进度%", "progress_avg"),
+    ):
         ws.append([label, h[key]])
     for code, name in LIGHT_ZH.items():
         ws.append([name, h["by_light"].get(code, 0)])
@@ -51,15 +58,76 @@ def render_xlsx(data: dict) -> bytes:
     _sheet(wb, "分区市", GROUP_HEADER, [group_row(g) for g in data["by_district"]] + [total_row(data)], widths)
     _sheet(wb, "分产业集群", GROUP_HEADER, [group_row(g) for g in data["by_cluster"]] + [total_row(data)], widths)
     _sheet(wb, "分基地", GROUP_HEADER, [group_row(g) for g in data["by_base"]], widths)
-    _sheet(wb, "滞后项目", ["项目编号", "项目名称", "区市", "产业集群", "责任单位", "责任人", "建设状态", "形象进度%",
-                          "计划进度%", "滞后(百分点)", "亮灯", "年内完成投资", "存在问题", "下步计划"],
-           [[x["code"], x["name"], x["district"], x["cluster"], x["unit"], x["person"], STATUS_ZH.get(x["status"]),
-             x["progress"], x["planned"], x["lag"], LIGHT_ZH.get(x["light"]), x["completed_year"], x["problems"],
-             x["next_steps"]] for x in data["lagging"]],
-           [14, 36, 10, 18, 28, 16, 10, 10, 10, 10, 8, 12, 30, 30])
-    _sheet(wb, "月度趋势", ["月份", "当月完成投资", "年内累计完成", "计划累计(均摊)", "平均进度%", "平均计划进度%", "红灯", "黄灯", "绿灯"],
-           [[t["month"], t["investment_month"], t["completed_ytd"], t["plan_ytd"], t["progress_avg"], t["planned_avg"],
-             t["red"], t["yellow"], t["green"]] for t in data["trend"]], [10, 14, 14, 14, 10, 12, 8, 8, 8])
+    _sheet(
+        wb,
+        "滞后项目",
+        [
+            "项目编号",
+            "项目名称",
+            "区市",
+            "产业集群",
+            "责任单位",
+            "责任人",
+            "建设状态",
+            "形象进度%",
+            "计划进度%",
+            "滞后(百分点)",
+            "亮灯",
+            "年内完成投资",
+            "存在问题",
+            "下步计划",
+        ],
+        [
+            [
+                x["code"],
+                x["name"],
+                x["district"],
+                x["cluster"],
+                x["unit"],
+                x["person"],
+                STATUS_ZH.get(x["status"]),
+                x["progress"],
+                x["planned"],
+                x["lag"],
+                LIGHT_ZH.get(x["light"]),
+                x["completed_year"],
+                x["problems"],
+                x["next_steps"],
+            ]
+            for x in data["lagging"]
+        ],
+        [14, 36, 10, 18, 28, 16, 10, 10, 10, 10, 8, 12, 30, 30],
+    )
+    _sheet(
+        wb,
+        "月度趋势",
+        [
+            "月份",
+            "当月完成投资",
+            "年内累计完成",
+            "计划累计(均摊)",
+            "平均进度%",
+            "平均计划进度%",
+            "红灯",
+            "黄灯",
+            "绿灯",
+        ],
+        [
+            [
+                t["month"],
+                t["investment_month"],
+                t["completed_ytd"],
+                t["plan_ytd"],
+                t["progress_avg"],
+                t["planned_avg"],
+                t["red"],
+                t["yellow"],
+                t["green"],
+            ]
+            for t in data["trend"]
+        ],
+        [10, 14, 14, 14, 10, 12, 8, 8, 8],
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

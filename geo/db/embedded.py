@@ -1,4 +1,5 @@
 """The embedded PostGIS cluster: a private PostgreSQL under var/ used when no DATABASE_URL is set."""
+
 from __future__ import annotations
 
 import fcntl
@@ -31,8 +32,12 @@ def find_bin_dir(configured: Path | None = None) -> Path:
     if configured:
         if (configured / "pg_ctl").exists():
             return configured
-        raise EmbeddedDatabaseError(f"没有在 {configured} 找到 pg_ctl / pg_ctl not found in WARROOM_PG_BIN_DIR={configured}")
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name), reverse=True)
+        raise EmbeddedDatabaseError(
+            f"没有在 {configured} 找到 pg_ctl / pg_ctl not found in WARROOM_PG_BIN_DIR={configured}"
+        )
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name), reverse=True
+    )
     if candidates:
         return candidates[0].parent
     on_path = shutil.which("pg_ctl")
@@ -88,37 +93,46 @@ class EmbeddedCluster:
         self.configured_bin_dir = bin_dir
         self.fast = fast  # fsync off: for throwaway test clusters only
         self.owned = False
-        self.token = f"{os.getpid()}:{uuid.uuid4().hex}"  # tells this instance's claim from another's, even in one process
+        self.token = (
+            f"{os.getpid()}:{uuid.uuid4().hex}"  # tells this instance's claim from another's, even in one process
+        )
         self.run_as_service_user = os.geteuid() == 0
         self.home = self._choose_home()
 
     # -- layout ---------------------------------------------------------------------------------
     @property
     def data_dir(self) -> Path:
+        """The cluster's data directory."""
         return self.home / "data"
 
     @property
     def socket_dir(self) -> Path:
+        """The directory of the unix socket."""
         return self.home / "run"
 
     @property
     def log_file(self) -> Path:
+        """The server log."""
         return self.home / "postgresql.log"
 
     @property
     def owner_file(self) -> Path:
+        """Which process started the cluster."""
         return self.var_dir / f"{self.name}.owner"
 
     @property
     def lock_file(self) -> Path:
+        """The lock held while starting or stopping."""
         return self.var_dir / f"{self.name}.lock"
 
     def url(self, database: str = DB_NAME) -> URL:
         """SQLAlchemy URL of a database in this cluster, over its unix socket."""
-        return URL.create("postgresql+psycopg", username=DB_USER, database=database, query={"host": str(self.socket_dir)})
+        return URL.create(
+            "postgresql+psycopg", username=DB_USER, database=database, query={"host": str(self.socket_dir)}
+        )
 
     def _choose_home(self) -> Path:
-        """var/<name>, or a reachable fallback when the service user cannot traverse var/ or the socket path is too long."""
+        """var/<name>, or a fallback when the service user cannot enter var/ or the socket path is too long."""
         home = self.var_dir / self.name
         reason = None
         if len(str(home / "run" / ".s.PGSQL.5432")) > MAX_SOCKET_PATH:
@@ -193,13 +207,26 @@ class EmbeddedCluster:
                 pwd.getpwnam(SERVICE_USER)
             except KeyError:
                 raise EmbeddedDatabaseError(
-                    f"running as root needs the unprivileged user '{SERVICE_USER}' (created by Debian's postgresql packages)"
+                    f"running as root needs the unprivileged user '{SERVICE_USER}' "
+                    "(created by Debian's postgresql packages)"
                 ) from None
         self.home.parent.mkdir(parents=True, exist_ok=True)
         self._make_dir(self.home)
         log.info("initialising embedded PostGIS cluster in %s", self.data_dir)
-        res = self._run([str(bin_dir / "initdb"), "-D", str(self.data_dir), "-U", DB_USER, "--auth=trust",
-                         "-E", "UTF8", "--no-locale", "--no-instructions"])
+        res = self._run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                DB_USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-instructions",
+            ]
+        )
         if res.returncode != 0:
             raise EmbeddedDatabaseError(f"initdb failed: {res.stderr.strip() or res.stdout.strip()}")
 
@@ -210,8 +237,19 @@ class EmbeddedCluster:
         return " ".join(opts)
 
     def _pg_ctl_start(self, bin_dir: Path) -> subprocess.CompletedProcess:
-        args = [str(bin_dir / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file),
-                "-o", self._postgres_options()]
+        args = [
+            str(bin_dir / "pg_ctl"),
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-o",
+            self._postgres_options(),
+        ]
         # A session of its own keeps Ctrl-C in the terminal from reaching postgres: we stop it ourselves.
         return self._run(args, start_new_session=True)
 
@@ -246,7 +284,10 @@ class EmbeddedCluster:
         if res.returncode != 0:
             tail = self.log_file.read_text(errors="replace").splitlines()[-5:] if self.log_file.exists() else []
             raise EmbeddedDatabaseError(
-                "the embedded PostgreSQL did not start: " + (res.stderr.strip() or res.stdout.strip()) + "\n" + "\n".join(tail)
+                "the embedded PostgreSQL did not start: "
+                + (res.stderr.strip() or res.stdout.strip())
+                + "\n"
+                + "\n".join(tail)
             )
         log.info("embedded PostGIS started (data %s, socket %s)", self.data_dir, self.socket_dir)
 

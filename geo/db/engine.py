@@ -1,4 +1,5 @@
 """Database access: one engine per process, from DATABASE_URL or the embedded cluster."""
+
 from __future__ import annotations
 
 import logging

@@ -1,10 +1,11 @@
 """Schema migrations through Alembic, on the app's own engine."""
+
 from __future__ import annotations
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from alembic import command
 from geo.settings import PROJECT_ROOT
 
 

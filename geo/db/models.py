@@ -1,4 +1,5 @@
 """ORM models: boundaries (districts, zones, bases), industry clusters and key projects, all in EPSG:4326."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -125,9 +126,7 @@ class Project(Base):
         CheckConstraint("investment_year >= 0", name="investment_year_nonneg"),
         CheckConstraint(f"status IN ({_status_list})", name="status_known"),
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
-        CheckConstraint(
-            "ST_X(geom) BETWEEN -180 AND 180 AND ST_Y(geom) BETWEEN -90 AND 90", name="lonlat_in_range"
-        ),
+        CheckConstraint("ST_X(geom) BETWEEN -180 AND 180 AND ST_Y(geom) BETWEEN -90 AND 90", name="lonlat_in_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +153,9 @@ class Project(Base):
     zone_names: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     base_names: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
 
 
 class ProgressReport(Base):
@@ -167,8 +168,13 @@ class ProgressReport(Base):
         CheckConstraint("investment_month >= 0 AND investment_cumulative >= 0", name="report_investment_nonneg"),
         CheckConstraint(f"status IN ({_status_list})", name="report_status_known"),
         UniqueConstraint("project_id", "month", "version", name="report_version_unique"),
-        Index("ux_progress_reports_current", "project_id", "month", unique=True,
-              postgresql_where=text("superseded_at IS NULL")),
+        Index(
+            "ux_progress_reports_current",
+            "project_id",
+            "month",
+            unique=True,
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
         Index("ix_progress_reports_month_current", "month", postgresql_where=text("superseded_at IS NULL")),
     )
 
@@ -203,13 +209,17 @@ class ProgressPlan(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     planned_progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+
 class Photo(Base):
-    """A site photo of a project: its stored file (by sha256), what its EXIF says, and the checks against the project."""
+    """A site photo of a project: its stored file (by sha256), what its EXIF says, its checks against the project."""
 
     __tablename__ = "photos"
     __table_args__ = (
         CheckConstraint("gps_status IN ('ok', 'missing', 'invalid')", name="gps_status_known"),
-        CheckConstraint("location_source IS NULL OR location_source IN ('exif', 'manual')", name="location_source_known"),
+        CheckConstraint(
+            "location_source IS NULL OR location_source IN ('exif', 'manual')", name="location_source_known"
+        ),
         CheckConstraint("EXTRACT(DAY FROM report_month) = 1", name="report_month_first_day"),
     )
 
@@ -237,7 +247,7 @@ class Photo(Base):
     gps_problem: Mapped[str | None] = mapped_column(Text)
     orientation: Mapped[int | None] = mapped_column(Integer)
     exif_error: Mapped[str | None] = mapped_column(Text)
-    # Verification, computed by PostGIS when stored or placed (geo.photos.service.verify).
+    # Verification, computed by PostGIS when stored or placed (geo.photos.checks.verify).
     distance_m: Mapped[float | None] = mapped_column(Float)
     radius_m: Mapped[float] = mapped_column(Float)
     within_radius: Mapped[bool | None] = mapped_column(Boolean)
@@ -251,7 +261,7 @@ class Photo(Base):
 
 
 class BoundaryState(Base):
-    """One row: a token that changes with every write to districts, zones or bases (in-memory siting caches check it)."""
+    """One row: a token that changes with every write to districts, zones or bases (siting caches check it)."""
 
     __tablename__ = "boundary_state"
     __table_args__ = (CheckConstraint("id", name="single_row"),)
@@ -277,7 +287,7 @@ class BoundaryImport(Base):
 
 
 class BoundaryVersion(Base):
-    """A boundary as it was from valid_from until valid_to (open while current); written by triggers (migration 0003)."""
+    """A boundary as it was from valid_from until valid_to (open while current); written by triggers (0003)."""
 
     __tablename__ = "boundary_versions"
     __table_args__ = (
@@ -297,6 +307,8 @@ class BoundaryVersion(Base):
     valid_from: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     valid_to: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("boundary_imports.id", ondelete="SET NULL"))
+
+
 _role_list = ", ".join(f"'{r}'" for r in ROLE_CODES)
 
 

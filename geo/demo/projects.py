@@ -7,6 +7,7 @@ eight reporting units and the nine bases the way the plan describes. Every recor
 
 Same inputs → identical output (seeded ``random.Random`` and a numpy generator seeded from it).
 """
+
 from __future__ import annotations
 
 import math
@@ -25,14 +26,29 @@ SEED_COUNT = 116
 SEED_TOTAL = Decimal("2289.6")
 SEED_YEAR = Decimal("293.8")
 
-CLUSTERS = ("新一代信息技术", "新医药与医疗器械", "先进装备与智能制造", "碳纤维等复合材料",
-            "海洋生物与健康食品", "时尚与休闲运动产品", "康养旅游")
+CLUSTERS = (
+    "新一代信息技术",
+    "新医药与医疗器械",
+    "先进装备与智能制造",
+    "碳纤维等复合材料",
+    "海洋生物与健康食品",
+    "时尚与休闲运动产品",
+    "康养旅游",
+)
 C1, C2, C3, C4, C5, C6, C7 = CLUSTERS
 
 FUNCTIONAL = ("高区", "经区", "临港区", "南海新区")
 
-DISTRICT_WEIGHTS = {"环翠区": 12, "文登区": 14, "荣成市": 18, "乳山市": 12,
-                    "高区": 14, "经区": 14, "临港区": 8, "南海新区": 8}
+DISTRICT_WEIGHTS = {
+    "环翠区": 12,
+    "文登区": 14,
+    "荣成市": 18,
+    "乳山市": 12,
+    "高区": 14,
+    "经区": 14,
+    "临港区": 8,
+    "南海新区": 8,
+}
 
 BASE_SHARE = 0.40  # share of projects placed inside a base of their cluster
 
@@ -71,44 +87,177 @@ HOTSPOTS = {
     "南海新区": [(121.96, 36.97)],
 }
 UNITS = {
-    "环翠区": ("环翠区人民政府", "区"), "文登区": ("文登区人民政府", "区"),
-    "荣成市": ("荣成市人民政府", "市"), "乳山市": ("乳山市人民政府", "市"),
-    "高区": ("威海火炬高技术产业开发区管委会", "管"), "经区": ("威海经济技术开发区管委会", "管"),
-    "临港区": ("威海临港经济技术开发区管委会", "管"), "南海新区": ("威海南海新区管委会", "管"),
+    "环翠区": ("环翠区人民政府", "区"),
+    "文登区": ("文登区人民政府", "区"),
+    "荣成市": ("荣成市人民政府", "市"),
+    "乳山市": ("乳山市人民政府", "市"),
+    "高区": ("威海火炬高技术产业开发区管委会", "管"),
+    "经区": ("威海经济技术开发区管委会", "管"),
+    "临港区": ("威海临港经济技术开发区管委会", "管"),
+    "南海新区": ("威海南海新区管委会", "管"),
 }
 CITY_DEPTS = {
-    C1: ["市工业和信息化局", "市科学技术局"], C2: ["市卫生健康委员会", "市工业和信息化局"],
-    C3: ["市工业和信息化局"], C4: ["市工业和信息化局", "市科学技术局"], C5: ["市海洋发展局", "市农业农村局"],
-    C6: ["市商务局", "市工业和信息化局"], C7: ["市文化和旅游局", "市卫生健康委员会"],
+    C1: ["市工业和信息化局", "市科学技术局"],
+    C2: ["市卫生健康委员会", "市工业和信息化局"],
+    C3: ["市工业和信息化局"],
+    C4: ["市工业和信息化局", "市科学技术局"],
+    C5: ["市海洋发展局", "市农业农村局"],
+    C6: ["市商务局", "市工业和信息化局"],
+    C7: ["市文化和旅游局", "市卫生健康委员会"],
 }
 PRODUCTS = {
-    C1: ["智能终端", "集成电路封测", "工业互联网平台", "大数据中心", "激光打印机", "新型显示模组",
-         "物联网传感器", "5G通信设备", "软件和信息服务", "数字经济产业园", "服务外包", "跨境电商"],
-    C2: ["医用耗材", "高端医疗器械", "生物医药", "医用高分子材料", "体外诊断试剂", "骨科植入物",
-         "创新药物研发", "医学影像设备", "现代中药", "血液净化设备"],
-    C3: ["智能装备", "数控机床", "新能源汽车零部件", "工业机器人", "船舶修造", "高性能轮胎",
-         "智能电机", "精密模具", "海洋工程装备", "轨道交通装备", "无人机"],
-    C4: ["碳纤维复合材料", "高性能碳纤维", "石墨烯新材料", "碳纤维预浸料", "复合材料构件",
-         "玻璃纤维", "石墨烯导热膜", "高性能膜材料"],
-    C5: ["海洋生物医药", "海参精深加工", "海洋食品", "海藻生物制品", "远洋渔业", "冷链物流",
-         "鱼油深加工", "健康食品", "海洋牧场", "水产品精深加工", "西洋参精深加工", "果品深加工"],
-    C6: ["服装设计", "家纺", "户外运动用品", "渔具", "休闲运动装备", "时尚创意", "针织服饰",
-         "体育器材", "高尔夫用品", "文化创意"],
-    C7: ["康养综合体", "温泉度假区", "医养结合", "滨海旅游度假区", "养老服务中心", "文旅小镇",
-         "中医药康养", "国际医疗健康城", "精品民宿集群", "海洋主题公园"],
+    C1: [
+        "智能终端",
+        "集成电路封测",
+        "工业互联网平台",
+        "大数据中心",
+        "激光打印机",
+        "新型显示模组",
+        "物联网传感器",
+        "5G通信设备",
+        "软件和信息服务",
+        "数字经济产业园",
+        "服务外包",
+        "跨境电商",
+    ],
+    C2: [
+        "医用耗材",
+        "高端医疗器械",
+        "生物医药",
+        "医用高分子材料",
+        "体外诊断试剂",
+        "骨科植入物",
+        "创新药物研发",
+        "医学影像设备",
+        "现代中药",
+        "血液净化设备",
+    ],
+    C3: [
+        "智能装备",
+        "数控机床",
+        "新能源汽车零部件",
+        "工业机器人",
+        "船舶修造",
+        "高性能轮胎",
+        "智能电机",
+        "精密模具",
+        "海洋工程装备",
+        "轨道交通装备",
+        "无人机",
+    ],
+    C4: [
+        "碳纤维复合材料",
+        "高性能碳纤维",
+        "石墨烯新材料",
+        "碳纤维预浸料",
+        "复合材料构件",
+        "玻璃纤维",
+        "石墨烯导热膜",
+        "高性能膜材料",
+    ],
+    C5: [
+        "海洋生物医药",
+        "海参精深加工",
+        "海洋食品",
+        "海藻生物制品",
+        "远洋渔业",
+        "冷链物流",
+        "鱼油深加工",
+        "健康食品",
+        "海洋牧场",
+        "水产品精深加工",
+        "西洋参精深加工",
+        "果品深加工",
+    ],
+    C6: [
+        "服装设计",
+        "家纺",
+        "户外运动用品",
+        "渔具",
+        "休闲运动装备",
+        "时尚创意",
+        "针织服饰",
+        "体育器材",
+        "高尔夫用品",
+        "文化创意",
+    ],
+    C7: [
+        "康养综合体",
+        "温泉度假区",
+        "医养结合",
+        "滨海旅游度假区",
+        "养老服务中心",
+        "文旅小镇",
+        "中医药康养",
+        "国际医疗健康城",
+        "精品民宿集群",
+        "海洋主题公园",
+    ],
 }
-SUFFIXES = ["产业化项目", "项目", "产业园", "产业园二期", "扩建项目", "技术改造项目", "生产基地建设项目",
-            "研发中心项目", "智能化改造项目", "产业基地", "产业园一期", "新建项目"]
-COMPANY_INDUSTRY = {C1: ["电子科技", "信息技术", "智能科技"], C2: ["医疗器械", "生物医药", "医用制品"],
-                    C3: ["智能装备", "机械", "重工"], C4: ["新材料科技", "复合材料", "碳纤维科技"],
-                    C5: ["海洋生物科技", "食品", "水产"], C6: ["服饰", "体育用品", "家纺"],
-                    C7: ["文旅发展", "健康产业", "旅游开发"]}
+SUFFIXES = [
+    "产业化项目",
+    "项目",
+    "产业园",
+    "产业园二期",
+    "扩建项目",
+    "技术改造项目",
+    "生产基地建设项目",
+    "研发中心项目",
+    "智能化改造项目",
+    "产业基地",
+    "产业园一期",
+    "新建项目",
+]
+COMPANY_INDUSTRY = {
+    C1: ["电子科技", "信息技术", "智能科技"],
+    C2: ["医疗器械", "生物医药", "医用制品"],
+    C3: ["智能装备", "机械", "重工"],
+    C4: ["新材料科技", "复合材料", "碳纤维科技"],
+    C5: ["海洋生物科技", "食品", "水产"],
+    C6: ["服饰", "体育用品", "家纺"],
+    C7: ["文旅发展", "健康产业", "旅游开发"],
+}
 BRAND_1 = "华海鑫瑞泰恒盛宏德嘉福润远博鼎卓航达新东蓝金昌凯裕晟泓振宇信"
 BRAND_2 = "海达泰源丰康通信诚安益和祥隆昌威远鸿洋邦盛辰宁"
 SURNAMES = "王李张刘陈杨赵孙于丛曲毕鞠姜宋郑徐周吴林高谭邹夏孔马胡郭何梁董田"
-GIVEN = ["建国", "志强", "海涛", "立新", "洪波", "国庆", "玉梅", "晓东", "文华", "春生", "丽娟", "新民",
-         "振华", "海燕", "明", "勇", "军", "涛", "静", "磊", "伟", "敏", "永胜", "德胜", "卫东", "秀英",
-         "宏伟", "红", "健", "晓峰", "学军", "京", "鹏", "华", "云", "彬"]
+GIVEN = [
+    "建国",
+    "志强",
+    "海涛",
+    "立新",
+    "洪波",
+    "国庆",
+    "玉梅",
+    "晓东",
+    "文华",
+    "春生",
+    "丽娟",
+    "新民",
+    "振华",
+    "海燕",
+    "明",
+    "勇",
+    "军",
+    "涛",
+    "静",
+    "磊",
+    "伟",
+    "敏",
+    "永胜",
+    "德胜",
+    "卫东",
+    "秀英",
+    "宏伟",
+    "红",
+    "健",
+    "晓峰",
+    "学军",
+    "京",
+    "鹏",
+    "华",
+    "云",
+    "彬",
+]
 
 STATUS_SHARES = (("construction", 0.60), ("planning", 0.18), ("completed", 0.14), ("stalled", 0.08))
 
@@ -196,10 +345,16 @@ def _rand_date(rng: random.Random, lo: date, hi: date) -> date:
 
 
 # --------------------------------------------------------------------------- main entry
-def generate_projects(districts: dict[str, BaseGeometry], bases: dict[str, tuple[BaseGeometry, str]], *,
-                      count: int = 116, seed: int = 2018,
-                      total_investment: Decimal | None = None, year_investment: Decimal | None = None,
-                      plan_year: int = 2026) -> list[dict]:
+def generate_projects(
+    districts: dict[str, BaseGeometry],
+    bases: dict[str, tuple[BaseGeometry, str]],
+    *,
+    count: int = 116,
+    seed: int = 2018,
+    total_investment: Decimal | None = None,
+    year_investment: Decimal | None = None,
+    plan_year: int = 2026,
+) -> list[dict]:
     """Generate ``count`` demo projects (dicts, see module doc and tests) deterministically.
 
     districts: reporting unit name → geometry (WGS84); functional areas (高区, 经区, 临港区, 南海新区,
@@ -214,7 +369,9 @@ def generate_projects(districts: dict[str, BaseGeometry], bases: dict[str, tuple
     gen = np.random.default_rng(rng.getrandbits(64))
     q = Decimal("0.1")
     scale = Decimal(count) / Decimal(SEED_COUNT)
-    total = Decimal(total_investment) if total_investment is not None else (SEED_TOTAL * scale).quantize(q, ROUND_HALF_UP)
+    total = (
+        Decimal(total_investment) if total_investment is not None else (SEED_TOTAL * scale).quantize(q, ROUND_HALF_UP)
+    )
     year = Decimal(year_investment) if year_investment is not None else (SEED_YEAR * scale).quantize(q, ROUND_HALF_UP)
     total_u, year_u = int((total * 10).to_integral_value()), int((year * 10).to_integral_value())
     if total_u < count or year_u > total_u or year_u < 0:
@@ -262,7 +419,7 @@ def generate_projects(districts: dict[str, BaseGeometry], bases: dict[str, tuple
     n_base = round(BASE_SHARE * count) if base_names else 0
     n_dist = count - n_base
     # multipart / large bases (品质农业基地) take a bigger share
-    per_base = _counts([2.0 if len(getattr(base_region[bn], 'geoms', [])) > 1 else 1.0 for bn in base_names], n_base)
+    per_base = _counts([2.0 if len(getattr(base_region[bn], "geoms", [])) > 1 else 1.0 for bn in base_names], n_base)
     dweights = [DISTRICT_WEIGHTS.get(n, sum(DISTRICT_WEIGHTS.values()) / len(DISTRICT_WEIGHTS)) for n in usable]
     per_dist = _counts(dweights, n_dist)
 
@@ -287,7 +444,7 @@ def generate_projects(districts: dict[str, BaseGeometry], bases: dict[str, tuple
     # top up if a base sample came short (robustness; normally no-op)
     while len(recs) < count:
         n = usable[len(recs) % len(usable)]
-        (x, y), = _sample(inner[n], inner[n].bounds, 1, gen)
+        ((x, y),) = _sample(inner[n], inner[n].bounds, 1, gen)
         recs.append(dict(district=n, cluster=rng.choice(CLUSTERS), base=None, lon=float(x), lat=float(y)))
     rng.shuffle(recs)
 
@@ -306,8 +463,7 @@ def generate_projects(districts: dict[str, BaseGeometry], bases: dict[str, tuple
     totals = _apportion(vals, total_u, minimum=1)
 
     # ---- this year's plan: share of total by status, capped by the total, exact in tenths
-    share = {"planning": (0.03, 0.10), "construction": (0.10, 0.25), "completed": (0.10, 0.35),
-             "stalled": (0.02, 0.08)}
+    share = {"planning": (0.03, 0.10), "construction": (0.10, 0.25), "completed": (0.10, 0.35), "stalled": (0.02, 0.08)}
     yw = [t * rng.uniform(*share[s]) for t, s in zip(totals, statuses)]
     years = _apportion(yw, year_u, minimum=1 if year_u >= count else 0, caps=totals)
 
@@ -327,8 +483,9 @@ def generate_projects(districts: dict[str, BaseGeometry], bases: dict[str, tuple
             prog = 1000
         else:
             start = _rand_date(rng, date(plan_year - 2, 1, 1), date(plan_year, 4, 30))
-            end = _rand_date(rng, max(date(plan_year, 12, 31), start + timedelta(days=400)),
-                             date(plan_year + 3, 12, 31))
+            end = _rand_date(
+                rng, max(date(plan_year, 12, 31), start + timedelta(days=400)), date(plan_year + 3, 12, 31)
+            )
             elapsed = min(max((as_of - start).days / max((end - start).days, 1), 0.02), 0.98)
             if status == "construction":
                 p = elapsed * 100 + rng.gauss(0, 9) - 3
@@ -336,17 +493,25 @@ def generate_projects(districts: dict[str, BaseGeometry], bases: dict[str, tuple
             else:  # stalled: lagging well behind schedule
                 p = elapsed * 100 * rng.uniform(0.15, 0.55)
                 prog = int(round(min(max(p, 2.0), 60.0) * 10))
-        out.append(dict(
-            code="",
-            name=_project_name(rng, rec["district"], rec["cluster"], used_names),
-            district=rec["district"], cluster=rec["cluster"],
-            investment_total=_dec1(t), investment_year=_dec1(y),
-            status=status, progress=_dec1(prog),
-            unit="", person="",
-            start_date=start, end_date=end,
-            lon=round(rec["lon"], 6), lat=round(rec["lat"], 6),
-            demo=True,
-        ))
+        out.append(
+            dict(
+                code="",
+                name=_project_name(rng, rec["district"], rec["cluster"], used_names),
+                district=rec["district"],
+                cluster=rec["cluster"],
+                investment_total=_dec1(t),
+                investment_year=_dec1(y),
+                status=status,
+                progress=_dec1(prog),
+                unit="",
+                person="",
+                start_date=start,
+                end_date=end,
+                lon=round(rec["lon"], 6),
+                lat=round(rec["lat"], 6),
+                demo=True,
+            )
+        )
         out[-1]["unit"], out[-1]["person"] = _unit_person(rng, rec["district"], rec["cluster"])
 
     # ---- order like a 推进手册: by reporting unit, then by investment; then number
@@ -365,7 +530,7 @@ def _brand(rng: random.Random) -> str:
 
 def _project_name(rng: random.Random, district: str, cluster: str, used: set[str]) -> str:
     places = PLACES.get(district, [district.rstrip("区市县")])
-    for attempt in range(40):
+    for _attempt in range(40):
         place = rng.choice(places)
         product = rng.choice(PRODUCTS[cluster])
         suffix = rng.choice(SUFFIXES)
@@ -375,7 +540,9 @@ def _project_name(rng: random.Random, district: str, cluster: str, used: set[str
         elif form < 0.75:
             name = f"{place}{product}{suffix}"
         else:
-            name = f"威海{_brand(rng)}{product}{suffix}" if place != "威海" else f"{place}{_brand(rng)}{product}{suffix}"
+            name = (
+                f"威海{_brand(rng)}{product}{suffix}" if place != "威海" else f"{place}{_brand(rng)}{product}{suffix}"
+            )
         if name not in used:
             used.add(name)
             return name
@@ -395,8 +562,11 @@ def _unit_person(rng: random.Random, district: str, cluster: str) -> tuple[str, 
     r = rng.random()
     if r < 0.62:
         unit, kind = UNITS.get(district, (f"{district}人民政府", "区"))
-        title = {"区": rng.choice(["区长", "副区长", "副区长"]), "市": rng.choice(["市长", "副市长", "副市长"]),
-                 "管": rng.choice(["主任", "副主任", "副主任"])}[kind]
+        title = {
+            "区": rng.choice(["区长", "副区长", "副区长"]),
+            "市": rng.choice(["市长", "副市长", "副市长"]),
+            "管": rng.choice(["主任", "副主任", "副主任"]),
+        }[kind]
     elif r < 0.85:
         unit = rng.choice(CITY_DEPTS[cluster] + ["市发展和改革委员会"])
         title = rng.choice(["主任", "副主任"]) if unit.endswith("委员会") else rng.choice(["局长", "副局长"])

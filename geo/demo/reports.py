@@ -4,6 +4,7 @@ Consistent with each project's dates: nothing before the start, completion in th
 stalled projects flat for their last months; investment follows the progress gains and this year's plan, and the
 cumulative never exceeds the total.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,12 +21,33 @@ DEMO_MONTHS = 12
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
-PROBLEMS = ("土地指标尚未完全落实", "环评手续正在办理", "项目资金到位不足", "关键设备采购延期", "施工许可审批待完成",
-            "配套电力接入滞后", "用海审批进度偏慢", "施工队伍人员不足", "设计方案调整")
-NEXT_STEPS = ("加快推进主体工程施工", "协调落实建设资金", "推进设备安装调试", "加快办理前期审批手续",
-              "组织专班现场调度", "推进配套基础设施建设", "做好竣工验收准备")
-MILESTONES = ((Decimal("0.01"), "开工建设"), (Decimal(30), "主体结构施工"), (Decimal(60), "设备安装"),
-              (Decimal(90), "调试试生产"), (Decimal(100), "竣工投产"))
+PROBLEMS = (
+    "土地指标尚未完全落实",
+    "环评手续正在办理",
+    "项目资金到位不足",
+    "关键设备采购延期",
+    "施工许可审批待完成",
+    "配套电力接入滞后",
+    "用海审批进度偏慢",
+    "施工队伍人员不足",
+    "设计方案调整",
+)
+NEXT_STEPS = (
+    "加快推进主体工程施工",
+    "协调落实建设资金",
+    "推进设备安装调试",
+    "加快办理前期审批手续",
+    "组织专班现场调度",
+    "推进配套基础设施建设",
+    "做好竣工验收准备",
+)
+MILESTONES = (
+    (Decimal("0.01"), "开工建设"),
+    (Decimal(30), "主体结构施工"),
+    (Decimal(60), "设备安装"),
+    (Decimal(90), "调试试生产"),
+    (Decimal(100), "竣工投产"),
+)
 
 
 def demo_last_month(plan_year: int) -> dt.date:
@@ -41,7 +63,12 @@ def _fraction(month: dt.date, start: dt.date, until: dt.date) -> float:
 
 def _path(project: dict, months: list[dt.date], rng: random.Random) -> tuple[list[Decimal], list[str]]:
     """Progress and status for each month; the last month equals the project's current progress and status."""
-    final, status, start, end = Decimal(project["progress"]), project["status"], project["start_date"], project["end_date"]
+    final, status, start, end = (
+        Decimal(project["progress"]),
+        project["status"],
+        project["start_date"],
+        project["end_date"],
+    )
     last = months[-1]
     stall_from = add_months(last, -rng.randint(2, 5)) if status == "stalled" else None
     ramp = rng.randint(2, 6)
@@ -95,8 +122,9 @@ def _apportion_cents(total: Decimal, weights: list[float]) -> list[Decimal]:
     return [Decimal(p) * CENT for p in parts]
 
 
-def _investments(project: dict, window: list[dt.date], progress: list[Decimal], plan_year: int,
-                 rng: random.Random) -> list[Decimal]:
+def _investments(
+    project: dict, window: list[dt.date], progress: list[Decimal], plan_year: int, rng: random.Random
+) -> list[Decimal]:
     """Investment completed in each month of the window (index 0 unused): this year's share of the year plan
     spread by progress gains, earlier months by the total times the gain; cumulative stays within the total."""
     total, year_plan = Decimal(project["investment_total"]), Decimal(project["investment_year"])
@@ -115,7 +143,9 @@ def _investments(project: dict, window: list[dt.date], progress: list[Decimal], 
 def generate_reports(projects: list[dict], *, plan_year: int = 2026, months: int = DEMO_MONTHS) -> list[dict]:
     """Report rows for `months` months ending at demo_last_month(plan_year), one per project and month."""
     last = demo_last_month(plan_year)
-    window = [add_months(last, i - months) for i in range(months + 1)]  # one month before the window, for the first diff
+    window = [
+        add_months(last, i - months) for i in range(months + 1)
+    ]  # one month before the window, for the first diff
     rows = []
     for project in projects:
         rng = random.Random(f"{project['code']}/reports")
@@ -129,13 +159,19 @@ def generate_reports(projects: list[dict], *, plan_year: int = 2026, months: int
         for i in range(1, len(window)):
             cumulative += amounts[i]
             reached = [name for threshold, name in MILESTONES if progress[i - 1] < threshold <= progress[i]]
-            rows.append({
-                "code": project["code"], "month": window[i], "progress": progress[i], "status": statuses[i],
-                "investment_month": amounts[i], "investment_cumulative": cumulative,
-                "milestone": reached[-1] if reached else None,
-                "problems": problem if lagging and statuses[i] != "completed" and i > len(window) // 2 else None,
-                "next_steps": rng.choice(NEXT_STEPS) if statuses[i] != "completed" else None,
-            })
+            rows.append(
+                {
+                    "code": project["code"],
+                    "month": window[i],
+                    "progress": progress[i],
+                    "status": statuses[i],
+                    "investment_month": amounts[i],
+                    "investment_cumulative": cumulative,
+                    "milestone": reached[-1] if reached else None,
+                    "problems": problem if lagging and statuses[i] != "completed" and i > len(window) // 2 else None,
+                    "next_steps": rng.choice(NEXT_STEPS) if statuses[i] != "completed" else None,
+                }
+            )
     return rows
 
 
@@ -145,16 +181,27 @@ def seed_demo_reports(session: Session, *, plan_year: int = 2026) -> int:
     A corrected month always has a current report, so the check needs only current rows: that lets it use the
     partial unique index (without it every insert scanned the table: 327 s for 10,000 projects).
     """
-    projects = [dict(r) for r in session.execute(text(
-        "SELECT code, status, progress, start_date, end_date, investment_total, investment_year FROM projects "
-        "WHERE demo AND start_date IS NOT NULL AND end_date IS NOT NULL ORDER BY code")).mappings()]
-    session.execute(text("DELETE FROM progress_reports r USING projects p WHERE r.project_id = p.id AND p.demo "
-                         "AND r.demo AND r.superseded_at IS NULL"))
+    projects = [
+        dict(r)
+        for r in session.execute(
+            text(
+                "SELECT code, status, progress, start_date, end_date, investment_total, investment_year FROM projects "
+                "WHERE demo AND start_date IS NOT NULL AND end_date IS NOT NULL ORDER BY code"
+            )
+        ).mappings()
+    ]
+    session.execute(
+        text(
+            "DELETE FROM progress_reports r USING projects p WHERE r.project_id = p.id AND p.demo "
+            "AND r.demo AND r.superseded_at IS NULL"
+        )
+    )
     rows = generate_reports(projects, plan_year=plan_year)
     if rows:
         # One statement over a JSON array: a row-by-row executemany cost ~170 µs a row (120,000 rows at 10,000).
         payload = json.dumps([{**r, "month": r["month"].isoformat()} for r in rows], default=str, ensure_ascii=False)
-        session.execute(text("""
+        session.execute(
+            text("""
             INSERT INTO progress_reports (project_id, month, version, progress, investment_month, investment_cumulative,
                                           status, milestone, problems, next_steps, reported_by, demo)
             SELECT p.id, j.month, 1, j.progress, j.investment_month, j.investment_cumulative, j.status, j.milestone,
@@ -165,5 +212,6 @@ def seed_demo_reports(session: Session, *, plan_year: int = 2026) -> int:
             JOIN projects p ON p.code = j.code
             WHERE NOT EXISTS (SELECT 1 FROM progress_reports r
                               WHERE r.project_id = p.id AND r.month = j.month AND r.superseded_at IS NULL)"""),
-            {"rows": payload})
+            {"rows": payload},
+        )
     return len(rows)

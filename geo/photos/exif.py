@@ -2,6 +2,7 @@
 
 Nothing here raises on bad metadata: what cannot be read is left as None and described in `error`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,12 @@ TAG_DATETIME_ORIGINAL = ExifTags.Base.DateTimeOriginal
 TAG_DATETIME_DIGITIZED = ExifTags.Base.DateTimeDigitized
 TAG_OFFSET_ORIGINAL = ExifTags.Base.OffsetTimeOriginal
 G_LAT_REF, G_LAT, G_LON_REF, G_LON, G_ALT_REF, G_ALT = (
-    ExifTags.GPS.GPSLatitudeRef, ExifTags.GPS.GPSLatitude, ExifTags.GPS.GPSLongitudeRef,
-    ExifTags.GPS.GPSLongitude, ExifTags.GPS.GPSAltitudeRef, ExifTags.GPS.GPSAltitude,
+    ExifTags.GPS.GPSLatitudeRef,
+    ExifTags.GPS.GPSLatitude,
+    ExifTags.GPS.GPSLongitudeRef,
+    ExifTags.GPS.GPSLongitude,
+    ExifTags.GPS.GPSAltitudeRef,
+    ExifTags.GPS.GPSAltitude,
 )
 _DATETIME = re.compile(r"^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
@@ -134,7 +139,9 @@ def read_exif(img: Image.Image) -> ExifInfo:
         problems.append(f"GPS unreadable: {exc}")
     try:
         sub = exif.get_ifd(EXIF)
-        info.taken_at = parse_datetime(sub.get(TAG_DATETIME_ORIGINAL)) or parse_datetime(sub.get(TAG_DATETIME_DIGITIZED))
+        info.taken_at = parse_datetime(sub.get(TAG_DATETIME_ORIGINAL)) or parse_datetime(
+            sub.get(TAG_DATETIME_DIGITIZED)
+        )
         if info.taken_at is not None:
             info.taken_offset = parse_offset(sub.get(TAG_OFFSET_ORIGINAL))
     except Exception as exc:

@@ -1,4 +1,5 @@
 """Recognise an upload by its bytes, refuse bombs before decoding, and make upright sRGB JPEG derivatives."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,15 @@ _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b
 _SRGB = ImageCms.createProfile("sRGB")
 T = Image.Transpose
 # EXIF orientation -> the transpose that turns the stored pixels upright.
-_UPRIGHT = {2: T.FLIP_LEFT_RIGHT, 3: T.ROTATE_180, 4: T.FLIP_TOP_BOTTOM, 5: T.TRANSPOSE,
-            6: T.ROTATE_270, 7: T.TRANSVERSE, 8: T.ROTATE_90}
+_UPRIGHT = {
+    2: T.FLIP_LEFT_RIGHT,
+    3: T.ROTATE_180,
+    4: T.FLIP_TOP_BOTTOM,
+    5: T.TRANSPOSE,
+    6: T.ROTATE_270,
+    7: T.TRANSVERSE,
+    8: T.ROTATE_90,
+}
 
 
 def sniff(head: bytes) -> str | None:
@@ -33,7 +41,7 @@ def sniff(head: bytes) -> str | None:
         return "WEBP"
     if head[4:8] == b"ftyp":
         size = int.from_bytes(head[:4], "big")
-        brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(size, len(head)), 4)}
+        brands = {head[8:12]} | {head[i : i + 4] for i in range(16, min(size, len(head)), 4)}
         # AVIF also says mif1; it is not a photo format phones send here.
         if brands & _HEIF_BRANDS and not brands & {b"avif", b"avis"}:
             return "HEIF"
@@ -58,7 +66,8 @@ def open_checked(data: bytes, *, name: str, max_pixels: int) -> tuple[Image.Imag
     if fmt is None:
         raise UnsupportedMediaType(
             f"“{name}”不是可接受的图片(支持 JPEG、PNG、WebP、HEIC)/ {name!r} is not a JPEG, PNG, WebP or HEIC image",
-            errors=[{"field": name, "message": "unsupported type"}])
+            errors=[{"field": name, "message": "unsupported type"}],
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own cap below is stricter
@@ -66,8 +75,10 @@ def open_checked(data: bytes, *, name: str, max_pixels: int) -> tuple[Image.Imag
     except Image.DecompressionBombError:
         raise _too_many_pixels(name, None, max_pixels) from None
     except Exception as exc:
-        raise UndecodableImage(f"“{name}”无法读取,文件可能已损坏 / {name!r} cannot be read: {exc}",
-                               errors=[{"field": name, "message": "undecodable"}]) from None
+        raise UndecodableImage(
+            f"“{name}”无法读取,文件可能已损坏 / {name!r} cannot be read: {exc}",
+            errors=[{"field": name, "message": "undecodable"}],
+        ) from None
     w, h = img.size
     if w * h > max_pixels:
         raise _too_many_pixels(name, (w, h), max_pixels)
@@ -79,7 +90,8 @@ def _too_many_pixels(name: str, size: tuple[int, int] | None, max_pixels: int) -
     return PayloadTooLarge(
         f"“{name}”像素过多({got}),上限 {max_pixels / 1e6:g} 百万像素,请缩小后再上传 / "
         f"{name!r} has too many pixels ({got}); the limit is {max_pixels / 1e6:g} MP",
-        errors=[{"field": name, "message": "too many pixels"}])
+        errors=[{"field": name, "message": "too many pixels"}],
+    )
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
@@ -128,8 +140,10 @@ def derive(data: bytes, *, name: str, max_pixels: int) -> Derived:
         img.load()
         img = _to_rgb(img)
     except Exception as exc:
-        raise UndecodableImage(f"“{name}”无法解码,文件可能不完整 / {name!r} cannot be decoded (truncated?): {exc}",
-                               errors=[{"field": name, "message": "undecodable"}]) from None
+        raise UndecodableImage(
+            f"“{name}”无法解码,文件可能不完整 / {name!r} cannot be decoded (truncated?): {exc}",
+            errors=[{"field": name, "message": "undecodable"}],
+        ) from None
     img.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     if fmt != "HEIF" and exif.orientation != 1:  # pillow-heif has already turned HEICs upright
         img = img.transpose(_UPRIGHT[exif.orientation])

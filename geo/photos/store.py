@@ -1,4 +1,5 @@
 """Content-addressed photo files: <photo_dir>/<kind>/<sha[:2]>/<sha>.<ext>, written atomically (temp, fsync, rename)."""
+
 from __future__ import annotations
 
 import os

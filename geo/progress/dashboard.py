@@ -1,4 +1,5 @@
 """Dashboard and bulletin figures for a period, computed in one SQL statement from the reports as of its end."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,7 +46,8 @@ trend_state AS (
     {state_joins(report_until="m.month::date", as_of=_MONTH_END, at_month="true")}),
 invested AS (
     SELECT month, sum(investment_month) AS investment_month FROM progress_reports
-    WHERE superseded_at IS NULL AND month BETWEEN date_trunc('year', CAST(:trend_first AS date)) AND CAST(:period_last AS date)
+    WHERE superseded_at IS NULL AND month BETWEEN date_trunc('year', CAST(:trend_first AS date)) AND
+        CAST(:period_last AS date)
     GROUP BY month),
 invested_ytd AS (
     SELECT month, investment_month,
@@ -67,8 +69,10 @@ SELECT json_build_object(
         'completed_period', COALESCE(sum(completed_period), 0),
         'completion_rate', round(100 * COALESCE(sum(completed_year), 0) / NULLIF(sum(investment_year), 0), 1),
         'progress_avg', round(avg(progress), 1),
-        'by_status', COALESCE((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) n FROM r GROUP BY status) s), '{{}}'),
-        'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) n FROM r GROUP BY light) s), '{{}}'))
+        'by_status', COALESCE((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) n FROM r GROUP BY
+            status) s), '{{}}'),
+        'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) n FROM r GROUP BY light)
+            s), '{{}}'))
         FROM r),
     'by_district', (SELECT json_agg(x.j ORDER BY x.ord) FROM (
         SELECT g.ord, json_build_object('name', g.name, {_GROUP_FIELDS}) AS j
@@ -85,7 +89,8 @@ SELECT json_build_object(
         'month', to_char(month, 'YYYY-MM'), 'investment_month', investment_month,
         'completed_ytd', completed_ytd,
         'plan_ytd', CASE WHEN extract(year FROM month) = CAST(:year AS int)
-                         THEN round((SELECT sum(investment_year) FROM projects) * extract(month FROM month) / 12, 2) END,
+                         THEN round((SELECT sum(investment_year) FROM projects) * extract(month FROM month) / 12, 2)
+                             END,
         'progress_avg', progress_avg, 'planned_avg', planned_avg, 'red', red, 'yellow', yellow, 'green', green)
         ORDER BY month) FROM trend),
     'lagging', COALESCE((SELECT json_agg(json_build_object(
@@ -107,10 +112,17 @@ def dashboard_params(settings: Settings, period: Period) -> dict:
     """Bind parameters of DASHBOARD_SQL for a period."""
     return {
         **state_params(settings, period.last),
-        "period_first": period.first, "period_last": period.last, "year_first": period.year_start,
-        "trend_first": add_months(period.last, 1 - TREND_MONTHS), "label": period.label, "kind": period.kind,
-        "first_label": month_label(period.first), "last_label": month_label(period.last), "year": period.last.year,
-        "districts": list(DISTRICT_NAMES), "clusters": list(CLUSTER_NAMES),
+        "period_first": period.first,
+        "period_last": period.last,
+        "year_first": period.year_start,
+        "trend_first": add_months(period.last, 1 - TREND_MONTHS),
+        "label": period.label,
+        "kind": period.kind,
+        "first_label": month_label(period.first),
+        "last_label": month_label(period.last),
+        "year": period.last.year,
+        "districts": list(DISTRICT_NAMES),
+        "clusters": list(CLUSTER_NAMES),
     }
 
 

@@ -1,4 +1,5 @@
 """Monthly progress reports (每月调度): submit with validation, correct with history, read."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,86 +49,161 @@ def _check_amount(errors: list[dict], field: str, zh: str, value: Decimal) -> bo
     return True
 
 
-def validate_report(report: ReportInput, *, month: dt.date, today: dt.date, investment_total: Decimal,
-                    previous: dict | None) -> list[dict]:
+def validate_report(
+    report: ReportInput, *, month: dt.date, today: dt.date, investment_total: Decimal, previous: dict | None
+) -> list[dict]:
     """Field errors of a report against its project and the previous month's report; empty when valid."""
     errors: list[dict] = []
     if month > today.replace(day=1):
-        errors.append({"field": "month", "message": f"不能填报未来月份 {month_label(month)} / cannot report a future month"})
+        errors.append(
+            {"field": "month", "message": f"不能填报未来月份 {month_label(month)} / cannot report a future month"}
+        )
     p = report.progress
     if not p.is_finite() or not (0 <= p <= 100) or p.as_tuple().exponent < -2:
         errors.append({"field": "progress", "message": "形象进度应在 0–100 之间,最多两位小数 / progress must be 0–100"})
     elif previous and p < previous["progress"] and not (report.regress_reason or "").strip():
-        errors.append({"field": "regress_reason",
-                       "message": f"进度 {p}% 低于 {previous['month']} 月的 {previous['progress']}%,请填写原因 / progress is below "
-                                  f"the previous report ({previous['progress']}%): give a reason"})
+        errors.append(
+            {
+                "field": "regress_reason",
+                "message": f"进度 {p}% 低于 {previous['month']} 月的 {previous['progress']}%,请填写原因 / "
+                "progress is below "
+                f"the previous report ({previous['progress']}%): give a reason",
+            }
+        )
     month_ok = _check_amount(errors, "investment_month", "本月完成投资", report.investment_month)
     cumulative_ok = _check_amount(errors, "investment_cumulative", "累计完成投资", report.investment_cumulative)
     if cumulative_ok and report.investment_cumulative > investment_total:
-        errors.append({"field": "investment_cumulative",
-                       "message": f"累计完成投资 {report.investment_cumulative} 亿元超过总投资 {investment_total} 亿元 / "
-                                  f"cumulative investment exceeds the project's total"})
+        errors.append(
+            {
+                "field": "investment_cumulative",
+                "message": f"累计完成投资 {report.investment_cumulative} 亿元超过总投资 {investment_total} 亿元 / "
+                f"cumulative investment exceeds the project's total",
+            }
+        )
     elif cumulative_ok and month_ok and report.investment_month > report.investment_cumulative:
-        errors.append({"field": "investment_month",
-                       "message": "本月完成投资不能大于累计完成投资 / this month's investment exceeds the cumulative"})
-    elif (cumulative_ok and previous and report.investment_cumulative < previous["investment_cumulative"]
-          and not (report.regress_reason or "").strip()):
-        errors.append({"field": "regress_reason",
-                       "message": f"累计完成投资低于上次填报的 {previous['investment_cumulative']} 亿元,请填写原因 / "
-                                  "cumulative investment is below the previous report: give a reason"})
+        errors.append(
+            {
+                "field": "investment_month",
+                "message": "本月完成投资不能大于累计完成投资 / this month's investment exceeds the cumulative",
+            }
+        )
+    elif (
+        cumulative_ok
+        and previous
+        and report.investment_cumulative < previous["investment_cumulative"]
+        and not (report.regress_reason or "").strip()
+    ):
+        errors.append(
+            {
+                "field": "regress_reason",
+                "message": f"累计完成投资低于上次填报的 {previous['investment_cumulative']} 亿元,请填写原因 / "
+                "cumulative investment is below the previous report: give a reason",
+            }
+        )
     if report.status not in STATUS_CODES:
-        errors.append({"field": "status", "message": f"未知的建设状态,可选:{'、'.join(STATUS_CODES)} / unknown status",
-                       "allowed": list(STATUS_CODES)})
+        errors.append(
+            {
+                "field": "status",
+                "message": f"未知的建设状态,可选:{'、'.join(STATUS_CODES)} / unknown status",
+                "allowed": list(STATUS_CODES),
+            }
+        )
     elif report.status == "completed" and p.is_finite() and p != 100:
         errors.append({"field": "status", "message": "竣工投产的项目进度应为 100% / a completed project is at 100%"})
     return errors
 
 
-def submit_report(session: Session, *, actor: Principal, project_id: int, month: dt.date, report: ReportInput,
-                  today: dt.date | None = None) -> tuple[str, bool]:
+def submit_report(
+    session: Session,
+    *,
+    actor: Principal,
+    project_id: int,
+    month: dt.date,
+    report: ReportInput,
+    today: dt.date | None = None,
+) -> tuple[str, bool]:
     """Store the report for (project, month), superseding the current one (kept as history); (JSON, created).
     A reporter may report only for their own district; the submission is audited and owned by the actor."""
     ensure_may_act_on_project(session, actor=actor, project_id=project_id)
-    project = session.execute(text("SELECT id, investment_total FROM projects WHERE id = :id FOR UPDATE"),
-                              {"id": project_id}).one_or_none()
+    project = session.execute(
+        text("SELECT id, investment_total FROM projects WHERE id = :id FOR UPDATE"), {"id": project_id}
+    ).one_or_none()
     if project is None:
         raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
-    previous = session.execute(text("""
+    previous = (
+        session.execute(
+            text("""
         SELECT to_char(month, 'YYYY-MM') AS month, progress, investment_cumulative FROM progress_reports
         WHERE project_id = :id AND superseded_at IS NULL AND month < :month ORDER BY month DESC LIMIT 1"""),
-                               {"id": project_id, "month": month}).mappings().one_or_none()
-    errors = validate_report(report, month=month, today=today or dt.date.today(),
-                             investment_total=project.investment_total, previous=previous)
+            {"id": project_id, "month": month},
+        )
+        .mappings()
+        .one_or_none()
+    )
+    errors = validate_report(
+        report,
+        month=month,
+        today=today or dt.date.today(),
+        investment_total=project.investment_total,
+        previous=previous,
+    )
     if errors:
-        raise InvalidInput("月度进度未保存:" + ";".join(e["message"].split(" / ")[0] for e in errors)
-                           + " / the report was not saved: " + "; ".join(e["field"] for e in errors), errors=errors)
-    replaced = session.execute(text("""
+        raise InvalidInput(
+            "月度进度未保存:"
+            + ";".join(e["message"].split(" / ")[0] for e in errors)
+            + " / the report was not saved: "
+            + "; ".join(e["field"] for e in errors),
+            errors=errors,
+        )
+    replaced = session.execute(
+        text("""
         UPDATE progress_reports SET superseded_at = clock_timestamp()
         WHERE project_id = :id AND month = :month AND superseded_at IS NULL RETURNING version"""),
-                               {"id": project_id, "month": month}).scalar()
+        {"id": project_id, "month": month},
+    ).scalar()
     fields = {k: getattr(report, k) for k in ReportInput.__dataclass_fields__}
     for k in ("milestone", "problems", "next_steps", "regress_reason", "reported_by"):
         fields[k] = (fields[k] or "").strip() or None
-    body = session.execute(text(f"""
-        INSERT INTO progress_reports AS r (project_id, month, version, progress, investment_month, investment_cumulative,
+    body = session.execute(
+        text(f"""
+        INSERT INTO progress_reports AS r (project_id, month, version, progress, investment_month,
+            investment_cumulative,
                status, milestone, problems, next_steps, regress_reason, reported_by, submitted_by, created_at)
-        VALUES (:project_id, :month, :version, :progress, :investment_month, :investment_cumulative, :status, :milestone,
+        VALUES (:project_id, :month, :version, :progress, :investment_month, :investment_cumulative, :status,
+            :milestone,
                 :problems, :next_steps, :regress_reason, :reported_by, :submitted_by, clock_timestamp())
         RETURNING {REPORT_FIELDS_SQL}::text"""),
-                           {**fields, "project_id": project_id, "month": month, "version": (replaced or 0) + 1,
-                            "submitted_by": actor.user_id}).scalar_one()
-    audit(session, actor=actor, action="report.submit" if replaced is None else "report.correct",
-          obj=("project", project_id), after={"month": month.strftime("%Y-%m"), "version": (replaced or 0) + 1,
-                                              "progress": report.progress, "status": report.status,
-                                              "investment_cumulative": report.investment_cumulative})
+        {
+            **fields,
+            "project_id": project_id,
+            "month": month,
+            "version": (replaced or 0) + 1,
+            "submitted_by": actor.user_id,
+        },
+    ).scalar_one()
+    audit(
+        session,
+        actor=actor,
+        action="report.submit" if replaced is None else "report.correct",
+        obj=("project", project_id),
+        after={
+            "month": month.strftime("%Y-%m"),
+            "version": (replaced or 0) + 1,
+            "progress": report.progress,
+            "status": report.status,
+            "investment_cumulative": report.investment_cumulative,
+        },
+    )
     # The project's own progress and status follow its latest month's report.
-    session.execute(text("""
+    session.execute(
+        text("""
         UPDATE projects p SET progress = r.progress, status = r.status, updated_at = now()
         FROM (SELECT progress, status FROM progress_reports WHERE project_id = :id AND superseded_at IS NULL
               ORDER BY month DESC LIMIT 1) r
         WHERE p.id = :id AND NOT EXISTS (SELECT 1 FROM progress_reports
                                          WHERE project_id = :id AND superseded_at IS NULL AND month > :month)"""),
-                    {"id": project_id, "month": month})
+        {"id": project_id, "month": month},
+    )
     return body, replaced is None
 
 
@@ -139,18 +215,23 @@ def _require_project(session: Session, project_id: int) -> None:
 def list_reports(session: Session, *, project_id: int) -> str:
     """JSON array of the project's current reports, newest month first."""
     _require_project(session, project_id)
-    return session.execute(text(f"""
+    return session.execute(
+        text(f"""
         SELECT COALESCE(json_agg({REPORT_FIELDS_SQL} ORDER BY r.month DESC), '[]'::json)::text
-        FROM progress_reports r WHERE r.project_id = :id AND r.superseded_at IS NULL"""), {"id": project_id}).scalar_one()
+        FROM progress_reports r WHERE r.project_id = :id AND r.superseded_at IS NULL"""),
+        {"id": project_id},
+    ).scalar_one()
 
 
 def report_history(session: Session, *, project_id: int, month: dt.date) -> str:
     """JSON array of every version of one project-month report, the current one first."""
     _require_project(session, project_id)
-    body = session.execute(text(f"""
+    body = session.execute(
+        text(f"""
         SELECT json_agg({REPORT_FIELDS_SQL} ORDER BY r.version DESC)::text
         FROM progress_reports r WHERE r.project_id = :id AND r.month = :month"""),
-                           {"id": project_id, "month": month}).scalar()
+        {"id": project_id, "month": month},
+    ).scalar()
     if body is None:
         raise NotFound(f"项目 {project_id} 没有 {month_label(month)} 的月度进度 / no report for that month")
     return body
@@ -158,6 +239,10 @@ def report_history(session: Session, *, project_id: int, month: dt.date) -> str:
 
 def report_months(session: Session) -> list[str]:
     """Months that have at least one current report, newest first (for the month selector)."""
-    return list(session.execute(text("""
+    return list(
+        session.execute(
+            text("""
         SELECT to_char(month, 'YYYY-MM') FROM progress_reports WHERE superseded_at IS NULL
-        GROUP BY month ORDER BY month DESC""")).scalars())
+        GROUP BY month ORDER BY month DESC""")
+        ).scalars()
+    )

@@ -4,6 +4,7 @@ Every reader of progress or lights (/api/projects, /api/summary, the dashboard, 
 STATE_JOINS_SQL after `FROM projects p` and binds state_params(); the columns it adds are
 `st.progress`, `st.status`, `st.investment_completed`, `st.planned`, `st.report_month` and `rep.*`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,12 @@ CROSS JOIN LATERAL (SELECT
     COALESCE(plan.planned_progress, {linear}) AS planned) st"""
 
 
-def state_joins(*, report_until: str = "CAST(:report_until AS date)", as_of: str = "CAST(:as_of AS date)",
-                at_month: str = "CAST(:at_month AS boolean)") -> str:
+def state_joins(
+    *,
+    report_until: str = "CAST(:report_until AS date)",
+    as_of: str = "CAST(:as_of AS date)",
+    at_month: str = "CAST(:at_month AS boolean)",
+) -> str:
     """STATE_JOINS_SQL with other SQL expressions for its three inputs (e.g. a generated month column)."""
     linear = _LINEAR_PLANNED.format(as_of=as_of)
     return _STATE_JOINS.format(report_until=report_until, as_of=as_of, at_month=at_month, linear=linear)
@@ -65,5 +70,10 @@ def state_params(settings: Settings, month: dt.date | None = None, *, today: dt.
         as_of, report_until, at_month = today or dt.date.today(), dt.date.max, False
     else:
         as_of, report_until, at_month = month_end(month), month.replace(day=1), True
-    return {"as_of": as_of, "report_until": report_until, "at_month": at_month,
-            "yellow_lag": settings.light_yellow_lag, "red_lag": settings.light_red_lag}
+    return {
+        "as_of": as_of,
+        "report_until": report_until,
+        "at_month": at_month,
+        "yellow_lag": settings.light_yellow_lag,
+        "red_lag": settings.light_red_lag,
+    }

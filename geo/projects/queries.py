@@ -1,4 +1,5 @@
 """Project queries: filtered FeatureCollections, one project, and summaries, all assembled in PostGIS."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.db.sql import JOIN_REPORTING_DISTRICT, feature_collection, project_not_found
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
-from geo.errors import InvalidInput, NotFound
+from geo.errors import InvalidInput, UnknownValue
 from geo.progress.state import LIGHT_SQL, STATE_JOINS_SQL, state_params
 from geo.settings import Settings
 
@@ -43,11 +45,15 @@ def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
         )
     x1, y1, x2, y2 = values
     if not (-180 <= x1 <= 180 and -180 <= x2 <= 180 and -90 <= y1 <= 90 and -90 <= y2 <= 90):
-        raise InvalidInput("bbox 超出经纬度范围 / bbox is outside longitude -180..180, latitude -90..90",
-                           errors=[{"field": "bbox", "message": "out of range"}])
+        raise InvalidInput(
+            "bbox 超出经纬度范围 / bbox is outside longitude -180..180, latitude -90..90",
+            errors=[{"field": "bbox", "message": "out of range"}],
+        )
     if x1 > x2 or y1 > y2:
-        raise InvalidInput("bbox 的最小值大于最大值,是否写反了? / bbox minimum exceeds maximum: order is minLon,minLat,maxLon,maxLat",
-                           errors=[{"field": "bbox", "message": "min greater than max"}])
+        raise InvalidInput(
+            "bbox 的最小值大于最大值,是否写反了? / bbox minimum exceeds maximum: order is minLon,minLat,maxLon,maxLat",
+            errors=[{"field": "bbox", "message": "min greater than max"}],
+        )
     return values
 
 
@@ -55,19 +61,12 @@ def _names(session: Session, table: str) -> list[str]:
     return list(session.execute(text(f"SELECT name FROM {table} ORDER BY code")).scalars())
 
 
-def _unknown(field: str, value: str, known: list[str] | tuple[str, ...]) -> InvalidInput:
-    listing = "、".join(known)
-    return InvalidInput(
-        f"未知的{_FIELD_ZH[field]}“{value}”。可选:{listing} / unknown {field} {value!r}; known: {', '.join(known)}",
-        errors=[{"field": field, "message": f"unknown {field}", "allowed": list(known)}],
-    )
-
-
-_FIELD_ZH = {"district": "区市", "cluster": "产业集群", "zone": "功能区", "base": "基地", "status": "建设状态"}
-
-
 # Filters whose values are fixed enumerations, and the column each one compares.
-_ENUMERATED = (("district", DISTRICT_NAMES, "d.name"), ("cluster", CLUSTER_NAMES, "cl.name"), ("status", STATUS_CODES, "st.status"))  # status as of the month shown
+_ENUMERATED = (
+    ("district", DISTRICT_NAMES, "d.name"),
+    ("cluster", CLUSTER_NAMES, "cl.name"),
+    ("status", STATUS_CODES, "st.status"),
+)  # status as of the month shown
 
 
 def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
@@ -77,7 +76,7 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
         value = getattr(f, field)
         if value:
             if value not in known:
-                raise _unknown(field, value, known)
+                raise UnknownValue(field, value, known)
             clauses.append(f"{column} = :{field}")
             params[field] = value
     for field, table, column in (("zone", "zones", "zone_ids"), ("base", "bases", "base_ids")):
@@ -85,7 +84,7 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
         if value:
             found = session.execute(text(f"SELECT id FROM {table} WHERE name = :n OR code = :n"), {"n": value}).scalar()
             if found is None:
-                raise _unknown(field, value, _names(session, table))
+                raise UnknownValue(field, value, _names(session, table))
             clauses.append(f":{field}_id = ANY(p.{column})")
             params[f"{field}_id"] = found
     if f.q:
@@ -103,12 +102,13 @@ def _rows_sql(where: str) -> str:
     return f"""
 SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cluster, st.status,
        st.progress, st.planned AS planned_progress, {LIGHT_SQL} AS light,
-       p.investment_total, p.investment_year, st.investment_completed, to_char(st.report_month, 'YYYY-MM') AS report_month,
+       p.investment_total, p.investment_year, st.investment_completed,
+       to_char(st.report_month, 'YYYY-MM') AS report_month,
        p.unit, p.person, p.start_date, p.end_date, p.demo,
        p.zone_names AS zones, p.base_names AS bases,
        p.geom
 FROM projects p
-JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
+{JOIN_REPORTING_DISTRICT}
 LEFT JOIN districts c ON c.id = p.county_id
 JOIN industry_clusters cl ON cl.id = p.cluster_id
 {STATE_JOINS_SQL}
@@ -117,9 +117,29 @@ ORDER BY p.id"""
 
 
 # Every property a project feature carries, in order; `fields=` may ask for a subset (the map needs a third).
-PROJECT_PROPERTIES = ("id", "code", "name", "district", "county", "cluster", "status", "progress", "planned_progress",
-                      "light", "investment_total", "investment_year", "investment_completed", "report_month", "unit",
-                      "person", "start_date", "end_date", "demo", "zones", "bases")
+PROJECT_PROPERTIES = (
+    "id",
+    "code",
+    "name",
+    "district",
+    "county",
+    "cluster",
+    "status",
+    "progress",
+    "planned_progress",
+    "light",
+    "investment_total",
+    "investment_year",
+    "investment_completed",
+    "report_month",
+    "unit",
+    "person",
+    "start_date",
+    "end_date",
+    "demo",
+    "zones",
+    "bases",
+)
 
 
 def parse_fields(raw: str | None) -> tuple[str, ...] | None:
@@ -129,45 +149,64 @@ def parse_fields(raw: str | None) -> tuple[str, ...] | None:
     wanted = [f.strip() for f in raw.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in PROJECT_PROPERTIES]
     if unknown:
-        raise InvalidInput(f"未知字段 {', '.join(unknown)};可选:{', '.join(PROJECT_PROPERTIES)} / unknown fields",
-                           errors=[{"field": "fields", "message": "unknown field", "allowed": list(PROJECT_PROPERTIES)}])
+        raise InvalidInput(
+            f"未知字段 {', '.join(unknown)};可选:{', '.join(PROJECT_PROPERTIES)} / unknown fields",
+            errors=[{"field": "fields", "message": "unknown field", "allowed": list(PROJECT_PROPERTIES)}],
+        )
     return tuple(f for f in PROJECT_PROPERTIES if f in wanted or f == "id")
 
 
-def projects_geojson_statement(session: Session, *, settings: Settings, filters: ProjectFilter,
-                               month: dt.date | None = None, as_of: dt.date | None = None,
-                               fields: tuple[str, ...] | None = None) -> tuple[str, dict]:
+def projects_geojson_statement(
+    session: Session,
+    *,
+    settings: Settings,
+    filters: ProjectFilter,
+    month: dt.date | None = None,
+    as_of: dt.date | None = None,
+    fields: tuple[str, ...] | None = None,
+) -> tuple[str, dict]:
     """The SQL text and parameters of projects_geojson (also run bare by bench/api_projects.py as its floor)."""
     where, params = _where(session, filters)
     columns = ", ".join(fields or PROJECT_PROPERTIES)
-    sql = f"""
-WITH rows AS (SELECT {columns}, geom FROM ({_rows_sql(where)}) r)
-SELECT json_build_object('type', 'FeatureCollection',
-                         'features', COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text
-FROM rows"""
+    sql = feature_collection(f"SELECT {columns}, geom FROM ({_rows_sql(where)}) r")
     return sql, {**params, **_params(settings, month, as_of)}
 
 
-def projects_geojson(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
-                     as_of: dt.date | None = None, fields: tuple[str, ...] | None = None) -> str:
+def projects_geojson(
+    session: Session,
+    *,
+    settings: Settings,
+    filters: ProjectFilter,
+    month: dt.date | None = None,
+    as_of: dt.date | None = None,
+    fields: tuple[str, ...] | None = None,
+) -> str:
     """A GeoJSON FeatureCollection (text) of the projects matching filters, as they stood at the end of `month`."""
-    sql, params = projects_geojson_statement(session, settings=settings, filters=filters, month=month, as_of=as_of,
-                                             fields=fields)
+    sql, params = projects_geojson_statement(
+        session, settings=settings, filters=filters, month=month, as_of=as_of, fields=fields
+    )
     return session.execute(text(sql), params).scalar_one()
 
 
-def project_feature(session: Session, *, settings: Settings, project_id: int, month: dt.date | None = None,
-                    as_of: dt.date | None = None) -> str:
+def project_feature(
+    session: Session, *, settings: Settings, project_id: int, month: dt.date | None = None, as_of: dt.date | None = None
+) -> str:
     """One project as a GeoJSON Feature (text)."""
     sql = f"SELECT ST_AsGeoJSON(rows.*, 'geom', 6) FROM ({_rows_sql('p.id = :project_id')}) rows"
     found = session.execute(text(sql), {"project_id": project_id, **_params(settings, month, as_of)}).scalar()
     if found is None:
-        raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
+        raise project_not_found(project_id)
     return found
 
 
-def projects_summary(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
-                     as_of: dt.date | None = None) -> str:
+def projects_summary(
+    session: Session,
+    *,
+    settings: Settings,
+    filters: ProjectFilter,
+    month: dt.date | None = None,
+    as_of: dt.date | None = None,
+) -> str:
     """JSON text: count, investment totals (exact decimals), mean progress and counts per status and light."""
     where, params = _where(session, filters)
     sql = f"""
@@ -179,8 +218,10 @@ SELECT json_build_object(
     'investment_completed', COALESCE(sum(investment_completed), 0),
     'month', CAST(:month_label AS text),
     'progress_avg', round(avg(progress), 1),
-    'by_status', COALESCE((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM rows GROUP BY status) s), '{{}}'),
-    'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) AS n FROM rows GROUP BY light) s), '{{}}')
+    'by_status', COALESCE((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM rows GROUP BY
+        status) s), '{{}}'),
+    'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) AS n FROM rows GROUP BY
+        light) s), '{{}}')
 )::text FROM rows"""
     return session.execute(text(sql), {**params, **_params(settings, month, as_of)}).scalar_one()
 
@@ -191,22 +232,30 @@ def _params(settings: Settings, month: dt.date | None, as_of: dt.date | None) ->
     return params
 
 
-def project_rows(session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None,
-                 as_of: dt.date | None = None) -> list[dict]:
+def project_rows(
+    session: Session,
+    *,
+    settings: Settings,
+    filters: ProjectFilter,
+    month: dt.date | None = None,
+    as_of: dt.date | None = None,
+) -> list[dict]:
     """The filtered projects as plain rows with the declared district and full-precision lon/lat (for exports)."""
     where, params = _where(session, filters)
     sql = f"""
 SELECT r.*, dd.name AS declared_district, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat
-FROM ({_rows_sql(where)}) r JOIN projects p2 ON p2.id = r.id JOIN districts dd ON dd.id = p2.district_id ORDER BY r.id"""
+FROM ({_rows_sql(where)}) r JOIN projects p2 ON p2.id = r.id JOIN districts dd ON dd.id = p2.district_id ORDER BY
+    r.id"""
     rows = session.execute(text(sql), {**params, **_params(settings, month, as_of)}).mappings()
     return [{k: v for k, v in r.items() if k != "geom"} for r in rows]
 
 
 def project_district(session: Session, *, project_id: int) -> str:
     """The district a project reports to, as /api/projects shows it (where it lies, else where it was declared)."""
-    found = session.execute(text("""
-        SELECT d.name FROM projects p JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
-        WHERE p.id = :project_id"""), {"project_id": project_id}).scalar()
+    found = session.execute(
+        text(f"SELECT d.name FROM projects p {JOIN_REPORTING_DISTRICT} WHERE p.id = :project_id"),
+        {"project_id": project_id},
+    ).scalar()
     if found is None:
-        raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
+        raise project_not_found(project_id)
     return found

@@ -1,4 +1,5 @@
-"""Siting check (落位核查): many points at once, answered exactly as GET /api/lookup answers one; declared vs real siting."""
+"""Siting check (落位核查): many points answered exactly as GET /api/lookup answers one; declared vs real siting."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput
-from geo.siting.lookup import lookup_points
 from geo.siting.engine import site_with, snapshot_as_of
+from geo.siting.lookup import lookup_points
 from geo.transfer.sheets import cell_text, find_columns, read_table, write_xlsx
 
 POINT_COLUMNS = {
@@ -50,8 +51,10 @@ def points_from_json(body: bytes) -> list[PointIn]:
         raise InvalidInput(f"JSON 格式有误:{exc} / invalid JSON") from None
     items = payload.get("points") if isinstance(payload, dict) else payload
     if not isinstance(items, list):
-        raise InvalidInput('请求体应为 {"points": [[经度, 纬度], …]} / body must be {"points": [[lon, lat], …]}',
-                           errors=[{"field": "points", "message": "expected a list"}])
+        raise InvalidInput(
+            '请求体应为 {"points": [[经度, 纬度], …]} / body must be {"points": [[lon, lat], …]}',
+            errors=[{"field": "points", "message": "expected a list"}],
+        )
     points, errors = [], []
     for i, item in enumerate(items):
         if isinstance(item, (list, tuple)) and len(item) == 2:
@@ -66,8 +69,10 @@ def points_from_json(body: bytes) -> list[PointIn]:
             continue
         points.append(PointIn(lon, lat, extra))
     if errors:
-        raise InvalidInput(f"有 {len(errors)} 个点不是数字坐标,例如第 {errors[0]['field']} 项 / "
-                           f"{len(errors)} points are not numeric", errors=errors[:100])
+        raise InvalidInput(
+            f"有 {len(errors)} 个点不是数字坐标,例如第 {errors[0]['field']} 项 / {len(errors)} points are not numeric",
+            errors=errors[:100],
+        )
     return points
 
 
@@ -77,22 +82,33 @@ def points_from_table(data: bytes, filename: str) -> list[PointIn]:
     cols = find_columns(table.headers, POINT_COLUMNS)
     missing = [f for f in ("lon", "lat") if f not in cols]
     if missing:
-        raise InvalidInput(f"找不到经度/纬度列。表头应含“经度”“纬度”(或 lon/lat);现有列:{'、'.join(table.headers)} / "
-                           f"no lon/lat columns; found: {', '.join(table.headers)}",
-                           errors=[{"field": f, "message": "column missing"} for f in missing])
+        raise InvalidInput(
+            f"找不到经度/纬度列。表头应含“经度”“纬度”(或 lon/lat);现有列:{'、'.join(table.headers)} / "
+            f"no lon/lat columns; found: {', '.join(table.headers)}",
+            errors=[{"field": f, "message": "column missing"} for f in missing],
+        )
     points, errors = [], []
     for row_no, row in table.rows:
         lon, lat = _number(row[cols["lon"]]), _number(row[cols["lat"]])
         if lon is None or lat is None:
             bad = "lon" if lon is None else "lat"
-            errors.append({"row": row_no, "field": table.headers[cols[bad]], "value": cell_text(row[cols[bad]]),
-                           "message": "不是数字 / not a number"})
+            errors.append(
+                {
+                    "row": row_no,
+                    "field": table.headers[cols[bad]],
+                    "value": cell_text(row[cols[bad]]),
+                    "message": "不是数字 / not a number",
+                }
+            )
             continue
         extra = {k: cell_text(row[cols[k]]) for k in OPTIONAL_KEYS if k in cols and cell_text(row[cols[k]])}
         points.append(PointIn(lon, lat, {"row": row_no, **extra}))
     if errors:
-        raise InvalidInput(f"有 {len(errors)} 行坐标不是数字,例如第 {errors[0]['row']} 行 / {len(errors)} rows have "
-                           "non-numeric coordinates", errors=errors[:100])
+        raise InvalidInput(
+            f"有 {len(errors)} 行坐标不是数字,例如第 {errors[0]['row']} 行 / {len(errors)} rows have "
+            "non-numeric coordinates",
+            errors=errors[:100],
+        )
     return points
 
 
@@ -109,8 +125,10 @@ def _agreement(answer: dict, declared: dict) -> dict:
 def check_points(session: Session, *, points: list[PointIn], max_points: int) -> list[dict]:
     """Each point's answer as GET /api/lookup gives it, plus its id/name and, when declared, whether that agrees."""
     if len(points) > max_points:
-        raise InvalidInput(f"一次最多核查 {max_points} 个点(收到 {len(points)} 个)/ at most {max_points} points per request",
-                           errors=[{"field": "points", "message": f"at most {max_points}"}])
+        raise InvalidInput(
+            f"一次最多核查 {max_points} 个点(收到 {len(points)} 个)/ at most {max_points} points per request",
+            errors=[{"field": "points", "message": f"at most {max_points}"}],
+        )
     answers = lookup_points(session, lons=[p.lon for p in points], lats=[p.lat for p in points])
     for p, answer in zip(points, answers):
         if p.extra:
@@ -122,8 +140,24 @@ def check_points(session: Session, *, points: list[PointIn], max_points: int) ->
     return answers
 
 
-RESULT_HEADERS = ("行号", "编号", "名称", "经度", "纬度", "所在区县/功能区", "所属区市", "五区", "九基地", "最近基地",
-                  "距最近基地(米)", "申报区市", "申报基地", "区市一致", "基地一致", "说明")
+RESULT_HEADERS = (
+    "行号",
+    "编号",
+    "名称",
+    "经度",
+    "纬度",
+    "所在区县/功能区",
+    "所属区市",
+    "五区",
+    "九基地",
+    "最近基地",
+    "距最近基地(米)",
+    "申报区市",
+    "申报基地",
+    "区市一致",
+    "基地一致",
+    "说明",
+)
 
 
 def _yes_no(value) -> str:
@@ -132,19 +166,35 @@ def _yes_no(value) -> str:
 
 def results_xlsx(results: list[dict]) -> bytes:
     """The siting check as an Excel sheet, one row per point."""
+
     def row(r):
         nb, declared, agrees = r.get("nearest_base"), r.get("declared", {}), r.get("agrees", {})
-        return (r.get("row"), r.get("id"), r.get("name"), r["lon"], r["lat"],
-                (r.get("district") or {}).get("name"), (r.get("county") or {}).get("name"),
-                [z["name"] for z in r.get("zones", [])], [b["name"] for b in r.get("bases", [])],
-                nb and nb["name"], nb and nb["distance_m"], declared.get("district"), declared.get("base"),
-                _yes_no(agrees.get("district")), _yes_no(agrees.get("base")), r.get("error") or r.get("message"))
+        return (
+            r.get("row"),
+            r.get("id"),
+            r.get("name"),
+            r["lon"],
+            r["lat"],
+            (r.get("district") or {}).get("name"),
+            (r.get("county") or {}).get("name"),
+            [z["name"] for z in r.get("zones", [])],
+            [b["name"] for b in r.get("bases", [])],
+            nb and nb["name"],
+            nb and nb["distance_m"],
+            declared.get("district"),
+            declared.get("base"),
+            _yes_no(agrees.get("district")),
+            _yes_no(agrees.get("base")),
+            r.get("error") or r.get("message"),
+        )
+
     return write_xlsx({"落位核查": (RESULT_HEADERS, (row(r) for r in results))})
 
 
 def consistency_report(session: Session) -> list[dict]:
     """Projects whose declared district is neither the reporting unit nor the county their point lies in."""
-    rows = session.execute(text("""
+    rows = session.execute(
+        text("""
         SELECT p.id, p.code, p.name, dd.name AS declared_district, ld.name AS located_district, c.name AS county,
                ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(p.base_ids) ORDER BY b.code) AS bases,
                ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat
@@ -152,12 +202,18 @@ def consistency_report(session: Session) -> list[dict]:
         LEFT JOIN districts ld ON ld.id = p.located_district_id LEFT JOIN districts c ON c.id = p.county_id
         WHERE p.located_district_id IS NULL
            OR (p.district_id <> p.located_district_id AND p.district_id IS DISTINCT FROM p.county_id)
-        ORDER BY p.code""")).mappings()
+        ORDER BY p.code""")
+    ).mappings()
     report = []
     for r in rows:
         where = r["located_district"] or "威海陆域以外 / outside Weihai's land"
-        report.append({**r, "message": f"申报为{r['declared_district']},坐标落在{where} / declared "
-                                       f"{r['declared_district']}, point lies in {r['located_district'] or 'no district'}"})
+        report.append(
+            {
+                **r,
+                "message": f"申报为{r['declared_district']},坐标落在{where} / declared "
+                f"{r['declared_district']}, point lies in {r['located_district'] or 'no district'}",
+            }
+        )
     return report
 
 
@@ -165,12 +221,25 @@ def membership_as_of(session: Session, *, at: dt.datetime) -> list[dict]:
     """Each project's district, county, zones and bases by the boundaries valid at `at` (boundary_versions)."""
     snap = snapshot_as_of(session, at=at)
     projects = session.execute(text("SELECT id, code, ST_X(geom), ST_Y(geom) FROM projects ORDER BY code")).all()
-    names = {(r.layer, r.feature_id): r.name for r in session.execute(text(
-        "SELECT DISTINCT ON (layer, feature_id) layer, feature_id, name FROM boundary_versions "
-        "WHERE valid_from <= :at AND (valid_to IS NULL OR valid_to > :at) ORDER BY layer, feature_id, valid_from DESC"),
-        {"at": at})}
+    names = {
+        (r.layer, r.feature_id): r.name
+        for r in session.execute(
+            text(
+                "SELECT DISTINCT ON (layer, feature_id) layer, feature_id, name FROM boundary_versions "
+                "WHERE valid_from <= :at AND (valid_to IS NULL OR valid_to > :at) "
+                "ORDER BY layer, feature_id, valid_from DESC"
+            ),
+            {"at": at},
+        )
+    }
     sites = site_with(snap, lons=[p[2] for p in projects], lats=[p[3] for p in projects])
-    return [{"code": p[1], "district": names.get(("districts", s["district_id"])),
-             "county": names.get(("districts", s["county_id"])),
-             "zones": [names[("zones", i)] for i in s["zone_ids"]], "bases": [names[("bases", i)] for i in s["base_ids"]]}
-            for p, s in zip(projects, sites)]
+    return [
+        {
+            "code": p[1],
+            "district": names.get(("districts", s["district_id"])),
+            "county": names.get(("districts", s["county_id"])),
+            "zones": [names[("zones", i)] for i in s["zone_ids"]],
+            "bases": [names[("bases", i)] for i in s["base_ids"]],
+        }
+        for p, s in zip(projects, sites)
+    ]

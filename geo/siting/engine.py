@@ -7,6 +7,7 @@ any process, gives a new token (a trigger in migration 0003) and the next call r
 "intersects", so a point on a shared edge is never lost (functional areas win over counties, then the lower id);
 zones and bases are listed by code; the nearest base is nearest in UTM metres (ties go to the lower code).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,10 +65,15 @@ def _snapshot(token: str, rows: Sequence) -> Snapshot:
     bases = [i for i, r in enumerate(rows) if r.layer == BASE]
     base_utm = shapely.from_wkb([bytes(rows[i].utm) for i in bases]) if bases else np.array([], dtype=object)
     return Snapshot(
-        token=token, polygons=polygons, layer=layer, owner=owner,
+        token=token,
+        polygons=polygons,
+        layer=layer,
+        owner=owner,
         rank=np.where(layer == DISTRICT, functional_first, by_code),
         county=np.array([r.kind == "county" for r in rows], dtype=bool),
-        base_owner=owner[bases], base_rank=by_code[bases], base_tree=STRtree(base_utm) if bases else None,
+        base_owner=owner[bases],
+        base_rank=by_code[bases],
+        base_tree=STRtree(base_utm) if bases else None,
     )
 
 
@@ -144,7 +150,9 @@ def site_with(snap: Snapshot, *, lons: Sequence[float], lats: Sequence[float]) -
             i = int(which[qi])
             nearest[i], distance[i] = int(snap.base_owner[ti]), float(di)
     keys = ("district_id", "county_id", "zone_ids", "base_ids", "nearest_base_id", "distance_m")
-    return [dict(zip(keys, row), ord=i) for i, row in enumerate(zip(district, county, zones, bases, nearest, distance), 1)]
+    return [
+        dict(zip(keys, row), ord=i) for i, row in enumerate(zip(district, county, zones, bases, nearest, distance), 1)
+    ]
 
 
 def site_points(session: Session, *, lons: Sequence[float], lats: Sequence[float]) -> list[dict]:
@@ -156,15 +164,22 @@ _update_projects = text("""
 UPDATE projects p
 SET located_district_id = s.district_id, county_id = s.county_id,
     zone_ids = CAST(s.zone_ids AS integer[]), base_ids = CAST(s.base_ids AS integer[]),
-    zone_names = ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(CAST(s.zone_ids AS integer[])) ORDER BY z.code)::text[],
-    base_names = ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(CAST(s.base_ids AS integer[])) ORDER BY b.code)::text[]
+    zone_names = ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(CAST(s.zone_ids AS integer[])) ORDER BY
+        z.code)::text[],
+    base_names = ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(CAST(s.base_ids AS integer[])) ORDER BY
+        b.code)::text[]
 FROM unnest(:ids, :districts, :counties, :zones, :bases) AS s(id, district_id, county_id, zone_ids, base_ids)
 WHERE p.id = s.id AND (p.located_district_id IS DISTINCT FROM s.district_id OR p.county_id IS DISTINCT FROM s.county_id
-      OR p.zone_ids IS DISTINCT FROM CAST(s.zone_ids AS integer[]) OR p.base_ids IS DISTINCT FROM CAST(s.base_ids AS integer[])
-      OR p.zone_names IS DISTINCT FROM ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(CAST(s.zone_ids AS integer[])) ORDER BY z.code)::text[]
-      OR p.base_names IS DISTINCT FROM ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(CAST(s.base_ids AS integer[])) ORDER BY b.code)::text[])
-""").bindparams(*(bindparam(k, type_=ARRAY(Integer)) for k in ("ids", "districts", "counties")),
-                *(bindparam(k, type_=ARRAY(Text)) for k in ("zones", "bases")))
+      OR p.zone_ids IS DISTINCT FROM CAST(s.zone_ids AS integer[]) OR p.base_ids IS DISTINCT FROM CAST(s.base_ids AS
+          integer[])
+      OR p.zone_names IS DISTINCT FROM ARRAY(SELECT z.name FROM zones z WHERE z.id = ANY(CAST(s.zone_ids AS
+          integer[])) ORDER BY z.code)::text[]
+      OR p.base_names IS DISTINCT FROM ARRAY(SELECT b.name FROM bases b WHERE b.id = ANY(CAST(s.base_ids AS
+          integer[])) ORDER BY b.code)::text[])
+""").bindparams(
+    *(bindparam(k, type_=ARRAY(Integer)) for k in ("ids", "districts", "counties")),
+    *(bindparam(k, type_=ARRAY(Text)) for k in ("zones", "bases")),
+)
 
 
 def _pg_array(ids: list[int]) -> str:
@@ -176,15 +191,23 @@ def refresh_project_siting(session: Session, *, project_ids: Sequence[int] | Non
 
     Returns how many projects' stored siting changed."""
     rows = session.execute(
-        text("SELECT id, ST_X(geom), ST_Y(geom) FROM projects "
-             "WHERE CAST(:ids AS integer[]) IS NULL OR id = ANY(CAST(:ids AS integer[])) ORDER BY id")
-        .bindparams(bindparam("ids", type_=ARRAY(Integer))),
-        {"ids": list(project_ids) if project_ids is not None else None}).all()
+        text(
+            "SELECT id, ST_X(geom), ST_Y(geom) FROM projects "
+            "WHERE CAST(:ids AS integer[]) IS NULL OR id = ANY(CAST(:ids AS integer[])) ORDER BY id"
+        ).bindparams(bindparam("ids", type_=ARRAY(Integer))),
+        {"ids": list(project_ids) if project_ids is not None else None},
+    ).all()
     if not rows:
         return 0
     sites = site_points(session, lons=[r[1] for r in rows], lats=[r[2] for r in rows])
-    result = session.execute(_update_projects, {
-        "ids": [r[0] for r in rows], "districts": [s["district_id"] for s in sites],
-        "counties": [s["county_id"] for s in sites], "zones": [_pg_array(s["zone_ids"]) for s in sites],
-        "bases": [_pg_array(s["base_ids"]) for s in sites]})
+    result = session.execute(
+        _update_projects,
+        {
+            "ids": [r[0] for r in rows],
+            "districts": [s["district_id"] for s in sites],
+            "counties": [s["county_id"] for s in sites],
+            "zones": [_pg_array(s["zone_ids"]) for s in sites],
+            "bases": [_pg_array(s["base_ids"]) for s in sites],
+        },
+    )
     return result.rowcount

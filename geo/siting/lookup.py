@@ -1,4 +1,5 @@
 """Point lookup (落位查询): which district, zone(s) and base(s) contain a point, or the nearest base."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,9 @@ def _in_box(lon: float, lat: float) -> bool:
 def _by_id(session: Session, table: str, ids: set[int], columns: str) -> dict[int, dict]:
     if not ids:
         return {}
-    rows = session.execute(text(f"SELECT id, {columns} FROM {table} WHERE id = ANY(:ids)"), {"ids": list(ids)}).mappings()
+    rows = session.execute(
+        text(f"SELECT id, {columns} FROM {table} WHERE id = ANY(:ids)"), {"ids": list(ids)}
+    ).mappings()
     return {r["id"]: {k: v for k, v in r.items() if k != "id"} for r in rows}
 
 
@@ -36,8 +39,12 @@ def describe_sites(session: Session, sites: list[dict]) -> list[dict]:
         key = (s["district_id"], s["county_id"], tuple(s["zone_ids"]), tuple(s["base_ids"]))
         common = shared.get(key)
         if common is None:
-            common = shared[key] = {"district": districts.get(s["district_id"]), "county": districts.get(s["county_id"]),
-                                    "zones": [zones[i] for i in s["zone_ids"]], "bases": [bases[i] for i in s["base_ids"]]}
+            common = shared[key] = {
+                "district": districts.get(s["district_id"]),
+                "county": districts.get(s["county_id"]),
+                "zones": [zones[i] for i in s["zone_ids"]],
+                "bases": [bases[i] for i in s["base_ids"]],
+            }
         nearest = None
         if s["nearest_base_id"]:
             nearest = {**bases[s["nearest_base_id"]], "distance_m": round(float(s["distance_m"]), 1)}
@@ -65,10 +72,14 @@ def check_lonlat(lon: float, lat: float) -> None:
     """Raise InvalidInput for a point off the globe, saying so when longitude and latitude look swapped."""
     if -180 <= lon <= 180 and -90 <= lat <= 90:
         return
-    detail = f"坐标超出范围:经度应在 -180~180,纬度应在 -90~90(收到 lon={lon}, lat={lat})/ lon must be -180..180, lat -90..90"
+    detail = (
+        f"坐标超出范围:经度应在 -180~180,纬度应在 -90~90(收到 lon={lon}, lat={lat})/ lon must be -180..180, lat -90..90"
+    )
     if _in_box(lat, lon):
-        detail = (f"经纬度可能写反了:威海的经度约为 121–123,纬度约为 36.6–37.7(收到 lon={lon}, lat={lat})"
-                  " / longitude and latitude look swapped")
+        detail = (
+            f"经纬度可能写反了:威海的经度约为 121–123,纬度约为 36.6–37.7(收到 lon={lon}, lat={lat})"
+            " / longitude and latitude look swapped"
+        )
     raise InvalidInput(detail, errors=[{"field": "lon" if abs(lon) > 180 else "lat", "message": "out of range"}])
 
 
@@ -88,10 +99,17 @@ def lookup_points(session: Session, *, lons: list[float], lats: list[float]) -> 
         except InvalidInput as exc:
             answers[i] = {"lon": lons[i], "lat": lats[i], "error": exc.detail}
             continue
-        answers[i] = {"lon": lons[i], "lat": lats[i], "inside_weihai": False, **EMPTY_ANSWER,
-                      "message": _message(lons[i], lats[i], EMPTY_ANSWER)}
+        answers[i] = {
+            "lon": lons[i],
+            "lat": lats[i],
+            "inside_weihai": False,
+            **EMPTY_ANSWER,
+            "message": _message(lons[i], lats[i], EMPTY_ANSWER),
+        }
     inside = np.flatnonzero(in_box).tolist()
-    sited = describe_sites(session, site_points(session, lons=[lons[i] for i in inside], lats=[lats[i] for i in inside]))
+    sited = describe_sites(
+        session, site_points(session, lons=[lons[i] for i in inside], lats=[lats[i] for i in inside])
+    )
     messages: dict[tuple, str] = {}
     for i, answer in zip(inside, sited):
         nb = answer["nearest_base"]
@@ -99,8 +117,13 @@ def lookup_points(session: Session, *, lons: list[float], lats: list[float]) -> 
         message = messages.get(key)
         if message is None:
             message = messages[key] = _message(lons[i], lats[i], answer)
-        answers[i] = {"lon": lons[i], "lat": lats[i], "inside_weihai": answer["district"] is not None, **answer,
-                      "message": message}
+        answers[i] = {
+            "lon": lons[i],
+            "lat": lats[i],
+            "inside_weihai": answer["district"] is not None,
+            **answer,
+            "message": message,
+        }
     return answers
 
 

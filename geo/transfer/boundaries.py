@@ -4,6 +4,7 @@ Features match stored rows by code (when the file has a code column whose values
 Every write goes through the boundary tables, whose triggers keep boundary_versions (valid from/to); after the
 write the stored siting of every project is recomputed.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -20,11 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.crs import lonlat_to_utm, parse_crs
-from geo.enums import WEIHAI_BOUNDS
-from geo.errors import InvalidInput
+from geo.enums import LAYERS, WEIHAI_BOUNDS
+from geo.errors import InvalidInput, UnknownValue
 from geo.siting.engine import refresh_project_siting
 
-LAYERS = ("districts", "zones", "bases")
 CODE_PREFIX = {"zones": "Z", "bases": "B"}
 SUFFIXES = (".geojson", ".json", ".zip", ".shp", ".gpkg", ".kml", ".kmz")
 NAME_COLUMNS = ("name", "名称", "名字", "xzqmc", "qhmc", "mc", "区划名称", "基地名称", "功能区名称", "dname")
@@ -45,11 +45,13 @@ class FeatureChange:
 
     @property
     def area_change_km2(self) -> float | None:
+        """Area after minus area before, km²."""
         if self.area_km2_before is None or self.area_km2_after is None:
             return None
         return round(self.area_km2_after - self.area_km2_before, 4)
 
     def as_dict(self) -> dict:
+        """JSON-ready form."""
         return {**asdict(self), "area_change_km2": self.area_change_km2}
 
 
@@ -66,14 +68,22 @@ class BoundaryPreview:
     keep_missing: bool = False
 
     def counts(self) -> dict:
+        """Number of features per action."""
         out = {a: 0 for a in ("added", "changed", "unchanged", "removed")}
         for c in self.changes:
             out[c.action] += 1
         return out
 
     def as_dict(self) -> dict:
-        return {"layer": self.layer, "filename": self.filename, "source_crs": self.source_crs, "counts": self.counts(),
-                "changes": [c.as_dict() for c in self.changes], "repaired": self.repaired}
+        """JSON-ready form."""
+        return {
+            "layer": self.layer,
+            "filename": self.filename,
+            "source_crs": self.source_crs,
+            "counts": self.counts(),
+            "changes": [c.as_dict() for c in self.changes],
+            "repaired": self.repaired,
+        }
 
 
 def _vsi_path(path: Path) -> str:
@@ -102,7 +112,7 @@ def _shapefile_encoding(path: Path, source: str) -> str | None:
         if Path(base + ".cpg").exists():
             return None
         dbf = Path(base + ".dbf").read_bytes() if Path(base + ".dbf").exists() else b""
-    records = dbf[int.from_bytes(dbf[8:10], "little"):] if len(dbf) > 32 else b""  # skip the binary header
+    records = dbf[int.from_bytes(dbf[8:10], "little") :] if len(dbf) > 32 else b""  # skip the binary header
     try:
         records.decode("utf-8")
         return "UTF-8"
@@ -113,21 +123,24 @@ def _shapefile_encoding(path: Path, source: str) -> str | None:
 def read_boundary_file(path: Path, *, crs: str | None = None, encoding: str | None = None):
     """A GeoDataFrame in the file's own CRS (or `crs` when the file has none), and that CRS's name."""
     if path.suffix.lower() not in SUFFIXES:
-        raise InvalidInput(f"不支持的边界文件 {path.name},请用 GeoJSON、压缩的 Shapefile(.zip)、GeoPackage 或 KML / "
-                           "unsupported boundary file: use GeoJSON, zipped Shapefile, GeoPackage or KML")
+        raise InvalidInput(
+            f"不支持的边界文件 {path.name},请用 GeoJSON、压缩的 Shapefile(.zip)、GeoPackage 或 KML / "
+            "unsupported boundary file: use GeoJSON, zipped Shapefile, GeoPackage or KML"
+        )
     source = _vsi_path(path)
     try:
         layers = pyogrio.list_layers(source)
         layer = next((name for name, _ in layers), None)
-        frame = pyogrio.read_dataframe(source, layer=layer,
-                                       encoding=encoding or _shapefile_encoding(path, source))
+        frame = pyogrio.read_dataframe(source, layer=layer, encoding=encoding or _shapefile_encoding(path, source))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, zipfile.BadZipFile) as exc:
         raise InvalidInput(f"无法读取 {path.name}:{exc} / cannot read the file") from None
     if frame.crs is None:
         if not crs:
-            raise InvalidInput(f"{path.name} 没有坐标系信息(如缺少 .prj)。请指定,例如 --crs EPSG:4490(CGCS2000)或 "
-                               "EPSG:4549(高斯-克吕格 120°E)/ the file has no CRS: give one with --crs",
-                               errors=[{"field": "crs", "message": "required: the file has no CRS"}])
+            raise InvalidInput(
+                f"{path.name} 没有坐标系信息(如缺少 .prj)。请指定,例如 --crs EPSG:4490(CGCS2000)或 "
+                "EPSG:4549(高斯-克吕格 120°E)/ the file has no CRS: give one with --crs",
+                errors=[{"field": "crs", "message": "required: the file has no CRS"}],
+            )
         frame = frame.set_crs(parse_crs(crs))
     source_crs = frame.crs.to_string()
     return frame.to_crs(4326), source_crs
@@ -137,8 +150,11 @@ def _column(frame, wanted: str | None, candidates, *, what: str) -> str | None:
     columns = [c for c in frame.columns if c != "geometry"]
     if wanted:
         if wanted not in columns:
-            raise InvalidInput(f"文件中没有 {wanted!r} 列。现有列:{'、'.join(columns)} / no column {wanted!r}; "
-                               f"columns: {', '.join(columns)}", errors=[{"field": f"{what}_column", "message": "not found"}])
+            raise InvalidInput(
+                f"文件中没有 {wanted!r} 列。现有列:{'、'.join(columns)} / no column {wanted!r}; "
+                f"columns: {', '.join(columns)}",
+                errors=[{"field": f"{what}_column", "message": "not found"}],
+            )
         return wanted
     lowered = {c.lower(): c for c in columns}
     return next((lowered[c] for c in candidates if c in lowered), None)
@@ -184,21 +200,31 @@ def _district_key(name: str) -> str:
     return name.strip()
 
 
-def preview_boundaries(session: Session, *, path: Path, layer: str, crs: str | None = None, name_column: str | None = None,
-                       encoding: str | None = None, keep_missing: bool = False, filename: str | None = None) -> BoundaryPreview:
+def preview_boundaries(
+    session: Session,
+    *,
+    path: Path,
+    layer: str,
+    crs: str | None = None,
+    name_column: str | None = None,
+    encoding: str | None = None,
+    keep_missing: bool = False,
+    filename: str | None = None,
+) -> BoundaryPreview:
     """Read and check a boundary file and compare it with the stored layer; writes nothing."""
     if layer not in LAYERS:
-        raise InvalidInput(f"未知图层 {layer!r},可选 {', '.join(LAYERS)} / unknown layer",
-                           errors=[{"field": "layer", "message": f"one of {', '.join(LAYERS)}"}])
+        raise UnknownValue("layer", layer, LAYERS)
     frame, source_crs = read_boundary_file(path, crs=crs, encoding=encoding)
     if frame.empty:
         raise InvalidInput(f"{path.name} 没有要素 / the file has no features")
     name_col = _column(frame, name_column, NAME_COLUMNS, what="name")
     if name_col is None:
         columns = [c for c in frame.columns if c != "geometry"]
-        raise InvalidInput(f"找不到名称列,请用 --name-column 指定。现有列:{'、'.join(columns) or '(无)'} / no name column; "
-                           f"give --name-column; columns: {', '.join(columns)}",
-                           errors=[{"field": "name_column", "message": "not found", "allowed": columns}])
+        raise InvalidInput(
+            f"找不到名称列,请用 --name-column 指定。现有列:{'、'.join(columns) or '(无)'} / no name column; "
+            f"give --name-column; columns: {', '.join(columns)}",
+            errors=[{"field": "name_column", "message": "not found", "allowed": columns}],
+        )
     code_col = _column(frame, None, CODE_COLUMNS, what="code")
     geoms, errors, repaired = _clean_geometries(frame, name_col)
     stored = session.execute(text(f"SELECT id, code, name, ST_AsBinary(geom) AS wkb FROM {layer} ORDER BY code")).all()
@@ -206,8 +232,10 @@ def preview_boundaries(session: Session, *, path: Path, layer: str, crs: str | N
     by_name = {(_district_key(r.name) if layer == "districts" else r.name): r for r in stored}
     full_names = {}
     if layer == "districts":
-        full_names = {_district_key(n): by_code[c] for c, n in session.execute(
-            text("SELECT code, full_name FROM districts WHERE full_name IS NOT NULL")).all()}
+        full_names = {
+            _district_key(n): by_code[c]
+            for c, n in session.execute(text("SELECT code, full_name FROM districts WHERE full_name IS NOT NULL")).all()
+        }
     features, changes, seen = [], [], set()
     for i, geom in enumerate(geoms):
         name = str(frame[name_col].iloc[i]).strip()
@@ -217,22 +245,31 @@ def preview_boundaries(session: Session, *, path: Path, layer: str, crs: str | N
         if layer == "districts" and key not in by_name and key not in full_names:
             close = difflib.get_close_matches(key, list(by_name), n=1)
             hint = f",是否为“{close[0]}”?" if close else ""
-            errors.append({"feature": i + 1, "name": name,
-                           "message": f"区市“{name}”不在区市名录中{hint} / unknown district"})
+            errors.append(
+                {"feature": i + 1, "name": name, "message": f"区市“{name}”不在区市名录中{hint} / unknown district"}
+            )
             continue
         if layer == "districts":  # names are the enumeration of geo/enums.py: stored names stay canonical
             match = match or by_name.get(key) or full_names.get(key)
             name = match.name
         if match is not None and match.id in seen:
-            errors.append({"feature": i + 1, "name": name, "message": f"“{name}”在文件中出现了两次 / duplicate feature"})
+            errors.append(
+                {"feature": i + 1, "name": name, "message": f"“{name}”在文件中出现了两次 / duplicate feature"}
+            )
             continue
         if geom is None:
             continue
         x1, y1, x2, y2 = geom.bounds
         bx1, by1, bx2, by2 = WEIHAI_BOUNDS
         if x2 < bx1 or x1 > bx2 or y2 < by1 or y1 > by2:
-            errors.append({"feature": i + 1, "name": name, "message": f"范围({x1:.3f},{y1:.3f})–({x2:.3f},{y2:.3f})不在威海,"
-                           "坐标系是否指定正确? / outside Weihai: is the CRS right?"})
+            errors.append(
+                {
+                    "feature": i + 1,
+                    "name": name,
+                    "message": f"范围({x1:.3f},{y1:.3f})–({x2:.3f},{y2:.3f})不在威海,"
+                    "坐标系是否指定正确? / outside Weihai: is the CRS right?",
+                }
+            )
             continue
         after = _area_km2(geom)
         if match is None:
@@ -242,24 +279,37 @@ def preview_boundaries(session: Session, *, path: Path, layer: str, crs: str | N
         seen.add(match.id)
         old = shapely.from_wkb(bytes(match.wkb))
         unchanged = same_geometry(old, geom) and name == match.name
-        changes.append(FeatureChange("unchanged" if unchanged else "changed", match.code, name, _area_km2(old), after,
-                                     renamed_from=match.name if name != match.name else None))
+        changes.append(
+            FeatureChange(
+                "unchanged" if unchanged else "changed",
+                match.code,
+                name,
+                _area_km2(old),
+                after,
+                renamed_from=match.name if name != match.name else None,
+            )
+        )
         if not unchanged:
             features.append({"id": match.id, "code": match.code, "name": name, "geom": geom})
     if errors:
-        raise InvalidInput(f"{path.name} 有 {len(errors)} 个要素无法导入,未写入任何数据 / {len(errors)} features cannot be "
-                           "imported; nothing was written", errors=errors)
+        raise InvalidInput(
+            f"{path.name} 有 {len(errors)} 个要素无法导入,未写入任何数据 / {len(errors)} features cannot be "
+            "imported; nothing was written",
+            errors=errors,
+        )
     if not keep_missing:
         for r in stored:
             if r.id not in seen:
-                changes.append(FeatureChange("removed", r.code, r.name, _area_km2(shapely.from_wkb(bytes(r.wkb))), None))
+                changes.append(
+                    FeatureChange("removed", r.code, r.name, _area_km2(shapely.from_wkb(bytes(r.wkb))), None)
+                )
     return BoundaryPreview(layer, filename or path.name, source_crs, features, changes, repaired, keep_missing)
 
 
 def _next_codes(session: Session, layer: str, count: int) -> list[str]:
     prefix = CODE_PREFIX[layer]
     used = session.execute(text(f"SELECT code FROM {layer}")).scalars().all()
-    numbers = [int(c[len(prefix):]) for c in used if c.startswith(prefix) and c[len(prefix):].isdigit()]
+    numbers = [int(c[len(prefix) :]) for c in used if c.startswith(prefix) and c[len(prefix) :].isdigit()]
     start = max(numbers, default=0) + 1
     return [f"{prefix}{n}" for n in range(start, start + count)]
 
@@ -269,27 +319,52 @@ def apply_boundaries(session: Session, preview: BoundaryPreview, *, imported_by:
     layer = preview.layer
     removed = [c for c in preview.changes if c.action == "removed"]
     if layer == "districts" and removed:
-        raise InvalidInput("区市不能通过导入删除(项目引用了它们);请加 --keep-missing / districts cannot be removed by an "
-                           f"import: {', '.join(c.name for c in removed)}; use keep_missing")
-    import_id = session.execute(text(
-        "INSERT INTO boundary_imports (layer, filename, source_crs, summary, imported_by) "
-        "VALUES (:l, :f, :c, CAST(:s AS jsonb), :u) RETURNING id"),
-        {"l": layer, "f": preview.filename, "c": preview.source_crs, "u": imported_by,
-         "s": json.dumps(preview.counts())}).scalar_one()
-    session.execute(text("SELECT set_config('warroom.valid_from', clock_timestamp()::text, true), "
-                         "set_config('warroom.import_id', :i, true)"), {"i": str(import_id)})
+        raise InvalidInput(
+            "区市不能通过导入删除(项目引用了它们);请加 --keep-missing / districts cannot be removed by an "
+            f"import: {', '.join(c.name for c in removed)}; use keep_missing"
+        )
+    import_id = session.execute(
+        text(
+            "INSERT INTO boundary_imports (layer, filename, source_crs, summary, imported_by) "
+            "VALUES (:l, :f, :c, CAST(:s AS jsonb), :u) RETURNING id"
+        ),
+        {
+            "l": layer,
+            "f": preview.filename,
+            "c": preview.source_crs,
+            "u": imported_by,
+            "s": json.dumps(preview.counts()),
+        },
+    ).scalar_one()
+    session.execute(
+        text(
+            "SELECT set_config('warroom.valid_from', clock_timestamp()::text, true), "
+            "set_config('warroom.import_id', :i, true)"
+        ),
+        {"i": str(import_id)},
+    )
     source = f"导入 / imported from {preview.filename}"
     for f in (f for f in preview.features if f["id"] is not None):
-        session.execute(text(f"UPDATE {layer} SET name = :name, geom = ST_GeomFromWKB(:wkb, 4326), schematic = false, "
-                             f"source = :source WHERE id = :id"),
-                        {"name": f["name"], "wkb": shapely.to_wkb(f["geom"]), "source": source, "id": f["id"]})
+        session.execute(
+            text(
+                f"UPDATE {layer} SET name = :name, geom = ST_GeomFromWKB(:wkb, 4326), schematic = false, "
+                f"source = :source WHERE id = :id"
+            ),
+            {"name": f["name"], "wkb": shapely.to_wkb(f["geom"]), "source": source, "id": f["id"]},
+        )
     added = [f for f in preview.features if f["id"] is None]
     for f, code in zip(added, _next_codes(session, layer, len(added)) if added else []):
-        session.execute(text(f"INSERT INTO {layer} (code, name, geom, schematic, source) "
-                             "VALUES (:code, :name, ST_GeomFromWKB(:wkb, 4326), false, :source)"),
-                        {"code": code, "name": f["name"], "wkb": shapely.to_wkb(f["geom"]), "source": source})
+        session.execute(
+            text(
+                f"INSERT INTO {layer} (code, name, geom, schematic, source) "
+                "VALUES (:code, :name, ST_GeomFromWKB(:wkb, 4326), false, :source)"
+            ),
+            {"code": code, "name": f["name"], "wkb": shapely.to_wkb(f["geom"]), "source": source},
+        )
     if removed:
         session.execute(text(f"DELETE FROM {layer} WHERE code = ANY(:codes)"), {"codes": [c.code for c in removed]})
     resited = refresh_project_siting(session)
-    session.execute(text("SELECT set_config('warroom.valid_from', '', true), set_config('warroom.import_id', '', true)"))
+    session.execute(
+        text("SELECT set_config('warroom.valid_from', '', true), set_config('warroom.import_id', '', true)")
+    )
     return {**preview.as_dict(), "applied": True, "import_id": import_id, "projects_resited": resited}

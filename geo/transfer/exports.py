@@ -1,5 +1,6 @@
 """Exports of projects (same filters as /api/projects) and boundary layers: GeoJSON, GeoPackage, zipped Shapefile
 (UTF-8 with .cpg), KML and Excel.  The project Excel uses the register's headers, so it imports back unchanged."""
+
 from __future__ import annotations
 
 import io
@@ -14,12 +15,11 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.enums import STATUSES
-from geo.errors import InvalidInput
-from geo.transfer.register import REGISTER_COLUMNS
-from geo.boundaries.layers import LAYERS
+from geo.enums import LAYERS, STATUSES
+from geo.errors import InvalidInput, UnknownValue
 from geo.projects.queries import ProjectFilter, project_rows
 from geo.settings import Settings
+from geo.transfer.register import REGISTER_COLUMNS
 from geo.transfer.sheets import XLSX_MEDIA_TYPE, write_xlsx
 
 FORMATS = {
@@ -30,13 +30,35 @@ FORMATS = {
     "xlsx": (XLSX_MEDIA_TYPE, ".xlsx", None),
 }
 # GIS field names: ASCII and at most 10 characters, as Shapefile allows
-PROJECT_FIELDS = {"code": "code", "name": "name", "declared_district": "district", "district": "located",
-                  "county": "county", "cluster": "cluster", "status": "status", "progress": "progress",
-                  "planned_progress": "planned", "light": "light", "investment_total": "inv_total",
-                  "investment_year": "inv_year", "unit": "unit", "person": "person", "start_date": "start",
-                  "end_date": "end", "zones": "zones", "bases": "bases", "demo": "demo"}
-EXTRA_EXCEL = (("所在区县/功能区", "district"), ("所属县级区市", "county"), ("所在五区", "zones"), ("所在基地", "bases"),
-               ("计划进度(%)", "planned_progress"), ("亮灯", "light"))
+PROJECT_FIELDS = {
+    "code": "code",
+    "name": "name",
+    "declared_district": "district",
+    "district": "located",
+    "county": "county",
+    "cluster": "cluster",
+    "status": "status",
+    "progress": "progress",
+    "planned_progress": "planned",
+    "light": "light",
+    "investment_total": "inv_total",
+    "investment_year": "inv_year",
+    "unit": "unit",
+    "person": "person",
+    "start_date": "start",
+    "end_date": "end",
+    "zones": "zones",
+    "bases": "bases",
+    "demo": "demo",
+}
+EXTRA_EXCEL = (
+    ("所在区县/功能区", "district"),
+    ("所属县级区市", "county"),
+    ("所在五区", "zones"),
+    ("所在基地", "bases"),
+    ("计划进度(%)", "planned_progress"),
+    ("亮灯", "light"),
+)
 
 
 @dataclass
@@ -50,8 +72,10 @@ class Export:
 
 def _format(fmt: str) -> tuple[str, str, str | None]:
     if fmt not in FORMATS:
-        raise InvalidInput(f"未知格式 {fmt!r},可选 {', '.join(FORMATS)} / unknown format",
-                           errors=[{"field": "format", "message": f"one of {', '.join(FORMATS)}"}])
+        raise InvalidInput(
+            f"未知格式 {fmt!r},可选 {', '.join(FORMATS)} / unknown format",
+            errors=[{"field": "format", "message": f"one of {', '.join(FORMATS)}"}],
+        )
     return FORMATS[fmt]
 
 
@@ -82,13 +106,17 @@ def write_frame(frame: gpd.GeoDataFrame, fmt: str, stem: str) -> bytes:
         return path.read_bytes()
 
 
-def projects_frame(session: Session, *, settings: Settings, filters: ProjectFilter) -> tuple[list[dict], gpd.GeoDataFrame]:
+def projects_frame(
+    session: Session, *, settings: Settings, filters: ProjectFilter
+) -> tuple[list[dict], gpd.GeoDataFrame]:
     """The filtered projects as rows and as a GeoDataFrame with short ASCII field names."""
     rows = project_rows(session, settings=settings, filters=filters)
-    frame = gpd.GeoDataFrame([{short: r[key] for key, short in PROJECT_FIELDS.items()} for r in rows],
-                             columns=list(PROJECT_FIELDS.values()),
-                             geometry=shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else [],
-                             crs=4326)
+    frame = gpd.GeoDataFrame(
+        [{short: r[key] for key, short in PROJECT_FIELDS.items()} for r in rows],
+        columns=list(PROJECT_FIELDS.values()),
+        geometry=shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else [],
+        crs=4326,
+    )
     for column in ("progress", "planned", "inv_total", "inv_year"):
         frame[column] = frame[column].astype(float)
     return rows, frame
@@ -97,13 +125,33 @@ def projects_frame(session: Session, *, settings: Settings, filters: ProjectFilt
 def _register_rows(rows: list[dict]):
     status_name = {s.code: s.name for s in STATUSES}
     for r in rows:
-        yield (r["code"], r["name"], r["declared_district"], r["cluster"], r["investment_total"], r["investment_year"],
-               r["lon"], r["lat"], status_name[r["status"]], r["progress"], r["unit"], r["person"], r["start_date"],
-               r["end_date"], *(r[key] for _, key in EXTRA_EXCEL))
+        yield (
+            r["code"],
+            r["name"],
+            r["declared_district"],
+            r["cluster"],
+            r["investment_total"],
+            r["investment_year"],
+            r["lon"],
+            r["lat"],
+            status_name[r["status"]],
+            r["progress"],
+            r["unit"],
+            r["person"],
+            r["start_date"],
+            r["end_date"],
+            *(r[key] for _, key in EXTRA_EXCEL),
+        )
 
 
-def export_projects(session: Session, *, settings: Settings, filters: ProjectFilter, fmt: str,
-                    progress: Callable[[int], None] | None = None) -> Export:
+def export_projects(
+    session: Session,
+    *,
+    settings: Settings,
+    filters: ProjectFilter,
+    fmt: str,
+    progress: Callable[[int], None] | None = None,
+) -> Export:
     """The projects matching filters in one format (Excel in the register's layout, with the computed siting after)."""
     media_type, suffix, _ = _format(fmt)
     rows, frame = projects_frame(session, settings=settings, filters=filters)
@@ -119,17 +167,18 @@ def export_projects(session: Session, *, settings: Settings, filters: ProjectFil
 
 _LAYER_SQL = {
     "districts": "SELECT l.code, l.name, l.name_en, l.kind, p.name AS parent, l.schematic, ST_AsBinary(l.geom) AS wkb "
-                 "FROM districts l LEFT JOIN districts p ON p.id = l.parent_id ORDER BY l.code",
-    "zones": "SELECT code, name, name_en, schematic, carrier, district, ST_AsBinary(geom) AS wkb FROM zones ORDER BY code",
+    "FROM districts l LEFT JOIN districts p ON p.id = l.parent_id ORDER BY l.code",
+    "zones": "SELECT code, name, name_en, schematic, carrier, district, ST_AsBinary(geom) AS wkb "
+    "FROM zones ORDER BY code",
     "bases": "SELECT l.code, l.name, l.name_en, l.schematic, l.carrier, l.district, c.name AS cluster, "
-             "ST_AsBinary(l.geom) AS wkb FROM bases l LEFT JOIN industry_clusters c ON c.id = l.cluster_id ORDER BY l.code",
+    "ST_AsBinary(l.geom) AS wkb FROM bases l LEFT JOIN industry_clusters c ON c.id = l.cluster_id ORDER BY l.code",
 }
 
 
 def layer_frame(session: Session, *, layer: str) -> gpd.GeoDataFrame:
     """A boundary layer at full precision as a GeoDataFrame."""
     if layer not in LAYERS:
-        raise InvalidInput(f"未知图层 {layer!r},可选 {', '.join(LAYERS)} / unknown layer")
+        raise UnknownValue("layer", layer, LAYERS)
     rows = [dict(r) for r in session.execute(text(_LAYER_SQL[layer])).mappings()]
     geoms = shapely.from_wkb([bytes(r.pop("wkb")) for r in rows])
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)

@@ -1,4 +1,5 @@
 """Imports from uploaded bytes (API): a private temporary directory per upload, removed whatever happens."""
+
 from __future__ import annotations
 
 import tempfile
@@ -13,35 +14,75 @@ from geo.transfer.boundaries import SUFFIXES, apply_boundaries, preview_boundari
 from geo.transfer.register import check_register, import_register
 
 
-def import_boundaries_upload(session: Session, *, data: bytes, filename: str, layer: str, crs: str | None,
-                             name_column: str | None, encoding: str | None, keep_missing: bool, apply: bool,
-                             actor: Principal | None = None) -> dict:
+def import_boundaries_upload(
+    session: Session,
+    *,
+    data: bytes,
+    filename: str,
+    layer: str,
+    crs: str | None,
+    name_column: str | None,
+    encoding: str | None,
+    keep_missing: bool,
+    apply: bool,
+    actor: Principal | None = None,
+) -> dict:
     """Preview (and with apply, write and audit) an uploaded boundary file."""
     name = Path(filename or "").name
     if not name.lower().endswith(SUFFIXES):
-        raise InvalidInput(f"请上传 GeoJSON、压缩的 Shapefile(.zip)、GeoPackage 或 KML(收到 {name or '无文件名'})/ "
-                           "upload GeoJSON, zipped Shapefile, GeoPackage or KML", errors=[{"field": "file", "message": "type"}])
+        raise InvalidInput(
+            f"请上传 GeoJSON、压缩的 Shapefile(.zip)、GeoPackage 或 KML(收到 {name or '无文件名'})/ "
+            "upload GeoJSON, zipped Shapefile, GeoPackage or KML",
+            errors=[{"field": "file", "message": "type"}],
+        )
     with tempfile.TemporaryDirectory(prefix="warroom-import-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        preview = preview_boundaries(session, path=path, layer=layer, crs=crs, name_column=name_column,
-                                     encoding=encoding, keep_missing=keep_missing)
+        preview = preview_boundaries(
+            session,
+            path=path,
+            layer=layer,
+            crs=crs,
+            name_column=name_column,
+            encoding=encoding,
+            keep_missing=keep_missing,
+        )
     if not apply:
         return {**preview.as_dict(), "applied": False}
     result = apply_boundaries(session, preview, imported_by=actor.user_id if actor else None)
-    audit(session, actor=actor, action="import.boundaries", obj=("layer", layer), after={"file": name, **audit_counts(result)})
+    audit(
+        session,
+        actor=actor,
+        action="import.boundaries",
+        obj=("layer", layer),
+        after={"file": name, **audit_counts(result)},
+    )
     return result
 
 
-def import_register_upload(session: Session, *, data: bytes, filename: str, coords: str, crs: str | None,
-                           allow_partial: bool, apply: bool, want_report: bool,
-                           actor: Principal | None = None) -> tuple[dict, bytes | None]:
+def import_register_upload(
+    session: Session,
+    *,
+    data: bytes,
+    filename: str,
+    coords: str,
+    crs: str | None,
+    allow_partial: bool,
+    apply: bool,
+    want_report: bool,
+    actor: Principal | None = None,
+) -> tuple[dict, bytes | None]:
     """Check (and with apply, write and audit) an uploaded register; the Excel error report when asked for."""
     check = check_register(data, filename, coords=coords, crs=crs)
     summary = import_register(session, check, apply=apply, allow_partial=allow_partial)
     if apply:
-        audit(session, actor=actor, action="import.projects", obj=("register", Path(filename or "").name),
-              after=audit_counts(summary))
+        audit(
+            session,
+            actor=actor,
+            action="import.projects",
+            obj=("register", Path(filename or "").name),
+            after=audit_counts(summary),
+        )
     return summary, check.error_report_xlsx() if want_report else None
 
 

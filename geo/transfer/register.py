@@ -3,6 +3,7 @@
 Nothing is written unless every row passes (or allow_partial, which writes the rows that pass).  Header variants are
 matched loosely (full-width brackets, spaces, case) against REGISTER_COLUMNS, the documented mapping.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,8 +55,14 @@ class RowError:
     suggestion: str = ""
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
-                "suggestion": self.suggestion}
+        """JSON-ready form."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
 
 
 @dataclass
@@ -69,8 +76,9 @@ class RegisterCheck:
 
     def error_report_xlsx(self) -> bytes:
         """The row-level error report as an Excel workbook."""
-        return write_xlsx({"错误报告": (REPORT_HEADERS, [(e.row, e.column, e.value, e.message, e.suggestion)
-                                                      for e in self.errors])})
+        return write_xlsx(
+            {"错误报告": (REPORT_HEADERS, [(e.row, e.column, e.value, e.message, e.suggestion) for e in self.errors])}
+        )
 
 
 def _decimal(value) -> Decimal | None:
@@ -111,15 +119,20 @@ def _in_weihai(lon: float, lat: float) -> bool:
 def check_register(data: bytes, filename: str, *, coords: str = "wgs84", crs: str | None = None) -> RegisterCheck:
     """Read and check every row; coords 'gcj02' converts from web-map coordinates, `crs` from any EPSG CRS."""
     if coords not in COORDS:
-        raise InvalidInput(f"coords 应为 {' 或 '.join(COORDS)} / coords must be one of {', '.join(COORDS)}",
-                           errors=[{"field": "coords", "message": "unknown"}])
+        raise InvalidInput(
+            f"coords 应为 {' 或 '.join(COORDS)} / coords must be one of {', '.join(COORDS)}",
+            errors=[{"field": "coords", "message": "unknown"}],
+        )
     source_crs = parse_crs(crs, field="crs") if crs else None
     table = read_table(data, filename)
     cols = find_columns(table.headers, REGISTER_COLUMNS)
     missing = [FIELD_ZH[f] for f in REQUIRED if f not in cols]
     if missing:
-        raise InvalidInput(f"缺少必需的列:{'、'.join(missing)}。现有列:{'、'.join(table.headers)} / missing columns: "
-                           f"{', '.join(missing)}", errors=[{"field": m, "message": "column missing"} for m in missing])
+        raise InvalidInput(
+            f"缺少必需的列:{'、'.join(missing)}。现有列:{'、'.join(table.headers)} / missing columns: "
+            f"{', '.join(missing)}",
+            errors=[{"field": m, "message": "column missing"} for m in missing],
+        )
     check = RegisterCheck(ignored_columns=[h for i, h in enumerate(table.headers) if i not in cols.values() and h])
     districts = {d.name for d in DISTRICTS}
     clusters = {c.name for c in CLUSTERS}
@@ -127,12 +140,15 @@ def check_register(data: bytes, filename: str, *, coords: str = "wgs84", crs: st
     first_row_of: dict[str, int] = {}
 
     for row_no, row in table.rows:
-        def err(f: str, message: str, suggestion: str = "", *, value=None) -> None:
+
+        def err(f: str, message: str, suggestion: str = "", *, value=None, row=row, row_no=row_no) -> None:
             shown = cell_text(row[cols[f]]) if f in cols and value is None else cell_text(value)
-            check.errors.append(RowError(row_no, table.headers[cols[f]] if f in cols else FIELD_ZH[f], shown, message, suggestion))
+            check.errors.append(
+                RowError(row_no, table.headers[cols[f]] if f in cols else FIELD_ZH[f], shown, message, suggestion)
+            )
             check.bad_rows.add(row_no)
 
-        get = lambda f: row[cols[f]] if f in cols else None  # noqa: E731
+        get = lambda f, row=row: row[cols[f]] if f in cols else None  # noqa: E731
         out: dict = {"row": row_no}
         for f in ("code", "name", "district", "cluster", "unit", "person"):
             out[f] = cell_text(get(f)) or None
@@ -142,7 +158,11 @@ def check_register(data: bytes, filename: str, *, coords: str = "wgs84", crs: st
         code = out["code"]
         if code:
             if code in first_row_of:
-                err("code", f"项目编号重复(与第 {first_row_of[code]} 行相同)/ duplicated code, first on row {first_row_of[code]}")
+                err(
+                    "code",
+                    f"项目编号重复(与第 {first_row_of[code]} 行相同)/ "
+                    f"duplicated code, first on row {first_row_of[code]}",
+                )
             else:
                 first_row_of[code] = row_no
             if len(code) > 32:
@@ -153,8 +173,13 @@ def check_register(data: bytes, filename: str, *, coords: str = "wgs84", crs: st
             err("cluster", f"未知产业集群“{out['cluster']}” / unknown cluster", _closest(out["cluster"], clusters))
         status = cell_text(get("status"))
         if status not in statuses:
-            err("status", f"未知建设状态“{status}” / unknown status" if status else "必填项为空 / required",
-                _closest(status, [s.name for s in STATUSES]) if status else "可选:" + "、".join(s.name for s in STATUSES))
+            err(
+                "status",
+                f"未知建设状态“{status}” / unknown status" if status else "必填项为空 / required",
+                _closest(status, [s.name for s in STATUSES])
+                if status
+                else "可选:" + "、".join(s.name for s in STATUSES),
+            )
         out["status"] = statuses.get(status)
         for f in ("investment_total", "investment_year", "progress"):
             raw = get(f)
@@ -163,8 +188,11 @@ def check_register(data: bytes, filename: str, *, coords: str = "wgs84", crs: st
                 continue
             number = _decimal(raw)
             if number is None:
-                err(f, "不是数字 / not a number" if cell_text(raw) else "必填项为空 / required",
-                    "只填数字,单位见表头,如 12.5 / a plain number, e.g. 12.5")
+                err(
+                    f,
+                    "不是数字 / not a number" if cell_text(raw) else "必填项为空 / required",
+                    "只填数字,单位见表头,如 12.5 / a plain number, e.g. 12.5",
+                )
             elif number < 0 or (f == "progress" and number > 100):
                 err(f, "应在 0–100 之间 / must be 0..100" if f == "progress" else "不能为负 / must not be negative")
             out[f] = number
@@ -192,14 +220,20 @@ def _place(lon: float, lat: float, coords: str, source_crs, err: Callable) -> tu
         (x,), (y,) = to_wgs84([lon], [lat], source_crs)
         lon, lat = float(x), float(y)
     elif abs(lon) > 180 or (abs(lat) > 90 and not _in_weihai(lat, lon)):
-        err("lon", "坐标像是投影坐标(米),请指定坐标系,如 crs=EPSG:4549(CGCS2000 高斯-克吕格)/ projected metres? give the CRS")
+        err(
+            "lon",
+            "坐标像是投影坐标(米),请指定坐标系,如 crs=EPSG:4549(CGCS2000 高斯-克吕格)/ projected metres? give the CRS",
+        )
         return None, None
     if not _in_weihai(lon, lat):
         if _in_weihai(lat, lon):
             err("lon", "经纬度写反了 / longitude and latitude are swapped", f"经度应为 {lat},纬度应为 {lon}")
         else:
-            err("lon", f"坐标({lon}, {lat})不在威海范围内 / outside Weihai",
-                f"威海经度约 {WEIHAI_BOUNDS[0]}–{WEIHAI_BOUNDS[2]},纬度约 {WEIHAI_BOUNDS[1]}–{WEIHAI_BOUNDS[3]}")
+            err(
+                "lon",
+                f"坐标({lon}, {lat})不在威海范围内 / outside Weihai",
+                f"威海经度约 {WEIHAI_BOUNDS[0]}–{WEIHAI_BOUNDS[2]},纬度约 {WEIHAI_BOUNDS[1]}–{WEIHAI_BOUNDS[3]}",
+            )
         return None, None
     if coords == "gcj02":
         (x,), (y,) = gcj02_to_wgs84([lon], [lat])
@@ -211,9 +245,11 @@ _UPSERT = text("""
 INSERT INTO projects (code, name, district_id, cluster_id, investment_total, investment_year, status, progress, unit,
                       person, start_date, end_date, demo, geom)
 VALUES (:code, :name, (SELECT id FROM districts WHERE name = :district),
-        (SELECT id FROM industry_clusters WHERE name = :cluster), :investment_total, :investment_year, :status, :progress,
+        (SELECT id FROM industry_clusters WHERE name = :cluster), :investment_total, :investment_year, :status,
+            :progress,
         :unit, :person, :start_date, :end_date, false, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
-ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, district_id = EXCLUDED.district_id, cluster_id = EXCLUDED.cluster_id,
+ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, district_id = EXCLUDED.district_id, cluster_id =
+    EXCLUDED.cluster_id,
     investment_total = EXCLUDED.investment_total, investment_year = EXCLUDED.investment_year, status = EXCLUDED.status,
     progress = EXCLUDED.progress, unit = EXCLUDED.unit, person = EXCLUDED.person, start_date = EXCLUDED.start_date,
     end_date = EXCLUDED.end_date, demo = false, geom = EXCLUDED.geom, updated_at = now()
@@ -221,20 +257,49 @@ WHERE (projects.name, projects.district_id, projects.cluster_id, projects.invest
        projects.status, projects.progress, projects.unit, projects.person, projects.start_date, projects.end_date,
        ST_AsBinary(projects.geom))
    IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.district_id, EXCLUDED.cluster_id, EXCLUDED.investment_total,
-       EXCLUDED.investment_year, EXCLUDED.status, EXCLUDED.progress, EXCLUDED.unit, EXCLUDED.person, EXCLUDED.start_date,
+       EXCLUDED.investment_year, EXCLUDED.status, EXCLUDED.progress, EXCLUDED.unit, EXCLUDED.person,
+           EXCLUDED.start_date,
        EXCLUDED.end_date, ST_AsBinary(EXCLUDED.geom))
 RETURNING id, (xmax = 0) AS inserted""")
 
-FIELDS = ("code", "name", "district", "cluster", "investment_total", "investment_year", "status", "progress", "unit",
-          "person", "start_date", "end_date", "lon", "lat")
+FIELDS = (
+    "code",
+    "name",
+    "district",
+    "cluster",
+    "investment_total",
+    "investment_year",
+    "status",
+    "progress",
+    "unit",
+    "person",
+    "start_date",
+    "end_date",
+    "lon",
+    "lat",
+)
 
 
-def import_register(session: Session, check: RegisterCheck, *, apply: bool, allow_partial: bool = False,
-                    progress: Callable[[int], None] | None = None) -> dict:
+def import_register(
+    session: Session,
+    check: RegisterCheck,
+    *,
+    apply: bool,
+    allow_partial: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
     """Summarise (and with apply, upsert in the caller's transaction) the checked rows; refuses rows with errors."""
     good = [r for r in check.rows if r["row"] not in check.bad_rows]
-    summary = {"rows": len(check.rows), "valid": len(good), "errors": [e.as_dict() for e in check.errors],
-               "ignored_columns": check.ignored_columns, "applied": False, "added": 0, "updated": 0, "unchanged": 0}
+    summary = {
+        "rows": len(check.rows),
+        "valid": len(good),
+        "errors": [e.as_dict() for e in check.errors],
+        "ignored_columns": check.ignored_columns,
+        "applied": False,
+        "added": 0,
+        "updated": 0,
+        "unchanged": 0,
+    }
     if check.errors and not allow_partial:
         summary["unchanged"] = None
         return summary

@@ -1,4 +1,5 @@
 """Spreadsheets in and out: CSV (UTF-8 or GBK) and Excel (.xlsx) tables with Chinese headers, via openpyxl."""
+
 from __future__ import annotations
 
 import csv

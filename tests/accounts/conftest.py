@@ -1,4 +1,5 @@
 """Accounts for tests: users of each role, signing in by cookie, API tokens, and clients with other settings."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

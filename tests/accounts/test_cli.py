@@ -1,4 +1,5 @@
 """`warroom user …` and the first admin of an empty database, printed once and never logged."""
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,10 @@ def test_first_serve_creates_admin_with_a_password_printed_once(empty_db, capsys
 
 def test_user_commands(empty_db):
     runner = CliRunner()
-    added = runner.invoke(cli.app, ["user", "add", "rushan-wang", "--role", "reporter", "--district", "乳山市",
-                                    "--display-name", "王填报"])
+    added = runner.invoke(
+        cli.app,
+        ["user", "add", "rushan-wang", "--role", "reporter", "--district", "乳山市", "--display-name", "王填报"],
+    )
     assert added.exit_code == 0, added.output
     first = PASSWORD_LINE.search(added.output).group(1)
     assert verify_password(_hash(empty_db, "rushan-wang"), first)

@@ -2,6 +2,7 @@
 anonymous callers (401) and lower roles (403), and succeeds for the least role that holds the permission.
 
 A new write endpoint fails here until it declares `require(Permission.…)` and has an example request in EXAMPLES."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,12 @@ from tests.factories import principal_of
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 APP = create_app(Settings(database_url=None))
-API_ROUTES = [(method, route) for route in api_routes(APP) if route.path_format.startswith("/api/")
-              for method in sorted(route.methods)]
+API_ROUTES = [
+    (method, route)
+    for route in api_routes(APP)
+    if route.path_format.startswith("/api/")
+    for method in sorted(route.methods)
+]
 WRITES = [(m, r) for m, r in API_ROUTES if m not in SAFE]
 
 
@@ -69,28 +74,43 @@ def _upload_photo(session, user):
 
 
 def _place_photo(session, user):
-    from geo.photos.service import Upload, add_photos
+    from geo.files import Upload
+    from geo.photos.upload import add_photos
     from geo.settings import Settings
     from tests.factories import interior_point
     from tests.photos.images import jpeg
 
     district = _district_of(user)
     project = _project_in(session, district)
-    [photo] = add_photos(session, settings=Settings(database_url=None), project_id=project, caption=None, month=None,
-                         uploads=[Upload("no-gps.jpg", jpeg(seed=next(_photo_seed)))],
-                         actor=principal_of(user))
+    [photo] = add_photos(
+        session,
+        settings=Settings(database_url=None),
+        project_id=project,
+        caption=None,
+        month=None,
+        uploads=[Upload("no-gps.jpg", jpeg(seed=next(_photo_seed)))],
+        actor=principal_of(user),
+    )
     lon, lat = interior_point(session, "districts", district)
     return f"/api/photos/{photo['id']}/location", {"json": {"lon": lon, "lat": lat}}
 
 
 def _publish_photo(session, user):
-    from geo.photos.service import Upload, add_photos
+    from geo.files import Upload
+    from geo.photos.upload import add_photos
     from geo.settings import Settings
     from tests.photos.images import jpeg
 
     project = _project_in(session, _district_of(user))
-    [photo] = add_photos(session, settings=Settings(database_url=None), project_id=project, caption=None, month=None,
-                         uploads=[Upload("site.jpg", jpeg(seed=next(_photo_seed)))], actor=principal_of(user))
+    [photo] = add_photos(
+        session,
+        settings=Settings(database_url=None),
+        project_id=project,
+        caption=None,
+        month=None,
+        uploads=[Upload("site.jpg", jpeg(seed=next(_photo_seed)))],
+        actor=principal_of(user),
+    )
     return f"/api/photos/{photo['id']}/published", {"json": {"published": False}}
 
 
@@ -104,7 +124,10 @@ def _import_boundaries(session, user):
     from tests.transfer.gisfiles import layer_frame
 
     data = layer_frame(session, "bases").to_json().encode()
-    return "/api/imports/boundaries", {"params": {"layer": "bases", "apply": "true"}, "files": {"file": ("bases.geojson", data)}}
+    return "/api/imports/boundaries", {
+        "params": {"layer": "bases", "apply": "true"},
+        "files": {"file": ("bases.geojson", data)},
+    }
 
 
 def _import_register(session, user):
@@ -123,9 +146,15 @@ EXAMPLES = {
     ("POST", "/api/projects/{project_id}/photos"): _upload_photo,
     ("PUT", "/api/photos/{photo_id}/location"): _place_photo,
     ("PUT", "/api/photos/{photo_id}/published"): _publish_photo,
-    ("POST", "/api/auth/login"): lambda s, u: ("/api/auth/login", {"json": {"username": u["username"], "password": PASSWORD}}),
+    ("POST", "/api/auth/login"): lambda s, u: (
+        "/api/auth/login",
+        {"json": {"username": u["username"], "password": PASSWORD}},
+    ),
     ("POST", "/api/auth/logout"): lambda s, u: ("/api/auth/logout", {}),
-    ("POST", "/api/auth/password"): lambda s, u: ("/api/auth/password", {"json": {"current": PASSWORD, "new": "another-pass-99"}}),
+    ("POST", "/api/auth/password"): lambda s, u: (
+        "/api/auth/password",
+        {"json": {"current": PASSWORD, "new": "another-pass-99"}},
+    ),
     ("POST", "/api/auth/tokens"): lambda s, u: ("/api/auth/tokens", {"json": {"name": "脚本 script"}}),
     ("DELETE", "/api/auth/tokens/{token_id}"): _revoke_token,
     ("POST", "/api/users"): _new_user,
@@ -145,12 +174,15 @@ def _placeholder_path(path: str) -> str:
 @pytest.mark.parametrize(("method", "route"), API_ROUTES, ids=_ids(API_ROUTES))
 def test_every_api_route_declares_a_permission(method, route):
     assert declared_permissions(route.dependant), (
-        f"{method} {route.path_format} declares no permission: add require(Permission.…) to the route or its router")
+        f"{method} {route.path_format} declares no permission: add require(Permission.…) to the route or its router"
+    )
 
 
 def test_the_matrix_covers_the_writes_on_this_branch():
     # Guards the generator itself: if routes could not be found, the matrix would pass vacuously.
-    assert {("POST", "/api/users"), ("DELETE", "/api/auth/tokens/{token_id}")} <= {(m, r.path_format) for m, r in WRITES}
+    assert {("POST", "/api/users"), ("DELETE", "/api/auth/tokens/{token_id}")} <= {
+        (m, r.path_format) for m, r in WRITES
+    }
 
 
 @pytest.mark.parametrize(("method", "route"), WRITES, ids=_ids(WRITES))
@@ -187,8 +219,11 @@ def test_write_endpoint_matrix(client, session, method, route):
     assert 200 <= r.status_code < 300, f"{least.code} {method} {path}: {r.status_code} {r.text}"
 
 
-READS = [(m, r) for m, r in API_ROUTES if m == "GET" and "{" not in r.path_format
-         and governing_permission(r.dependant).value == "read_public"]
+READS = [
+    (m, r)
+    for m, r in API_ROUTES
+    if m == "GET" and "{" not in r.path_format and governing_permission(r.dependant).value == "read_public"
+]
 
 
 @pytest.mark.parametrize(("method", "route"), READS, ids=_ids(READS))
@@ -226,14 +261,22 @@ def test_openapi_names_the_permission_of_every_operation(client):
 def test_meta_serves_the_roles(client):
     meta = client.get("/api/meta").json()
     assert [(r["code"], r["name"]) for r in meta["roles"]] == [
-        ("viewer", "查看"), ("reporter", "区市填报员"), ("planner", "规划人员"), ("admin", "管理员")]
+        ("viewer", "查看"),
+        ("reporter", "区市填报员"),
+        ("planner", "规划人员"),
+        ("admin", "管理员"),
+    ]
     assert next(r for r in meta["roles"] if r["code"] == "reporter")["district_scoped"] is True
     assert any(p["permission"] == "upload_photos" and p["min_role"] == "reporter" for p in meta["permissions"])
 
 
-RESTRICTED_READS = [(m, r) for m, r in API_ROUTES if m == "GET"
-                    and PERMISSIONS[governing_permission(r.dependant)].min_role not in (None,)
-                    and not PERMISSIONS[governing_permission(r.dependant)].anonymous_read]
+RESTRICTED_READS = [
+    (m, r)
+    for m, r in API_ROUTES
+    if m == "GET"
+    and PERMISSIONS[governing_permission(r.dependant)].min_role not in (None,)
+    and not PERMISSIONS[governing_permission(r.dependant)].anonymous_read
+]
 
 
 @pytest.mark.parametrize(("method", "route"), RESTRICTED_READS, ids=_ids(RESTRICTED_READS))

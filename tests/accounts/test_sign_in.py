@@ -1,4 +1,5 @@
 """Browser sessions, CSRF, API tokens, expiry, disabling and sign-in rate limits."""
+
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -29,8 +30,9 @@ def test_sign_in_sets_an_httponly_samesite_cookie_and_signs_out(client, session)
 
 def test_cookie_is_secure_over_https(client_with, session):
     user = make_user(session)
-    r = client_with(base_url="https://testserver").post("/api/auth/login",
-                                                        json={"username": user["username"], "password": PASSWORD})
+    r = client_with(base_url="https://testserver").post(
+        "/api/auth/login", json={"username": user["username"], "password": PASSWORD}
+    )
     assert all("Secure" in c for c in _set_cookies(r))
 
 
@@ -64,10 +66,15 @@ def test_token_works_until_revoked_then_stops_at_once(client, session):
     bearer = {"Authorization": f"Bearer {made['token']}"}
     client.cookies.clear()
     assert client.get("/api/auth/me", headers=bearer).json()["user"]["via"] == "token"
-    assert client.post("/api/auth/tokens", json={"name": "by token"}, headers=bearer).status_code == 201  # no CSRF needed
+    assert (
+        client.post("/api/auth/tokens", json={"name": "by token"}, headers=bearer).status_code == 201
+    )  # no CSRF needed
     listed = client.get("/api/auth/tokens", headers=bearer).json()["tokens"]
     assert made["token"] not in str(listed) and {t["prefix"] for t in listed} >= {made["prefix"]}
-    assert session.execute(text("SELECT count(*) FROM api_tokens WHERE token_hash = :t"), {"t": made["token"]}).scalar() == 0
+    assert (
+        session.execute(text("SELECT count(*) FROM api_tokens WHERE token_hash = :t"), {"t": made["token"]}).scalar()
+        == 0
+    )
 
     assert client.delete(f"/api/auth/tokens/{made['id']}", headers=bearer).status_code == 200
     r = client.get("/api/auth/me", headers=bearer)
@@ -100,8 +107,9 @@ def test_disabling_an_account_stops_its_sessions_and_tokens(client, session):
 def test_expired_session_is_not_signed_in(client, session):
     user = make_user(session)
     sign_in(client, user)
-    session.execute(text("UPDATE user_sessions SET expires_at = now() - interval '1 second' WHERE user_id = :u"),
-                    {"u": user["id"]})
+    session.execute(
+        text("UPDATE user_sessions SET expires_at = now() - interval '1 second' WHERE user_id = :u"), {"u": user["id"]}
+    )
     assert client.get("/api/auth/me").json()["user"] is None
     assert client.post("/api/auth/tokens", json={"name": "x"}).status_code == 401
     # the next sign-in (anyone's) clears expired sessions away
@@ -119,13 +127,18 @@ def test_malformed_authorization_header_is_401_not_anonymous(client):
 def test_eleventh_failed_sign_in_a_minute_is_429_even_with_the_right_password(client, session):
     user = make_user(session)
     for _ in range(10):
-        assert client.post("/api/auth/login", json={"username": user["username"], "password": "wrong-wrong"}).status_code == 401
+        assert (
+            client.post("/api/auth/login", json={"username": user["username"], "password": "wrong-wrong"}).status_code
+            == 401
+        )
     r = client.post("/api/auth/login", json={"username": user["username"], "password": PASSWORD})
     assert r.status_code == 429
     assert 1 <= int(r.headers["Retry-After"]) <= 60
     assert "秒后再试" in r.json()["detail"]
-    failed = session.execute(text("SELECT count(*) FROM audit_log WHERE action = 'auth.sign_in_failed' AND actor_name = :u"),
-                             {"u": user["username"]}).scalar()
+    failed = session.execute(
+        text("SELECT count(*) FROM audit_log WHERE action = 'auth.sign_in_failed' AND actor_name = :u"),
+        {"u": user["username"]},
+    ).scalar()
     assert failed == 10
 
 
@@ -145,6 +158,12 @@ def test_changing_my_password_needs_the_current_one(client, session):
     assert r.status_code == 401
     r = client.post("/api/auth/password", json={"current": PASSWORD, "new": "short"}, headers=csrf)
     assert r.status_code == 422
-    assert client.post("/api/auth/password", json={"current": PASSWORD, "new": "brand-new-pass"}, headers=csrf).status_code == 200
+    assert (
+        client.post("/api/auth/password", json={"current": PASSWORD, "new": "brand-new-pass"}, headers=csrf).status_code
+        == 200
+    )
     client.cookies.clear()
-    assert client.post("/api/auth/login", json={"username": user["username"], "password": "brand-new-pass"}).status_code == 200
+    assert (
+        client.post("/api/auth/login", json={"username": user["username"], "password": "brand-new-pass"}).status_code
+        == 200
+    )

@@ -1,4 +1,5 @@
 """Account administration and district scope."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,11 @@ from tests.factories import interior_point, make_project
 
 def test_admin_creates_a_reporter_whose_password_is_shown_once(client, session):
     headers = token_for(session, make_user(session, role="admin"))
-    r = client.post("/api/users", json={"username": "rushan-li", "display_name": "李填报", "role": "reporter",
-                                        "district": "乳山市"}, headers=headers)
+    r = client.post(
+        "/api/users",
+        json={"username": "rushan-li", "display_name": "李填报", "role": "reporter", "district": "乳山市"},
+        headers=headers,
+    )
     assert r.status_code == 201
     body = r.json()
     assert body["user"]["district"] == "乳山市" and len(body["password"]) >= 12
@@ -22,13 +26,16 @@ def test_admin_creates_a_reporter_whose_password_is_shown_once(client, session):
     assert signed.json()["user"]["district"] == "乳山市"
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"username": "x1", "role": "reporter"}, "district"),
-    ({"username": "x2", "role": "reporter", "district": "青岛市"}, "district"),
-    ({"username": "x3", "role": "boss"}, "role"),
-    ({"username": "a b", "role": "viewer"}, "username"),
-    ({"username": "x4", "role": "viewer", "password": "short"}, "password"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"username": "x1", "role": "reporter"}, "district"),
+        ({"username": "x2", "role": "reporter", "district": "青岛市"}, "district"),
+        ({"username": "x3", "role": "boss"}, "role"),
+        ({"username": "a b", "role": "viewer"}, "username"),
+        ({"username": "x4", "role": "viewer", "password": "short"}, "password"),
+    ],
+)
 def test_invalid_accounts_are_refused_with_the_field(client, session, payload, field):
     r = client.post("/api/users", json=payload, headers=token_for(session, make_user(session, role="admin")))
     assert r.status_code == 422
@@ -63,7 +70,9 @@ def _reporter(district: str) -> Principal:
 
 
 def test_reporter_of_rushan_may_not_touch_a_rongcheng_project(session):
-    rongcheng = make_project(session, district="荣成市", lon=(p := interior_point(session, "districts", "荣成市"))[0], lat=p[1])
+    rongcheng = make_project(
+        session, district="荣成市", lon=(p := interior_point(session, "districts", "荣成市"))[0], lat=p[1]
+    )
     with pytest.raises(Forbidden) as refused:
         ensure_may_act_on_project(session, actor=_reporter("乳山市"), project_id=rongcheng)
     assert "乳山市" in refused.value.detail and "荣成市" in refused.value.detail
@@ -79,20 +88,34 @@ def test_reporter_uploads_photos_for_their_own_district_only(client, session):
 
     reporter = make_user(session, role="reporter", district="乳山市")
     headers = token_for(session, reporter)
-    rushan = make_project(session, district="乳山市", lon=(p := interior_point(session, "districts", "乳山市"))[0], lat=p[1])
-    rongcheng = make_project(session, district="荣成市", lon=(q := interior_point(session, "districts", "荣成市"))[0], lat=q[1])
+    rushan = make_project(
+        session, district="乳山市", lon=(p := interior_point(session, "districts", "乳山市"))[0], lat=p[1]
+    )
+    rongcheng = make_project(
+        session, district="荣成市", lon=(q := interior_point(session, "districts", "荣成市"))[0], lat=q[1]
+    )
 
-    refused = client.post(f"/api/projects/{rongcheng}/photos", headers=headers,
-                          files=[("files", ("a.jpg", jpeg(seed=7001), "image/jpeg"))])
+    refused = client.post(
+        f"/api/projects/{rongcheng}/photos",
+        headers=headers,
+        files=[("files", ("a.jpg", jpeg(seed=7001), "image/jpeg"))],
+    )
     assert refused.status_code == 403
     assert "乳山市" in refused.json()["detail"] and "荣成市" in refused.json()["detail"]
 
-    ok = client.post(f"/api/projects/{rushan}/photos", headers=headers, files=[("files", ("b.jpg", jpeg(seed=7002), "image/jpeg"))])
+    ok = client.post(
+        f"/api/projects/{rushan}/photos", headers=headers, files=[("files", ("b.jpg", jpeg(seed=7002), "image/jpeg"))]
+    )
     assert ok.status_code == 201, ok.text
     photo = ok.json()["photos"][0]
     assert photo["uploader"] == reporter["display_name"] and photo["uploader_username"] == reporter["username"]
-    rows = session.execute(text("SELECT action, object_id, after->>'project_id' FROM audit_log WHERE actor_id = :u AND action LIKE 'photo.%'"),
-                           {"u": reporter["id"]}).all()
+    rows = session.execute(
+        text(
+            "SELECT action, object_id, after->>'project_id' FROM audit_log "
+            "WHERE actor_id = :u AND action LIKE 'photo.%'"
+        ),
+        {"u": reporter["id"]},
+    ).all()
     assert [tuple(r) for r in rows] == [("photo.upload", str(photo["id"]), str(rushan))]
     owner = session.execute(text("SELECT uploaded_by FROM photos WHERE id = :id"), {"id": photo["id"]}).scalar()
     assert owner == reporter["id"]
@@ -103,16 +126,31 @@ def test_reporter_submits_monthly_reports_for_their_own_district_only(client, se
 
     reporter = make_user(session, role="reporter", district="乳山市")
     headers = token_for(session, reporter)
-    rushan = make_project(session, district="乳山市", lon=(p := interior_point(session, "districts", "乳山市"))[0], lat=p[1])
-    rongcheng = make_project(session, district="荣成市", lon=(q := interior_point(session, "districts", "荣成市"))[0], lat=q[1])
+    rushan = make_project(
+        session, district="乳山市", lon=(p := interior_point(session, "districts", "乳山市"))[0], lat=p[1]
+    )
+    rongcheng = make_project(
+        session, district="荣成市", lon=(q := interior_point(session, "districts", "荣成市"))[0], lat=q[1]
+    )
     body = {"progress": "35.5", "investment_month": "1.25", "investment_cumulative": "6.40", "status": "construction"}
 
     refused = client.put(f"/api/projects/{rongcheng}/reports/2025-09", json=body, headers=headers)
     assert refused.status_code == 403 and "乳山市" in refused.json()["detail"]
     assert client.put(f"/api/projects/{rushan}/reports/2025-09", json=body, headers=headers).status_code == 201
-    assert client.put(f"/api/projects/{rushan}/reports/2025-09", json={**body, "progress": "36"}, headers=headers).status_code == 200
-    rows = session.execute(text("SELECT action, object_id FROM audit_log WHERE actor_id = :u AND action LIKE 'report.%' ORDER BY id"),
-                           {"u": reporter["id"]}).all()
+    assert (
+        client.put(
+            f"/api/projects/{rushan}/reports/2025-09", json={**body, "progress": "36"}, headers=headers
+        ).status_code
+        == 200
+    )
+    rows = session.execute(
+        text("SELECT action, object_id FROM audit_log WHERE actor_id = :u AND action LIKE 'report.%' ORDER BY id"),
+        {"u": reporter["id"]},
+    ).all()
     assert [tuple(r) for r in rows] == [("report.submit", str(rushan)), ("report.correct", str(rushan))]
-    owners = session.execute(text("SELECT DISTINCT submitted_by FROM progress_reports WHERE project_id = :p"), {"p": rushan}).scalars().all()
+    owners = (
+        session.execute(text("SELECT DISTINCT submitted_by FROM progress_reports WHERE project_id = :p"), {"p": rushan})
+        .scalars()
+        .all()
+    )
     assert owners == [reporter["id"]]

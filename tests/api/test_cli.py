@@ -1,4 +1,5 @@
 """The warroom command as a person runs it."""
+
 import os
 import subprocess
 import sys
@@ -7,8 +8,13 @@ from tests.conftest import fresh_database
 
 
 def warroom(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_serve_refuses_an_unmigrated_database_with_a_clear_message(cluster):
@@ -41,7 +47,9 @@ def test_command_line_imports_are_audited(cluster, tmp_path):
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            names = conn.execute(text("SELECT actor_name FROM audit_log WHERE action = 'import.projects'")).scalars().all()
+            names = (
+                conn.execute(text("SELECT actor_name FROM audit_log WHERE action = 'import.projects'")).scalars().all()
+            )
     finally:
         engine.dispose()
     assert len(names) == 1 and names[0].startswith("命令行")

@@ -1,4 +1,5 @@
 """Every bad input gets problem+json with a message a person can act on; nothing answers 500."""
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
@@ -34,7 +35,9 @@ def test_unknown_district_lists_the_known_ones(client):
     assert body["errors"][0]["field"] == "district"
 
 
-@pytest.mark.parametrize("param,value", [("cluster", "钢铁"), ("zone", "不存在区"), ("base", "不存在基地"), ("status", "done")])
+@pytest.mark.parametrize(
+    "param,value", [("cluster", "钢铁"), ("zone", "不存在区"), ("base", "不存在基地"), ("status", "done")]
+)
 def test_unknown_names(client, param, value):
     body = assert_problem(client.get("/api/projects", params={param: value}), 422)
     assert value in body["detail"]
@@ -46,8 +49,17 @@ def test_malformed_bbox(client, bbox):
     assert "bbox" in body["detail"]
 
 
-@pytest.mark.parametrize("params", [{"lon": 200, "lat": 37}, {"lon": 122, "lat": -91}, {"lon": "abc", "lat": 37},
-                                    {"lat": 37}, {"lon": "nan", "lat": 37}, {"lon": "inf", "lat": 37}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lon": 200, "lat": 37},
+        {"lon": 122, "lat": -91},
+        {"lon": "abc", "lat": 37},
+        {"lat": 37},
+        {"lon": "nan", "lat": 37},
+        {"lon": "inf", "lat": 37},
+    ],
+)
 def test_bad_lookup_coordinates(client, params):
     body = assert_problem(client.get("/api/lookup", params=params), 422)
     assert body["detail"]
@@ -58,8 +70,16 @@ def test_validation_errors_name_the_field(client):
     assert body["errors"][0]["field"] == "lon"
 
 
-@pytest.mark.parametrize("path", ["/api/projects/abc", "/api/projects/0", "/api/projects/99999999999999",
-                                  "/api/layers/districts?simplify=-1", "/api/layers/districts?simplify=5"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/projects/abc",
+        "/api/projects/0",
+        "/api/projects/99999999999999",
+        "/api/layers/districts?simplify=-1",
+        "/api/layers/districts?simplify=5",
+    ],
+)
 def test_bad_path_and_query_values(client, path):
     assert_problem(client.get(path), 422)
 

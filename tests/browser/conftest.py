@@ -2,6 +2,7 @@
 
 `page` fails the test on any console error, uncaught page error, or request to a host other than
 the app (foreign requests are also blocked, so an offline intranet is what the page sees)."""
+
 from __future__ import annotations
 
 import os
@@ -36,10 +37,12 @@ class PageProblems:
         self.allow_http_errors = False
 
     def unexpected(self) -> list[str]:
-        console = [m for m in self.console_errors
-                   if not (self.allow_http_errors and "Failed to load resource" in m)]
-        return ([f"console error: {m}" for m in console] + [f"page error: {m}" for m in self.page_errors]
-                + [f"foreign request: {u}" for u in self.foreign_requests])
+        console = [m for m in self.console_errors if not (self.allow_http_errors and "Failed to load resource" in m)]
+        return (
+            [f"console error: {m}" for m in console]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"foreign request: {u}" for u in self.foreign_requests]
+        )
 
 
 @pytest.fixture

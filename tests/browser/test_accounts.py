@@ -1,5 +1,6 @@
 """Accounts as people use them: the admin creates a district reporter, who signs in on a phone and uploads photos for
 their own district only; the admin then sees both actions in the audit log."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,13 @@ from tests.photos.images import jpeg
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "artifacts"
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
-         "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
 
 
 def _project_in(base: str, district: str) -> dict:
@@ -23,7 +29,9 @@ def _project_in(base: str, district: str) -> dict:
     return features[0]
 
 
-def test_admin_creates_reporter_who_uploads_for_own_district_and_admin_sees_it(page, browser, live_server, accounts, tmp_path):
+def test_admin_creates_reporter_who_uploads_for_own_district_and_admin_sees_it(
+    page, browser, live_server, accounts, tmp_path
+):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # 1. The admin signs in and creates a reporter for 文登区 on the admin page.
     sign_in(page, live_server, accounts["admin"], "/admin.html")
@@ -44,15 +52,28 @@ def test_admin_creates_reporter_who_uploads_for_own_district_and_admin_sees_it(p
     own, other = _project_in(live_server, "文登区"), _project_in(live_server, "荣成市")
     lon, lat = own["geometry"]["coordinates"]
     photo = tmp_path / "工地.jpg"
-    photo.write_bytes(jpeg(seed=901, size=(1200, 900), lon=lon + 0.001, lat=lat,
-                           taken=dt.datetime.now().strftime("%Y:%m:%d %H:%M:%S"), offset="+08:00"))
+    photo.write_bytes(
+        jpeg(
+            seed=901,
+            size=(1200, 900),
+            lon=lon + 0.001,
+            lat=lat,
+            taken=dt.datetime.now().strftime("%Y:%m:%d %H:%M:%S"),
+            offset="+08:00",
+        )
+    )
     phone = browser.new_context(**PHONE)
     try:
         reporter_page = phone.new_page()
         reporter_page.set_default_timeout(15_000)
         errors = []
         reporter_page.on("pageerror", lambda e: errors.append(str(e)))
-        sign_in(reporter_page, live_server, {"username": "wendeng-zhao", "password": password}, f"/#project={own['properties']['id']}")
+        sign_in(
+            reporter_page,
+            live_server,
+            {"username": "wendeng-zhao", "password": password},
+            f"/#project={own['properties']['id']}",
+        )
         open_app(reporter_page, live_server, f"#project={own['properties']['id']}")
         assert "赵填报" in reporter_page.inner_text("[data-testid=current-user]")
         reporter_page.set_input_files("[data-testid=photo-input]", [str(photo)])
@@ -81,7 +102,9 @@ def test_admin_creates_reporter_who_uploads_for_own_district_and_admin_sees_it(p
     page.fill("[data-testid=audit-actor]", "")
     page.select_option("[data-testid=audit-action]", "user.create")
     page.click("#audit-form button[type=submit]")
-    page.wait_for_function("[...document.querySelectorAll('[data-testid=audit-row]')].some(r => r.textContent.includes('wendeng-zhao'))")
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=audit-row]')].some(r => r.textContent.includes('wendeng-zhao'))"
+    )
     assert "/api/audit/export.xlsx?action=user.create" in page.get_attribute("[data-testid=audit-export]", "href")
     page.screenshot(path=str(ARTIFACTS / "admin-audit.png"), full_page=True)
 

@@ -1,4 +1,5 @@
 """The dashboard in a real browser: charts render from /api/dashboard, and clicking a bar filters the map."""
+
 import os
 
 import pytest
@@ -17,7 +18,8 @@ def test_charts_render_the_months_figures(page, live_server):
     assert page.get_by_test_id("dash-month").input_value() == "2026-10"
     series = page.evaluate("""() => {
         const c = window.warroomDashboard.charts;
-        return Object.fromEntries(Object.entries(c).map(([k, ch]) => [k, ch.getOption().series.map(s => s.data.length)]));
+        return Object.fromEntries(Object.entries(c).map(([k, ch]) => [k, ch.getOption().series.map(s =>
+            s.data.length)]));
     }""")
     assert series["district"] == [8, 8] and series["cluster"] == [7, 7] and series["base"] == [9, 9]
     assert series["trend"] == [12, 12, 12] and series["lights"] == [12, 12]

@@ -1,4 +1,5 @@
 """The war-room map as a person uses it, in headless Chromium against the live app with the seed."""
+
 from __future__ import annotations
 
 import re
@@ -125,8 +126,10 @@ def test_lookup_names_the_base_under_the_click(page, live_server):
     # typing coordinates far from any base gives the nearest base with a distance
     page.fill("#lookup-input", "122.000, 36.900")
     page.press("#lookup-input", "Enter")
-    page.wait_for_function("['inside','outside'].includes(document.querySelector('#lookup-result').dataset.state)"
-                           " && document.querySelector('#lookup-input').value.startsWith('122.00000')")
+    page.wait_for_function(
+        "['inside','outside'].includes(document.querySelector('#lookup-result').dataset.state)"
+        " && document.querySelector('#lookup-input').value.startsWith('122.00000')"
+    )
     text = page.inner_text("#lookup-result")
     assert re.search(r"(公里|米)|该点不在", text)
 

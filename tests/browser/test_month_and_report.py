@@ -1,4 +1,5 @@
 """The map's month selector (state, hash, summary) and submitting a monthly report from the project card."""
+
 import pytest
 from sqlalchemy import text
 
@@ -23,7 +24,9 @@ def test_month_selector_drives_state_hash_and_lights(page, live_server):
     page.wait_for_function("window.warroom.state().filters.month === '2026-03' && window.warroom.idle()")
     assert "month=2026-03" in page.evaluate("location.hash")
     march = page.evaluate("fetch('/api/summary?month=2026-03').then(r => r.json())")
-    page.wait_for_function(f"document.querySelector('[data-testid=light-red]').dataset.value === '{march['by_light'].get('red', 0)}'")
+    page.wait_for_function(
+        f"document.querySelector('[data-testid=light-red]').dataset.value === '{march['by_light'].get('red', 0)}'"
+    )
     assert summary_count(page, "yellow") == march["by_light"].get("yellow", 0)
     # Reloading the page restores the month from the hash.
     page.reload()
@@ -37,7 +40,9 @@ def test_month_selector_drives_state_hash_and_lights(page, live_server):
 def test_submitting_a_report_updates_the_card_and_keeps_history(page, page_problems, live_server, engine, accounts):
     page_problems.allow_http_errors = True  # the first submission is refused on purpose (422)
     with engine.connect() as conn:
-        pid, code = conn.execute(text("SELECT id, code FROM projects WHERE status = 'construction' ORDER BY id LIMIT 1")).one()
+        pid, code = conn.execute(
+            text("SELECT id, code FROM projects WHERE status = 'construction' ORDER BY id LIMIT 1")
+        ).one()
     try:
         sign_in(page, live_server, accounts["planner"])  # reports need an account; a planner reports for any district
         open_map(page, live_server, f"#project={pid}&month=2026-10")
@@ -59,7 +64,18 @@ def test_submitting_a_report_updates_the_card_and_keeps_history(page, page_probl
         assert [h["version"] for h in history] == [2, 1] and history[0]["problems"] == "浏览器测试:设备到货延迟"
     finally:
         with engine.begin() as conn:  # the live server commits: restore the seeded state for other tests
-            conn.execute(text("DELETE FROM progress_reports WHERE project_id = :p AND month = '2026-10-01' AND NOT demo"), {"p": pid})
-            conn.execute(text("UPDATE progress_reports SET superseded_at = NULL WHERE project_id = :p AND month = '2026-10-01'"), {"p": pid})
-            conn.execute(text("UPDATE projects p SET progress = r.progress, status = r.status FROM progress_reports r "
-                              "WHERE r.project_id = p.id AND p.id = :p AND r.month = '2026-10-01'"), {"p": pid})
+            conn.execute(
+                text("DELETE FROM progress_reports WHERE project_id = :p AND month = '2026-10-01' AND NOT demo"),
+                {"p": pid},
+            )
+            conn.execute(
+                text("UPDATE progress_reports SET superseded_at = NULL WHERE project_id = :p AND month = '2026-10-01'"),
+                {"p": pid},
+            )
+            conn.execute(
+                text(
+                    "UPDATE projects p SET progress = r.progress, status = r.status FROM progress_reports r "
+                    "WHERE r.project_id = p.id AND p.id = :p AND r.month = '2026-10-01'"
+                ),
+                {"p": pid},
+            )

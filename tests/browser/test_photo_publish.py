@@ -1,5 +1,6 @@
 """A planner withdraws a site photo in the project panel: it is marked 未公开, anonymous visitors no longer get it,
 and viewers get no toggle."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,7 +42,6 @@ def test_planner_unpublishes_a_photo_in_the_gallery(page, live_server, tmp_path,
     assert httpx.get(f"{live_server}/api/photos/{photo_id}/thumb", timeout=30).status_code == 404
     listed = httpx.get(f"{live_server}/api/projects/{pid}/photos", timeout=30).json()["photos"]
     assert int(photo_id) not in [p["id"] for p in listed]
-
 
     # Published again, a viewer sees it, without the toggle.
     page.locator(f"[data-testid=photo-tile][data-photo-id='{photo_id}'] [data-testid=photo-publish]").check()

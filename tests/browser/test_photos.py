@@ -1,4 +1,5 @@
-"""Site photos as a person uses them: upload in the project panel, badges, gallery, lightbox, camera layer, photo wall."""
+"""Site photos as a person uses them: upload in the project panel, badges, gallery, lightbox, camera layer, wall."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,16 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     lon, lat = feature["geometry"]["coordinates"]
     now = dt.datetime.now()
     photo = tmp_path / "现场.jpg"
-    photo.write_bytes(jpeg(seed=77, size=(1200, 900), lon=lon + 0.002, lat=lat, taken=now.strftime("%Y:%m:%d %H:%M:%S"), offset="+08:00"))
+    photo.write_bytes(
+        jpeg(
+            seed=77,
+            size=(1200, 900),
+            lon=lon + 0.002,
+            lat=lat,
+            taken=now.strftime("%Y:%m:%d %H:%M:%S"),
+            offset="+08:00",
+        )
+    )
     no_gps = tmp_path / "nogps.jpg"
     no_gps.write_bytes(jpeg(seed=78, size=(900, 1200), taken=now.strftime("%Y:%m:%d %H:%M:%S")))
 
@@ -66,5 +76,7 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     card.wait_for()
     assert card.locator("[data-testid=wall-photo]").count() == 2
     assert card.locator("[data-badge=near]").count() >= 1 and card.locator("[data-badge=manual]").count() == 1
-    page.wait_for_function("[...document.querySelectorAll('[data-testid=wall-photo] img')].every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=wall-photo] img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     page.screenshot(path=str(ARTIFACTS / "photo-wall.png"), full_page=True)

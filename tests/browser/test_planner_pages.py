@@ -1,4 +1,5 @@
 """Browser: the siting-check page end to end, and the exported district map opened from a file with no network."""
+
 import re
 
 import pytest

@@ -1,10 +1,11 @@
 """The monthly and quarterly bulletin: the PDF opens and states the month's totals; Excel totals equal the API's."""
-import pytest
+
 import io
 import re
 from decimal import Decimal
 
 import pypdf
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 from typer.testing import CliRunner
@@ -56,7 +57,9 @@ def test_excel_totals_equal_the_api(client):
     assert [r[0] for r in body] == [g["name"] for g in d["by_district"]]
     for row, g in zip(body, d["by_district"]):
         assert Decimal(str(row[3])) == Decimal(str(g["completed_year"]))
-    assert sum(Decimal(str(r[3])) for r in body) == Decimal(str(total[3])) == Decimal(str(d["headline"]["completed_year"]))
+    assert (
+        sum(Decimal(str(r[3])) for r in body) == Decimal(str(total[3])) == Decimal(str(d["headline"]["completed_year"]))
+    )
     lagging = list(wb["滞后项目"].iter_rows(values_only=True))[1:]
     assert len(lagging) == len(d["lagging"]) and all(r[4] and r[5] for r in lagging)
 
@@ -88,11 +91,18 @@ def test_pdf_shows_a_recent_site_photo_per_district(client, session):
     from tests.photos.images import jpeg
 
     lon, lat = interior_point(session, "districts", "乳山市")
-    pid = session.execute(text("SELECT id FROM projects WHERE district_id = (SELECT id FROM districts WHERE name = '乳山市') "
-                               "ORDER BY id LIMIT 1")).scalar()
+    pid = session.execute(
+        text(
+            "SELECT id FROM projects WHERE district_id = (SELECT id FROM districts WHERE name = '乳山市') "
+            "ORDER BY id LIMIT 1"
+        )
+    ).scalar()
     name = session.execute(text("SELECT name FROM projects WHERE id = :p"), {"p": pid}).scalar()
-    up = client.post(f"/api/projects/{pid}/photos", data={"month": "2026-10"},
-                     files=[("files", ("site.jpg", jpeg(seed=7, lon=lon, lat=lat, taken="2026:10:12 10:00:00"), "image/jpeg"))])
+    up = client.post(
+        f"/api/projects/{pid}/photos",
+        data={"month": "2026-10"},
+        files=[("files", ("site.jpg", jpeg(seed=7, lon=lon, lat=lat, taken="2026:10:12 10:00:00"), "image/jpeg"))],
+    )
     assert up.status_code == 201, up.text
     text_ = pdf_text(client.get("/api/reports/monthly/2026-10.pdf").content)
     assert "五、项目建设现场图片" in text_ and f"乳山市·{name}·2026-10-12" in text_

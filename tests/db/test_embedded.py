@@ -1,4 +1,5 @@
 """The embedded PostGIS cluster: first start, reuse by a second process, stop, recovery, missing PostGIS."""
+
 import os
 import shutil
 import signal
@@ -51,8 +52,10 @@ def test_start_reuse_and_stop(var_dir, caplog):
 
 def test_restart_after_a_killed_owner_adopts_the_cluster(var_dir):
     """A warroom process killed with SIGKILL leaves postgres running: the next start adopts and later stops it."""
-    script = (f"import os,time; from geo.db.embedded import EmbeddedCluster; c=EmbeddedCluster({str(var_dir)!r}); "
-              "c.start(); print('up', flush=True); time.sleep(60)")
+    script = (
+        f"import os,time; from geo.db.embedded import EmbeddedCluster; c=EmbeddedCluster({str(var_dir)!r}); "
+        "c.start(); print('up', flush=True); time.sleep(60)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "up"
     proc.send_signal(signal.SIGKILL)
@@ -76,6 +79,7 @@ def test_recovers_after_postgres_itself_was_killed(var_dir):
         except ProcessLookupError:
             break
         import time
+
         time.sleep(0.05)
     again = EmbeddedCluster(var_dir)
     again.start()  # stale postmaster.pid, crash recovery

@@ -1,4 +1,5 @@
 """Migrations run both ways on an empty database."""
+
 from sqlalchemy import inspect
 
 from geo.db import migrations

@@ -1,4 +1,5 @@
 """Tests of the deterministic demo project generator (geo/demo.py) on the committed seed geography."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,9 @@ def geo():
             kids = [full[k] for k, p in parent.items() if p == n]
             g = g.difference(shapely.union_all(kids)) if kids else g
         districts[n] = g
-    bases = {f["properties"]["name"]: (shape(f["geometry"]), f["properties"]["cluster"])
-             for f in _features("bases.geojson")}
+    bases = {
+        f["properties"]["name"]: (shape(f["geometry"]), f["properties"]["cluster"]) for f in _features("bases.geojson")
+    }
     return districts, bases
 
 
@@ -47,8 +49,23 @@ def projects(geo):
 
 def test_count_and_keys(projects):
     assert len(projects) == 116
-    keys = {"code", "name", "district", "cluster", "investment_total", "investment_year", "status", "progress",
-            "unit", "person", "start_date", "end_date", "lon", "lat", "demo"}
+    keys = {
+        "code",
+        "name",
+        "district",
+        "cluster",
+        "investment_total",
+        "investment_year",
+        "status",
+        "progress",
+        "unit",
+        "person",
+        "start_date",
+        "end_date",
+        "lon",
+        "lat",
+        "demo",
+    }
     for p in projects:
         assert set(p) == keys
         assert p["demo"] is True
@@ -136,7 +153,7 @@ def test_other_counts_scale(geo):
     ps = generate_projects(*geo, count=10)
     assert len(ps) == 10
     assert sum(p["investment_total"] for p in ps) == Decimal("197.4")  # 2289.6 × 10/116
-    assert sum(p["investment_year"] for p in ps) == Decimal("25.3")    # 293.8 × 10/116
+    assert sum(p["investment_year"] for p in ps) == Decimal("25.3")  # 293.8 × 10/116
     ps = generate_projects(*geo, count=5, total_investment=Decimal("100.0"), year_investment=Decimal("12.5"))
     assert sum(p["investment_total"] for p in ps) == Decimal("100.0")
     assert sum(p["investment_year"] for p in ps) == Decimal("12.5")

@@ -1,4 +1,5 @@
 """The seeded demo history: 12 months per project, consistent with dates and current progress, deterministic."""
+
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -7,13 +8,20 @@ from geo.demo.reports import generate_reports
 
 
 def test_twelve_months_per_project_ending_at_current_progress(session):
-    rows = session.execute(text("""
+    rows = (
+        session.execute(
+            text("""
         SELECT p.id, p.progress, p.status, p.investment_total, p.start_date, p.end_date,
                array_agg(r.month ORDER BY r.month) AS months, array_agg(r.progress ORDER BY r.month) AS path,
-               array_agg(r.status ORDER BY r.month) AS statuses, array_agg(r.investment_cumulative ORDER BY r.month) AS cum,
+               array_agg(r.status ORDER BY r.month) AS statuses, array_agg(r.investment_cumulative ORDER BY r.month)
+                   AS cum,
                array_agg(r.investment_month ORDER BY r.month) AS inv
         FROM projects p JOIN progress_reports r ON r.project_id = p.id AND r.superseded_at IS NULL
-        WHERE p.demo GROUP BY p.id""")).mappings().all()
+        WHERE p.demo GROUP BY p.id""")
+        )
+        .mappings()
+        .all()
+    )
     assert len(rows) == 116
     for p in rows:
         assert len(p["months"]) == 12 and p["months"][-1].isoformat() == "2026-10-01"
@@ -29,8 +37,14 @@ def test_twelve_months_per_project_ending_at_current_progress(session):
 
 
 def test_generation_is_deterministic():
-    project = {"code": "X-1", "status": "construction", "progress": Decimal("42.0"), "investment_total": Decimal("10.0"),
-               "investment_year": Decimal("2.0"), "start_date": __import__("datetime").date(2025, 3, 1),
-               "end_date": __import__("datetime").date(2027, 3, 1)}
+    project = {
+        "code": "X-1",
+        "status": "construction",
+        "progress": Decimal("42.0"),
+        "investment_total": Decimal("10.0"),
+        "investment_year": Decimal("2.0"),
+        "start_date": __import__("datetime").date(2025, 3, 1),
+        "end_date": __import__("datetime").date(2027, 3, 1),
+    }
     assert generate_reports([project]) == generate_reports([dict(project)])
     assert generate_reports([project])[-1]["progress"] == Decimal("42.0")

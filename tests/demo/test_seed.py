@@ -1,12 +1,13 @@
 """The seed data keeps the plan's invariants."""
+
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES
 from geo.demo.seed import seed_all
+from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES
 
 
 def scalar(session, sql):
@@ -32,21 +33,33 @@ def test_investment_sums_are_exact(session):
 
 
 def test_every_project_lies_inside_its_district(session):
-    outside = session.execute(text("""
+    outside = (
+        session.execute(
+            text("""
         SELECT p.code FROM projects p JOIN districts d ON d.id = p.district_id
-        WHERE NOT ST_Intersects(d.geom, p.geom)""")).scalars().all()
+        WHERE NOT ST_Intersects(d.geom, p.geom)""")
+        )
+        .scalars()
+        .all()
+    )
     assert outside == []
     # and the district it reports under is the one PostGIS finds (functional areas win over their county)
     assert scalar(session, "SELECT count(*) FROM projects WHERE located_district_id IS DISTINCT FROM district_id") == 0
 
 
 def test_projects_report_under_functional_areas(session):
-    in_functional = scalar(session, """
-        SELECT count(*) FROM projects p JOIN districts d ON d.id = p.located_district_id WHERE d.kind = 'functional'""")
+    in_functional = scalar(
+        session,
+        """
+        SELECT count(*) FROM projects p JOIN districts d ON d.id = p.located_district_id WHERE d.kind = 'functional'""",
+    )
     assert in_functional > 0
-    county_of_functional = scalar(session, """
+    county_of_functional = scalar(
+        session,
+        """
         SELECT count(*) FROM projects p JOIN districts d ON d.id = p.located_district_id
-        JOIN districts c ON c.id = p.county_id WHERE d.kind = 'functional' AND c.id <> d.parent_id""")
+        JOIN districts c ON c.id = p.county_id WHERE d.kind = 'functional' AND c.id <> d.parent_id""",
+    )
     assert county_of_functional == 0
 
 
@@ -70,8 +83,9 @@ def test_seed_is_idempotent(session):
     assert session.execute(text("SELECT code, id FROM projects ORDER BY code")).all() == ids
 
 
-@pytest.mark.parametrize("column,value", [("progress", 101), ("progress", -1), ("investment_total", -5),
-                                          ("status", "'unknown'")])
+@pytest.mark.parametrize(
+    "column,value", [("progress", 101), ("progress", -1), ("investment_total", -5), ("status", "'unknown'")]
+)
 def test_check_constraints_reject_bad_rows(session, column, value):
     with pytest.raises(IntegrityError):
         with session.begin_nested():

@@ -1,4 +1,5 @@
 """Real image files for the photo tests, made with Pillow (+ pillow-heif) and piexif."""
+
 from __future__ import annotations
 
 import io
@@ -22,9 +23,16 @@ def dms(value: float) -> tuple[tuple[int, int], ...]:
     return (d, 1), (m, 1), (s.numerator, s.denominator)
 
 
-def exif_bytes(*, lon: float | None = None, lat: float | None = None, taken: str | None = None,
-               offset: str | None = None, orientation: int | None = None, altitude: float | None = None,
-               gps: dict | None = None) -> bytes:
+def exif_bytes(
+    *,
+    lon: float | None = None,
+    lat: float | None = None,
+    taken: str | None = None,
+    offset: str | None = None,
+    orientation: int | None = None,
+    altitude: float | None = None,
+    gps: dict | None = None,
+) -> bytes:
     """An EXIF block with the given position ("N"/"S", "E"/"W" from the signs), time, offset and orientation."""
     zeroth, sub, g = {}, {}, dict(gps or {})
     if orientation:
@@ -34,12 +42,22 @@ def exif_bytes(*, lon: float | None = None, lat: float | None = None, taken: str
     if offset:
         sub[piexif.ExifIFD.OffsetTimeOriginal] = offset.encode()
     if lat is not None:
-        g.update({piexif.GPSIFD.GPSVersionID: (2, 3, 0, 0),
-                  piexif.GPSIFD.GPSLatitudeRef: b"S" if lat < 0 else b"N", piexif.GPSIFD.GPSLatitude: dms(lat),
-                  piexif.GPSIFD.GPSLongitudeRef: b"W" if lon < 0 else b"E", piexif.GPSIFD.GPSLongitude: dms(lon)})
+        g.update(
+            {
+                piexif.GPSIFD.GPSVersionID: (2, 3, 0, 0),
+                piexif.GPSIFD.GPSLatitudeRef: b"S" if lat < 0 else b"N",
+                piexif.GPSIFD.GPSLatitude: dms(lat),
+                piexif.GPSIFD.GPSLongitudeRef: b"W" if lon < 0 else b"E",
+                piexif.GPSIFD.GPSLongitude: dms(lon),
+            }
+        )
     if altitude is not None:
-        g.update({piexif.GPSIFD.GPSAltitudeRef: 1 if altitude < 0 else 0,
-                  piexif.GPSIFD.GPSAltitude: (int(abs(altitude) * 10), 10)})
+        g.update(
+            {
+                piexif.GPSIFD.GPSAltitudeRef: 1 if altitude < 0 else 0,
+                piexif.GPSIFD.GPSAltitude: (int(abs(altitude) * 10), 10),
+            }
+        )
     return piexif.dump({"0th": zeroth, "Exif": sub, "GPS": g})
 
 
@@ -74,8 +92,10 @@ def corrupt_exif_jpeg(seed: int = 0) -> bytes:
 
 def png_bomb(width: int = 10_000, height: int = 10_000) -> bytes:
     """A tiny PNG declaring width × height grey pixels, compressed without ever holding them in memory."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
     comp, row, parts = zlib.compressobj(9), b"\x00" * (width + 1), []
     for _ in range(height):
         parts.append(comp.compress(row))

@@ -1,4 +1,5 @@
-"""The one EXIF reader on real files: hemispheres, 0/0 rationals, version-only GPS, offsets, orientation, HEIC, WebP, PNG."""
+"""The EXIF reader on real files: hemispheres, 0/0 rationals, GPS version only, offsets, orientation, HEIC, WebP."""
+
 import datetime as dt
 import io
 
@@ -65,6 +66,7 @@ def test_derivatives_are_upright_whatever_the_orientation(orientation):
     assert upright.size == expected == (d.width, d.height)
     # The red marker is in the top-left corner only once the photo is upright as the camera saw it.
     from PIL import ImageOps
+
     reference = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
     corner = [(5, 5), (expected[0] - 5, 5), (5, expected[1] - 5), (expected[0] - 5, expected[1] - 5)]
     red = lambda px: px[0] > 200 and px[1] < 60  # noqa: E731
@@ -74,7 +76,9 @@ def test_derivatives_are_upright_whatever_the_orientation(orientation):
 
 @pytest.mark.parametrize("fmt,kw", [("PNG", {}), ("WEBP", {"quality": 80}), ("HEIF", {"quality": 60})])
 def test_png_webp_heic_carry_gps_and_time(fmt, kw):
-    data = encode(picture(seed=3), fmt, exif_bytes(lon=122.05, lat=37.45, taken="2026:04:30 23:59:59", offset="+08:00"), **kw)
+    data = encode(
+        picture(seed=3), fmt, exif_bytes(lon=122.05, lat=37.45, taken="2026:04:30 23:59:59", offset="+08:00"), **kw
+    )
     assert sniff(data[:64]) == fmt
     d = derive(data, name=f"x.{fmt.lower()}", max_pixels=10**8)
     assert d.exif.lat == pytest.approx(37.45, abs=1e-5) and d.exif.lon == pytest.approx(122.05, abs=1e-5)
@@ -90,6 +94,7 @@ def test_heic_orientation_is_not_applied_twice():
 
 def test_embedded_colour_profile_is_handled_and_stripped():
     from PIL import ImageCms
+
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     d = derive(encode(picture(), "JPEG", icc_profile=icc), name="p.jpg", max_pixels=10**8)
     shown = Image.open(io.BytesIO(d.display))

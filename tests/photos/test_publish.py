@@ -1,4 +1,5 @@
-"""The publish flag: anonymous visitors and viewers see published photos only; planners publish and withdraw, audited."""
+"""The publish flag: anonymous visitors and viewers see published photos only; planners publish, withdraw, audited."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,14 +23,20 @@ def site(client, session, planner) -> dict:
     lon, lat = interior_point(session, "districts", "乳山市")
     pid = make_project(session, district="乳山市", lon=lon, lat=lat)
     data = jpeg(seed=7001, lon=lon + 0.0005, lat=lat, taken="2026:05:03 10:00:00")
-    r = client.post(f"/api/projects/{pid}/photos", data={"month": "2026-05"}, headers=token_for(session, planner),
-                    files=[("files", ("site.jpg", data, "image/jpeg"))])
+    r = client.post(
+        f"/api/projects/{pid}/photos",
+        data={"month": "2026-05"},
+        headers=token_for(session, planner),
+        files=[("files", ("site.jpg", data, "image/jpeg"))],
+    )
     assert r.status_code == 201, r.text
     return {"project": pid, "photo": r.json()["photos"][0]}
 
 
 def publish(client, session, user, photo_id, published) -> object:
-    return client.put(f"/api/photos/{photo_id}/published", json={"published": published}, headers=token_for(session, user))
+    return client.put(
+        f"/api/photos/{photo_id}/published", json={"published": published}, headers=token_for(session, user)
+    )
 
 
 def what_one_sees(client, site, headers=None) -> dict:
@@ -51,16 +58,28 @@ def test_new_photos_are_published_and_seen_by_anonymous_visitors(client, site):
     assert site["photo"]["published"] is True
     seen = what_one_sees(client, site)
     pid = site["photo"]["id"]
-    assert seen == {"list": [pid], "wall": [pid], "wall_without": False, "positions": [pid], "metadata": 200,
-                    "files": {"thumb": 200, "display": 200, "original": 200}}
+    assert seen == {
+        "list": [pid],
+        "wall": [pid],
+        "wall_without": False,
+        "positions": [pid],
+        "metadata": 200,
+        "files": {"thumb": 200, "display": 200, "original": 200},
+    }
 
 
 def test_an_unpublished_photo_is_hidden_from_anonymous_and_viewers_but_not_planners(client, session, site, planner):
     r = publish(client, session, planner, site["photo"]["id"], False)
     assert r.status_code == 200, r.text
     assert r.json()["published"] is False and r.json()["published_at"]
-    hidden = {"list": [], "wall": [], "wall_without": True, "positions": [], "metadata": 404,
-              "files": {"thumb": 404, "display": 404, "original": 404}}
+    hidden = {
+        "list": [],
+        "wall": [],
+        "wall_without": True,
+        "positions": [],
+        "metadata": 404,
+        "files": {"thumb": 404, "display": 404, "original": 404},
+    }
     assert what_one_sees(client, site) == hidden
     assert what_one_sees(client, site, token_for(session, make_user(session, role="viewer"))) == hidden
     pid = site["photo"]["id"]
@@ -83,11 +102,17 @@ def test_the_toggle_is_audited_in_its_transaction(client, session, site, planner
     publish(client, session, planner, pid, False)
     publish(client, session, planner, pid, False)  # no change, no entry
     publish(client, session, planner, pid, True)
-    rows = session.execute(text("SELECT actor_id, action, before, after FROM audit_log WHERE object_type = 'photo' "
-                                "AND object_id = :id AND action LIKE 'photo.%publish' ORDER BY id"),
-                           {"id": str(pid)}).all()
+    rows = session.execute(
+        text(
+            "SELECT actor_id, action, before, after FROM audit_log WHERE object_type = 'photo' "
+            "AND object_id = :id AND action LIKE 'photo.%publish' ORDER BY id"
+        ),
+        {"id": str(pid)},
+    ).all()
     assert [(r.actor_id, r.action, r.before["published"], r.after["published"]) for r in rows] == [
-        (planner["id"], "photo.unpublish", True, False), (planner["id"], "photo.publish", False, True)]
+        (planner["id"], "photo.unpublish", True, False),
+        (planner["id"], "photo.publish", False, True),
+    ]
 
 
 @pytest.mark.parametrize("role", ["viewer", "reporter"])
@@ -99,8 +124,9 @@ def test_viewers_and_reporters_may_not_publish(client, session, site, role):
 
 def test_toggle_checks_its_input(client, session, site, planner):
     assert publish(client, session, planner, 999999, False).status_code == 404
-    r = client.put(f"/api/photos/{site['photo']['id']}/published", json={"published": "maybe"},
-                   headers=token_for(session, planner))
+    r = client.put(
+        f"/api/photos/{site['photo']['id']}/published", json={"published": "maybe"}, headers=token_for(session, planner)
+    )
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
     r = client.put(f"/api/photos/{site['photo']['id']}/published", json={}, headers=token_for(session, planner))
     assert r.status_code == 422
@@ -108,8 +134,9 @@ def test_toggle_checks_its_input(client, session, site, planner):
 
 def test_the_bulletin_shows_published_photos_only(client, session, site, planner, settings):
     def districts():
-        return {p["district"] for p in recent_photo_per_district(session, settings=settings,
-                                                                 until=dt.date(2026, 5, 31))}
+        return {
+            p["district"] for p in recent_photo_per_district(session, settings=settings, until=dt.date(2026, 5, 31))
+        }
 
     session.execute(text("UPDATE photos SET published = false WHERE id <> :id"), {"id": site["photo"]["id"]})
     assert "乳山市" in districts()

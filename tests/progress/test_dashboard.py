@@ -1,7 +1,8 @@
 """The dashboard endpoint agrees with itself, with /api/summary (one light implementation) and with the reports."""
-import pytest
+
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import text
 
 # Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
@@ -20,8 +21,10 @@ def test_dashboard_totals_add_up_and_match_the_summary(client, session):
     assert sum(g["count"] for g in d["by_district"]) == 116
     assert sum(dec(g["completed_year"]) for g in d["by_district"]) == dec(h["completed_year"])
     assert sum(dec(g["completed_year"]) for g in d["by_cluster"]) == dec(h["completed_year"])
-    expected = session.execute(text("""SELECT sum(investment_month) FROM progress_reports
-        WHERE superseded_at IS NULL AND month BETWEEN '2026-01-01' AND '2026-10-01'""")).scalar()
+    expected = session.execute(
+        text("""SELECT sum(investment_month) FROM progress_reports
+        WHERE superseded_at IS NULL AND month BETWEEN '2026-01-01' AND '2026-10-01'""")
+    ).scalar()
     assert dec(h["completed_year"]) == expected
     assert h["completion_rate"] == float(round(100 * expected / Decimal("293.8"), 1))
     summary = client.get("/api/summary", params={"month": "2026-10"}).json()
@@ -38,11 +41,25 @@ def test_dashboard_totals_add_up_and_match_the_summary(client, session):
 
 def test_a_new_report_moves_the_dashboard(client, session):
     before = client.get("/api/dashboard", params={"month": "2025-11"}).json()["headline"]["completed_year"]
-    pid, total = session.execute(text("SELECT id, investment_total FROM projects WHERE status = 'construction' ORDER BY id LIMIT 1")).one()
-    old = session.execute(text("SELECT * FROM progress_reports WHERE project_id = :p AND month = '2025-11-01'"), {"p": pid}).mappings().one()
-    r = client.put(f"/api/projects/{pid}/reports/2025-11", json={
-        "progress": str(old["progress"]), "investment_month": str(old["investment_month"] + 1),
-        "investment_cumulative": str(old["investment_cumulative"] + 1), "status": old["status"]})
+    pid, total = session.execute(
+        text("SELECT id, investment_total FROM projects WHERE status = 'construction' ORDER BY id LIMIT 1")
+    ).one()
+    old = (
+        session.execute(
+            text("SELECT * FROM progress_reports WHERE project_id = :p AND month = '2025-11-01'"), {"p": pid}
+        )
+        .mappings()
+        .one()
+    )
+    r = client.put(
+        f"/api/projects/{pid}/reports/2025-11",
+        json={
+            "progress": str(old["progress"]),
+            "investment_month": str(old["investment_month"] + 1),
+            "investment_cumulative": str(old["investment_cumulative"] + 1),
+            "status": old["status"],
+        },
+    )
     assert r.status_code == 200, r.text
     after = client.get("/api/dashboard", params={"month": "2025-11"}).json()["headline"]["completed_year"]
     assert dec(after) == dec(before) + 1

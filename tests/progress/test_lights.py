@@ -1,11 +1,12 @@
 """The traffic light at its threshold edges, monthly plans, and projects/summary as they stood at a month's end."""
+
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 
-from geo.progress.state import LIGHT_SQL, STATE_JOINS_SQL, state_params
 from geo.periods import parse_month
+from geo.progress.state import LIGHT_SQL, STATE_JOINS_SQL, state_params
 from tests.factories import interior_point, make_project
 
 # Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
@@ -23,27 +24,41 @@ def light_of(session, settings, pid, month=None):
 @pytest.fixture
 def project(session):
     lon, lat = interior_point(session, "districts", "乳山市")
-    return make_project(session, lon=lon, lat=lat, district="乳山市", start="2026-01-01", end="2026-12-31", progress="0")
+    return make_project(
+        session, lon=lon, lat=lat, district="乳山市", start="2026-01-01", end="2026-12-31", progress="0"
+    )
 
 
 def plan(session, pid, month, planned):
-    session.execute(text("INSERT INTO progress_plans (project_id, month, planned_progress) VALUES (:p, :m, :v)"),
-                    {"p": pid, "m": parse_month(month), "v": Decimal(planned)})
+    session.execute(
+        text("INSERT INTO progress_plans (project_id, month, planned_progress) VALUES (:p, :m, :v)"),
+        {"p": pid, "m": parse_month(month), "v": Decimal(planned)},
+    )
 
 
 def report(client, pid, month, progress, status="construction"):
-    r = client.put(f"/api/projects/{pid}/reports/{month}", json={
-        "progress": progress, "investment_month": "0", "investment_cumulative": "0", "status": status,
-        "regress_reason": "测试"})
+    r = client.put(
+        f"/api/projects/{pid}/reports/{month}",
+        json={
+            "progress": progress,
+            "investment_month": "0",
+            "investment_cumulative": "0",
+            "status": status,
+            "regress_reason": "测试",
+        },
+    )
     assert r.status_code in (200, 201), r.text
 
 
-@pytest.mark.parametrize("progress,expected", [
-    ("50", "green"),   # lag exactly 10 (yellow_lag): still green
-    ("49.99", "yellow"),
-    ("35", "yellow"),  # lag exactly 25 (red_lag): still yellow
-    ("34.99", "red"),
-])
+@pytest.mark.parametrize(
+    "progress,expected",
+    [
+        ("50", "green"),  # lag exactly 10 (yellow_lag): still green
+        ("49.99", "yellow"),
+        ("35", "yellow"),  # lag exactly 25 (red_lag): still yellow
+        ("34.99", "red"),
+    ],
+)
 def test_light_edges_against_a_monthly_plan(client, session, settings, project, progress, expected):
     plan(session, project, "2025-06", "60")
     report(client, project, "2025-06", progress)

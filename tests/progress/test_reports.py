@@ -1,4 +1,5 @@
 """Monthly progress reports: validation, corrections kept as history, and the project following its latest report."""
+
 from decimal import Decimal
 
 import pytest
@@ -13,13 +14,21 @@ pytestmark = pytest.mark.usefixtures("as_planner")
 @pytest.fixture
 def project(session):
     lon, lat = interior_point(session, "districts", "荣成市")
-    return make_project(session, lon=lon, lat=lat, district="荣成市", total="20", progress="10", start="2025-01-01",
-                        end="2027-12-31")
+    return make_project(
+        session, lon=lon, lat=lat, district="荣成市", total="20", progress="10", start="2025-01-01", end="2027-12-31"
+    )
 
 
 def report(**over):
-    body = {"progress": "35.5", "investment_month": "1.25", "investment_cumulative": "6.40", "status": "construction",
-            "milestone": "主体结构施工", "problems": "用地手续待批", "next_steps": "加快施工"}
+    body = {
+        "progress": "35.5",
+        "investment_month": "1.25",
+        "investment_cumulative": "6.40",
+        "status": "construction",
+        "milestone": "主体结构施工",
+        "problems": "用地手续待批",
+        "next_steps": "加快施工",
+    }
     return {**body, **over}
 
 
@@ -54,11 +63,21 @@ def test_correcting_an_older_month_does_not_move_the_project(client, session, pr
     put(client, project, "2025-08", report(progress="30"))
     put(client, project, "2025-09", report(progress="40"))
     assert put(client, project, "2025-08", report(progress="31")).status_code == 200
-    assert session.execute(text("SELECT progress FROM projects WHERE id = :id"), {"id": project}).scalar() == Decimal("40")
+    assert session.execute(text("SELECT progress FROM projects WHERE id = :id"), {"id": project}).scalar() == Decimal(
+        "40"
+    )
 
 
-@pytest.mark.parametrize("field,value", [("progress", "100.01"), ("progress", "-1"), ("progress", "12.345"),
-                                         ("investment_month", "-0.01"), ("status", "finished")])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("progress", "100.01"),
+        ("progress", "-1"),
+        ("progress", "12.345"),
+        ("investment_month", "-0.01"),
+        ("status", "finished"),
+    ],
+)
 def test_out_of_range_values_are_refused_with_field_errors(client, project, field, value):
     r = put(client, project, "2025-09", report(**{field: value}))
     assert r.status_code == 422

@@ -1,4 +1,5 @@
 """The project map API: GeoJSON shape, filters alone and combined, one project, summaries."""
+
 from decimal import Decimal
 
 import pytest
@@ -20,8 +21,26 @@ def test_all_116_projects_with_their_facts(client):
     feats = features(client)
     assert len(feats) == 116
     props = feats[0]["properties"]
-    for key in ("id", "code", "name", "district", "county", "cluster", "status", "progress", "light",
-                "investment_total", "investment_year", "unit", "person", "start_date", "end_date", "demo", "zones", "bases"):
+    for key in (
+        "id",
+        "code",
+        "name",
+        "district",
+        "county",
+        "cluster",
+        "status",
+        "progress",
+        "light",
+        "investment_total",
+        "investment_year",
+        "unit",
+        "person",
+        "start_date",
+        "end_date",
+        "demo",
+        "zones",
+        "bases",
+    ):
         assert key in props
     assert feats[0]["geometry"]["type"] == "Point"
     assert all(f["properties"]["demo"] for f in feats)
@@ -38,10 +57,15 @@ def test_response_is_gzipped_when_asked(client):
     assert r.headers.get("content-encoding") == "gzip"
 
 
-@pytest.mark.parametrize("param,value,prop", [
-    ("district", "荣成市", "district"), ("district", "经区", "district"), ("cluster", "康养旅游", "cluster"),
-    ("status", "construction", "status"),
-])
+@pytest.mark.parametrize(
+    "param,value,prop",
+    [
+        ("district", "荣成市", "district"),
+        ("district", "经区", "district"),
+        ("cluster", "康养旅游", "cluster"),
+        ("status", "construction", "status"),
+    ],
+)
 def test_single_filters(client, param, value, prop):
     feats = features(client, **{param: value})
     assert 0 < len(feats) < 116
@@ -97,7 +121,9 @@ def test_one_project(client):
 
 
 def test_project_points_lie_in_their_district_polygons(client):
-    districts = {f["properties"]["name"]: shape(f["geometry"]) for f in client.get("/api/layers/districts").json()["features"]}
+    districts = {
+        f["properties"]["name"]: shape(f["geometry"]) for f in client.get("/api/layers/districts").json()["features"]
+    }
     for f in features(client):
         p = Point(f["geometry"]["coordinates"])
         assert districts[f["properties"]["district"]].buffer(1e-6).contains(p)
@@ -116,9 +142,19 @@ def test_summary_matches_the_features(client):
 
 
 def test_light_follows_the_schedule(client, session):
-    late = make_project(session, lon=122.05, lat=37.2, district="文登区", progress="5", start="2020-01-01", end="2021-01-01")
-    on_time = make_project(session, lon=122.05, lat=37.21, district="文登区", progress="100", status="completed",
-                           start="2020-01-01", end="2021-01-01")
+    late = make_project(
+        session, lon=122.05, lat=37.2, district="文登区", progress="5", start="2020-01-01", end="2021-01-01"
+    )
+    on_time = make_project(
+        session,
+        lon=122.05,
+        lat=37.21,
+        district="文登区",
+        progress="100",
+        status="completed",
+        start="2020-01-01",
+        end="2021-01-01",
+    )
     assert client.get(f"/api/projects/{late}").json()["properties"]["light"] == "red"
     assert client.get(f"/api/projects/{on_time}").json()["properties"]["light"] == "green"
 

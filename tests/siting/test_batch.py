@@ -1,4 +1,5 @@
 """POST /api/lookup: many points (JSON, CSV, Excel) answered exactly as GET /api/lookup answers each."""
+
 import io
 
 import pytest
@@ -12,12 +13,15 @@ pytestmark = pytest.mark.usefixtures("as_planner")  # the siting check is a plan
 
 def edge_points(session, base: str) -> list[tuple[float, float]]:
     """Inside, on a vertex, on an edge's midpoint and just outside one base."""
-    row = session.execute(text("""
+    row = session.execute(
+        text("""
         SELECT ST_X(i), ST_Y(i), ST_X(v), ST_Y(v), ST_X(m), ST_Y(m), ST_XMax(geom) + 0.003, ST_YMax(geom) + 0.003
         FROM (SELECT geom, ST_PointOnSurface(geom) i, ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1) v,
                      ST_LineInterpolatePoint(ST_MakeLine(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1),
                                                          ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 2)), 0.5) m
-              FROM bases WHERE name = :n) s"""), {"n": base}).one()
+              FROM bases WHERE name = :n) s"""),
+        {"n": base},
+    ).one()
     return [(row[0], row[1]), (row[2], row[3]), (row[4], row[5]), (row[6], row[7])]
 
 
@@ -41,7 +45,10 @@ def test_csv_upload_with_declared_district_reports_agreement(client, session):
     from tests.factories import interior_point
 
     lon, lat = interior_point(session, "bases", "碳纤维基地")
-    csv_text = f"编号,名称,经度,纬度,所属区市,所属基地\nA1,甲,{lon},{lat},乳山市,碳纤维基地\nA2,乙,{lon},{lat},荣成市,石墨烯基地\n"
+    csv_text = (
+        f"编号,名称,经度,纬度,所属区市,所属基地\n"
+        f"A1,甲,{lon},{lat},乳山市,碳纤维基地\nA2,乙,{lon},{lat},荣成市,石墨烯基地\n"
+    )
     r = client.post("/api/lookup", files={"file": ("points.csv", csv_text.encode("gbk"), "text/csv")})
     assert r.status_code == 200, r.text
     first, second = r.json()["results"]
@@ -68,10 +75,13 @@ def test_excel_upload_and_excel_answer(client, session):
     assert len(rows) == 3 and "写反" in rows[2][-1]
 
 
-@pytest.mark.parametrize("body,needle", [
-    ({"points": "nope"}, "points"),
-    ({"points": [[122.1, "abc"]]}, "不是数字"),
-])
+@pytest.mark.parametrize(
+    "body,needle",
+    [
+        ({"points": "nope"}, "points"),
+        ({"points": [[122.1, "abc"]]}, "不是数字"),
+    ],
+)
 def test_bad_json_bodies_are_problems_not_500s(client, body, needle):
     r = client.post("/api/lookup", json=body)
     assert r.status_code == 422

@@ -1,4 +1,5 @@
 """Point lookup: inside each zone and base, on a boundary, at sea, outside Weihai; nearest base in metres."""
+
 import json
 
 import pytest
@@ -8,8 +9,17 @@ from sqlalchemy import text
 
 from tests.factories import interior_point
 
-BASES = ["碳纤维基地", "医疗器械基地", "电子信息与智能制造基地", "服务贸易产业基地", "海洋生物基地", "医疗健康基地",
-         "石墨烯基地", "时尚创意基地", "品质农业基地"]
+BASES = [
+    "碳纤维基地",
+    "医疗器械基地",
+    "电子信息与智能制造基地",
+    "服务贸易产业基地",
+    "海洋生物基地",
+    "医疗健康基地",
+    "石墨烯基地",
+    "时尚创意基地",
+    "品质农业基地",
+]
 ZONES = ["自主创新示范区", "产城融合示范区", "海洋经济发展示范区", "蓝色经济新区", "中韩自贸区地方经济合作示范区"]
 
 
@@ -44,15 +54,19 @@ def test_functional_area_reports_over_its_county(client, session):
 
 
 def test_point_on_a_shared_district_boundary_is_not_lost(client, session):
-    lon, lat = session.execute(text("""
+    lon, lat = session.execute(
+        text("""
         SELECT ST_X(p), ST_Y(p) FROM (
           SELECT ST_PointN(ST_Boundary((ST_Dump(ST_Intersection(a.geom, b.geom))).geom), 1) p
           FROM districts a, districts b WHERE a.name = '文登区' AND b.name = '乳山市'
-            AND ST_Dimension(ST_Intersection(a.geom, b.geom)) = 1 LIMIT 1) s""")).one() or (None, None)
+            AND ST_Dimension(ST_Intersection(a.geom, b.geom)) = 1 LIMIT 1) s""")
+    ).one() or (None, None)
     if lon is None:  # shared edge came back as points only: take a vertex of the shared line
-        lon, lat = session.execute(text("""
+        lon, lat = session.execute(
+            text("""
             SELECT ST_X(g), ST_Y(g) FROM (SELECT (ST_DumpPoints(ST_Intersection(a.geom, b.geom))).geom g
-              FROM districts a, districts b WHERE a.name = '文登区' AND b.name = '乳山市') s LIMIT 1""")).one()
+              FROM districts a, districts b WHERE a.name = '文登区' AND b.name = '乳山市') s LIMIT 1""")
+        ).one()
     answer = lookup(client, lon, lat)
     assert answer["inside_weihai"]
     assert answer["district"]["name"] in {"文登区", "乳山市"}
@@ -83,8 +97,10 @@ def test_nearest_base_is_nearest_in_metres(client, session):
     from pyproj import Transformer
 
     to_utm = Transformer.from_crs(4326, 32651, always_xy=True)
-    bases = {name: shapely.transform(shape(json.loads(gj)), lambda x, y: to_utm.transform(x, y), interleaved=False)
-             for name, gj in session.execute(text("SELECT name, ST_AsGeoJSON(geom) FROM bases")).all()}
+    bases = {
+        name: shapely.transform(shape(json.loads(gj)), lambda x, y: to_utm.transform(x, y), interleaved=False)
+        for name, gj in session.execute(text("SELECT name, ST_AsGeoJSON(geom) FROM bases")).all()
+    }
     for lon, lat in [(122.20, 37.30), (121.70, 37.00), (122.30, 37.10), (121.98, 37.20)]:
         answer = lookup(client, lon, lat)
         assert answer["bases"] == []

@@ -1,4 +1,5 @@
 """Planner tests act as a planner: imports, exports and the siting check need that role."""
+
 import pytest
 
 

@@ -1,4 +1,5 @@
 """Boundary import: formats and CRSs, repairs, refusals, the dry run, apply with versions and re-siting."""
+
 import datetime as dt
 
 import pytest
@@ -10,8 +11,9 @@ from tests.transfer.gisfiles import bow_tie_geojson, layer_frame, zipped_shapefi
 
 def post(client, path, layer, **params):
     with open(path, "rb") as f:
-        return client.post("/api/imports/boundaries", params={"layer": layer, **params},
-                           files={"file": (path.name, f.read())})
+        return client.post(
+            "/api/imports/boundaries", params={"layer": layer, **params}, files={"file": (path.name, f.read())}
+        )
 
 
 def stored(session, layer):
@@ -103,8 +105,9 @@ def test_apply_changes_a_base_keeps_its_history_and_resites_projects(client, ses
     body = r.json()
     assert body["applied"] and body["counts"]["changed"] == 1
     # the import records the planner who applied it, and the audit log says so too
-    who = session.execute(text("SELECT u.role FROM boundary_imports i JOIN users u ON u.id = i.imported_by "
-                               "ORDER BY i.id DESC LIMIT 1")).scalar()
+    who = session.execute(
+        text("SELECT u.role FROM boundary_imports i JOIN users u ON u.id = i.imported_by ORDER BY i.id DESC LIMIT 1")
+    ).scalar()
     assert who == "planner"
     assert session.execute(text("SELECT count(*) FROM audit_log WHERE action = 'import.boundaries'")).scalar() >= 1
     change = next(c for c in body["changes"] if c["action"] == "changed")
@@ -114,7 +117,9 @@ def test_apply_changes_a_base_keeps_its_history_and_resites_projects(client, ses
     past = client.get("/api/siting/as-of", params={"at": before.isoformat()}).json()["projects"]
     code = session.execute(text("SELECT code FROM projects WHERE id = :i"), {"i": pid}).scalar()
     assert "碳纤维基地" in next(p for p in past if p["code"] == code)["bases"]
-    now = client.get("/api/siting/as-of", params={"at": (before + dt.timedelta(hours=1)).isoformat()}).json()["projects"]
+    now = client.get("/api/siting/as-of", params={"at": (before + dt.timedelta(hours=1)).isoformat()}).json()[
+        "projects"
+    ]
     assert "碳纤维基地" not in next(p for p in now if p["code"] == code)["bases"]
 
 

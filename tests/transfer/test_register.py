@@ -1,4 +1,5 @@
 """Project register import: each error kind reported by row and column, all-or-nothing, round trip, GCJ-02, CRS."""
+
 import io
 import zipfile
 
@@ -9,10 +10,38 @@ from sqlalchemy import text
 
 from geo.crs import wgs84_to_gcj02
 
-HEADERS = ["项目编号", "项目名称", "所属区市", "产业集群", "总投资（亿元）", "年度计划投资(亿元)", "经度", "纬度", "建设状态",
-           "形象进度(%)", "责任单位", "责任人", "开工日期", "计划竣工日期"]
-GOOD = ["R-001", "碳纤维新材料项目", "文登区", "碳纤维等复合材料", 12.5, 3, 122.05, 37.20, "在建", 40, "某公司", "张三",
-        "2025-03-01", "2027-12-31"]
+HEADERS = [
+    "项目编号",
+    "项目名称",
+    "所属区市",
+    "产业集群",
+    "总投资（亿元）",
+    "年度计划投资(亿元)",
+    "经度",
+    "纬度",
+    "建设状态",
+    "形象进度(%)",
+    "责任单位",
+    "责任人",
+    "开工日期",
+    "计划竣工日期",
+]
+GOOD = [
+    "R-001",
+    "碳纤维新材料项目",
+    "文登区",
+    "碳纤维等复合材料",
+    12.5,
+    3,
+    122.05,
+    37.20,
+    "在建",
+    40,
+    "某公司",
+    "张三",
+    "2025-03-01",
+    "2027-12-31",
+]
 
 
 def xlsx(rows, headers=HEADERS) -> bytes:
@@ -35,14 +64,17 @@ def row(**changes):
     return list(values.values())
 
 
-@pytest.mark.parametrize("bad,column,needle", [
-    (row(经度=37.20, 纬度=122.05), "经度", "写反"),
-    (row(经度=116.40, 纬度=39.90), "经度", "不在威海"),
-    (row(所属区市="荣成"), "所属区市", "荣成市"),
-    (row(产业集群="碳纤维复合材料"), "产业集群", "碳纤维等复合材料"),
-    (row(**{"总投资（亿元）": "约12亿"}), "总投资（亿元）", "不是数字"),
-    (row(经度=500000.0, 纬度=4120000.0), "经度", "EPSG:4549"),
-])
+@pytest.mark.parametrize(
+    "bad,column,needle",
+    [
+        (row(经度=37.20, 纬度=122.05), "经度", "写反"),
+        (row(经度=116.40, 纬度=39.90), "经度", "不在威海"),
+        (row(所属区市="荣成"), "所属区市", "荣成市"),
+        (row(产业集群="碳纤维复合材料"), "产业集群", "碳纤维等复合材料"),
+        (row(**{"总投资（亿元）": "约12亿"}), "总投资（亿元）", "不是数字"),
+        (row(经度=500000.0, 纬度=4120000.0), "经度", "EPSG:4549"),
+    ],
+)
 def test_each_error_kind_is_reported_and_nothing_is_written(client, session, bad, column, needle):
     good = row(项目编号="R-002")
     r = post(client, xlsx([good, bad]), apply="true")
@@ -71,8 +103,9 @@ def test_allow_partial_writes_the_good_rows_and_dry_run_writes_nothing(client, s
     assert session.execute(text("SELECT count(*) FROM projects WHERE code = 'R-001'")).scalar() == 0
     done = post(client, data, allow_partial="true", apply="true").json()
     assert done["applied"] and done["added"] == 1 and len(done["errors"]) == 1
-    located = session.execute(text("SELECT d.name FROM projects p JOIN districts d ON d.id = p.located_district_id "
-                                   "WHERE p.code = 'R-001'")).scalar()
+    located = session.execute(
+        text("SELECT d.name FROM projects p JOIN districts d ON d.id = p.located_district_id WHERE p.code = 'R-001'")
+    ).scalar()
     assert located is not None  # sited on write
 
 
@@ -90,12 +123,15 @@ def test_gauss_kruger_coordinates_with_crs(client, session):
     x, y = Transformer.from_crs(4326, 4549, always_xy=True).transform(122.05, 37.20)
     r = post(client, xlsx([row(经度=x, 纬度=y)]), crs="EPSG:4549", apply="true")
     assert r.json()["applied"], r.text
-    lon, = session.execute(text("SELECT ST_X(geom) FROM projects WHERE code = 'R-001'")).one()
+    (lon,) = session.execute(text("SELECT ST_X(geom) FROM projects WHERE code = 'R-001'")).one()
     assert lon == pytest.approx(122.05, abs=1e-7)
 
 
 def test_csv_in_gbk_with_header_variants(client, session):
-    csv_text = "编号,名称,区市,集群,总投资,年度投资,lon,lat,状态,进度\nR-001,测试,乳山市,康养旅游,1,0.5,121.55,36.95,前期推进,0\n"
+    csv_text = (
+        "编号,名称,区市,集群,总投资,年度投资,lon,lat,状态,进度\n"
+        "R-001,测试,乳山市,康养旅游,1,0.5,121.55,36.95,前期推进,0\n"
+    )
     r = post(client, csv_text.encode("gbk"), name="r.csv", apply="true")
     assert r.json()["added"] == 1, r.text
 
@@ -106,8 +142,9 @@ def test_export_then_import_changes_nothing(client, session):
     r = post(client, exported.content, name="projects.xlsx", apply="true")
     body = r.json()
     assert body["errors"] == [] and body["applied"]
-    n = session.execute(text("SELECT count(*) FROM projects p JOIN districts d ON d.id = p.located_district_id "
-                             "WHERE d.name = '荣成市'")).scalar()
+    n = session.execute(
+        text("SELECT count(*) FROM projects p JOIN districts d ON d.id = p.located_district_id WHERE d.name = '荣成市'")
+    ).scalar()
     assert body["unchanged"] == n > 0 and body["added"] == body["updated"] == 0
 
 

@@ -1,4 +1,5 @@
 """Photo upload, verification, storage and serving through the API, on the real PostGIS."""
+
 from __future__ import annotations
 
 import hashlib
@@ -63,8 +64,12 @@ def test_upload_reads_place_and_time_and_verifies(client, project, settings, upl
 
 
 def test_far_photo_off_month_and_outside_the_base(client, project):
-    r = upload(client, project["id"], ("far.jpg", jpeg(seed=1, lon=project["lon"] + 0.05, lat=project["lat"],
-                                                         taken="2026:04:28 09:00:00")), month="2026-05")
+    r = upload(
+        client,
+        project["id"],
+        ("far.jpg", jpeg(seed=1, lon=project["lon"] + 0.05, lat=project["lat"], taken="2026:04:28 09:00:00")),
+        month="2026-05",
+    )
     p = r.json()["photos"][0]
     assert p["checks"]["distance_m"] > 4000 and p["checks"]["within_radius"] is False
     assert {"far", "off_month"} <= set(p["badges"])
@@ -74,20 +79,26 @@ def test_radius_is_a_setting(engine, session, project, settings, client):
     app = create_app(settings.model_copy(update={"photo_radius_m": 50.0}), Database(engine))
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app, headers=client.headers) as c:
-        p = upload(c, project["id"], ("r.jpg", jpeg(seed=2, lon=project["lon"] + 0.001, lat=project["lat"]))).json()["photos"][0]
+        p = upload(c, project["id"], ("r.jpg", jpeg(seed=2, lon=project["lon"] + 0.001, lat=project["lat"]))).json()[
+            "photos"
+        ][0]
     assert p["checks"]["radius_m"] == 50.0 and p["checks"]["within_radius"] is False
 
 
 @pytest.mark.parametrize("lon,lat,problem", [(0.0, 0.0, "zero"), (2.35, 48.85, "far")])
 def test_invalid_gps_is_flagged(client, project, lon, lat, problem):
-    p = upload(client, project["id"], (f"{problem}.jpg", jpeg(seed=hash(problem) % 200, lon=lon, lat=lat))).json()["photos"][0]
+    p = upload(client, project["id"], (f"{problem}.jpg", jpeg(seed=hash(problem) % 200, lon=lon, lat=lat))).json()[
+        "photos"
+    ][0]
     assert p["gps"] == "invalid" and p["gps_problem"] == problem and "gps_invalid" in p["badges"]
     assert p["checks"]["within_radius"] is None
 
 
 def test_gps_out_of_range_is_flagged_invalid(client, project):
     gps = {1: b"N", 2: ((95, 1), (0, 1), (0, 1)), 3: b"E", 4: ((200, 1), (0, 1), (0, 1))}
-    p = upload(client, project["id"], ("x.jpg", encode(picture(seed=9), "JPEG", exif_bytes(gps=gps)))).json()["photos"][0]
+    p = upload(client, project["id"], ("x.jpg", encode(picture(seed=9), "JPEG", exif_bytes(gps=gps)))).json()["photos"][
+        0
+    ]
     assert p["gps"] == "invalid" and p["gps_problem"] == "out_of_range" and p["location"] is None
 
 
@@ -99,7 +110,9 @@ def test_no_exif_and_corrupt_exif_are_stored_and_flagged(client, project):
 
 
 def test_photo_without_gps_can_be_placed_by_hand(client, project):
-    p = upload(client, project["id"], ("nogps.jpg", jpeg(seed=6, taken="2026:05:02 12:00:00")), month="2026-05").json()["photos"][0]
+    p = upload(client, project["id"], ("nogps.jpg", jpeg(seed=6, taken="2026:05:02 12:00:00")), month="2026-05").json()[
+        "photos"
+    ][0]
     r = client.put(f"/api/photos/{p['id']}/location", json={"lon": project["lon"], "lat": project["lat"]})
     assert r.status_code == 200, r.text
     placed = r.json()
@@ -110,8 +123,13 @@ def test_photo_without_gps_can_be_placed_by_hand(client, project):
 
 
 def test_photo_with_gps_cannot_be_moved_by_hand(client, project):
-    p = upload(client, project["id"], ("g.jpg", jpeg(seed=7, lon=project["lon"], lat=project["lat"]))).json()["photos"][0]
-    assert client.put(f"/api/photos/{p['id']}/location", json={"lon": project["lon"], "lat": project["lat"]}).status_code == 409
+    p = upload(client, project["id"], ("g.jpg", jpeg(seed=7, lon=project["lon"], lat=project["lat"]))).json()["photos"][
+        0
+    ]
+    assert (
+        client.put(f"/api/photos/{p['id']}/location", json={"lon": project["lon"], "lat": project["lat"]}).status_code
+        == 409
+    )
 
 
 def test_duplicate_answers_409_with_the_existing_photo(client, project, settings):
@@ -171,7 +189,9 @@ def test_oversized_file_is_413(engine, session, project, settings, client):
 
 def test_one_bad_file_refuses_the_whole_upload(client, project, settings, session):
     good = jpeg(seed=32)
-    refused(upload(client, project["id"], ("good.jpg", good), ("fake.jpg", b"hello" * 50)), 415, settings, good, session)
+    refused(
+        upload(client, project["id"], ("good.jpg", good), ("fake.jpg", b"hello" * 50)), 415, settings, good, session
+    )
 
 
 def test_unknown_project_is_404_and_stores_nothing(client, settings, session):
@@ -186,10 +206,12 @@ def test_bad_month_is_422(client, project, settings, session):
 
 def test_failed_commit_leaves_no_file(client, project, settings, session):
     # A real database failure at commit time: a trigger that refuses the row when it is flushed.
-    session.execute(text("""
+    session.execute(
+        text("""
         CREATE FUNCTION refuse_photo() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$;
-        CREATE TRIGGER refuse_photo BEFORE INSERT ON photos FOR EACH ROW EXECUTE FUNCTION refuse_photo();"""))
+        CREATE TRIGGER refuse_photo BEFORE INSERT ON photos FOR EACH ROW EXECUTE FUNCTION refuse_photo();""")
+    )
     data = jpeg(seed=35, lon=project["lon"], lat=project["lat"])
     r = upload(client, project["id"], ("a.jpg", data))
     assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
@@ -203,8 +225,10 @@ def test_files_have_etag_and_long_cache_and_answer_304(client, project):
         r = client.get(p["urls"][kind])
         assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
         assert "immutable" in r.headers["cache-control"] and "max-age=31536000" in r.headers["cache-control"]
-        from PIL import Image
         import io
+
+        from PIL import Image
+
         assert max(Image.open(io.BytesIO(r.content)).size) == edge
         again = client.get(p["urls"][kind], headers={"If-None-Match": r.headers["etag"]})
         assert again.status_code == 304 and again.content == b""
@@ -213,7 +237,12 @@ def test_files_have_etag_and_long_cache_and_answer_304(client, project):
 
 def test_district_wall_shows_latest_photos_per_project_for_the_month(client, project):
     for seed in (40, 41, 42):
-        upload(client, project["id"], (f"{seed}.jpg", jpeg(seed=seed, taken=f"2026:05:{seed - 30:02d} 09:00:00")), month="2026-05")
+        upload(
+            client,
+            project["id"],
+            (f"{seed}.jpg", jpeg(seed=seed, taken=f"2026:05:{seed - 30:02d} 09:00:00")),
+            month="2026-05",
+        )
     upload(client, project["id"], ("old.jpg", jpeg(seed=43)), month="2026-04")
     district = client.get(f"/api/projects/{project['id']}").json()["properties"]["district"]
     wall = client.get("/api/photos", params={"district": district, "month": "2026-05", "per_project": 2}).json()
@@ -238,12 +267,19 @@ def test_positions_geojson_joins_photo_to_project(client, project):
 
 def test_meta_serves_badges_and_limits(client):
     meta = client.get("/api/meta").json()
-    assert {b["code"] for b in meta["photo_badges"]} >= {"near", "far", "no_location", "gps_invalid", "manual", "no_time"}
+    assert {b["code"] for b in meta["photo_badges"]} >= {
+        "near",
+        "far",
+        "no_location",
+        "gps_invalid",
+        "manual",
+        "no_time",
+    }
     assert meta["photo_limits"]["max_bytes"] == 30 * 1024 * 1024
 
 
 def test_check_store_reports_files_without_rows_and_rows_without_files(client, session, project, settings):
-    from geo.photos.service import check_store
+    from geo.photos.queries import check_store
 
     p = upload(client, project["id"], ("k.jpg", jpeg(seed=60))).json()["photos"][0]
     store.path_of(settings.photo_dir, "thumb", p["sha256"], "jpg").unlink()
@@ -251,15 +287,20 @@ def test_check_store_reports_files_without_rows_and_rows_without_files(client, s
     store.write_atomic(stray, b"x")
     report = check_store(session, settings=settings)
     assert str(stray) in report["files_without_rows"]
-    assert [(m["sha256"], m["kind"]) for m in report["rows_without_files"] if m["sha256"] == p["sha256"]] == [(p["sha256"], "thumb")]
+    assert [(m["sha256"], m["kind"]) for m in report["rows_without_files"] if m["sha256"] == p["sha256"]] == [
+        (p["sha256"], "thumb")
+    ]
     stray.unlink()
 
 
 def test_declared_huge_upload_is_refused_before_reading(engine, session, project, settings):
     app = create_app(settings.model_copy(update={"photo_max_bytes": 1000, "photo_max_files": 1}), Database(engine))
     with TestClient(app) as c:
-        r = c.post(f"/api/projects/{project['id']}/photos", content=b"x" * (3 << 20),
-                   headers={"content-type": "multipart/form-data; boundary=zz"})
+        r = c.post(
+            f"/api/projects/{project['id']}/photos",
+            content=b"x" * (3 << 20),
+            headers={"content-type": "multipart/form-data; boundary=zz"},
+        )
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
 
 
@@ -268,6 +309,7 @@ def test_photo_handlers_run_in_the_threadpool_not_on_the_event_loop(client):
     import inspect
 
     from api.routers import photos
+
     assert all(not inspect.iscoroutinefunction(r.endpoint) for r in photos.router.routes)
 
 

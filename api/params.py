@@ -1,0 +1,82 @@
+"""Path and query parameters shared by the routers, parsed once into the typed values the domain takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends, Path, Query
+
+from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
+from geo.errors import UnknownValue
+from geo.periods import parse_month
+from geo.projects.queries import ProjectFilter, parse_bbox, parse_fields
+
+MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist, so they are a 422, not a database error
+
+ProjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="项目 id / project id")]
+PhotoId = Annotated[int, Path(ge=1, le=MAX_ID, description="照片 id / photo id")]
+UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="用户 id / account id")]
+TokenId = Annotated[int, Path(ge=1, le=MAX_ID, description="令牌 id / token id")]
+
+
+def month_query(
+    month: str | None = Query(None, max_length=7, description="YYYY-MM: state at that month's end"),
+) -> dt.date | None:
+    """An optional month as the first day of that month."""
+    return parse_month(month)
+
+
+def month_path(month: str = Path(max_length=7, description="YYYY-MM")) -> dt.date:
+    """A month in the path as the first day of that month."""
+    return parse_month(month)
+
+
+MonthQuery = Annotated[dt.date | None, Depends(month_query)]
+MonthPath = Annotated[dt.date, Depends(month_path)]
+
+
+def district_query(
+    district: str | None = Query(
+        None, max_length=32, description="区市 name, e.g. 荣成市", json_schema_extra={"enum": list(DISTRICT_NAMES)}
+    ),
+) -> str | None:
+    """An optional district, one of the eight reporting units."""
+    if district and district not in DISTRICT_NAMES:
+        raise UnknownValue("district", district, DISTRICT_NAMES)
+    return district or None
+
+
+DistrictQuery = Annotated[str | None, Depends(district_query)]
+
+
+def project_filter(
+    district: DistrictQuery,
+    cluster: str | None = Query(
+        None, max_length=32, description="产业集群 name", json_schema_extra={"enum": list(CLUSTER_NAMES)}
+    ),
+    zone: str | None = Query(None, max_length=64, description="功能区 name or code"),
+    base: str | None = Query(None, max_length=64, description="基地 name or code"),
+    status: str | None = Query(
+        None, max_length=16, description="建设状态 code", json_schema_extra={"enum": list(STATUS_CODES)}
+    ),
+    q: str | None = Query(None, max_length=100, description="name or code contains"),
+    bbox: str | None = Query(None, max_length=200, description="minLon,minLat,maxLon,maxLat"),
+) -> ProjectFilter:
+    """The project filters shared by the map, the summary and the exports."""
+    return ProjectFilter(
+        district=district, cluster=cluster, zone=zone, base=base, status=status, q=q, bbox=parse_bbox(bbox)
+    )
+
+
+FilterDep = Annotated[ProjectFilter, Depends(project_filter)]
+
+
+def fields_query(
+    fields: str | None = Query(None, max_length=500, description="comma-separated properties, e.g. id,name,light"),
+) -> tuple[str, ...] | None:
+    """The subset of project properties asked for, or None for all."""
+    return parse_fields(fields)
+
+
+FieldsQuery = Annotated[tuple[str, ...] | None, Depends(fields_query)]

@@ -1,0 +1,213 @@
+"""Reading photos: one photo, a project's photos, the district photo wall, camera positions, files, the store check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from geo.accounts.principal import Principal
+from geo.accounts.scope import photo_visible
+from geo.db.models import Photo
+from geo.db.sql import JOIN_REPORTING_DISTRICT, feature_collection, require_project
+from geo.enums import PHOTO_FORMATS
+from geo.errors import NotFound
+from geo.periods import current_month
+from geo.photos import store
+from geo.photos.checks import badges
+from geo.settings import Settings
+
+
+def _photo_sql(extra_columns: str = "") -> str:
+    """Every column a photo answer is shaped from, with extra columns first (e.g. a rank)."""
+    return f"""
+SELECT {extra_columns}ph.id, ph.project_id, p.name AS project_name, p.code AS project_code, d.name AS district,
+       ph.sha256, ph.format, ph.size_bytes, ph.width, ph.height, ph.original_name, ph.caption,
+       COALESCE(ph.legacy_uploader, up.display_name) AS uploader, up.username AS uploader_username,
+       ph.report_month, ph.taken_at, ph.taken_offset, ST_X(ph.geom) AS lon, ST_Y(ph.geom) AS lat,
+       ph.exif_lon, ph.exif_lat, ph.altitude_m, ph.location_source, ph.gps_status, ph.gps_problem, ph.orientation,
+       ph.exif_error, ph.distance_m, ph.radius_m, ph.within_radius, ph.in_project_area, ph.in_month, ph.created_at,
+       ph.published, ph.published_at, ST_X(p.geom) AS project_lon, ST_Y(p.geom) AS project_lat
+FROM photos ph
+JOIN projects p ON p.id = ph.project_id
+{JOIN_REPORTING_DISTRICT}
+LEFT JOIN users up ON up.id = ph.uploaded_by"""
+
+
+def _shape(r: dict) -> dict:
+    base = f"/api/photos/{r['id']}"
+    location = (
+        None
+        if r["lon"] is None
+        else {
+            "lon": round(r["lon"], 6),
+            "lat": round(r["lat"], 6),
+            "altitude_m": r["altitude_m"],
+            "source": r["location_source"],
+        }
+    )
+    return {
+        "id": r["id"],
+        "project_id": r["project_id"],
+        "project_name": r["project_name"],
+        "project_code": r["project_code"],
+        "district": r["district"],
+        "sha256": r["sha256"],
+        "format": r["format"],
+        "mime": PHOTO_FORMATS[r["format"]][0],
+        "size_bytes": r["size_bytes"],
+        "width": r["width"],
+        "height": r["height"],
+        "original_name": r["original_name"],
+        "caption": r["caption"],
+        "uploader": r["uploader"],
+        "uploader_username": r["uploader_username"],
+        "month": r["report_month"].strftime("%Y-%m"),
+        "taken_at": r["taken_at"].isoformat() if r["taken_at"] else None,
+        "taken_offset": r["taken_offset"],
+        "uploaded_at": r["created_at"].isoformat(),
+        "location": location,
+        "exif_position": None if r["exif_lat"] is None else {"lon": r["exif_lon"], "lat": r["exif_lat"]},
+        "gps": r["gps_status"],
+        "gps_problem": r["gps_problem"],
+        "orientation": r["orientation"],
+        "exif_error": r["exif_error"],
+        "project_location": {"lon": round(r["project_lon"], 6), "lat": round(r["project_lat"], 6)},
+        "checks": {
+            "distance_m": r["distance_m"],
+            "radius_m": r["radius_m"],
+            "within_radius": r["within_radius"],
+            "in_project_area": r["in_project_area"],
+            "in_month": r["in_month"],
+        },
+        "badges": badges(r),
+        "published": r["published"],
+        "published_at": r["published_at"].isoformat() if r["published_at"] else None,
+        "urls": {"thumb": f"{base}/thumb", "display": f"{base}/display", "original": f"{base}/original"},
+    }
+
+
+def _not_found(photo_id: int) -> NotFound:
+    # An unpublished photo answers like a missing one: its existence is not public either.
+    return NotFound(f"照片 {photo_id} 不存在 / photo {photo_id} does not exist")
+
+
+def photo_dict(session: Session, photo_id: int, *, actor: Principal) -> dict:
+    """One photo with its checks and badges, if the actor may see it."""
+    row = (
+        session.execute(text(f"{_photo_sql()} WHERE ph.id = :id AND {photo_visible(actor)}"), {"id": photo_id})
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise _not_found(photo_id)
+    return _shape(dict(row))
+
+
+def project_photos(session: Session, *, project_id: int, actor: Principal) -> list[dict]:
+    """A project's photos the actor may see, newest reporting month first, then newest taken."""
+    require_project(session, project_id)
+    rows = session.execute(
+        text(
+            f"{_photo_sql()} WHERE ph.project_id = :pid AND {photo_visible(actor)} "
+            "ORDER BY ph.report_month DESC, ph.taken_at DESC NULLS LAST, ph.id DESC"
+        ),
+        {"pid": project_id},
+    ).mappings()
+    return [_shape(dict(r)) for r in rows]
+
+
+_RANK = "row_number() OVER (PARTITION BY ph.project_id ORDER BY ph.taken_at DESC NULLS LAST, ph.id DESC) AS rn, "
+
+
+def photo_wall(
+    session: Session, *, district: str | None, month: dt.date | None, per_project: int, actor: Principal
+) -> dict:
+    """The latest photos the actor may see of every project of a district (all when None) for a month, and the
+    projects without any."""
+    report_month = month or current_month()
+    params = {"district": district, "month": report_month, "n": per_project}
+    in_district = "(CAST(:district AS text) IS NULL OR d.name = :district)"
+    rows = session.execute(
+        text(f"""
+        SELECT * FROM ({_photo_sql(_RANK)}
+                       WHERE ph.report_month = :month AND {in_district} AND {photo_visible(actor)}) s
+        WHERE rn <= :n ORDER BY district, project_code, rn"""),
+        params,
+    ).mappings()
+    projects: dict[int, dict] = {}
+    for r in rows:
+        entry = projects.setdefault(
+            r["project_id"],
+            {
+                "id": r["project_id"],
+                "code": r["project_code"],
+                "name": r["project_name"],
+                "district": r["district"],
+                "photos": [],
+            },
+        )
+        entry["photos"].append(_shape(dict(r)))
+    without = session.execute(
+        text(f"""
+        SELECT p.id, p.code, p.name, d.name AS district FROM projects p {JOIN_REPORTING_DISTRICT}
+        WHERE {in_district} AND NOT EXISTS (SELECT 1 FROM photos ph WHERE ph.project_id = p.id
+                                            AND ph.report_month = :month AND {photo_visible(actor)})
+        ORDER BY p.code"""),
+        params,
+    ).mappings()
+    return {
+        "district": district,
+        "month": report_month.strftime("%Y-%m"),
+        "projects": list(projects.values()),
+        "projects_without_photos": [dict(r) for r in without],
+    }
+
+
+def photo_positions_geojson(session: Session, *, district: str | None, project_id: int | None, actor: Principal) -> str:
+    """Photos the actor may see with a usable position as GeoJSON points, each with its project's point for the line."""
+    sql = feature_collection(f"""
+    SELECT ph.id, ph.project_id, p.name AS project_name, ph.report_month, ph.location_source, ph.distance_m,
+           ph.within_radius, ph.published, '/api/photos/' || ph.id || '/thumb' AS thumb,
+           json_build_array(round(ST_X(p.geom)::numeric, 6), round(ST_Y(p.geom)::numeric, 6)) AS project_coordinates,
+           ph.geom
+    FROM photos ph JOIN projects p ON p.id = ph.project_id
+    {JOIN_REPORTING_DISTRICT}
+    WHERE ph.geom IS NOT NULL AND (ph.gps_status = 'ok' OR ph.location_source = 'manual') AND {photo_visible(actor)}
+      AND (CAST(:district AS text) IS NULL OR d.name = :district)
+      AND (CAST(:pid AS integer) IS NULL OR ph.project_id = :pid)
+    ORDER BY ph.id""")
+    return session.execute(text(sql), {"district": district, "pid": project_id}).scalar_one()
+
+
+def photo_file(
+    session: Session, *, settings: Settings, photo_id: int, kind: str, actor: Principal
+) -> tuple[str, str, object]:
+    """(path, media type, etag) of a stored file of a photo; NotFound when the row or the file is missing or the
+    actor may not see the photo."""
+    row = session.execute(
+        select(Photo.sha256, Photo.format).where(Photo.id == photo_id, text(photo_visible(actor, alias="photos")))
+    ).first()
+    if row is None:
+        raise _not_found(photo_id)
+    mime, ext = PHOTO_FORMATS[row.format]
+    path = store.path_of(settings.photo_dir, kind, row.sha256, ext)
+    if not path.is_file():
+        raise NotFound(
+            f"照片 {photo_id} 的文件缺失,请运行 warroom photos check / the file of photo {photo_id} is missing"
+        )
+    return str(path), mime if kind == "original" else "image/jpeg", f'"{row.sha256[:32]}-{kind}"'
+
+
+def check_store(session: Session, *, settings: Settings) -> dict:
+    """Files without rows (and leftover temp files), and rows whose original or derivatives are missing."""
+    rows = {sha: PHOTO_FORMATS[fmt][1] for sha, fmt in session.execute(select(Photo.sha256, Photo.format))}
+    orphans = [str(p) for kind, sha, p in store.stored_files(settings.photo_dir) if sha not in rows]
+    missing = [
+        {"sha256": sha, "kind": kind, "path": str(store.path_of(settings.photo_dir, kind, sha, ext))}
+        for sha, ext in rows.items()
+        for kind in store.KINDS
+        if not store.path_of(settings.photo_dir, kind, sha, ext).is_file()
+    ]
+    return {"rows": len(rows), "files_without_rows": orphans, "rows_without_files": missing}
