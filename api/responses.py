@@ -1,18 +1,22 @@
 """Response classes for bodies that PostGIS has already serialised."""
 
+from urllib.parse import quote
+
 from fastapi.responses import Response
+
+from geo.files import GEOJSON, JSON, Download
 
 
 class GeoJSONResponse(Response):
     """A GeoJSON body assembled in the database."""
 
-    media_type = "application/geo+json"
+    media_type = GEOJSON
 
 
 class RawJSONResponse(Response):
     """A JSON body assembled in the database."""
 
-    media_type = "application/json"
+    media_type = JSON
 
 
 def documented(media_type: str, schema: dict) -> dict:
@@ -42,3 +46,10 @@ SUMMARY = {
         "by_light": {"type": "object"},
     },
 }
+
+
+def download(file: Download) -> Response:
+    """A file handed back as an attachment: an ASCII name for old clients and the UTF-8 name (RFC 6266)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in file.filename)
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file.filename)}"
+    return Response(file.data, media_type=file.media_type, headers={"Content-Disposition": disposition})

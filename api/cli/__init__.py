@@ -265,9 +265,9 @@ def _write_bulletin(period_of, raw: str, formats: list[str], out_dir: Path) -> N
                 raise typer.Exit(2) from None
             target = out_dir / bulletin.filename
             partial = target.with_suffix(target.suffix + ".part")
-            partial.write_bytes(bulletin.content)
+            partial.write_bytes(bulletin.data)
             partial.replace(target)  # never leave a half-written bulletin under the final name
-            typer.echo(f"{target} ({len(bulletin.content):,} bytes)")
+            typer.echo(f"{target} ({len(bulletin.data):,} bytes)")
 
 
 FORMAT_OPTION = typer.Option(["pdf", "xlsx"], "--format", "-f", help="pdf and/or xlsx (repeatable)")

@@ -4,15 +4,14 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import Response
 
 from api.deps import SessionDep, require
+from api.responses import download
 from geo.accounts.audit import AuditFilter, audit_xlsx, list_audit
 from geo.enums import Permission
+from geo.files import XLSX, Download
 
 router = APIRouter(prefix="/api/audit", tags=["audit"], dependencies=[require(Permission.read_audit)])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def audit_filter(
@@ -42,8 +41,4 @@ def get_audit(
 @router.get("/export.xlsx", summary="导出审计日志 / audit log as Excel")
 def export_audit(session: SessionDep, filters: FilterDep):
     """The matching entries (at most 100,000) as an .xlsx workbook."""
-    return Response(
-        audit_xlsx(session, filters=filters),
-        media_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''audit-log.xlsx"},
-    )
+    return download(Download(audit_xlsx(session, filters=filters), XLSX, "audit-log.xlsx"))

@@ -1,22 +1,14 @@
 """The monthly and quarterly 工作简报 as PDF or Excel downloads."""
 
 from fastapi import APIRouter, Path
-from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
+from api.responses import download
 from geo.bulletin.render import render_bulletin
 from geo.enums import Permission
 from geo.periods import monthly, quarterly
 
 router = APIRouter(prefix="/api/reports", tags=["bulletins"], dependencies=[require(Permission.read)])
-
-
-def _download(bulletin) -> Response:
-    return Response(
-        bulletin.content,
-        media_type=bulletin.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{bulletin.filename}"'},
-    )
 
 
 @router.get(
@@ -31,7 +23,7 @@ def get_monthly(
     fmt: str = Path(description="pdf or xlsx", max_length=4),
 ):
     """Headline figures, tables by district and cluster, charts, lagging projects and site photos of the month."""
-    return _download(render_bulletin(session, settings=settings, period=monthly(month), fmt=fmt))
+    return download(render_bulletin(session, settings=settings, period=monthly(month), fmt=fmt))
 
 
 @router.get(
@@ -46,4 +38,4 @@ def get_quarterly(
     fmt: str = Path(description="pdf or xlsx", max_length=4),
 ):
     """The quarter's bulletin: figures at the quarter's end, investment completed in the quarter and the year."""
-    return _download(render_bulletin(session, settings=settings, period=quarterly(quarter), fmt=fmt))
+    return download(render_bulletin(session, settings=settings, period=quarterly(quarter), fmt=fmt))

@@ -1,26 +1,17 @@
 """Exports: projects (filtered as /api/projects) and boundary layers as GeoJSON, GeoPackage, Shapefile, KML, Excel."""
 
 from typing import Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
 from api.params import FilterDep
+from api.responses import download
 from geo.enums import Permission
-from geo.transfer.exports import Export, export_layer, export_projects
+from geo.transfer.exports import export_layer, export_projects
 
 router = APIRouter(prefix="/api/exports", tags=["exports"], dependencies=[require(Permission.export_data)])
 Format = Literal["geojson", "gpkg", "shp", "kml", "xlsx"]
-
-
-def _file(export: Export) -> Response:
-    return Response(
-        export.data,
-        media_type=export.media_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(export.filename)}"},
-    )
 
 
 @router.get("/projects", summary="导出项目 / the filtered projects as a file")
@@ -31,7 +22,7 @@ def get_projects_export(
     format: Format = Query("xlsx", description="geojson, gpkg, shp (zipped, UTF-8 .cpg), kml or xlsx"),
 ):
     """The projects /api/projects would return for the same filters; Excel uses the register's headers."""
-    return _file(export_projects(session, settings=settings, filters=filters, fmt=format))
+    return download(export_projects(session, settings=settings, filters=filters, fmt=format))
 
 
 @router.get("/layers/{layer}", summary="导出图层 / a boundary layer as a file")
@@ -41,4 +32,4 @@ def get_layer_export(
     format: Format = Query("gpkg", description="geojson, gpkg, shp (zipped, UTF-8 .cpg), kml or xlsx"),
 ):
     """Districts, zones or bases at full precision (imports back unchanged)."""
-    return _file(export_layer(session, layer=layer, fmt=format))
+    return download(export_layer(session, layer=layer, fmt=format))

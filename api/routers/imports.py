@@ -4,14 +4,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
+from api.responses import download
 from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
+from geo.files import XLSX, Download
 from geo.transfer.imports import import_boundaries_upload, import_register_upload
-from geo.transfer.sheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/imports", tags=["imports"], dependencies=[require(Permission.import_data)])
 Importer = Annotated[Principal, require(Permission.import_data)]
@@ -78,9 +78,5 @@ async def post_projects(
         actor=actor,
     )
     if report == "xlsx":
-        return Response(
-            report_xlsx,
-            media_type=XLSX_MEDIA_TYPE,
-            headers={"Content-Disposition": "attachment; filename*=UTF-8''register-errors.xlsx"},
-        )
+        return download(Download(report_xlsx, XLSX, "register-errors.xlsx"))
     return summary

@@ -8,12 +8,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
+from api.responses import download
 from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
+from geo.files import XLSX, Download
 from geo.siting.batch import check_points, points_from_json, points_from_table, results_xlsx
 from geo.siting.lookup import lookup_point
-from geo.transfer.sheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api", tags=["lookup"], dependencies=[require(Permission.read_public)])
 
@@ -51,9 +52,5 @@ async def post_lookup(
     results = await run_in_threadpool(check_points, session, points=points, max_points=settings.batch_max_points)
     if format == "xlsx":
         body = await run_in_threadpool(results_xlsx, results)
-        return Response(
-            body,
-            media_type=XLSX_MEDIA_TYPE,
-            headers={"Content-Disposition": "attachment; filename*=UTF-8''siting-check.xlsx"},
-        )
+        return download(Download(body, XLSX, "siting-check.xlsx"))
     return Response(orjson.dumps({"count": len(results), "results": results}), media_type="application/json")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -11,20 +10,12 @@ from sqlalchemy.orm import Session
 
 from geo.db.models import Project
 from geo.errors import InvalidInput
+from geo.files import PDF, XLSX, Download
 from geo.periods import Period
 from geo.progress.dashboard import dashboard_json
 from geo.settings import Settings
 
-FORMATS = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-@dataclass(frozen=True)
-class Bulletin:
-    """A rendered bulletin."""
-
-    content: bytes
-    filename: str
-    media_type: str
+FORMATS = {"pdf": PDF, "xlsx": XLSX}
 
 
 def bulletin_data(session: Session, *, settings: Settings, period: Period) -> dict:
@@ -38,7 +29,7 @@ def bulletin_data(session: Session, *, settings: Settings, period: Period) -> di
     return data
 
 
-def render_bulletin(session: Session, *, settings: Settings, period: Period, fmt: str) -> Bulletin:
+def render_bulletin(session: Session, *, settings: Settings, period: Period, fmt: str) -> Download:
     """The period's bulletin as PDF or Excel."""
     if fmt not in FORMATS:
         raise InvalidInput(
@@ -54,4 +45,4 @@ def render_bulletin(session: Session, *, settings: Settings, period: Period, fmt
         from geo.bulletin.xlsx import render_xlsx
 
         content = render_xlsx(data)
-    return Bulletin(content, f"weihai-bulletin-{period.label}.{fmt}", FORMATS[fmt])
+    return Download(content, FORMATS[fmt], f"weihai-bulletin-{period.label}.{fmt}")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from geo.accounts.audit import audit
 from geo.accounts.principal import Principal
 from geo.accounts.scope import ensure_may_act_on_project
+from geo.db.sql import project_not_found, require_project
 from geo.enums import STATUS_CODES
 from geo.errors import InvalidInput, NotFound
 from geo.periods import month_label
@@ -129,7 +130,7 @@ def submit_report(
         text("SELECT id, investment_total FROM projects WHERE id = :id FOR UPDATE"), {"id": project_id}
     ).one_or_none()
     if project is None:
-        raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
+        raise project_not_found(project_id)
     previous = (
         session.execute(
             text("""
@@ -207,14 +208,9 @@ def submit_report(
     return body, replaced is None
 
 
-def _require_project(session: Session, project_id: int) -> None:
-    if not session.execute(text("SELECT EXISTS (SELECT 1 FROM projects WHERE id = :id)"), {"id": project_id}).scalar():
-        raise NotFound(f"项目 {project_id} 不存在 / project {project_id} does not exist")
-
-
 def list_reports(session: Session, *, project_id: int) -> str:
     """JSON array of the project's current reports, newest month first."""
-    _require_project(session, project_id)
+    require_project(session, project_id)
     return session.execute(
         text(f"""
         SELECT COALESCE(json_agg({REPORT_FIELDS_SQL} ORDER BY r.month DESC), '[]'::json)::text
@@ -225,7 +221,7 @@ def list_reports(session: Session, *, project_id: int) -> str:
 
 def report_history(session: Session, *, project_id: int, month: dt.date) -> str:
     """JSON array of every version of one project-month report, the current one first."""
-    _require_project(session, project_id)
+    require_project(session, project_id)
     body = session.execute(
         text(f"""
         SELECT json_agg({REPORT_FIELDS_SQL} ORDER BY r.version DESC)::text

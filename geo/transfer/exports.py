@@ -7,7 +7,6 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,17 +16,18 @@ from sqlalchemy.orm import Session
 
 from geo.enums import LAYERS, STATUSES
 from geo.errors import InvalidInput, UnknownValue
+from geo.files import GEOJSON, XLSX, Download
 from geo.projects.queries import ProjectFilter, project_rows
 from geo.settings import Settings
 from geo.transfer.register import REGISTER_COLUMNS
-from geo.transfer.sheets import XLSX_MEDIA_TYPE, write_xlsx
+from geo.transfer.sheets import write_xlsx
 
 FORMATS = {
-    "geojson": ("application/geo+json", ".geojson", "GeoJSON"),
+    "geojson": (GEOJSON, ".geojson", "GeoJSON"),
     "gpkg": ("application/geopackage+sqlite3", ".gpkg", "GPKG"),
     "shp": ("application/zip", ".zip", "ESRI Shapefile"),
     "kml": ("application/vnd.google-earth.kml+xml", ".kml", "KML"),
-    "xlsx": (XLSX_MEDIA_TYPE, ".xlsx", None),
+    "xlsx": (XLSX, ".xlsx", None),
 }
 # GIS field names: ASCII and at most 10 characters, as Shapefile allows
 PROJECT_FIELDS = {
@@ -59,15 +59,6 @@ EXTRA_EXCEL = (
     ("计划进度(%)", "planned_progress"),
     ("亮灯", "light"),
 )
-
-
-@dataclass
-class Export:
-    """A file to hand back: its bytes, media type and name."""
-
-    data: bytes
-    media_type: str
-    filename: str
 
 
 def _format(fmt: str) -> tuple[str, str, str | None]:
@@ -151,7 +142,7 @@ def export_projects(
     filters: ProjectFilter,
     fmt: str,
     progress: Callable[[int], None] | None = None,
-) -> Export:
+) -> Download:
     """The projects matching filters in one format (Excel in the register's layout, with the computed siting after)."""
     media_type, suffix, _ = _format(fmt)
     rows, frame = projects_frame(session, settings=settings, filters=filters)
@@ -162,7 +153,7 @@ def export_projects(
         data = write_frame(frame, fmt, "projects")
     if progress:
         progress(len(rows))
-    return Export(data, media_type, f"projects{suffix}")
+    return Download(data, media_type, f"projects{suffix}")
 
 
 _LAYER_SQL = {
@@ -184,7 +175,7 @@ def layer_frame(session: Session, *, layer: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
 
 
-def export_layer(session: Session, *, layer: str, fmt: str) -> Export:
+def export_layer(session: Session, *, layer: str, fmt: str) -> Download:
     """One boundary layer in one format (Excel: attributes and area, with the geometry as WKT)."""
     media_type, suffix, _ = _format(fmt)
     frame = layer_frame(session, layer=layer)
@@ -193,4 +184,4 @@ def export_layer(session: Session, *, layer: str, fmt: str) -> Export:
         data = write_xlsx({layer: (headers, ([*r[:-1], r[-1].wkt] for r in frame.itertuples(index=False)))})
     else:
         data = write_frame(frame, fmt, layer)
-    return Export(data, media_type, f"{layer}{suffix}")
+    return Download(data, media_type, f"{layer}{suffix}")

@@ -14,7 +14,6 @@ from geo.errors import InvalidInput
 
 EXCEL_TYPES = (".xlsx", ".xlsm")
 CSV_TYPES = (".csv", ".txt", ".tsv")
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
