@@ -11,7 +11,7 @@ from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
 from geo.files import XLSX, Download
-from geo.transfer.imports import import_boundaries_upload, import_register_upload
+from geo.transfer.imports import import_boundaries, import_register_file
 
 router = APIRouter(prefix="/api/imports", tags=["imports"], dependencies=[require(Permission.import_data)])
 Importer = Annotated[Principal, require(Permission.import_data)]
@@ -35,7 +35,7 @@ async def post_boundaries(
     features and repaired geometries; with apply=true all of it is written in one transaction."""
     upload = await read_upload(request, settings, filename=filename)
     return await run_in_threadpool(
-        import_boundaries_upload,
+        import_boundaries,
         session,
         data=upload.data,
         filename=upload.filename,
@@ -66,7 +66,7 @@ async def post_projects(
     error report as an Excel file (columns 行号, 列, 值, 问题, 建议)."""
     upload = await read_upload(request, settings, filename=filename)
     summary, report_xlsx = await run_in_threadpool(
-        import_register_upload,
+        import_register_file,
         session,
         data=upload.data,
         filename=upload.filename,

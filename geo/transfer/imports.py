@@ -1,8 +1,9 @@
-"""Imports from uploaded bytes (API): a private temporary directory per upload, removed whatever happens."""
+"""Imports of boundary files and project registers, for the API and the command line alike: check, write, audit."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from geo.transfer.boundaries import SUFFIXES, apply_boundaries, preview_boundari
 from geo.transfer.register import check_register, import_register
 
 
-def import_boundaries_upload(
+def import_boundaries(
     session: Session,
     *,
     data: bytes,
@@ -25,9 +26,9 @@ def import_boundaries_upload(
     encoding: str | None,
     keep_missing: bool,
     apply: bool,
-    actor: Principal | None = None,
+    actor: Principal,
 ) -> dict:
-    """Preview (and with apply, write and audit) an uploaded boundary file."""
+    """Preview (and with apply, write and audit) a boundary file; GDAL reads it from a private temporary folder."""
     name = Path(filename or "").name
     if not name.lower().endswith(SUFFIXES):
         raise InvalidInput(
@@ -49,7 +50,7 @@ def import_boundaries_upload(
         )
     if not apply:
         return {**preview.as_dict(), "applied": False}
-    result = apply_boundaries(session, preview, imported_by=actor.user_id if actor else None)
+    result = apply_boundaries(session, preview, imported_by=actor.user_id)
     audit(
         session,
         actor=actor,
@@ -60,7 +61,7 @@ def import_boundaries_upload(
     return result
 
 
-def import_register_upload(
+def import_register_file(
     session: Session,
     *,
     data: bytes,
@@ -70,11 +71,12 @@ def import_register_upload(
     allow_partial: bool,
     apply: bool,
     want_report: bool,
-    actor: Principal | None = None,
+    actor: Principal,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[dict, bytes | None]:
     """Check (and with apply, write and audit) an uploaded register; the Excel error report when asked for."""
     check = check_register(data, filename, coords=coords, crs=crs)
-    summary = import_register(session, check, apply=apply, allow_partial=allow_partial)
+    summary = import_register(session, check, apply=apply, allow_partial=allow_partial, progress=progress)
     if apply:
         audit(
             session,

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api import cli
+from api.cli import serve as cli_serve
 from geo.accounts.credentials import verify_password
 from geo.db.engine import Database, make_engine
 from geo.settings import get_settings
@@ -37,14 +38,14 @@ def _hash(db: Database, username: str) -> str | None:
 
 def test_first_serve_creates_admin_with_a_password_printed_once(empty_db, capsys, caplog):
     caplog.set_level(logging.DEBUG)
-    cli._prepare(empty_db, migrate=True, seed=True)
+    cli_serve.prepare(empty_db, migrate=True, seed=True)
     printed = capsys.readouterr().out
     passwords = PASSWORD_LINE.findall(printed)
     assert len(passwords) == 1 and len(passwords[0]) >= 12
     assert verify_password(_hash(empty_db, "admin"), passwords[0])
     assert passwords[0] not in caplog.text
 
-    cli._prepare(empty_db, migrate=True, seed=True)  # the second start prints no password and keeps the admin
+    cli_serve.prepare(empty_db, migrate=True, seed=True)  # the second start prints no password and keeps the admin
     assert not PASSWORD_LINE.findall(capsys.readouterr().out)
     assert verify_password(_hash(empty_db, "admin"), passwords[0])
 

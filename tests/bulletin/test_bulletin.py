@@ -73,9 +73,10 @@ def test_bad_period_or_format_is_a_problem(client):
 
 def test_cli_writes_both_files(engine, tmp_path, monkeypatch):
     from api import cli
+    from api.cli import common
     from geo.db.engine import Database
 
-    monkeypatch.setattr(cli, "open_database", lambda settings: Database(engine))
+    monkeypatch.setattr(common, "open_database", lambda settings: Database(engine))
     monkeypatch.setattr(Database, "close", lambda self: None)
     result = CliRunner().invoke(cli.app, ["report", "monthly", "2026-10", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
