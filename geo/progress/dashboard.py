@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES
 from geo.periods import Period, add_months, month_end, month_label
-from geo.progress.state import LIGHT_SQL, STATE_JOINS_SQL, state_joins, state_params
+from geo.progress.lights import LIGHT_SQL
+from geo.progress.state import STATE_JOINS_SQL, state_joins, state_params
 from geo.settings import Settings
 
 TREND_MONTHS = 12

@@ -1,4 +1,4 @@
-"""Project state as of a month, planned progress and the traffic light (亮灯): the one implementation, as SQL.
+"""Project state as of a month and its planned progress: the one implementation, as SQL (the light: lights.py).
 
 Every reader of progress or lights (/api/projects, /api/summary, the dashboard, the bulletin) joins
 STATE_JOINS_SQL after `FROM projects p` and binds state_params(); the columns it adds are
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from geo.periods import month_end
+from geo.progress.lights import light_params
 from geo.settings import Settings
 
 # Linear from start to planned completion, as of {as_of}; NULL without dates.
@@ -54,18 +55,9 @@ def state_joins(
 
 STATE_JOINS_SQL = state_joins()
 
-# Green when on schedule, yellow when lagging more than :yellow_lag points, red beyond :red_lag or when stalled.
-LIGHT_SQL = """
-CASE WHEN st.status = 'completed' THEN 'green'
-     WHEN st.status = 'stalled' THEN 'red'
-     WHEN st.planned IS NULL OR st.planned - st.progress <= CAST(:yellow_lag AS numeric) THEN 'green'
-     WHEN st.planned - st.progress <= CAST(:red_lag AS numeric) THEN 'yellow'
-     ELSE 'red'
-END"""
-
 
 def state_params(settings: Settings, month: dt.date | None = None, *, today: dt.date | None = None) -> dict:
-    """Bind parameters of STATE_JOINS_SQL and LIGHT_SQL: now (latest report), or as at the end of `month`."""
+    """Bind parameters of STATE_JOINS_SQL and LIGHT_SQL: now (latest report), or at the end of `month`."""
     if month is None:
         as_of, report_until, at_month = today or dt.date.today(), dt.date.max, False
     else:
@@ -74,6 +66,5 @@ def state_params(settings: Settings, month: dt.date | None = None, *, today: dt.
         "as_of": as_of,
         "report_until": report_until,
         "at_month": at_month,
-        "yellow_lag": settings.light_yellow_lag,
-        "red_lag": settings.light_red_lag,
+        **light_params(settings),
     }

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from geo.db.sql import JOIN_REPORTING_DISTRICT, feature_collection, project_not_found
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
 from geo.errors import InvalidInput, UnknownValue
-from geo.progress.state import LIGHT_SQL, STATE_JOINS_SQL, state_params
+from geo.progress.lights import LIGHT_SQL
+from geo.progress.state import STATE_JOINS_SQL, state_params
 from geo.settings import Settings
 
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from geo.periods import parse_month
-from geo.progress.state import LIGHT_SQL, STATE_JOINS_SQL, state_params
+from geo.progress.lights import LIGHT_SQL
+from geo.progress.state import STATE_JOINS_SQL, state_params
 from tests.factories import interior_point, make_project
 
 # Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
