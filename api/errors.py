@@ -63,15 +63,26 @@ _PROBLEM_SCHEMA = {
     },
 }
 
-# Documented on every API route, so clients (and schemathesis) know errors come as problem+json.
-PROBLEM_RESPONSES = {
-    status: {"description": description, "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
-    for status, description in (
-        (404, "不存在 / not found"),
-        (422, "输入有误 / invalid input"),
-        (503, "数据库不可用 / database unavailable"),
-    )
+PROBLEM_DESCRIPTIONS = {
+    400: "请求体无法解析 / the body cannot be parsed",
+    401: "需要登录,或令牌无效、已撤销 / sign in, or the token is wrong or revoked",
+    403: "角色或区市无权操作,或缺少 CSRF 头 / role or district may not, or the CSRF header is missing",
+    404: "不存在 / not found",
+    409: "与现有数据冲突 / conflicts with stored data",
+    413: "文件太大 / payload too large",
+    415: "不支持的文件类型 / unsupported media type",
+    422: "输入有误 / invalid input",
+    429: "请求过多,见 Retry-After / too many requests; see Retry-After",
+    503: "数据库不可用 / database unavailable",
 }
+
+
+def problems(*statuses: int) -> dict:
+    """OpenAPI `responses` entries: these statuses answer problem+json."""
+    return {
+        status: {"description": PROBLEM_DESCRIPTIONS[status], "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
+        for status in statuses
+    }
 
 
 def problem(

@@ -53,3 +53,15 @@ def download(file: Download) -> Response:
     fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in file.filename)
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file.filename)}"
     return Response(file.data, media_type=file.media_type, headers={"Content-Disposition": disposition})
+
+
+BINARY = {"type": "string", "format": "binary"}
+
+
+def files(*media_types: str) -> dict:
+    """OpenAPI `responses` entry for a 200 that is a file in one of these media types."""
+
+    def schema(media_type: str) -> dict:
+        return {"type": "object"} if media_type.endswith("json") else BINARY
+
+    return {200: {"description": "文件 / the file", "content": {m: {"schema": schema(m)} for m in media_types}}}

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -104,13 +105,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(engine, settings) -> Iterator[str]:
-    """Base URL of the real app served by uvicorn in a thread, on the seeded test database."""
+@contextmanager
+def served(app) -> Iterator[str]:
+    """Serve an app with uvicorn in a thread for the block; its base URL."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, Database(engine)), host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -118,9 +117,18 @@ def live_server(engine, settings) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("live server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def live_server(engine, settings) -> Iterator[str]:
+    """Base URL of the real app served by uvicorn in a thread, on the seeded test database."""
+    with served(create_app(settings, Database(engine))) as url:
+        yield url
 
 
 @pytest.fixture

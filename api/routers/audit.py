@@ -4,9 +4,11 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from api.deps import SessionDep, require
-from api.responses import download
+from api.responses import download, files
+from api.schemas import AuditPage
 from geo.accounts.audit import AuditFilter, audit_xlsx, list_audit
 from geo.enums import Permission
 from geo.files import XLSX, Download
@@ -27,7 +29,7 @@ def audit_filter(
 FilterDep = Annotated[AuditFilter, Depends(audit_filter)]
 
 
-@router.get("", summary="审计日志 / audit log")
+@router.get("", response_model=AuditPage, summary="审计日志 / audit log")
 def get_audit(
     session: SessionDep,
     filters: FilterDep,
@@ -38,7 +40,7 @@ def get_audit(
     return list_audit(session, filters=filters, limit=limit, offset=offset)
 
 
-@router.get("/export.xlsx", summary="导出审计日志 / audit log as Excel")
+@router.get("/export.xlsx", response_class=Response, responses=files(XLSX), summary="导出审计日志 / audit log as Excel")
 def export_audit(session: SessionDep, filters: FilterDep):
     """The matching entries (at most 100,000) as an .xlsx workbook."""
     return download(Download(audit_xlsx(session, filters=filters), XLSX, "audit-log.xlsx"))

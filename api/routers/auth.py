@@ -6,7 +6,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import CSRF_COOKIE, SESSION_COOKIE, PrincipalDep, SessionDep, SettingsDep, client_address, require
+from api.errors import problems
 from api.params import TokenId
+from api.schemas import Account as AccountOut
+from api.schemas import ApiToken, ApiTokens, Changed, Me, NewApiToken, SignedIn
 from geo.accounts.principal import Principal
 from geo.accounts.signin import sign_in, sign_out
 from geo.accounts.tokens import create_token, list_tokens, revoke_token
@@ -43,7 +46,13 @@ def _secure(request: Request, settings: Settings) -> bool:
     return settings.cookie_secure if settings.cookie_secure is not None else request.url.scheme == "https"
 
 
-@router.post("/login", summary="登录 / sign in", dependencies=[require(Permission.sign_in)])
+@router.post(
+    "/login",
+    response_model=SignedIn,
+    responses=problems(429),
+    summary="登录 / sign in",
+    dependencies=[require(Permission.sign_in)],
+)
 def login(request: Request, response: Response, session: SessionDep, settings: SettingsDep, body: Credentials):
     """Open a browser session: an HttpOnly, SameSite=Lax session cookie and a readable CSRF cookie for writes."""
     signed = sign_in(
@@ -66,7 +75,7 @@ def login(request: Request, response: Response, session: SessionDep, settings: S
     return {**signed.principal.public(), "csrf_token": signed.csrf_token, "expires_at": signed.expires_at.isoformat()}
 
 
-@router.post("/logout", summary="退出 / sign out")
+@router.post("/logout", response_model=AccountOut, summary="退出 / sign out")
 def logout(response: Response, session: SessionDep, actor: Account):
     """End this browser session and clear its cookies."""
     sign_out(session, actor=actor)
@@ -75,33 +84,33 @@ def logout(response: Response, session: SessionDep, actor: Account):
     return {"user": None}
 
 
-@router.get("/me", summary="当前用户 / who am I", dependencies=[require(Permission.sign_in)])
+@router.get("/me", response_model=Me, summary="当前用户 / who am I", dependencies=[require(Permission.sign_in)])
 def me(actor: PrincipalDep, settings: SettingsDep):
     """The signed-in account (or `user: null`) and whether anonymous visitors may read."""
     return {**actor.public(), "anonymous_read": settings.anonymous_read}
 
 
-@router.post("/password", summary="修改本人密码 / change my password")
+@router.post("/password", response_model=Changed, summary="修改本人密码 / change my password")
 def change_password(session: SessionDep, actor: Account, body: PasswordChange):
     """Check the current password, set the new one, and end the account's other sessions."""
     change_own_password(session, actor=actor, current=body.current, new=body.new)
     return {"changed": True}
 
 
-@router.get("/tokens", summary="我的 API 令牌 / my API tokens")
+@router.get("/tokens", response_model=ApiTokens, summary="我的 API 令牌 / my API tokens")
 def get_tokens(session: SessionDep, actor: Account):
     """Names, prefixes and dates of the account's tokens (never the secrets)."""
     return {"tokens": list_tokens(session, actor=actor)}
 
 
-@router.post("/tokens", status_code=201, summary="创建 API 令牌 / create an API token")
+@router.post("/tokens", status_code=201, response_model=NewApiToken, summary="创建 API 令牌 / create an API token")
 def post_token(session: SessionDep, actor: Account, body: TokenRequest):
     """A new personal token, shown in `token` this once only; send it as `Authorization: Bearer <token>`."""
     token, secret = create_token(session, actor=actor, name=body.name)
     return {**token, "token": secret}
 
 
-@router.delete("/tokens/{token_id}", summary="撤销 API 令牌 / revoke an API token")
+@router.delete("/tokens/{token_id}", response_model=ApiToken, summary="撤销 API 令牌 / revoke an API token")
 def delete_token(session: SessionDep, actor: Account, token_id: TokenId):
     """Revoke one of your tokens; it is refused from the next request on."""
     return revoke_token(session, actor=actor, token_id=token_id)

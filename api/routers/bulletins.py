@@ -1,11 +1,13 @@
 """The monthly and quarterly 工作简报 as PDF or Excel downloads."""
 
 from fastapi import APIRouter, Path
+from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
-from api.responses import download
+from api.responses import download, files
 from geo.bulletin.render import render_bulletin
 from geo.enums import Permission
+from geo.files import PDF, XLSX
 from geo.periods import monthly, quarterly
 
 router = APIRouter(prefix="/api/reports", tags=["bulletins"], dependencies=[require(Permission.read)])
@@ -14,7 +16,8 @@ router = APIRouter(prefix="/api/reports", tags=["bulletins"], dependencies=[requ
 @router.get(
     "/monthly/{month}.{fmt}",
     summary="月度工作简报 / monthly bulletin (pdf | xlsx)",
-    responses={200: {"content": {"application/pdf": {}}}},
+    response_class=Response,
+    responses=files(PDF, XLSX),
 )
 def get_monthly(
     session: SessionDep,
@@ -29,7 +32,8 @@ def get_monthly(
 @router.get(
     "/quarterly/{quarter}.{fmt}",
     summary="季度工作简报 / quarterly bulletin (pdf | xlsx)",
-    responses={200: {"content": {"application/pdf": {}}}},
+    response_class=Response,
+    responses=files(PDF, XLSX),
 )
 def get_quarterly(
     session: SessionDep,

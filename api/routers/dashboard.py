@@ -4,7 +4,8 @@ from fastapi import APIRouter
 
 from api.deps import SessionDep, SettingsDep, require
 from api.params import MonthQuery
-from api.responses import RawJSONResponse
+from api.responses import RawJSONResponse, documented
+from api.schemas import DASHBOARD
 from geo.enums import Permission
 from geo.periods import Period
 from geo.progress.dashboard import dashboard_json, latest_report_month
@@ -12,7 +13,12 @@ from geo.progress.dashboard import dashboard_json, latest_report_month
 router = APIRouter(prefix="/api", tags=["dashboard"], dependencies=[require(Permission.read_public)])
 
 
-@router.get("/dashboard", response_class=RawJSONResponse, summary="月度调度看板 / monthly dashboard data")
+@router.get(
+    "/dashboard",
+    response_class=RawJSONResponse,
+    responses=documented(RawJSONResponse.media_type, DASHBOARD),
+    summary="月度调度看板 / monthly dashboard data",
+)
 def get_dashboard(
     session: SessionDep,
     settings: SettingsDep,

@@ -3,18 +3,25 @@
 from typing import Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
 from api.params import FilterDep
-from api.responses import download
+from api.responses import download, files
 from geo.enums import Permission
-from geo.transfer.exports import export_layer, export_projects
+from geo.transfer.exports import FORMATS, export_layer, export_projects
 
 router = APIRouter(prefix="/api/exports", tags=["exports"], dependencies=[require(Permission.export_data)])
+MEDIA_TYPES = sorted({media for media, _, _ in FORMATS.values()})
 Format = Literal["geojson", "gpkg", "shp", "kml", "xlsx"]
 
 
-@router.get("/projects", summary="导出项目 / the filtered projects as a file")
+@router.get(
+    "/projects",
+    response_class=Response,
+    responses=files(*MEDIA_TYPES),
+    summary="导出项目 / projects as a file",
+)
 def get_projects_export(
     session: SessionDep,
     settings: SettingsDep,
@@ -25,7 +32,12 @@ def get_projects_export(
     return download(export_projects(session, settings=settings, filters=filters, fmt=format))
 
 
-@router.get("/layers/{layer}", summary="导出图层 / a boundary layer as a file")
+@router.get(
+    "/layers/{layer}",
+    response_class=Response,
+    responses=files(*MEDIA_TYPES),
+    summary="导出图层 / a layer as a file",
+)
 def get_layer_export(
     session: SessionDep,
     layer: Literal["districts", "zones", "bases"],

@@ -6,7 +6,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import SessionDep, SettingsDep, require
-from api.responses import download
+from api.errors import problems
+from api.responses import BINARY, download
+from api.schemas import BoundaryImport, RegisterImport
 from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
@@ -17,7 +19,12 @@ router = APIRouter(prefix="/api/imports", tags=["imports"], dependencies=[requir
 Importer = Annotated[Principal, require(Permission.import_data)]
 
 
-@router.post("/boundaries", summary="导入边界 / preview (or apply) an official boundary file")
+@router.post(
+    "/boundaries",
+    response_model=BoundaryImport,
+    responses=problems(413, 415),
+    summary="导入边界 / preview or apply a boundary file",
+)
 async def post_boundaries(
     request: Request,
     session: SessionDep,
@@ -49,7 +56,12 @@ async def post_boundaries(
     )
 
 
-@router.post("/projects", summary="导入项目台账 / check (and apply) a project register (.xlsx or .csv)")
+@router.post(
+    "/projects",
+    response_model=RegisterImport,
+    responses={**problems(413, 415), 200: {"content": {XLSX: {"schema": BINARY}}}},
+    summary="导入项目台账 / check (and apply) a project register (.xlsx or .csv)",
+)
 async def post_projects(
     request: Request,
     session: SessionDep,

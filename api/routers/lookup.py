@@ -8,7 +8,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
-from api.responses import download
+from api.errors import problems
+from api.responses import BINARY, download
+from api.schemas import LookupAnswer, LookupBatch
 from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
@@ -19,7 +21,12 @@ from geo.siting.lookup import lookup_point
 router = APIRouter(prefix="/api", tags=["lookup"], dependencies=[require(Permission.read_public)])
 
 
-@router.get("/lookup", summary="落位查询 / which district, zone and base contain a point")
+@router.get(
+    "/lookup",
+    response_model=LookupAnswer,
+    response_model_exclude_unset=True,
+    summary="落位查询 / which district, zone and base contain a point",
+)
 def get_lookup(
     session: SessionDep,
     lon: float = Query(
@@ -34,7 +41,12 @@ def get_lookup(
     return lookup_point(session, lon=lon, lat=lat)
 
 
-@router.post("/lookup", summary="落位核查 / site many points (JSON, CSV or Excel) exactly as GET /api/lookup does")
+@router.post(
+    "/lookup",
+    response_model=LookupBatch,
+    responses={**problems(413, 415), 200: {"content": {XLSX: {"schema": BINARY}}}},
+    summary="落位核查 / site many points (JSON, CSV or Excel) exactly as GET /api/lookup does",
+)
 async def post_lookup(
     request: Request,
     session: SessionDep,

@@ -6,12 +6,13 @@ from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep, require
-from api.errors import PROBLEM, PROBLEM_RESPONSES
+from api.errors import problems
 from api.params import MAX_ID, DistrictQuery, MonthQuery, PhotoId, ProjectId, month_query
-from api.responses import GeoJSONResponse
+from api.responses import FEATURE_COLLECTION, GeoJSONResponse, documented, files
+from api.schemas import Photo, PhotosUploaded, PhotoWall, ProjectPhotos
 from geo.accounts.principal import Principal
-from geo.enums import Permission
-from geo.files import Upload
+from geo.enums import PHOTO_FORMATS, Permission
+from geo.files import JPEG, Upload
 from geo.photos.queries import photo_dict, photo_file, photo_positions_geojson, photo_wall, project_photos
 from geo.photos.review import place_photo, set_published
 from geo.photos.upload import add_photos
@@ -20,14 +21,8 @@ router = APIRouter(prefix="/api", tags=["photos"], dependencies=[require(Permiss
 Uploader = Annotated[Principal, require(Permission.upload_photos)]
 Publisher = Annotated[Principal, require(Permission.publish_photos)]
 
-UPLOAD_RESPONSES = {
-    status: {"description": description, "content": {PROBLEM: PROBLEM_RESPONSES[404]["content"][PROBLEM]}}
-    for status, description in (
-        (409, "已上传过(含 existing)/ duplicate, with the existing photo"),
-        (413, "文件或像素过大 / file or pixel count too large"),
-        (415, "不是 JPEG/PNG/WebP/HEIC / not an accepted image type"),
-    )
-}
+UPLOAD_RESPONSES = problems(409, 413, 415, 429)
+PHOTO_MEDIA_TYPES = sorted({mime for mime, _ in PHOTO_FORMATS.values()} | {JPEG})
 # A photo id's files never change (content-addressed); private, so no shared cache keeps serving a withdrawn photo.
 CACHE_FOREVER = "private, max-age=31536000, immutable"
 
@@ -41,6 +36,7 @@ def _read(files: list[UploadFile], limit: int) -> list[Upload]:
 @router.post(
     "/projects/{project_id}/photos",
     status_code=201,
+    response_model=PhotosUploaded,
     responses=UPLOAD_RESPONSES,
     summary="上传现场照片 / upload site photos",
 )
@@ -69,13 +65,15 @@ def upload_photos(
     return {"photos": photos}
 
 
-@router.get("/projects/{project_id}/photos", summary="项目的现场照片 / a project's photos")
+@router.get(
+    "/projects/{project_id}/photos", response_model=ProjectPhotos, summary="项目的现场照片 / a project's photos"
+)
 def list_project_photos(session: SessionDep, actor: PrincipalDep, project_id: ProjectId):
     """The project's photos with their checks, newest reporting month first (unpublished ones from reporter up)."""
     return {"project_id": project_id, "photos": project_photos(session, project_id=project_id, actor=actor)}
 
 
-@router.get("/photos", summary="分区域照片墙 / district photo wall")
+@router.get("/photos", response_model=PhotoWall, summary="分区域照片墙 / district photo wall")
 def get_photo_wall(
     session: SessionDep,
     actor: PrincipalDep,
@@ -87,7 +85,12 @@ def get_photo_wall(
     return photo_wall(session, district=district, month=month, per_project=per_project, actor=actor)
 
 
-@router.get("/photos/positions", response_class=GeoJSONResponse, summary="照片拍摄位置 / camera positions")
+@router.get(
+    "/photos/positions",
+    response_class=GeoJSONResponse,
+    responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION),
+    summary="照片拍摄位置 / camera positions",
+)
 def get_photo_positions(
     session: SessionDep,
     actor: PrincipalDep,
@@ -98,13 +101,18 @@ def get_photo_positions(
     return GeoJSONResponse(photo_positions_geojson(session, district=district, project_id=project, actor=actor))
 
 
-@router.get("/photos/{photo_id}", summary="照片信息与核验 / photo metadata and checks")
+@router.get("/photos/{photo_id}", response_model=Photo, summary="照片信息与核验 / photo metadata and checks")
 def get_photo(session: SessionDep, actor: PrincipalDep, photo_id: PhotoId):
     """One photo: EXIF position and time, checks and badges; 404 for an unpublished one below reporter."""
     return photo_dict(session, photo_id, actor=actor)
 
 
-@router.put("/photos/{photo_id}/location", summary="手动定位 / place a photo by hand")
+@router.put(
+    "/photos/{photo_id}/location",
+    response_model=Photo,
+    responses=problems(409),
+    summary="手动定位 / place a photo by hand",
+)
 def put_photo_location(
     session: SessionDep,
     settings: SettingsDep,
@@ -117,7 +125,9 @@ def put_photo_location(
     return place_photo(session, settings=settings, actor=actor, photo_id=photo_id, lon=lon, lat=lat)
 
 
-@router.put("/photos/{photo_id}/published", summary="公开或撤回照片 / publish or withdraw a photo")
+@router.put(
+    "/photos/{photo_id}/published", response_model=Photo, summary="公开或撤回照片 / publish or withdraw a photo"
+)
 def put_photo_published(
     session: SessionDep, actor: Publisher, photo_id: PhotoId, published: Annotated[bool, Body(embed=True, strict=True)]
 ):
@@ -125,7 +135,12 @@ def put_photo_published(
     return set_published(session, actor=actor, photo_id=photo_id, published=published)
 
 
-@router.get("/photos/{photo_id}/{kind}", summary="照片文件 / photo file (thumb, display, original)")
+@router.get(
+    "/photos/{photo_id}/{kind}",
+    response_class=Response,
+    responses={**files(*PHOTO_MEDIA_TYPES), 304: {"description": "未改变 / not modified (ETag)"}},
+    summary="照片文件 / photo file (thumb, display, original)",
+)
 def get_photo_file(
     request: Request,
     session: SessionDep,

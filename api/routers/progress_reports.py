@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, require
 from api.params import MonthPath, ProjectId
-from api.responses import RawJSONResponse
+from api.responses import RawJSONResponse, documented
+from api.schemas import REPORT, REPORTS
 from geo.accounts.principal import Principal
 from geo.enums import Permission
 from geo.progress.reports import ReportInput, list_reports, report_history, submit_report
@@ -32,14 +33,25 @@ class ReportBody(BaseModel):
     reported_by: str | None = Field(None, max_length=100)
 
 
-@router.get("/{project_id}/reports", response_class=RawJSONResponse, summary="月度进度 / a project's monthly reports")
+@router.get(
+    "/{project_id}/reports",
+    response_class=RawJSONResponse,
+    responses=documented(RawJSONResponse.media_type, REPORTS),
+    summary="月度进度 / a project's monthly reports",
+)
 def get_reports(session: SessionDep, project_id: ProjectId):
     """The current report of every month, newest first."""
     return RawJSONResponse(list_reports(session, project_id=project_id))
 
 
 @router.put(
-    "/{project_id}/reports/{month}", response_class=RawJSONResponse, summary="填报或更正月度进度 / submit or correct"
+    "/{project_id}/reports/{month}",
+    response_class=RawJSONResponse,
+    responses={
+        **documented(RawJSONResponse.media_type, REPORT),
+        201: documented(RawJSONResponse.media_type, REPORT)[200],
+    },
+    summary="填报或更正月度进度 / submit or correct",
 )
 def put_report(
     session: SessionDep,
@@ -56,7 +68,10 @@ def put_report(
 
 
 @router.get(
-    "/{project_id}/reports/{month}/history", response_class=RawJSONResponse, summary="更正记录 / correction history"
+    "/{project_id}/reports/{month}/history",
+    response_class=RawJSONResponse,
+    responses=documented(RawJSONResponse.media_type, REPORTS),
+    summary="更正记录 / correction history",
 )
 def get_history(session: SessionDep, project_id: ProjectId, month: MonthPath):
     """Every version of the month's report, the current one first."""

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, require
 from api.params import UserId
+from api.schemas import UserChanged, Users, UserWithPassword
 from geo.accounts.principal import Principal
 from geo.accounts.users import create_user, list_users, reset_password, update_user
 from geo.enums import Permission
@@ -35,26 +36,26 @@ class UserChange(BaseModel):
     active: bool | None = None
 
 
-@router.get("", summary="用户列表 / accounts")
+@router.get("", response_model=Users, summary="用户列表 / accounts")
 def get_users(session: SessionDep, admin: Admin):
     """Every account (never a password hash)."""
     return {"users": list_users(session)}
 
 
-@router.post("", status_code=201, summary="创建用户 / create an account")
+@router.post("", status_code=201, response_model=UserWithPassword, summary="创建用户 / create an account")
 def post_user(session: SessionDep, admin: Admin, body: NewUser):
     """Create an account; `password` in the answer is the generated one, shown this once."""
     user, generated = create_user(session, actor=admin, **body.model_dump())
     return {"user": user, "password": generated}
 
 
-@router.patch("/{user_id}", summary="修改或停用用户 / change or disable an account")
+@router.patch("/{user_id}", response_model=UserChanged, summary="修改或停用用户 / change or disable an account")
 def patch_user(session: SessionDep, admin: Admin, user_id: UserId, body: UserChange):
     """Change name, role, district or `active`; a disabled account's sessions and tokens stop at once."""
     return {"user": update_user(session, actor=admin, user_id=user_id, **body.model_dump())}
 
 
-@router.post("/{user_id}/password", summary="重置密码 / reset a password")
+@router.post("/{user_id}/password", response_model=UserWithPassword, summary="重置密码 / reset a password")
 def post_password_reset(session: SessionDep, admin: Admin, user_id: UserId):
     """A new random password, shown this once; the account's sessions end."""
     user, password = reset_password(session, actor=admin, user_id=user_id)

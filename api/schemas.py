@@ -1,0 +1,272 @@
+"""What each JSON answer looks like: pydantic models for answers built in Python, JSON schemas for PostGIS's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Out(BaseModel):
+    """An answer: the fields listed are always there; an answer may carry more."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Health(Out):
+    """The database answers, with its PostGIS version."""
+
+    status: str
+    postgis: str
+
+
+class Meta(Out):
+    """Enumerations and map settings the front end must not hard-code."""
+
+    plan_year: int
+    districts: list[dict[str, Any]]
+    clusters: list[dict[str, Any]]
+    statuses: list[dict[str, Any]]
+    lights: list[dict[str, Any]]
+    report_months: list[str]
+    roles: list[dict[str, Any]]
+    permissions: list[dict[str, Any]]
+    anonymous_read: bool
+
+
+class Named(Out):
+    """A district, zone or base by name."""
+
+    name: str
+
+
+class NearestBase(Named):
+    """The nearest base and how far it is, in metres."""
+
+    code: str
+    distance_m: float
+
+
+class LookupAnswer(Out):
+    """Which district, county, zones and bases contain a point, or why none do (`error`)."""
+
+    lon: float
+    lat: float
+    inside_weihai: bool | None = None
+    district: Named | None = None
+    county: Named | None = None
+    zones: list[Named] = []
+    bases: list[Named] = []
+    nearest_base: NearestBase | None = None
+    message: str | None = None
+    error: str | None = None
+
+
+class LookupBatch(Out):
+    """Every point's answer, in the order sent."""
+
+    count: int
+    results: list[LookupAnswer]
+
+
+class Photo(Out):
+    """A site photo: its file, EXIF position and time, checks against the project and badges."""
+
+    id: int
+    project_id: int
+    project_name: str
+    district: str
+    month: str
+    mime: str
+    location: dict[str, Any] | None
+    checks: dict[str, Any]
+    badges: list[str]
+    published: bool
+    urls: dict[str, str]
+
+
+class PhotosUploaded(Out):
+    """The photos stored by one upload."""
+
+    photos: list[Photo]
+
+
+class ProjectPhotos(Out):
+    """A project's photos."""
+
+    project_id: int
+    photos: list[Photo]
+
+
+class WallProject(Out):
+    """One project on the photo wall with its latest photos."""
+
+    id: int
+    code: str
+    name: str
+    district: str
+    photos: list[Photo]
+
+
+class PhotoWall(Out):
+    """The district photo wall of a month, and the projects that sent no photo."""
+
+    district: str | None
+    month: str
+    projects: list[WallProject]
+    projects_without_photos: list[dict[str, Any]]
+
+
+class Consistency(Out):
+    """Projects whose declared district is not where their point lies."""
+
+    count: int
+    projects: list[dict[str, Any]]
+
+
+class MembershipAsOf(Out):
+    """Each project's district, county, zones and bases by the boundaries valid at `at`."""
+
+    at: dt.datetime
+    projects: list[dict[str, Any]]
+
+
+class BoundaryImport(Out):
+    """What a boundary file changes (or changed, when applied)."""
+
+    applied: bool
+    changes: list[dict[str, Any]]
+    counts: dict[str, int]
+
+
+class RegisterImport(Out):
+    """What a register import checked and (when applied) wrote."""
+
+    rows: int
+    valid: int
+    applied: bool
+    errors: list[dict[str, Any]]
+
+
+class Account(Out):
+    """The signed-in account, or null."""
+
+    user: dict[str, Any] | None
+
+
+class SignedIn(Account):
+    """A new browser session: the account and the CSRF token writes must send."""
+
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+class Me(Account):
+    """Who is asking, and whether visitors may read without an account."""
+
+    anonymous_read: bool
+
+
+class Changed(Out):
+    """The password was changed."""
+
+    changed: bool
+
+
+class ApiToken(Out):
+    """A personal API token (never its secret, except once in NewApiToken)."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime | None
+    revoked_at: dt.datetime | None = None
+
+
+class NewApiToken(ApiToken):
+    """A new token with its secret, shown this once."""
+
+    token: str
+
+
+class ApiTokens(Out):
+    """The account's tokens."""
+
+    tokens: list[ApiToken]
+
+
+class User(Out):
+    """An account (never its password hash)."""
+
+    id: int
+    username: str
+    role: str
+    district: str | None
+    active: bool
+
+
+class Users(Out):
+    """Every account."""
+
+    users: list[User]
+
+
+class UserChanged(Out):
+    """The account after the change."""
+
+    user: User
+
+
+class UserWithPassword(Out):
+    """An account with its new password, shown this once (null when the caller chose it)."""
+
+    user: User
+    password: str | None
+
+
+class AuditPage(Out):
+    """Matching audit entries, newest first, with the total count."""
+
+    total: int
+    entries: list[dict[str, Any]]
+
+
+# Answers assembled by PostGIS as JSON text: their shape, declared here.
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+REPORT = {
+    "type": "object",
+    "required": ["id", "project_id", "month", "version", "progress", "status", "current"],
+    "properties": {
+        "id": {"type": "integer"},
+        "project_id": {"type": "integer"},
+        "month": {"type": "string", "pattern": "^\\d{4}-\\d{2}$"},
+        "version": {"type": "integer"},
+        "progress": {"type": "number"},
+        "investment_month": {"type": "number"},
+        "investment_cumulative": {"type": "number"},
+        "status": {"type": "string"},
+        "current": {"type": "boolean"},
+    },
+}
+REPORTS = {"type": "array", "items": REPORT}
+_GROUP = {
+    "type": "object",
+    "required": ["name", "count", "investment_year", "completed_year"],
+    "properties": {"name": {"type": "string"}, "count": {"type": "integer"}, "completion_rate": NUMBER_OR_NULL},
+}
+DASHBOARD = {
+    "type": "object",
+    "required": ["period", "month", "as_of", "headline", "by_district", "by_cluster", "by_base", "trend", "lagging"],
+    "properties": {
+        "period": {"type": "string"},
+        "month": {"type": "string"},
+        "as_of": {"type": "string", "format": "date"},
+        "headline": {"type": "object", "required": ["count", "investment_year", "completed_year", "by_light"]},
+        "by_district": {"type": "array", "items": _GROUP},
+        "by_cluster": {"type": "array", "items": _GROUP},
+        "by_base": {"type": ["array", "null"], "items": _GROUP},
+        "trend": {"type": ["array", "null"], "items": {"type": "object", "required": ["month"]}},
+        "lagging": {"type": "array", "items": {"type": "object", "required": ["id", "name", "light"]}},
+    },
+}
