@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from geo.enums import ROLE_BY_CODE
+from geo.enums import PERMISSIONS, ROLE_BY_CODE
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,12 @@ class Principal:
                 "role_name_en": role.name_en,
                 "district": self.district,
                 "via": self.via,
+                # what the front end may offer this account, from the one permission table
+                "permissions": sorted(
+                    rule.permission.value
+                    for rule in PERMISSIONS.values()
+                    if not rule.min_role or self.has_role(rule.min_role)
+                ),
             }
         }
 

@@ -143,7 +143,7 @@ async function boot() {
   lang.addEventListener('click', () => toggleLang());
   mountUserBox($('user-box'));
   const user = await currentUser();
-  if (!user || user.role !== 'admin') {
+  if (!user || !user.permissions.includes('manage_users')) {
     const denied = $('admin-denied');
     denied.innerHTML = user ? esc(t('admin.denied')) : `${esc(t('admin.signIn'))} <a href="${esc(signInUrl())}">${esc(t('auth.signIn'))}</a>`;
     denied.hidden = false;

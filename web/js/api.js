@@ -1,4 +1,5 @@
-// The ONLY module that talks to the server. Every call returns parsed JSON or
+// The only module that talks to the server: every call goes through request() (the photo upload's XHR, which
+// fetch cannot replace because fetch reports no upload progress, shares its failure()), returns parsed JSON and
 // throws an ApiError carrying the problem+json fields (type/title/status/detail/errors).
 
 export class ApiError extends Error {
@@ -44,64 +45,53 @@ export function filterQuery(filters = {}) {
   return s ? `?${s}` : '';
 }
 
-async function getJSON(path, { signal } = {}) {
+/** The ApiError of a failed answer (problem+json when the server sent one); a 401 also tells the page. */
+function failure(status, statusText, body, path) {
+  const p = body && typeof body === 'object' ? body : {};
+  let detail = p.detail;
+  if (!detail && Array.isArray(p.errors) && p.errors.length) {
+    detail = p.errors.map((e) => (typeof e === 'string' ? e : e.msg || e.message || JSON.stringify(e))).join('; ');
+  }
+  return noticeUnauthorized(new ApiError({
+    status: p.status || status,
+    title: p.title || statusText,
+    detail: detail || p.title || `HTTP ${status}`,
+    type: p.type,
+    errors: p.errors || null,
+    url: path,
+  }));
+}
+
+const ACCEPT = 'application/json, application/geo+json, application/problem+json';
+
+/**
+ * Every call to the server: GET or a write (writes carry the CSRF header), a JSON payload or a raw body,
+ * answered as parsed JSON (or a Blob with as: 'blob'); anything else throws an ApiError.
+ */
+async function request(method, path, { json, body, headers = {}, as = 'json', signal } = {}) {
+  const sent = { Accept: as === 'blob' ? `${ACCEPT}, */*` : ACCEPT, ...headers };
+  if (method !== 'GET') sent[CSRF_HEADER] = csrfToken();
+  if (json !== undefined) { sent['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
   let res;
   try {
-    res = await fetch(path, { signal, headers: { Accept: 'application/json, application/geo+json, application/problem+json' } });
+    res = await fetch(path, { method, headers: sent, body, signal });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError({ status: 0, title: 'network', detail: e.message || String(e), url: path });
   }
-  const ct = res.headers.get('content-type') || '';
-  let body = null;
-  if (ct.includes('json')) {
-    try { body = await res.json(); } catch { body = null; }
+  const isJSON = (res.headers.get('content-type') || '').includes('json');
+  if (res.ok && as === 'blob') return res.blob();
+  let parsed = null;
+  if (isJSON) {
+    try { parsed = await res.json(); } catch { parsed = null; }
   }
-  if (!res.ok) {
-    const p = body && typeof body === 'object' ? body : {};
-    let detail = p.detail;
-    if (!detail && Array.isArray(p.errors) && p.errors.length) {
-      detail = p.errors.map((e) => (typeof e === 'string' ? e : e.msg || e.message || JSON.stringify(e))).join('; ');
-    }
-    throw noticeUnauthorized(new ApiError({
-      status: p.status || res.status,
-      title: p.title || res.statusText,
-      detail: detail || p.title || `HTTP ${res.status}`,
-      type: p.type,
-      errors: p.errors || null,
-      url: path,
-    }));
-  }
-  if (body === null) throw new ApiError({ status: res.status, title: 'bad response', detail: `not JSON: ${path}`, url: path });
-  return body;
+  if (!res.ok) throw failure(res.status, res.statusText, parsed, path);
+  if (parsed === null) throw new ApiError({ status: res.status, title: 'bad response', detail: `not JSON: ${path}`, url: path });
+  return parsed;
 }
 
-function problemOf(status, body, path, statusText = '') {
-  const p = body && typeof body === 'object' ? body : {};
-  return new ApiError({
-    status: p.status || status,
-    title: p.title || statusText,
-    detail: p.detail || p.title || `HTTP ${status}`,
-    type: p.type,
-    errors: p.errors || null,
-    url: path,
-  });
-}
-
-async function sendJSON(method, path, payload) {
-  let res;
-  const headers = { Accept: 'application/json, application/problem+json', [CSRF_HEADER]: csrfToken() };
-  if (payload !== undefined) headers['Content-Type'] = 'application/json';
-  try {
-    res = await fetch(path, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
-  } catch (e) {
-    throw new ApiError({ status: 0, title: 'network', detail: e.message || String(e), url: path });
-  }
-  let body = null;
-  try { body = await res.json(); } catch { body = null; }
-  if (!res.ok) throw noticeUnauthorized(problemOf(res.status, body, path, res.statusText));
-  return body;
-}
+const getJSON = (path, { signal } = {}) => request('GET', path, { signal });
+const sendJSON = (method, path, payload) => request(method, path, { json: payload });
 
 /**
  * Upload one photo with XMLHttpRequest (fetch has no upload progress).
@@ -123,7 +113,7 @@ function uploadPhoto(projectId, file, { month, caption, onProgress } = {}) {
     xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); });
     xhr.addEventListener('load', () => {
       if (xhr.status >= 200 && xhr.status < 300 && xhr.response) { resolve(xhr.response.photos[0]); return; }
-      const err = noticeUnauthorized(problemOf(xhr.status, xhr.response, path, xhr.statusText));
+      const err = failure(xhr.status, xhr.statusText, xhr.response, path);
       if (xhr.response && xhr.response.existing) err.existing = xhr.response.existing;
       reject(err);
     });
@@ -163,7 +153,7 @@ export const api = {
   placePhoto: (id, lon, lat) => sendJSON('PUT', `/api/photos/${encodeURIComponent(id)}/location`, { lon, lat }),
   publishPhoto: (id, published) => sendJSON('PUT', `/api/photos/${encodeURIComponent(id)}/published`, { published }),
   uploadPhoto,
-  // Monthly progress (issue 6)
+  // Monthly progress
   reports: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}/reports`, o),
   putReport: (id, month, body) => sendJSON('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, body),
   dashboard: (month, o) => getJSON(`/api/dashboard${month ? `?month=${encodeURIComponent(month)}` : ''}`, o),
@@ -180,22 +170,8 @@ export const api = {
   auditExportUrl: (filters = {}) => `/api/audit/export.xlsx${query(filters)}`,
 };
 
-// Planner tools (siting check page): POST bodies, JSON or file answers, same problem+json handling.
-async function send(path, { body, headers = {}, as = 'json', signal } = {}) {
-  let res;
-  try {
-    res = await fetch(path, { method: 'POST', body, signal, headers: { Accept: 'application/json, application/problem+json, */*', [CSRF_HEADER]: csrfToken(), ...headers } });
-  } catch (e) {
-    if (e.name === 'AbortError') throw e;
-    throw new ApiError({ status: 0, title: 'network', detail: e.message || String(e), url: path });
-  }
-  if (!res.ok) {
-    let p = {};
-    try { p = await res.json(); } catch { p = {}; }
-    throw noticeUnauthorized(new ApiError({ status: p.status || res.status, title: p.title || res.statusText, detail: p.detail || `HTTP ${res.status}`, type: p.type, errors: p.errors || null, url: path }));
-  }
-  return as === 'blob' ? res.blob() : res.json();
-}
+// Planner tools (siting check page): POST bodies, JSON or file answers.
+const send = (path, o = {}) => request('POST', path, o);
 
 function sitingBody(input) {
   if (input instanceof Blob) {

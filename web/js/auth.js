@@ -79,7 +79,7 @@ export function mountUserBox(host) {
     more.textContent = detail;
     who.append(name, more);
     host.append(who);
-    if (user.role === 'admin') host.append(link('/admin.html', t('auth.admin'), 'admin-link'));
+    if (user.permissions.includes('manage_users')) host.append(link('/admin.html', t('auth.admin'), 'admin-link'));
     const out = document.createElement('button');
     out.type = 'button';
     out.className = 'btn';
