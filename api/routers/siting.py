@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from api.deps import SessionDep, require
 from api.schemas import Consistency, MembershipAsOf
 from geo.enums import Permission
-from geo.siting.batch import consistency_report, membership_as_of
+from geo.siting.consistency import consistency_report, membership_as_of
 
 router = APIRouter(prefix="/api/siting", tags=["siting"], dependencies=[require(Permission.check_siting)])
 
