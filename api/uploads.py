@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
 from geo.errors import InvalidInput
+from geo.files import Upload
 from geo.settings import Settings
-
-
-@dataclass
-class Upload:
-    """The uploaded bytes, the file name given for them and their media type."""
-
-    data: bytes
-    filename: str
-    content_type: str
 
 
 async def read_upload(request: Request, settings: Settings, *, filename: str | None = None) -> Upload:
@@ -47,4 +37,4 @@ async def read_upload(request: Request, settings: Settings, *, filename: str | N
         )
     if not data:
         raise InvalidInput("上传内容为空 / the upload is empty", errors=[{"field": "file", "message": "empty"}])
-    return Upload(data, name, media)
+    return Upload(name, data, media)

@@ -11,7 +11,8 @@ from pyproj.exceptions import CRSError
 from geo.errors import InvalidInput
 
 WGS84 = "EPSG:4326"
-UTM51N = "EPSG:32651"  # metric CRS of Weihai: distances and areas
+METRIC_SRID = 32651  # UTM 51N covers Weihai (scale error < 0.03 %): distances, areas, nearest-base order
+UTM51N = f"EPSG:{METRIC_SRID}"
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis, as GCJ-02 uses it
 _EE = 0.00669342162296594323

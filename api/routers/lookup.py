@@ -58,8 +58,8 @@ async def post_lookup(
     (multipart field `file`, or the raw body) with 经度/纬度 columns.  Each answer is what GET /api/lookup gives for
     that point, plus `declared` and `agrees` when a district or base was declared; off-globe points carry `error`."""
     upload = await read_upload(request, settings)
-    is_json = upload.content_type == "application/json" or upload.filename.lower().endswith(".json")
-    parse = points_from_json if is_json else (lambda data: points_from_table(data, upload.filename))
+    is_json = upload.media_type == "application/json" or upload.name.lower().endswith(".json")
+    parse = points_from_json if is_json else (lambda data: points_from_table(data, upload.name))
     points = await run_in_threadpool(parse, upload.data)
     results = await run_in_threadpool(check_points, session, points=points, max_points=settings.batch_max_points)
     if format == "xlsx":

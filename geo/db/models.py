@@ -27,10 +27,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from geo.crs import METRIC_SRID
 from geo.enums import ROLE_CODES, STATUS_CODES
 
 SRID = 4326
-METRIC_SRID = 32651  # UTM 51N covers Weihai; distances and nearest-neighbour ordering happen here, in metres.
 
 
 class Base(DeclarativeBase):

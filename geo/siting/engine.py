@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Integer, Text
 
-from geo.crs import lonlat_to_utm
+from geo.crs import METRIC_SRID, lonlat_to_utm
 
 DISTRICT, ZONE, BASE = 0, 1, 2
 _LAYER_CODE = {"districts": DISTRICT, "zones": ZONE, "bases": BASE}
@@ -33,9 +33,10 @@ SELECT 0 AS layer, id, code, kind, ST_AsBinary(geom) AS wkb, NULL::bytea AS utm 
 UNION ALL SELECT 1, id, code, NULL, ST_AsBinary(geom), NULL FROM zones
 UNION ALL SELECT 2, id, code, NULL, ST_AsBinary(geom), ST_AsBinary(geom_utm) FROM bases"""
 
-_AS_OF = """
+_AS_OF = f"""
 SELECT CASE layer WHEN 'districts' THEN 0 WHEN 'zones' THEN 1 ELSE 2 END AS layer, feature_id AS id, code, kind,
-       ST_AsBinary(geom) AS wkb, CASE WHEN layer = 'bases' THEN ST_AsBinary(ST_Transform(geom, 32651)) END AS utm
+       ST_AsBinary(geom) AS wkb,
+       CASE WHEN layer = 'bases' THEN ST_AsBinary(ST_Transform(geom, {METRIC_SRID})) END AS utm
 FROM boundary_versions WHERE valid_from <= :at AND (valid_to IS NULL OR valid_to > :at)"""
 
 
