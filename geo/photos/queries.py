@@ -88,7 +88,8 @@ def _shape(r: dict) -> dict:
     }
 
 
-def _not_found(photo_id: int) -> NotFound:
+def photo_not_found(photo_id: int) -> NotFound:
+    """The one answer for a photo that is missing or that the actor may not see."""
     # An unpublished photo answers like a missing one: its existence is not public either.
     return NotFound(f"照片 {photo_id} 不存在 / photo {photo_id} does not exist")
 
@@ -101,7 +102,7 @@ def photo_dict(session: Session, photo_id: int, *, actor: Principal) -> dict:
         .first()
     )
     if row is None:
-        raise _not_found(photo_id)
+        raise photo_not_found(photo_id)
     return _shape(dict(row))
 
 
@@ -190,7 +191,7 @@ def photo_file(
         select(Photo.sha256, Photo.format).where(Photo.id == photo_id, text(photo_visible(actor, alias="photos")))
     ).first()
     if row is None:
-        raise _not_found(photo_id)
+        raise photo_not_found(photo_id)
     mime, ext = PHOTO_FORMATS[row.format]
     path = store.path_of(settings.photo_dir, kind, row.sha256, ext)
     if not path.is_file():

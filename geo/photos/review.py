@@ -12,7 +12,7 @@ from geo.accounts.scope import ensure_may_act_on_project
 from geo.db.models import SRID, Photo
 from geo.errors import Conflict, InvalidInput
 from geo.photos.checks import classify_gps, verify
-from geo.photos.queries import _not_found, photo_dict
+from geo.photos.queries import photo_dict, photo_not_found
 from geo.settings import Settings
 
 
@@ -22,7 +22,7 @@ def place_photo(
     """Place a photo without usable GPS by hand (a reporter only in their own district) and re-run its checks."""
     photo = session.get(Photo, photo_id)
     if photo is None:
-        raise _not_found(photo_id)
+        raise photo_not_found(photo_id)
     ensure_may_act_on_project(session, actor=actor, project_id=photo.project_id)
     if photo.gps_status == "ok":
         raise Conflict(f"照片 {photo_id} 已有 GPS 位置,无需手动定位 / photo {photo_id} already has a GPS position")
@@ -55,7 +55,7 @@ def set_published(session: Session, *, actor: Principal, photo_id: int, publishe
     """Publish a photo (everyone who may read sees it) or withdraw it (reporters and above only), audited."""
     photo = session.get(Photo, photo_id)
     if photo is None:
-        raise _not_found(photo_id)
+        raise photo_not_found(photo_id)
     before = photo.published
     if before != published:
         photo.published = published
