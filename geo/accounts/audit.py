@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from geo.accounts.principal import Principal
 from geo.enums import AUDIT_ACTIONS
 from geo.periods import LOCAL_TZ
+from geo.transfer.sheets import write_xlsx
 
 MAX_EXPORT_ROWS = 100_000
 _ACTION_NAMES = {a.code: a for a in AUDIT_ACTIONS}
@@ -115,42 +115,34 @@ def list_audit(session: Session, *, filters: AuditFilter, limit: int = 100, offs
 
 def audit_xlsx(session: Session, *, filters: AuditFilter) -> bytes:
     """The matching entries (newest first, at most MAX_EXPORT_ROWS) as an Excel workbook."""
-    from openpyxl import Workbook
-
     where, params = _where(filters)
     rows = session.execute(text(_select(where) + " LIMIT :limit"), {**params, "limit": MAX_EXPORT_ROWS})
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("审计日志 audit log")
-    sheet.append(
-        [
-            "时间(北京时间) time (UTC+8)",
-            "用户 user",
-            "姓名 name",
-            "操作 action",
-            "操作代码 code",
-            "对象 object",
-            "编号 id",
-            "修改前 before",
-            "修改后 after",
-            "地址 address",
-        ]
+    headers = (
+        "时间(北京时间) time (UTC+8)",
+        "用户 user",
+        "姓名 name",
+        "操作 action",
+        "操作代码 code",
+        "对象 object",
+        "编号 id",
+        "修改前 before",
+        "修改后 after",
+        "地址 address",
     )
-    for row in rows:
+
+    def line(row):
         e = _entry(row)
-        sheet.append(
-            [
-                row.at.astimezone(LOCAL_TZ).replace(tzinfo=None),
-                e["actor_name"],
-                e["actor_display_name"],
-                e["action_name"],
-                e["action"],
-                e["object_type"],
-                e["object_id"],
-                _jsonable(e["before"]),
-                _jsonable(e["after"]),
-                e["address"],
-            ]
+        return (
+            row.at.astimezone(LOCAL_TZ).replace(tzinfo=None),
+            e["actor_name"],
+            e["actor_display_name"],
+            e["action_name"],
+            e["action"],
+            e["object_type"],
+            e["object_id"],
+            _jsonable(e["before"]),
+            _jsonable(e["after"]),
+            e["address"],
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+    return write_xlsx({"审计日志 audit log": (headers, (line(r) for r in rows))})

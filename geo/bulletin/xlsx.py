@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from geo.bulletin.text import GROUP_HEADER, LIGHT_ZH, STATUS_ZH, group_row, headline_text, total_row
+from geo.transfer.sheets import append_row, new_workbook
 
 HEAD_FILL = PatternFill("solid", fgColor="08519C")
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths: list[int]):
+def _sheet(wb, title: str, header: list[str], rows: list[list], widths: list[int]):
     ws = wb.create_sheet(title)
-    ws.append(header)
+    append_row(ws, header)
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)  # names, 责任单位, 存在问题 and 下步计划 are reporters' text: never formulas
     for cell in ws[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEAD_FILL
     for i, w in enumerate(widths):
@@ -27,13 +27,13 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths
 
 def render_xlsx(data: dict) -> bytes:
     """XLSX bytes of the bulletin."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "概况"
     h = data["headline"]
-    ws.append(["威海市新旧动能转换重点项目工作简报", data["title"]])
-    ws.append(["期间", data["period"]])
-    ws.append(["截至", data["as_of"]])
+    append_row(ws, ["威海市新旧动能转换重点项目工作简报", data["title"]])
+    append_row(ws, ["期间", data["period"]])
+    append_row(ws, ["截至", data["as_of"]])
     for label, key in (
         ("项目数", "count"),
         ("总投资(亿元)", "investment_total"),
@@ -43,13 +43,13 @@ def render_xlsx(data: dict) -> bytes:
         ("完成率%", "completion_rate"),
         ("平均形象进度%", "progress_avg"),
     ):
-        ws.append([label, h[key]])
+        append_row(ws, [label, h[key]])
     for code, name in LIGHT_ZH.items():
-        ws.append([name, h["by_light"].get(code, 0)])
+        append_row(ws, [name, h["by_light"].get(code, 0)])
     for code, name in STATUS_ZH.items():
-        ws.append([name, h["by_status"].get(code, 0)])
-    ws.append([])
-    ws.append([headline_text(data)])
+        append_row(ws, [name, h["by_status"].get(code, 0)])
+    append_row(ws, [])
+    append_row(ws, [headline_text(data)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 26, 18
     ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)

@@ -102,6 +102,22 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+# --- writing: every .xlsx and .csv export builds its cells here (tests/transfer/test_sheets_writing.py keeps it so) ---
+# A cell a spreadsheet may read as a formula: = + - @ (or their full-width forms, which Excel and WPS in a Chinese or
+# Japanese locale may convert while parsing), or a leading tab, CR or LF, possibly after spaces.  OWASP's CSV
+# injection list, slightly widened: a needless guard costs one invisible quote, a missing one runs the formula.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n")
+_LEADING_SPACES = " \u00a0\u3000"
+
+
+def looks_like_formula(value) -> bool:
+    """Whether a spreadsheet could take this value for a formula (only strings can; numbers stay numbers)."""
+    if not isinstance(value, str):
+        return False
+    first = value.lstrip(_LEADING_SPACES)[:1]
+    return bool(first) and unicodedata.normalize("NFKC", first) in FORMULA_TRIGGERS
+
+
 def _excel_value(value):
     if isinstance(value, (list, tuple)):
         return "、".join(str(v) for v in value)
@@ -112,10 +128,39 @@ def _excel_value(value):
     return str(value)
 
 
+def _text_cell(sheet, value, font=None):
+    from openpyxl.cell import WriteOnlyCell
+
+    value = _excel_value(value)
+    # openpyxl infers a formula from a str starting with '=' and an error from '#N/A' and the like; any other value it
+    # stores as it is, so only those need a cell of their own (one per value would slow a 100,000-row export).
+    if font is None and not (isinstance(value, str) and (looks_like_formula(value) or value.startswith("#"))):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text from a person is never a formula nor an error value
+        if looks_like_formula(value):
+            cell.quotePrefix = True  # Excel's own "'" marker: it stays text when someone edits the cell
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def append_row(sheet, values: Iterable, *, font=None) -> None:
+    """Append one row to an openpyxl worksheet (normal or write-only): strings as text, never as formulas."""
+    sheet.append([_text_cell(sheet, v, font) for v in values])
+
+
+def new_workbook():
+    """An empty openpyxl workbook for an export that styles its own sheets; write its rows with append_row."""
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
 def write_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
     """An .xlsx workbook with one sheet per entry (bold, frozen header row); lists become 、-joined text."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
@@ -123,14 +168,28 @@ def write_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> b
     for title, (headers, rows) in sheets.items():
         sheet = book.create_sheet(title[:31])
         sheet.freeze_panes = "A2"
-        header_cells = []
-        for h in headers:
-            cell = WriteOnlyCell(sheet, value=h)
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
+        append_row(sheet, headers, font=bold)
         for row in rows:
-            sheet.append([_excel_value(v) for v in row])
+            append_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _csv_text(value) -> str:
+    value = _excel_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if looks_like_formula(value) else text  # OWASP: a leading quote makes Excel read text
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A CSV file (UTF-8 with BOM, so Excel reads the Chinese) whose text cells cannot start a formula."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_csv_text(h) for h in headers])
+    writer.writerows([_csv_text(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
