@@ -196,8 +196,6 @@ def derive(data: bytes, *, name: str, max_pixels: int, budget: DecodeBudget | No
     """Check, read EXIF and make the 1600 px display copy and the 320 px thumbnail (upright, sRGB, no metadata);
     the decode holds its estimated memory in `budget` (JPEG is decoded at reduced scale and needs little)."""
     img, fmt = open_checked(data, name=name, max_pixels=max_pixels)
-    exif = read_exif(img)
-    icc = img.info.get("icc_profile")
     w, h = img.size
     scale = DISPLAY_EDGE / max(w, h)
     if fmt == "JPEG" and scale < 1:
@@ -206,6 +204,8 @@ def derive(data: bytes, *, name: str, max_pixels: int, budget: DecodeBudget | No
     with budget.reserve(decode_cost(img, fmt), name=name) if budget else _no_budget():
         try:
             img.load()
+            exif = read_exif(img)  # after load, inside the budget: Pillow decodes a whole PNG to find its eXIf
+            icc = img.info.get("icc_profile")
             if img.mode in ("RGB", "RGBA", "L", "LA"):  # shrink first: converting the full image would copy it
                 img.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
             img = _to_rgb(img)
