@@ -66,6 +66,20 @@ class Settings(BaseSettings):
     batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
     upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
     log_level: str = "info"
+    # --- uploaded files: archives and photo decoding ---
+    upload_max_unzipped_mb: int = Field(
+        default=256, ge=1, description="most an uploaded zip (Shapefile, KMZ, .xlsx) may unpack to, in MB (413 above)"
+    )
+    upload_max_zip_ratio: float = Field(
+        default=200.0, gt=1, description="highest compression ratio of an archive member over 1 MB (413 above)"
+    )
+    upload_max_zip_members: int = Field(default=1000, ge=1, description="most files inside one uploaded zip")
+    photo_decode_memory_mb: int = Field(
+        default=448,
+        ge=16,
+        description="memory the photo decodes in flight may take together, in MB; they wait for each other, and a "
+        "photo that alone would need more is refused (413)",
+    )
 
     @property
     def web_dir(self) -> Path:

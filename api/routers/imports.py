@@ -13,6 +13,7 @@ from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
 from geo.files import XLSX, Download
+from geo.transfer.archives import ArchiveLimits
 from geo.transfer.imports import import_boundaries, import_register_file
 
 router = APIRouter(prefix="/api/imports", tags=["imports"], dependencies=[require(Permission.import_data)])
@@ -53,6 +54,7 @@ async def post_boundaries(
         keep_missing=keep_missing,
         apply=apply,
         actor=actor,
+        limits=ArchiveLimits.of(settings),
     )
 
 
@@ -88,6 +90,7 @@ async def post_projects(
         apply=apply,
         want_report=report == "xlsx",
         actor=actor,
+        limits=ArchiveLimits.of(settings),
     )
     if report == "xlsx":
         return download(Download(report_xlsx, XLSX, "register-errors.xlsx"))

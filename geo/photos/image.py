@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pillow_heif
 from PIL import Image, ImageCms
 
-from geo.errors import PayloadTooLarge, UndecodableImage, UnsupportedMediaType
+from geo.errors import PayloadTooLarge, TooManyRequests, UndecodableImage, UnsupportedMediaType
 from geo.photos.exif import ExifInfo, read_exif
 
 pillow_heif.register_heif_opener()
@@ -29,6 +33,68 @@ _UPRIGHT = {
     7: T.TRANSVERSE,
     8: T.ROTATE_90,
 }
+
+
+# Peak bytes per decoded pixel, measured with Pillow 13 / pillow-heif 1.8 for the whole derive() below: Pillow keeps
+# RGB in 4 bytes; resizing RGBA premultiplies a copy; a palette is expanded to RGBA; libheif hands over its own buffer.
+_BYTES_PER_PIXEL = {"JPEG": 8.0, "HEIF": 9.0, "opaque": 5.5, "alpha": 9.5}
+WAIT_SECONDS = 120
+
+
+class DecodeBudget:
+    """A weighted semaphore of bytes: decodes in flight together stay within `total`; one that alone needs more is
+    refused, so four large photos at once wait for each other instead of taking gigabytes."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.used = 0
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def reserve(self, need: int, *, name: str) -> Iterator[None]:
+        """Hold `need` bytes while decoding; 413 when it exceeds the whole budget, 429 after a long wait."""
+        if need > self.total:
+            raise PayloadTooLarge(
+                f"“{name}”解码约需 {need / 2**20:.0f} MB 内存,超过上限 {self.total / 2**20:.0f} MB;"
+                f"请另存为 JPEG 或缩小后再上传 / decoding {name!r} would take about {need / 2**20:.0f} MB, "
+                f"more than the {self.total / 2**20:.0f} MB allowed: save it as JPEG or make it smaller",
+                errors=[{"field": name, "message": "too large to decode"}],
+            )
+        deadline = time.monotonic() + WAIT_SECONDS
+        with self._cond:
+            while self.used + need > self.total:
+                if not self._cond.wait(timeout=max(0.0, deadline - time.monotonic())):
+                    raise TooManyRequests(
+                        "服务器正忙于处理其他照片,请稍后再试 / the server is busy decoding other photos; try again",
+                        retry_after=10,
+                    )
+            self.used += need
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.used -= need
+                self._cond.notify_all()
+
+
+_budgets: dict[int, DecodeBudget] = {}
+_budgets_lock = threading.Lock()
+
+
+def decode_budget(total_bytes: int) -> DecodeBudget:
+    """The process-wide budget of that size (one per setting value, so every request shares it)."""
+    with _budgets_lock:
+        return _budgets.setdefault(total_bytes, DecodeBudget(total_bytes))
+
+
+def decode_cost(img: Image.Image, fmt: str) -> int:
+    """Estimated peak bytes of decoding `img` (at its drafted size) and making its derivatives."""
+    if fmt in ("JPEG", "HEIF"):
+        per_pixel = _BYTES_PER_PIXEL[fmt]
+    else:
+        alpha = "A" in img.mode or img.mode == "P" or "transparency" in img.info
+        per_pixel = _BYTES_PER_PIXEL["alpha" if alpha else "opaque"]
+    return int(img.size[0] * img.size[1] * per_pixel)
 
 
 def sniff(head: bytes) -> str | None:
@@ -126,25 +192,29 @@ def _jpeg(img: Image.Image, quality: int) -> bytes:
     return out.getvalue()
 
 
-def derive(data: bytes, *, name: str, max_pixels: int) -> Derived:
-    """Check, read EXIF and make the 1600 px display copy and the 320 px thumbnail (upright, sRGB, no metadata)."""
+def derive(data: bytes, *, name: str, max_pixels: int, budget: DecodeBudget | None = None) -> Derived:
+    """Check, read EXIF and make the 1600 px display copy and the 320 px thumbnail (upright, sRGB, no metadata);
+    the decode holds its estimated memory in `budget` (JPEG is decoded at reduced scale and needs little)."""
     img, fmt = open_checked(data, name=name, max_pixels=max_pixels)
-    exif = read_exif(img)
-    icc = img.info.get("icc_profile")
     w, h = img.size
     scale = DISPLAY_EDGE / max(w, h)
     if fmt == "JPEG" and scale < 1:
         # The box in stored orientation, long edge first: (1600, 1600) would make Pillow decode a 4:3 photo whole.
         img.draft("RGB", (max(1, round(w * scale)), max(1, round(h * scale))))
-    try:
-        img.load()
-        img = _to_rgb(img)
-    except Exception as exc:
-        raise UndecodableImage(
-            f"“{name}”无法解码,文件可能不完整 / {name!r} cannot be decoded (truncated?): {exc}",
-            errors=[{"field": name, "message": "undecodable"}],
-        ) from None
-    img.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    with budget.reserve(decode_cost(img, fmt), name=name) if budget else _no_budget():
+        try:
+            img.load()
+            exif = read_exif(img)  # after load, inside the budget: Pillow decodes a whole PNG to find its eXIf
+            icc = img.info.get("icc_profile")
+            if img.mode in ("RGB", "RGBA", "L", "LA"):  # shrink first: converting the full image would copy it
+                img.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            img = _to_rgb(img)
+        except Exception as exc:
+            raise UndecodableImage(
+                f"“{name}”无法解码,文件可能不完整 / {name!r} cannot be decoded (truncated?): {exc}",
+                errors=[{"field": name, "message": "undecodable"}],
+            ) from None
+        img.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     if fmt != "HEIF" and exif.orientation != 1:  # pillow-heif has already turned HEICs upright
         img = img.transpose(_UPRIGHT[exif.orientation])
     img = _to_srgb(img, icc)
@@ -152,3 +222,8 @@ def derive(data: bytes, *, name: str, max_pixels: int) -> Derived:
     upright_w, upright_h = (h, w) if fmt != "HEIF" and exif.orientation in (5, 6, 7, 8) else (w, h)
     img.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
     return Derived(fmt, exif, upright_w, upright_h, display, _jpeg(img, 80))
+
+
+@contextmanager
+def _no_budget() -> Iterator[None]:
+    yield

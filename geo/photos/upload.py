@@ -18,7 +18,7 @@ from geo.files import Upload
 from geo.periods import current_month
 from geo.photos import store
 from geo.photos.checks import classify_gps, verify
-from geo.photos.image import Derived, derive
+from geo.photos.image import Derived, decode_budget, derive
 from geo.photos.queries import photo_dict
 from geo.settings import Settings
 
@@ -80,6 +80,12 @@ def add_photos(
         raise InvalidInput(
             "请选择至少一张照片 / send at least one file", errors=[{"field": "files", "message": "empty"}]
         )
+    if len(uploads) > settings.photo_max_files:
+        raise PayloadTooLarge(
+            f"一次最多上传 {settings.photo_max_files} 张照片(收到 {len(uploads)} 张),请分批上传 / at most "
+            f"{settings.photo_max_files} photos per upload ({len(uploads)} sent): upload them in batches",
+            errors=[{"field": "files", "message": f"at most {settings.photo_max_files} files"}],
+        )
     hashed: list[tuple[Upload, str]] = []
     for up in uploads:
         if len(up.data) > settings.photo_max_bytes:
@@ -104,7 +110,11 @@ def add_photos(
         if _photo_ids_by_sha(session, [sha]):
             raise _duplicate(session, sha, up.name, actor)
         seen.add(sha)
-    prepared = [(up, sha, derive(up.data, name=up.name, max_pixels=settings.photo_max_pixels)) for up, sha in hashed]
+    budget = decode_budget(settings.photo_decode_memory_mb << 20)
+    prepared = [
+        (up, sha, derive(up.data, name=up.name, max_pixels=settings.photo_max_pixels, budget=budget))
+        for up, sha in hashed
+    ]
     photos, written = [], []
     try:
         for up, sha, d in prepared:

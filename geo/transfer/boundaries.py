@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
-import zipfile
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pyogrio
@@ -24,9 +22,12 @@ from geo.crs import lonlat_to_utm, parse_crs
 from geo.enums import LAYERS, WEIHAI_BOUNDS
 from geo.errors import InvalidInput, UnknownValue
 from geo.siting.engine import refresh_project_siting
+from geo.transfer.boundary_files import Staged, dbf_encoding, refused
+from geo.transfer.gdal import lock_down
+
+lock_down()  # before any upload is opened: four drivers, no network, no virtual file systems
 
 CODE_PREFIX = {"zones": "Z", "bases": "B"}
-SUFFIXES = (".geojson", ".json", ".zip", ".shp", ".gpkg", ".kml", ".kmz")
 NAME_COLUMNS = ("name", "名称", "名字", "xzqmc", "qhmc", "mc", "区划名称", "基地名称", "功能区名称", "dname")
 CODE_COLUMNS = ("code", "编码", "代码", "编号", "xzqdm", "qhdm")
 CITY_PREFIXES = ("山东省", "威海市")
@@ -86,58 +87,26 @@ class BoundaryPreview:
         }
 
 
-def _vsi_path(path: Path) -> str:
-    if path.suffix.lower() in (".zip", ".kmz"):
-        with zipfile.ZipFile(path) as z:
-            inner = [n for n in z.namelist() if n.lower().endswith((".shp", ".gpkg", ".geojson", ".json", ".kml"))]
-        if not inner:
-            raise InvalidInput("压缩包里没有 .shp/.gpkg/.geojson/.kml 文件 / the zip holds no GIS file")
-        return f"/vsizip/{path}/{inner[0]}"
-    return str(path)
-
-
-def _shapefile_encoding(path: Path, source: str) -> str | None:
-    """UTF-8 or GBK for a Shapefile without a .cpg: try UTF-8 strictly, fall back to GBK (what Chinese GIS writes)."""
-    if not source.lower().endswith(".shp"):
-        return None
-    base = source[: -len(".shp")]
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as z:
-            inner = base.split(f"{path}/", 1)[1]
-            names = {n.lower(): n for n in z.namelist()}
-            if f"{inner}.cpg".lower() in names:
-                return None
-            dbf = z.read(names.get(f"{inner}.dbf".lower(), "")) if f"{inner}.dbf".lower() in names else b""
-    else:
-        if Path(base + ".cpg").exists():
-            return None
-        dbf = Path(base + ".dbf").read_bytes() if Path(base + ".dbf").exists() else b""
-    records = dbf[int.from_bytes(dbf[8:10], "little") :] if len(dbf) > 32 else b""  # skip the binary header
+def read_boundary_file(staged: Staged, *, name: str, crs: str | None = None, encoding: str | None = None):
+    """A GeoDataFrame in the file's own CRS (or `crs` when the file has none), and that CRS's name; GDAL opens the
+    staged file only when the driver its content names is the one that answers."""
+    source = str(staged.path)
     try:
-        records.decode("utf-8")
-        return "UTF-8"
-    except UnicodeDecodeError:
-        return "GBK"
-
-
-def read_boundary_file(path: Path, *, crs: str | None = None, encoding: str | None = None):
-    """A GeoDataFrame in the file's own CRS (or `crs` when the file has none), and that CRS's name."""
-    if path.suffix.lower() not in SUFFIXES:
-        raise InvalidInput(
-            f"不支持的边界文件 {path.name},请用 GeoJSON、压缩的 Shapefile(.zip)、GeoPackage 或 KML / "
-            "unsupported boundary file: use GeoJSON, zipped Shapefile, GeoPackage or KML"
-        )
-    source = _vsi_path(path)
-    try:
-        layers = pyogrio.list_layers(source)
-        layer = next((name for name, _ in layers), None)
-        frame = pyogrio.read_dataframe(source, layer=layer, encoding=encoding or _shapefile_encoding(path, source))
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, zipfile.BadZipFile) as exc:
-        raise InvalidInput(f"无法读取 {path.name}:{exc} / cannot read the file") from None
+        layer = next((layer for layer, _ in pyogrio.list_layers(source)), None)
+        driver = pyogrio.read_info(source, layer=layer)["driver"]
+        if driver != staged.driver:
+            raise refused(
+                name, f"内容被识别为 {driver} 而非 {staged.driver}", f"GDAL sees {driver}, not {staged.driver}"
+            )
+        if staged.kind == "shapefile" and encoding is None:
+            encoding = dbf_encoding(staged.path.parent)
+        frame = pyogrio.read_dataframe(source, layer=layer, encoding=encoding)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise InvalidInput(f"无法读取 {name}:{exc} / cannot read the file") from None
     if frame.crs is None:
         if not crs:
             raise InvalidInput(
-                f"{path.name} 没有坐标系信息(如缺少 .prj)。请指定,例如 --crs EPSG:4490(CGCS2000)或 "
+                f"{name} 没有坐标系信息(如缺少 .prj)。请指定,例如 --crs EPSG:4490(CGCS2000)或 "
                 "EPSG:4549(高斯-克吕格 120°E)/ the file has no CRS: give one with --crs",
                 errors=[{"field": "crs", "message": "required: the file has no CRS"}],
             )
@@ -203,20 +172,20 @@ def _district_key(name: str) -> str:
 def preview_boundaries(
     session: Session,
     *,
-    path: Path,
+    staged: Staged,
+    filename: str,
     layer: str,
     crs: str | None = None,
     name_column: str | None = None,
     encoding: str | None = None,
     keep_missing: bool = False,
-    filename: str | None = None,
 ) -> BoundaryPreview:
-    """Read and check a boundary file and compare it with the stored layer; writes nothing."""
+    """Read and check a staged boundary file and compare it with the stored layer; writes nothing."""
     if layer not in LAYERS:
         raise UnknownValue("layer", layer, LAYERS)
-    frame, source_crs = read_boundary_file(path, crs=crs, encoding=encoding)
+    frame, source_crs = read_boundary_file(staged, name=filename, crs=crs, encoding=encoding)
     if frame.empty:
-        raise InvalidInput(f"{path.name} 没有要素 / the file has no features")
+        raise InvalidInput(f"{filename} 没有要素 / the file has no features")
     name_col = _column(frame, name_column, NAME_COLUMNS, what="name")
     if name_col is None:
         columns = [c for c in frame.columns if c != "geometry"]
@@ -293,7 +262,7 @@ def preview_boundaries(
             features.append({"id": match.id, "code": match.code, "name": name, "geom": geom})
     if errors:
         raise InvalidInput(
-            f"{path.name} 有 {len(errors)} 个要素无法导入,未写入任何数据 / {len(errors)} features cannot be "
+            f"{filename} 有 {len(errors)} 个要素无法导入,未写入任何数据 / {len(errors)} features cannot be "
             "imported; nothing was written",
             errors=errors,
         )
@@ -303,7 +272,7 @@ def preview_boundaries(
                 changes.append(
                     FeatureChange("removed", r.code, r.name, _area_km2(shapely.from_wkb(bytes(r.wkb))), None)
                 )
-    return BoundaryPreview(layer, filename or path.name, source_crs, features, changes, repaired, keep_missing)
+    return BoundaryPreview(layer, filename, source_crs, features, changes, repaired, keep_missing)
 
 
 def _next_codes(session: Session, layer: str, count: int) -> list[str]:

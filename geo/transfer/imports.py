@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from geo.accounts.audit import audit
 from geo.accounts.principal import Principal
-from geo.errors import InvalidInput
-from geo.transfer.boundaries import SUFFIXES, apply_boundaries, preview_boundaries
+from geo.settings import get_settings
+from geo.transfer.archives import ArchiveLimits
+from geo.transfer.boundaries import apply_boundaries, preview_boundaries
+from geo.transfer.boundary_files import stage
 from geo.transfer.register import check_register, import_register
 
 
@@ -27,21 +29,17 @@ def import_boundaries(
     keep_missing: bool,
     apply: bool,
     actor: Principal,
+    limits: ArchiveLimits | None = None,
 ) -> dict:
-    """Preview (and with apply, write and audit) a boundary file; GDAL reads it from a private temporary folder."""
-    name = Path(filename or "").name
-    if not name.lower().endswith(SUFFIXES):
-        raise InvalidInput(
-            f"请上传 GeoJSON、压缩的 Shapefile(.zip)、GeoPackage 或 KML(收到 {name or '无文件名'})/ "
-            "upload GeoJSON, zipped Shapefile, GeoPackage or KML",
-            errors=[{"field": "file", "message": "type"}],
-        )
+    """Preview (and with apply, write and audit) a boundary file; its content decides the format, and GDAL reads
+    only the checked copy in a private temporary folder."""
+    name = Path(filename or "").name or "upload"
     with tempfile.TemporaryDirectory(prefix="warroom-import-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
+        staged = stage(data, name, Path(folder), limits or ArchiveLimits.of(get_settings()))
         preview = preview_boundaries(
             session,
-            path=path,
+            staged=staged,
+            filename=name,
             layer=layer,
             crs=crs,
             name_column=name_column,
@@ -73,9 +71,10 @@ def import_register_file(
     want_report: bool,
     actor: Principal,
     progress: Callable[[int], None] | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> tuple[dict, bytes | None]:
     """Check (and with apply, write and audit) an uploaded register; the Excel error report when asked for."""
-    check = check_register(data, filename, coords=coords, crs=crs)
+    check = check_register(data, filename, coords=coords, crs=crs, limits=limits)
     summary = import_register(session, check, apply=apply, allow_partial=allow_partial, progress=progress)
     if apply:
         audit(

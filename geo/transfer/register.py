@@ -19,6 +19,7 @@ from geo.crs import gcj02_to_wgs84, parse_crs, to_wgs84
 from geo.enums import CLUSTERS, DISTRICTS, STATUSES, WEIHAI_BOUNDS
 from geo.errors import InvalidInput
 from geo.siting.engine import refresh_project_siting
+from geo.transfer.archives import ArchiveLimits
 from geo.transfer.sheets import cell_text, find_columns, read_table, write_xlsx
 
 # field -> accepted headers (first is the canonical one, written by the Excel export)
@@ -116,7 +117,9 @@ def _in_weihai(lon: float, lat: float) -> bool:
     return x1 <= lon <= x2 and y1 <= lat <= y2
 
 
-def check_register(data: bytes, filename: str, *, coords: str = "wgs84", crs: str | None = None) -> RegisterCheck:
+def check_register(
+    data: bytes, filename: str, *, coords: str = "wgs84", crs: str | None = None, limits: ArchiveLimits | None = None
+) -> RegisterCheck:
     """Read and check every row; coords 'gcj02' converts from web-map coordinates, `crs` from any EPSG CRS."""
     if coords not in COORDS:
         raise InvalidInput(
@@ -124,7 +127,7 @@ def check_register(data: bytes, filename: str, *, coords: str = "wgs84", crs: st
             errors=[{"field": "coords", "message": "unknown"}],
         )
     source_crs = parse_crs(crs, field="crs") if crs else None
-    table = read_table(data, filename)
+    table = read_table(data, filename, limits=limits)
     cols = find_columns(table.headers, REGISTER_COLUMNS)
     missing = [FIELD_ZH[f] for f in REQUIRED if f not in cols]
     if missing:

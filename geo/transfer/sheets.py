@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -11,9 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from geo.errors import InvalidInput
+from geo.settings import get_settings
+from geo.transfer.archives import ArchiveLimits, open_zip
 
 EXCEL_TYPES = (".xlsx", ".xlsm")
 CSV_TYPES = (".csv", ".txt", ".tsv")
+_PROLOG = 4096  # XML declaration, comments and a DTD come before the root element
 
 
 @dataclass
@@ -60,24 +64,72 @@ def _read_csv(data: bytes) -> list[list]:
     return list(csv.reader(io.StringIO(text), dialect))
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _check_xlsx(data: bytes, name: str, limits: ArchiveLimits) -> None:
+    """An .xlsx is a zip of XML: sizes checked before unpacking, and no member may carry a DTD (entities)."""
+    archive = open_zip(data, name=name, limits=limits)
+    for member in archive.infolist():
+        if member.is_dir():
+            continue
+        with archive.open(member) as f:
+            problem = _prolog_problem(f)
+        if problem:
+            raise _xml_refused(name, member.filename, problem)
+
+
+def _prolog_problem(stream) -> str | None:
+    """'DTD' when the XML prolog (before the root element: declaration, comments, processing instructions) holds a
+    <!DOCTYPE or <!ENTITY, 'UTF-16/32 XML' when it is not in a byte-compatible encoding; read only as far as needed."""
+    buffer, pos = stream.read(_PROLOG), 0
+    if buffer.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or buffer[:2] in (b"<\x00", b"\x00<"):
+        return "UTF-16/32 XML"
+    while True:
+        while pos < len(buffer) and buffer[pos : pos + 1] in b" \t\r\n\xef\xbb\xbf":
+            pos += 1
+        rest = buffer[pos:]
+        if len(rest) < 4 and (more := stream.read(_PROLOG)):
+            buffer += more
+            continue
+        end = {b"<?": b"?>", b"<!--": b"-->"}.get(rest[:2] if rest[:2] == b"<?" else rest[:4])
+        if end is None:
+            return "DTD" if rest[:2] == b"<!" else None  # the root element (or not XML: openpyxl says so)
+        close = buffer.find(end, pos + 2)
+        if close < 0:
+            more = stream.read(_PROLOG)
+            if not more:
+                return None
+            buffer += more
+            continue
+        pos = close + len(end)
+
+
+def _xml_refused(name: str, member: str, what: str) -> InvalidInput:
+    return InvalidInput(
+        f"Excel 文件“{name}”的 {member} 含 {what},不予读取(请在 Excel 中另存为 .xlsx)/ {member} in {name!r} has "
+        f"a {what}, which is refused: save the workbook again from Excel",
+        errors=[{"field": "file", "member": member, "message": what}],
+    )
+
+
+def _read_xlsx(data: bytes, name: str, limits: ArchiveLimits) -> list[list]:
     from openpyxl import load_workbook
 
+    _check_xlsx(data, name, limits)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            # read_only parses the sheet while iterating: its errors come from here, not from load_workbook
+            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
     except Exception as exc:  # openpyxl raises many kinds on a damaged or non-xlsx file
         raise InvalidInput(f"无法读取 Excel 文件(请用 .xlsx 格式):{exc} / cannot read the Excel file") from None
-    try:
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, *, limits: ArchiveLimits | None = None) -> Table:
     """Read a CSV or .xlsx upload; the first non-empty row is the header; empty rows are skipped."""
     name = (filename or "").lower()
     if name.endswith(EXCEL_TYPES) or data[:2] == b"PK":
-        raw = _read_xlsx(data)
+        raw = _read_xlsx(data, filename or "upload.xlsx", limits or ArchiveLimits.of(get_settings()))
     elif name.endswith(CSV_TYPES) or not name:
         raw = _read_csv(data)
     elif name.endswith(".xls"):

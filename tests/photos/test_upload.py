@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,65 @@ def test_hourly_upload_limit_per_account_is_429(engine, session, project, settin
         assert upload(c, project["id"], ("c.jpg", third), **{}).status_code == 429
         c.headers.update(token_for(session, other))
         assert upload(c, project["id"], ("c.jpg", third)).status_code == 201
+
+
+def test_more_files_than_the_limit_are_refused_and_none_is_stored(client, project, settings, session):
+    files = [(f"{i}.jpg", jpeg(seed=1000 + i, size=(64, 48))) for i in range(settings.photo_max_files + 5)]
+    r = upload(client, project["id"], *files)
+    assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json", r.text
+    assert str(settings.photo_max_files) in r.json()["detail"]
+    for _, data in files:
+        refused(r, 413, settings, data, session)
+
+
+def test_a_png_that_would_take_more_memory_to_decode_than_the_budget_is_413(engine, session, project, settings, client):
+    from PIL import Image
+
+    # 3000×3000 RGBA in a few kB: some 85 MB to decode, over a 32 MB budget; a 12 MP JPEG is drafted to a quarter.
+    data = encode(Image.new("RGBA", (3000, 3000), (10, 20, 30, 128)), "PNG")
+    app = create_app(settings.model_copy(update={"photo_decode_memory_mb": 32}), Database(engine))
+    app.dependency_overrides[get_session] = lambda: session
+    with TestClient(app, headers=client.headers) as c:
+        r = upload(c, project["id"], ("big.png", data))
+        refused(r, 413, settings, data, session)
+        assert "MB" in r.json()["detail"] and "JPEG" in r.json()["detail"]
+        assert upload(c, project["id"], ("big.jpg", jpeg(seed=1100, size=(4000, 3000)))).status_code == 201
+
+
+def test_parallel_decodes_wait_for_each_other_within_the_budget():
+    import threading
+
+    from PIL import Image
+
+    from geo.photos.image import DecodeBudget, decode_cost, derive
+
+    class Recording(DecodeBudget):
+        peak = 0
+
+        def reserve(self, need, *, name):
+            inner = super().reserve(need, name=name)
+
+            class Held:
+                def __enter__(held):
+                    inner.__enter__()
+                    self.peak = max(self.peak, self.used)
+
+                def __exit__(held, *exc):
+                    return inner.__exit__(*exc)
+
+            return Held()
+
+    images = [encode(Image.new("RGB", (2000, 1500), (i, 2 * i, 3 * i)), "PNG") for i in range(6)]
+    one = decode_cost(Image.open(io.BytesIO(images[0])), "PNG")
+    budget = Recording(int(one * 2.5))  # room for two at a time
+    done = []
+    threads = [
+        threading.Thread(target=lambda d=d: done.append(derive(d, name="p.png", max_pixels=10**8, budget=budget)))
+        for d in images
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(done) == 6 and all(d.width == 2000 for d in done)
+    assert 0 < budget.peak <= budget.total and budget.used == 0
