@@ -169,9 +169,10 @@ class Me(Account):
 
 
 class Changed(Out):
-    """The password was changed."""
+    """The password was changed; a browser's new session has this CSRF token (null for a token request)."""
 
     changed: bool
+    csrf_token: str | None = None
 
 
 class ApiToken(Out):

@@ -44,9 +44,32 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = Field(
         default=None, description="Secure cookies; default: when the request came over HTTPS"
     )
+    # --- sign-in limits (geo/accounts/throttle.py) ---
     sign_in_attempts_per_minute: int = Field(
-        default=10, ge=1, description="failed sign-ins allowed per account and per address in any minute before 429"
+        default=10, ge=1, description="failed password checks allowed per account from one address in a minute"
     )
+    sign_in_address_failures_per_minute: int = Field(
+        default=100,
+        ge=1,
+        description="failed password checks allowed from one address (all accounts) in a minute; "
+        "high, so that a whole office behind one NAT is not locked out",
+    )
+    sign_in_account_free_failures: int = Field(
+        default=20, ge=1, description="failures of one account (from all addresses) before its exponential back-off"
+    )
+    sign_in_backoff_first_seconds: float = Field(
+        default=1.0, gt=0, description="first wait of the per-account back-off; it doubles with each further failure"
+    )
+    sign_in_backoff_max_seconds: int = Field(
+        default=900, ge=1, description="longest wait of the per-account back-off between two attempts"
+    )
+    sign_in_account_reset_hours: float = Field(
+        default=24.0, gt=0, description="an account's failure count starts again after this long without a failure"
+    )
+    sign_in_known_address_days: int = Field(
+        default=90, ge=0, description="an address the account signed in from within these days skips the back-off"
+    )
+    # --- end of sign-in limits ---
     gzip_level: int = 5
     photo_max_bytes: int = Field(
         default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)"

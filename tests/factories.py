@@ -88,19 +88,19 @@ def make_user(session, *, role: str = "viewer", district: str | None = None, pas
     return {**user, "password": password}
 
 
-def principal_of(user: dict) -> Principal:
-    """The user as the actor of a domain function."""
+def principal_of(user: dict, *, via: str = "token") -> Principal:
+    """The user as the actor of a domain function (`via="session"` for what only a browser session may do)."""
     return Principal(
         user_id=user["id"],
         username=user["username"],
         display_name=user["display_name"],
         role=user["role"],
         district=user["district"],
-        via="token",
+        via=via,
     )
 
 
 def token_for(session, user: dict) -> dict:
     """Authorization headers with a new personal API token of the user."""
-    _, secret = create_token(session, actor=principal_of(user), name="test")
+    _, secret = create_token(session, actor=principal_of(user, via="session"), name="test")
     return {"Authorization": f"Bearer {secret}"}

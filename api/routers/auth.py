@@ -11,9 +11,10 @@ from api.params import TokenId
 from api.schemas import Account as AccountOut
 from api.schemas import ApiToken, ApiTokens, Changed, Me, NewApiToken, SignedIn
 from geo.accounts.principal import Principal
+from geo.accounts.signin import SignedIn as SignedInSession
+from geo.accounts.signin import change_password as change_own_password
 from geo.accounts.signin import sign_in, sign_out
 from geo.accounts.tokens import create_token, list_tokens, revoke_token
-from geo.accounts.users import change_own_password
 from geo.enums import Permission
 from geo.settings import Settings
 
@@ -46,6 +47,18 @@ def _secure(request: Request, settings: Settings) -> bool:
     return settings.cookie_secure if settings.cookie_secure is not None else request.url.scheme == "https"
 
 
+def _set_session_cookies(request: Request, response: Response, settings: Settings, signed: SignedInSession) -> None:
+    max_age = int(settings.session_hours * 3600)
+    secure = _secure(request, settings)
+    response.set_cookie(
+        SESSION_COOKIE, signed.token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+    # Readable by the page's script, which echoes it in X-CSRF-Token; another site can neither read nor send it.
+    response.set_cookie(
+        CSRF_COOKIE, signed.csrf_token, max_age=max_age, httponly=False, samesite="lax", secure=secure, path="/"
+    )
+
+
 @router.post(
     "/login",
     response_model=SignedIn,
@@ -63,15 +76,7 @@ def login(request: Request, response: Response, session: SessionDep, settings: S
         user_agent=request.headers.get("user-agent"),
         settings=settings,
     )
-    max_age = int(settings.session_hours * 3600)
-    secure = _secure(request, settings)
-    response.set_cookie(
-        SESSION_COOKIE, signed.token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/"
-    )
-    # Readable by the page's script, which echoes it in X-CSRF-Token; another site can neither read nor send it.
-    response.set_cookie(
-        CSRF_COOKIE, signed.csrf_token, max_age=max_age, httponly=False, samesite="lax", secure=secure, path="/"
-    )
+    _set_session_cookies(request, response, settings, signed)
     return {**signed.principal.public(), "csrf_token": signed.csrf_token, "expires_at": signed.expires_at.isoformat()}
 
 
@@ -90,22 +95,52 @@ def me(actor: PrincipalDep, settings: SettingsDep):
     return {**actor.public(), "anonymous_read": settings.anonymous_read}
 
 
-@router.post("/password", response_model=Changed, summary="修改本人密码 / change my password")
-def change_password(session: SessionDep, actor: Account, body: PasswordChange):
-    """Check the current password, set the new one, and end the account's other sessions."""
-    change_own_password(session, actor=actor, current=body.current, new=body.new)
-    return {"changed": True}
+@router.post(
+    "/password",
+    response_model=Changed,
+    responses=problems(429),
+    summary="修改本人密码 / change my password",
+)
+def change_password(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Account,
+    body: PasswordChange,
+):
+    """Check the current password (limited like sign-in), set the new one, end every session and API token of the
+    account; a browser gets a new session cookie and `csrf_token` in exchange."""
+    signed = change_own_password(
+        session,
+        actor=actor,
+        current=body.current,
+        new=body.new,
+        user_agent=request.headers.get("user-agent"),
+        settings=settings,
+    )
+    if signed is None:
+        return {"changed": True, "csrf_token": None}
+    _set_session_cookies(request, response, settings, signed)
+    return {"changed": True, "csrf_token": signed.csrf_token}
 
 
 @router.get("/tokens", response_model=ApiTokens, summary="我的 API 令牌 / my API tokens")
 def get_tokens(session: SessionDep, actor: Account):
     """Names, prefixes and dates of the account's tokens (never the secrets)."""
-    return {"tokens": list_tokens(session, actor=actor)}
+    return {"tokens": list_tokens(session, user_id=actor.user_id)}
 
 
-@router.post("/tokens", status_code=201, response_model=NewApiToken, summary="创建 API 令牌 / create an API token")
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=NewApiToken,
+    responses=problems(403),
+    summary="创建 API 令牌 / create an API token",
+)
 def post_token(session: SessionDep, actor: Account, body: TokenRequest):
-    """A new personal token, shown in `token` this once only; send it as `Authorization: Bearer <token>`."""
+    """A new personal token, shown in `token` this once only; send it as `Authorization: Bearer <token>`.
+    Only a browser session may create one (403 for a request made with a token)."""
     token, secret = create_token(session, actor=actor, name=body.name)
     return {**token, "token": secret}
 

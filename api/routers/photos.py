@@ -103,7 +103,8 @@ def get_photo_positions(
 
 @router.get("/photos/{photo_id}", response_model=Photo, summary="照片信息与核验 / photo metadata and checks")
 def get_photo(session: SessionDep, actor: PrincipalDep, photo_id: PhotoId):
-    """One photo: EXIF position and time, checks and badges; 404 for an unpublished one below reporter."""
+    """One photo: EXIF position and time, checks and badges; 404 for an unpublished one out of the caller's scope
+    (anonymous and viewers: every unpublished one; reporters: those of other districts, unless they uploaded it)."""
     return photo_dict(session, photo_id, actor=actor)
 
 
@@ -149,9 +150,13 @@ def get_photo_file(
     photo_id: PhotoId,
     kind: Literal["thumb", "display", "original"],
 ):
-    """The 320 px thumbnail, the 1600 px display copy (JPEG, upright, sRGB) or the original as uploaded."""
+    """The 320 px thumbnail, the 1600 px display copy (JPEG, upright, sRGB) or the original: as uploaded (with EXIF
+    and GPS) for planners, admins and the reporters of its district; else a copy without metadata (HEIC: the display
+    copy). 404 for an unpublished photo out of the caller's scope."""
     path, media_type, etag = photo_file(session, settings=settings, photo_id=photo_id, kind=kind, actor=actor)
     headers = {"ETag": etag, "Cache-Control": CACHE_FOREVER}
+    if kind == "original":  # the evidence file or the public copy, by who asks: a cache must not mix them up
+        headers["Vary"] = "Cookie, Authorization"
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     return FileResponse(path, media_type=media_type, headers=headers)

@@ -1,4 +1,4 @@
-"""Account administration (admins): list, create, change or disable, reset passwords."""
+"""Account administration (admins): list, create, change or disable, reset passwords, see and revoke tokens."""
 
 from typing import Annotated
 
@@ -6,10 +6,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, require
-from api.params import UserId
-from api.schemas import UserChanged, Users, UserWithPassword
+from api.params import TokenId, UserId
+from api.schemas import ApiToken, ApiTokens, UserChanged, Users, UserWithPassword
 from geo.accounts.principal import Principal
-from geo.accounts.users import create_user, list_users, reset_password, update_user
+from geo.accounts.tokens import list_tokens, revoke_token
+from geo.accounts.users import create_user, get_user, list_users, reset_password, update_user
 from geo.enums import Permission
 
 router = APIRouter(prefix="/api/users", tags=["users"])
@@ -51,12 +52,28 @@ def post_user(session: SessionDep, admin: Admin, body: NewUser):
 
 @router.patch("/{user_id}", response_model=UserChanged, summary="修改或停用用户 / change or disable an account")
 def patch_user(session: SessionDep, admin: Admin, user_id: UserId, body: UserChange):
-    """Change name, role, district or `active`; a disabled account's sessions and tokens stop at once."""
+    """Change name, role, district or `active`; disabling ends the account's sessions and revokes its tokens
+    (enabling it again does not bring them back)."""
     return {"user": update_user(session, actor=admin, user_id=user_id, **body.model_dump())}
 
 
 @router.post("/{user_id}/password", response_model=UserWithPassword, summary="重置密码 / reset a password")
 def post_password_reset(session: SessionDep, admin: Admin, user_id: UserId):
-    """A new random password, shown this once; the account's sessions end."""
+    """A new random password, shown this once; the account's sessions and API tokens end."""
     user, password = reset_password(session, actor=admin, user_id=user_id)
     return {"user": user, "password": password}
+
+
+@router.get("/{user_id}/tokens", response_model=ApiTokens, summary="用户的 API 令牌 / an account's API tokens")
+def get_user_tokens(session: SessionDep, admin: Admin, user_id: UserId):
+    """Names, prefixes and dates of an account's tokens (never the secrets)."""
+    get_user(session, user_id)
+    return {"tokens": list_tokens(session, user_id=user_id)}
+
+
+@router.delete(
+    "/{user_id}/tokens/{token_id}", response_model=ApiToken, summary="撤销用户的 API 令牌 / revoke an account's token"
+)
+def delete_user_token(session: SessionDep, admin: Admin, user_id: UserId, token_id: TokenId):
+    """Revoke one token of the account; it is refused from the next request on (audited)."""
+    return revoke_token(session, actor=admin, token_id=token_id, user_id=user_id)

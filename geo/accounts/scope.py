@@ -1,10 +1,11 @@
-"""District scope: a district reporter acts only on projects of their own district."""
+"""District scope: a district reporter acts only on projects of their own district, and sees only its photos."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from geo.accounts.principal import Principal
+from geo.db.sql import JOIN_REPORTING_DISTRICT
 from geo.errors import Forbidden
 from geo.projects.queries import project_district
 
@@ -22,10 +23,28 @@ def ensure_may_act_on_project(session: Session, *, actor: Principal, project_id:
     return district
 
 
-# Unpublished photos are seen from this role up (reporters need to see what they sent); below it, published ones only.
-SEES_UNPUBLISHED_PHOTOS = "reporter"
+# Who sees which photo. Planners and admins: every photo. A district reporter: the photos of projects reporting to
+# their district, and their own uploads. Everyone else (viewers, anonymous visitors), and a reporter outside that
+# scope: published photos only, and their originals without EXIF (geo.photos.public). A photo out of scope answers
+# like a missing one (404), so its existence is not disclosed.
+SEES_EVERY_PHOTO = "planner"
+
+
+def photo_in_scope(actor: Principal, *, alias: str = "ph") -> str:
+    """SQL condition on the photos row `alias`: the actor sees it unpublished, and its evidence original (with GPS)."""
+    if actor.has_role(SEES_EVERY_PHOTO):
+        return "true"
+    if not actor.district_scoped or actor.user_id is None:
+        return "false"
+    uid = int(actor.user_id)  # an integer from the session or token row, never text from the request
+    # the district is read from the account's row by id, so no text from the request is written into the SQL
+    return (
+        f"({alias}.uploaded_by = {uid} OR EXISTS (SELECT 1 FROM projects p {JOIN_REPORTING_DISTRICT} "
+        f"JOIN users su ON su.district = d.name WHERE p.id = {alias}.project_id AND su.id = {uid}))"
+    )
 
 
 def photo_visible(actor: Principal, *, alias: str = "ph") -> str:
     """The one rule of who sees which photo, as a SQL condition on the photos row `alias`."""
-    return "true" if actor.has_role(SEES_UNPUBLISHED_PHOTOS) else f"{alias}.published"
+    in_scope = photo_in_scope(actor, alias=alias)
+    return "true" if in_scope == "true" else f"({alias}.published OR {in_scope})"

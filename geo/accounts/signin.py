@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, text
@@ -12,12 +11,12 @@ from sqlalchemy.orm import Session
 from geo.accounts.audit import audit
 from geo.accounts.credentials import TOKEN_PREFIX, hash_password, needs_rehash, new_token, token_digest, verify_password
 from geo.accounts.principal import Principal
-from geo.accounts.users import find_user
-from geo.db.models import UserSession
-from geo.errors import TooManyRequests, Unauthorized
+from geo.accounts.throttle import admit, give_back
+from geo.accounts.users import change_own_password, find_user
+from geo.db.models import User, UserSession
+from geo.errors import InvalidInput, Unauthorized
 from geo.settings import Settings
 
-WINDOW_SECONDS = 60
 FAILED = "auth.sign_in_failed"
 
 
@@ -31,37 +30,13 @@ class SignedIn:
     principal: Principal
 
 
-def _check_rate(session: Session, *, username: str, address: str | None, limit: int) -> None:
-    """429 when the account or the address failed `limit` sign-ins within the last minute."""
-    row = session.execute(
-        text(f"""
-        SELECT count(*) FILTER (WHERE lower(actor_name) = lower(:name)) AS by_name,
-               min(at) FILTER (WHERE lower(actor_name) = lower(:name)) AS name_oldest,
-               count(*) FILTER (WHERE address = :address) AS by_address,
-               min(at) FILTER (WHERE address = :address) AS address_oldest,
-               now() AS now
-        FROM audit_log WHERE action = '{FAILED}' AND at > now() - make_interval(secs => {WINDOW_SECONDS})"""),
-        {"name": username, "address": address},
-    ).one()
-    for count, oldest, what in (
-        (row.by_name, row.name_oldest, "该账户 / this account"),
-        (row.by_address, row.address_oldest, "该地址 / this address"),
-    ):
-        if count >= limit:
-            wait = max(1, math.ceil(WINDOW_SECONDS - (row.now - oldest).total_seconds()))
-            raise TooManyRequests(
-                f"{what}登录失败次数过多,请 {wait} 秒后再试 / too many failed sign-ins; try again in {wait} s",
-                retry_after=wait,
-            )
-
-
 def sign_in(
     session: Session, *, username: str, password: str, address: str | None, user_agent: str | None, settings: Settings
 ) -> SignedIn:
-    """Check the password and open a session; a failure is audited and committed before Unauthorized is raised."""
+    """Check the password (within the limits) and open a session; a failure is audited and committed."""
     username = username.strip()[:64]
-    _check_rate(session, username=username, address=address, limit=settings.sign_in_attempts_per_minute)
     user = find_user(session, username) if username else None
+    attempt = admit(session, username=username, user_id=user.id if user else None, address=address, settings=settings)
     ok = verify_password(user.password_hash if user else None, password)
     if not (ok and user.active):
         reason = "unknown user" if user is None else ("disabled" if not user.active else "wrong password")
@@ -74,11 +49,21 @@ def sign_in(
             after={"reason": reason},
             address=address,
         )
-        session.commit()  # the request fails, but the attempt must stay on record (and count towards the limit)
+        session.commit()  # the request fails, but the attempt must stay on record (and counted)
         raise Unauthorized("用户名或密码错误,或账户已停用 / wrong username or password, or the account is disabled")
+    give_back(session, attempt, settings=settings)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_sign_in_at = func.now()
+    signed = open_session(session, user=user, address=address, user_agent=user_agent, settings=settings)
+    audit(session, actor=signed.principal, action="auth.sign_in", obj=("session", signed.principal.session_id))
+    return signed
+
+
+def open_session(
+    session: Session, *, user: User, address: str | None, user_agent: str | None, settings: Settings
+) -> SignedIn:
+    """A new browser session of an account whose password was just checked."""
     token, csrf = new_token(), new_token()
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=settings.session_hours)
     row = UserSession(
@@ -103,8 +88,32 @@ def sign_in(
         session_id=row.id,
         csrf_token=csrf,
     )
-    audit(session, actor=principal, action="auth.sign_in", obj=("session", row.id))
     return SignedIn(token, csrf, expires, principal)
+
+
+def change_password(
+    session: Session, *, actor: Principal, current: str, new: str, user_agent: str | None, settings: Settings
+) -> SignedIn | None:
+    """Change the actor's own password within the sign-in limits; every session and token of the account ends.
+
+    A browser gets a fresh session in exchange (a new cookie), so whoever held a copy of the old one is out too."""
+    attempt = admit(session, username=actor.username, user_id=actor.user_id, address=actor.address, settings=settings)
+    try:
+        user = change_own_password(session, actor=actor, current=current, new=new)
+    except Unauthorized:
+        audit(
+            session, actor=actor, action=FAILED, obj=("user", actor.user_id), after={"reason": "wrong current password"}
+        )
+        session.commit()  # counted and on record although the request fails
+        raise
+    except InvalidInput:
+        give_back(session, attempt, settings=settings)  # the current password was right; only the new one is not
+        session.commit()
+        raise
+    give_back(session, attempt, settings=settings)
+    if actor.via != "session":
+        return None
+    return open_session(session, user=user, address=actor.address, user_agent=user_agent, settings=settings)
 
 
 def sign_out(session: Session, *, actor: Principal) -> None:

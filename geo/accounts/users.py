@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from geo.accounts.audit import audit
 from geo.accounts.credentials import hash_password, random_password, verify_password
 from geo.accounts.principal import Principal
+from geo.accounts.tokens import revoke_all_tokens
 from geo.db.models import User
 from geo.enums import DISTRICT_NAMES, ROLE_BY_CODE, ROLE_CODES
 from geo.errors import Conflict, InvalidInput, NotFound, Unauthorized, UnknownValue
@@ -150,34 +151,37 @@ def update_user(
         raise Conflict("不能停用或降级最后一个管理员 / the last active admin cannot be disabled or demoted")
     if display_name is not None and display_name.strip():
         user.display_name = display_name.strip()
+    # Disabling ends every session and token; so does enabling, for tokens left live by a disabling before this rule.
+    if new_active != user.active or not new_active:
+        _end_access(session, user.id)
     user.role, user.district, user.active = new_role, new_district, new_active
-    if not new_active:
-        _end_sessions(session, user.id)
     session.flush()
     audit(session, actor=actor, action="user.update", obj=("user", user.id), before=before, after=_summary(user))
     return user_dict(user)
 
 
-def _end_sessions(session: Session, user_id: int) -> None:
+def _end_access(session: Session, user_id: int) -> None:
+    """End every browser session and revoke every API token of the account (a token is never revived)."""
     session.execute(text("DELETE FROM user_sessions WHERE user_id = :u"), {"u": user_id})
+    revoke_all_tokens(session, user_id=user_id)
 
 
 def reset_password(session: Session, *, actor: Principal, user_id: int) -> tuple[dict, str]:
-    """Give an account a new random password (returned, to be shown once) and end its sessions."""
+    """Give an account a new random password (returned, to be shown once); its sessions and tokens end."""
     user = get_user(session, user_id)
     if user.username == LEGACY_USERNAME:
         raise Conflict("历史数据账户不能登录 / the legacy account cannot sign in")
     password = random_password()
     user.password_hash = hash_password(password)
     user.password_changed_at = func.now()
-    _end_sessions(session, user.id)
+    _end_access(session, user.id)
     session.flush()
     audit(session, actor=actor, action="user.password_reset", obj=("user", user.id))
     return user_dict(user), password
 
 
-def change_own_password(session: Session, *, actor: Principal, current: str, new: str) -> None:
-    """Change the signed-in account's password after checking the current one; other sessions end."""
+def change_own_password(session: Session, *, actor: Principal, current: str, new: str) -> User:
+    """Change the signed-in account's password after checking the current one; all its sessions and tokens end."""
     user = get_user(session, actor.user_id)
     if not verify_password(user.password_hash, current):
         raise Unauthorized(
@@ -185,12 +189,12 @@ def change_own_password(session: Session, *, actor: Principal, current: str, new
         )
     user.password_hash = hash_password(new)
     user.password_changed_at = func.now()
-    session.execute(
-        text("DELETE FROM user_sessions WHERE user_id = :u AND id IS DISTINCT FROM :keep"),
-        {"u": user.id, "keep": actor.session_id},
-    )
+    # Whoever learnt the old password may hold a session or have made a token: both end (the browser asking gets
+    # a fresh session from geo.accounts.signin.change_password).
+    _end_access(session, user.id)
     session.flush()
     audit(session, actor=actor, action="auth.password_change", obj=("user", user.id))
+    return user
 
 
 def ensure_first_admin(session: Session, *, actor: Principal) -> str | None:

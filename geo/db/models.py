@@ -363,6 +363,17 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SignInLimit(Base):
+    """A sign-in failure counter (geo.accounts.throttle): per account and address, per address, or per account."""
+
+    __tablename__ = "sign_in_limits"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class AuditEntry(Base):
     """One audited event; the table is append-only (a trigger refuses UPDATE and DELETE)."""
 

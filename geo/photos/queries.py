@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, text
+from sqlalchemy import literal_column, select, text
 from sqlalchemy.orm import Session
 
 from geo.accounts.principal import Principal
-from geo.accounts.scope import photo_visible
+from geo.accounts.scope import photo_in_scope, photo_visible
 from geo.db.models import Photo
 from geo.db.sql import JOIN_REPORTING_DISTRICT, feature_collection, require_project
 from geo.enums import PHOTO_FORMATS
@@ -16,7 +16,10 @@ from geo.errors import NotFound
 from geo.periods import current_month
 from geo.photos import store
 from geo.photos.checks import badges
+from geo.photos.public import public_original
 from geo.settings import Settings
+
+SEES_USERNAMES = "reporter"
 
 
 def _photo_sql(extra_columns: str = "") -> str:
@@ -25,6 +28,7 @@ def _photo_sql(extra_columns: str = "") -> str:
 SELECT {extra_columns}ph.id, ph.project_id, p.name AS project_name, p.code AS project_code, d.name AS district,
        ph.sha256, ph.format, ph.size_bytes, ph.width, ph.height, ph.original_name, ph.caption,
        COALESCE(ph.legacy_uploader, up.display_name) AS uploader, up.username AS uploader_username,
+       ph.legacy_uploader IS NULL AND lower(up.display_name) = lower(up.username) AS uploader_is_username,
        ph.report_month, ph.taken_at, ph.taken_offset, ST_X(ph.geom) AS lon, ST_Y(ph.geom) AS lat,
        ph.exif_lon, ph.exif_lat, ph.altitude_m, ph.location_source, ph.gps_status, ph.gps_problem, ph.orientation,
        ph.exif_error, ph.distance_m, ph.radius_m, ph.within_radius, ph.in_project_area, ph.in_month, ph.created_at,
@@ -35,8 +39,12 @@ JOIN projects p ON p.id = ph.project_id
 LEFT JOIN users up ON up.id = ph.uploaded_by"""
 
 
-def _shape(r: dict) -> dict:
+def _shape(r: dict, actor: Principal) -> dict:
     base = f"/api/photos/{r['id']}"
+    # A login name is half a credential: only staff (reporter and up) see it; everyone else sees the display name,
+    # and nothing where the display name is just the login name again.
+    staff = actor.has_role(SEES_USERNAMES)
+    uploader = r["uploader"] if staff or not r["uploader_is_username"] else None
     location = (
         None
         if r["lon"] is None
@@ -61,8 +69,8 @@ def _shape(r: dict) -> dict:
         "height": r["height"],
         "original_name": r["original_name"],
         "caption": r["caption"],
-        "uploader": r["uploader"],
-        "uploader_username": r["uploader_username"],
+        "uploader": uploader,
+        **({"uploader_username": r["uploader_username"]} if staff else {}),
         "month": r["report_month"].strftime("%Y-%m"),
         "taken_at": r["taken_at"].isoformat() if r["taken_at"] else None,
         "taken_offset": r["taken_offset"],
@@ -103,7 +111,7 @@ def photo_dict(session: Session, photo_id: int, *, actor: Principal) -> dict:
     )
     if row is None:
         raise photo_not_found(photo_id)
-    return _shape(dict(row))
+    return _shape(dict(row), actor)
 
 
 def project_photos(session: Session, *, project_id: int, actor: Principal) -> list[dict]:
@@ -116,7 +124,7 @@ def project_photos(session: Session, *, project_id: int, actor: Principal) -> li
         ),
         {"pid": project_id},
     ).mappings()
-    return [_shape(dict(r)) for r in rows]
+    return [_shape(dict(r), actor) for r in rows]
 
 
 _RANK = "row_number() OVER (PARTITION BY ph.project_id ORDER BY ph.taken_at DESC NULLS LAST, ph.id DESC) AS rn, "
@@ -149,7 +157,7 @@ def photo_wall(
                 "photos": [],
             },
         )
-        entry["photos"].append(_shape(dict(r)))
+        entry["photos"].append(_shape(dict(r), actor))
     without = session.execute(
         text(f"""
         SELECT p.id, p.code, p.name, d.name AS district FROM projects p {JOIN_REPORTING_DISTRICT}
@@ -186,19 +194,31 @@ def photo_file(
     session: Session, *, settings: Settings, photo_id: int, kind: str, actor: Principal
 ) -> tuple[str, str, object]:
     """(path, media type, etag) of a stored file of a photo; NotFound when the row or the file is missing or the
-    actor may not see the photo."""
+    actor may not see the photo. The original is the evidence file (EXIF and GPS) only for those in scope; others
+    get the public copy without metadata."""
     row = session.execute(
-        select(Photo.sha256, Photo.format).where(Photo.id == photo_id, text(photo_visible(actor, alias="photos")))
+        select(
+            Photo.sha256, Photo.format, Photo.orientation, literal_column(photo_in_scope(actor, alias="photos"))
+        ).where(Photo.id == photo_id, text(photo_visible(actor, alias="photos")))
     ).first()
     if row is None:
         raise photo_not_found(photo_id)
-    mime, ext = PHOTO_FORMATS[row.format]
-    path = store.path_of(settings.photo_dir, kind, row.sha256, ext)
+    sha256, fmt, orientation, evidence = row
+    mime, ext = PHOTO_FORMATS[fmt]
+    tag = kind
+    if kind == "original" and not evidence:
+        path, is_display = public_original(
+            settings.photo_dir, sha256=sha256, fmt=fmt, ext=ext, orientation=orientation or 1
+        )
+        mime, tag = ("image/jpeg", "display") if is_display else (mime, "public")
+    else:
+        path = store.path_of(settings.photo_dir, kind, sha256, ext)
+        mime = mime if kind == "original" else "image/jpeg"
     if not path.is_file():
         raise NotFound(
             f"照片 {photo_id} 的文件缺失,请运行 warroom photos check / the file of photo {photo_id} is missing"
         )
-    return str(path), mime if kind == "original" else "image/jpeg", f'"{row.sha256[:32]}-{kind}"'
+    return str(path), mime, f'"{sha256[:32]}-{tag}"'
 
 
 def check_store(session: Session, *, settings: Settings) -> dict:

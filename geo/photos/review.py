@@ -23,6 +23,7 @@ def place_photo(
     photo = session.get(Photo, photo_id)
     if photo is None:
         raise photo_not_found(photo_id)
+    photo_dict(session, photo_id, actor=actor)  # 404, not 403, for a photo the actor may not even see
     ensure_may_act_on_project(session, actor=actor, project_id=photo.project_id)
     if photo.gps_status == "ok":
         raise Conflict(f"照片 {photo_id} 已有 GPS 位置,无需手动定位 / photo {photo_id} already has a GPS position")
@@ -56,6 +57,7 @@ def set_published(session: Session, *, actor: Principal, photo_id: int, publishe
     photo = session.get(Photo, photo_id)
     if photo is None:
         raise photo_not_found(photo_id)
+    photo_dict(session, photo_id, actor=actor)  # 404 for a photo out of the actor's sight
     before = photo.published
     if before != published:
         photo.published = published

@@ -14,7 +14,7 @@ from api.deps import declared_permissions, governing_permission
 from api.openapi import api_routes
 from geo.enums import PERMISSIONS, ROLES
 from geo.settings import Settings
-from tests.accounts.conftest import PASSWORD, make_user, token_for
+from tests.accounts.conftest import PASSWORD, make_user, sign_in, token_for
 from tests.factories import principal_of
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
@@ -47,8 +47,20 @@ def _reset_password(session, user):
 def _revoke_token(session, user):
     from geo.accounts.tokens import create_token
 
-    token, _ = create_token(session, actor=principal_of(user), name="x")
+    token, _ = create_token(session, actor=principal_of(user, via="session"), name="x")
     return f"/api/auth/tokens/{token['id']}", {}
+
+
+def _revoke_users_token(session, user):
+    from geo.accounts.tokens import create_token
+
+    target = make_user(session)
+    token, _ = create_token(session, actor=principal_of(target, via="session"), name="x")
+    return f"/api/users/{target['id']}/tokens/{token['id']}", {}
+
+
+# Tokens cannot mint tokens (tests/accounts/test_tokens.py): these examples are sent from a browser session.
+SESSION_ONLY = {("POST", "/api/auth/tokens")}
 
 
 _photo_seed = iter(range(5000, 6000))
@@ -157,6 +169,7 @@ EXAMPLES = {
     ),
     ("POST", "/api/auth/tokens"): lambda s, u: ("/api/auth/tokens", {"json": {"name": "脚本 script"}}),
     ("DELETE", "/api/auth/tokens/{token_id}"): _revoke_token,
+    ("DELETE", "/api/users/{user_id}/tokens/{token_id}"): _revoke_users_token,
     ("POST", "/api/users"): _new_user,
     ("PATCH", "/api/users/{user_id}"): _patch_user,
     ("POST", "/api/users/{user_id}/password"): _reset_password,
@@ -215,7 +228,8 @@ def test_write_endpoint_matrix(client, session, method, route):
 
     user = make_user(session, role=least.code)
     path, kwargs = example(session, user)
-    r = client.request(method, path, headers=token_for(session, user), **kwargs)
+    auth = sign_in(client, user) if (method, route.path_format) in SESSION_ONLY else token_for(session, user)
+    r = client.request(method, path, headers=auth, **kwargs)
     assert 200 <= r.status_code < 300, f"{least.code} {method} {path}: {r.status_code} {r.text}"
 
 

@@ -108,7 +108,7 @@ def test_reporter_uploads_photos_for_their_own_district_only(client, session):
     )
     assert ok.status_code == 201, ok.text
     photo = ok.json()["photos"][0]
-    assert photo["uploader"] == reporter["display_name"] and photo["uploader_username"] == reporter["username"]
+    assert photo["uploader"] == reporter["display_name"] and photo["uploader_username"] == reporter["username"]  # staff
     rows = session.execute(
         text(
             "SELECT action, object_id, after->>'project_id' FROM audit_log "
