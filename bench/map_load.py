@@ -104,9 +104,9 @@ def measure_page(browser, base: str, which: str, baseline_html: str, timeout_ms:
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.set_default_timeout(timeout_ms)
         page.goto(base + (BASELINE_PATH if which == "baseline" else "/"))
-        page.wait_for_function("performance.getEntriesByName('markers-painted').length > 0")
+        page.wait_for_function("() => performance.getEntriesByName('markers-painted').length > 0")
         if which == "app":
-            page.wait_for_function("document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
+            page.wait_for_function("() => document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
         out = page.evaluate(TIMINGS_JS)
         cdp = context.new_cdp_session(page)
         cdp.send("HeapProfiler.collectGarbage")

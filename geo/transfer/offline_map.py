@@ -4,6 +4,7 @@ web/node_modules, no tiles and no CDN, so it works offline and on an intranet.""
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 
@@ -23,7 +24,15 @@ JQUERY_SHIM = (
     "window.$ = window.$ || function (html) { const t = document.createElement('template'); "
     "t.innerHTML = String(html).trim(); return [t.content.firstElementChild]; };"
 )
+# folium pastes popup and tooltip text into JavaScript template literals that become HTML: beyond HTML's own
+# characters, ` $ and \ would end the literal or start a ${…} expression.
+_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 LAYER_STYLE = {"districts": ("#555555", 0.05), "zones": ("#3182bd", 0.12), "bases": ("#e6550d", 0.18)}
+
+
+def as_text(value: object) -> str:
+    """Data as text inside folium's HTML (a name reads as itself, never as markup or script)."""
+    return html.escape(str(value)).translate(_TEMPLATE_LITERAL)
 
 
 def _leaflet_assets(settings: Settings) -> tuple[str, str]:
@@ -53,7 +62,10 @@ def _layers_geojson(session: Session, district: str) -> dict[str, dict]:
         ("bases", "ST_Intersects(l.geom, (SELECT geom FROM districts WHERE name = :d))"),
     ):
         sql = feature_collection(f"SELECT l.code, l.name, l.geom FROM {layer} l WHERE {where}")
-        out[layer] = json.loads(session.execute(text(sql), {"d": district}).scalar_one())
+        collection = json.loads(session.execute(text(sql), {"d": district}).scalar_one())
+        for feature in collection["features"]:  # folium's GeoJsonTooltip sets its fields as innerHTML
+            feature["properties"]["name"] = as_text(feature["properties"]["name"])
+        out[layer] = collection
     return out
 
 
@@ -69,7 +81,7 @@ def district_map_html(session: Session, *, settings: Settings, district: str) ->
     fmap.get_root().header.add_child(
         folium.Element(f"<style>{css}</style><script>{js}</script><script>{JQUERY_SHIM}</script>")
     )
-    fmap.get_root().header.add_child(folium.Element(f"<title>{district} 重点项目 / key projects</title>"))
+    fmap.get_root().header.add_child(folium.Element(f"<title>{as_text(district)} 重点项目 / key projects</title>"))
     for layer, collection in layers.items():
         color, opacity = LAYER_STYLE[layer]
         folium.GeoJson(
@@ -81,8 +93,8 @@ def district_map_html(session: Session, *, settings: Settings, district: str) ->
     group = folium.FeatureGroup(name="projects").add_to(fmap)
     for r in rows:
         popup = (
-            f"<b>{r['name']}</b><br>{r['code']} · {r['cluster']}<br>总投资 {r['investment_total']} 亿元 · "
-            f"进度 {r['progress']}%"
+            f"<b>{as_text(r['name'])}</b><br>{as_text(r['code'])} · {as_text(r['cluster'])}<br>"
+            f"总投资 {as_text(r['investment_total'])} 亿元 · 进度 {as_text(r['progress'])}%"
         )
         folium.CircleMarker(
             [r["lat"], r["lon"]],
@@ -93,7 +105,7 @@ def district_map_html(session: Session, *, settings: Settings, district: str) ->
             fill_opacity=0.9,
             fill_color=LIGHT_COLORS.get(r["light"], "#888"),
             popup=folium.Popup(popup, max_width=320),
-            tooltip=r["name"],
+            tooltip=as_text(r["name"]),
         ).add_to(group)
     folium.LayerControl(collapsed=False).add_to(fmap)
     bounds = layers["districts"]["features"][0]["geometry"] if layers["districts"]["features"] else None

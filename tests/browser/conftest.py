@@ -1,7 +1,8 @@
 """Browser fixtures: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API.
 
 `page` fails the test on any console error, uncaught page error, or request to a host other than
-the app (foreign requests are also blocked, so an offline intranet is what the page sees)."""
+the app (foreign requests are also blocked, so an offline intranet is what the page sees). Pages run under the app's
+CSP, so `wait_for_function` predicates are arrow functions: a bare expression is eval'ed after a navigation."""
 
 from __future__ import annotations
 
@@ -50,25 +51,33 @@ def page_problems() -> PageProblems:
     return PageProblems()
 
 
-@pytest.fixture
-def page(browser, live_server, page_problems) -> Iterator[object]:
-    """A fresh page (own context: empty localStorage, zh-CN) that may only talk to the app."""
-    app = urlparse(live_server)
+def app_page(browser, base_url: str, problems: PageProblems, init_script: str | None = None):
+    """A page in a fresh context (empty localStorage, zh-CN) that may only talk to base_url; (context, page)."""
+    app = urlparse(base_url)
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    if init_script:
+        context.add_init_script(init_script)
 
     def guard(route):
         u = urlparse(route.request.url)
         if u.scheme in ("data", "blob") or (u.hostname == app.hostname and u.port == app.port):
             route.continue_()
         else:
-            page_problems.foreign_requests.append(route.request.url)
+            problems.foreign_requests.append(route.request.url)
             route.abort()
 
     context.route("**/*", guard)
     pg = context.new_page()
-    pg.on("console", lambda m: m.type == "error" and page_problems.console_errors.append(m.text))
-    pg.on("pageerror", lambda e: page_problems.page_errors.append(str(e)))
+    pg.on("console", lambda m: m.type == "error" and problems.console_errors.append(m.text))
+    pg.on("pageerror", lambda e: problems.page_errors.append(str(e)))
     pg.set_default_timeout(15_000)
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, live_server, page_problems) -> Iterator[object]:
+    """A fresh page of the live server that may only talk to the app."""
+    context, pg = app_page(browser, live_server, page_problems)
     yield pg
     problems = page_problems.unexpected()
     context.close()
@@ -79,13 +88,13 @@ def page(browser, live_server, page_problems) -> Iterator[object]:
 def open_app(page, base_url: str, hash_: str = "") -> None:
     """Load the map and wait until meta, layers, markers and the summary are in."""
     page.goto(f"{base_url}/{hash_}")
-    page.wait_for_function("document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
+    page.wait_for_function("() => document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
 
 
 def wait_idle(page) -> None:
-    page.wait_for_function("document.body.dataset.loading === '0'")
+    page.wait_for_function("() => document.body.dataset.loading === '0'")
     # let a fitBounds / zoom animation end so marker counts reflect the final view
-    page.wait_for_function("!window.warroom.map._animatingZoom && !window.warroom.map._panAnim?._inProgress")
+    page.wait_for_function("() => !window.warroom.map._animatingZoom && !window.warroom.map._panAnim?._inProgress")
     page.wait_for_timeout(350)
 
 
@@ -110,4 +119,4 @@ def sign_in(page, base_url: str, user: dict, next_path: str = "/") -> None:
     page.fill("[data-testid=login-username]", user["username"])
     page.fill("[data-testid=login-password]", user["password"])
     page.click("[data-testid=login-submit]")
-    page.wait_for_function("location.pathname !== '/login.html'")
+    page.wait_for_function("() => location.pathname !== '/login.html'")

@@ -35,7 +35,7 @@ def test_admin_creates_reporter_who_uploads_for_own_district_and_admin_sees_it(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # 1. The admin signs in and creates a reporter for 文登区 on the admin page.
     sign_in(page, live_server, accounts["admin"], "/admin.html")
-    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
     assert accounts["admin"]["display_name"] in page.inner_text("[data-testid=current-user]")
     page.fill("[data-testid=new-username]", "wendeng-zhao")
     page.fill("[data-testid=new-display-name]", "赵填报")
@@ -92,7 +92,7 @@ def test_admin_creates_reporter_who_uploads_for_own_district_and_admin_sees_it(
 
     # 3. The admin sees both actions in the audit log.
     sign_in(page, live_server, accounts["admin"], "/admin.html")
-    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
     page.fill("[data-testid=audit-actor]", "wendeng-zhao")
     page.click("#audit-form button[type=submit]")
     page.locator("[data-testid=audit-row][data-action='photo.upload']").wait_for()
@@ -103,7 +103,8 @@ def test_admin_creates_reporter_who_uploads_for_own_district_and_admin_sees_it(
     page.select_option("[data-testid=audit-action]", "user.create")
     page.click("#audit-form button[type=submit]")
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=audit-row]')].some(r => r.textContent.includes('wendeng-zhao'))"
+        "() => [...document.querySelectorAll('[data-testid=audit-row]')]"
+        ".some(r => r.textContent.includes('wendeng-zhao'))"
     )
     assert "/api/audit/export.xlsx?action=user.create" in page.get_attribute("[data-testid=audit-export]", "href")
     page.screenshot(path=str(ARTIFACTS / "admin-audit.png"), full_page=True)

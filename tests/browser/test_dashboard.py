@@ -10,7 +10,7 @@ SHOTS = os.environ.get("WARROOM_SCREENSHOTS")
 
 def open_dashboard(page, base, hash_=""):
     page.goto(f"{base}/dashboard.html{hash_}")
-    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
 
 
 def test_charts_render_the_months_figures(page, live_server):
@@ -44,7 +44,9 @@ def test_switching_month_reloads(page, live_server):
     open_dashboard(page, live_server, "#month=2026-10")
     october = page.evaluate("window.warroomDashboard.data.headline.completed_year")
     page.get_by_test_id("dash-month").select_option("2026-03")
-    page.wait_for_function("window.warroomDashboard.data.month === '2026-03' && document.body.dataset.ready === '1'")
+    page.wait_for_function(
+        "() => window.warroomDashboard.data.month === '2026-03' && document.body.dataset.ready === '1'"
+    )
     assert page.evaluate("window.warroomDashboard.data.headline.completed_year") < october
     assert "2026-03" in page.get_by_test_id("dash-asof").inner_text()
 
@@ -60,7 +62,7 @@ def test_clicking_a_district_bar_opens_the_map_filtered(page, live_server):
     }}""")
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url("**/#*district=*")
-    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
     state = page.evaluate("window.warroom.state()")
     assert state["filters"] == {"district": "荣成市", "month": "2026-10"} and state["mode"] == "light"
     assert page.get_by_test_id("district-select").input_value() == "荣成市"

@@ -56,7 +56,7 @@ def test_choosing_rongcheng_filters_markers_and_summary(page, live_server):
     expected = api(live_server, "/api/summary?district=" + quote("荣成市"))
     open_app(page, live_server)
     page.select_option("#district-select", "荣成市")
-    page.wait_for_function("window.warroom.state().filters.district === '荣成市'")
+    page.wait_for_function("() => window.warroom.state().filters.district === '荣成市'")
     wait_idle(page)
     assert 0 < expected["count"] < 116
     assert page.inner_text("#summary-count") == str(expected["count"])
@@ -127,7 +127,7 @@ def test_lookup_names_the_base_under_the_click(page, live_server):
     page.fill("#lookup-input", "122.000, 36.900")
     page.press("#lookup-input", "Enter")
     page.wait_for_function(
-        "['inside','outside'].includes(document.querySelector('#lookup-result').dataset.state)"
+        "() => ['inside','outside'].includes(document.querySelector('#lookup-result').dataset.state)"
         " && document.querySelector('#lookup-input').value.startsWith('122.00000')"
     )
     text = page.inner_text("#lookup-result")
@@ -146,7 +146,7 @@ def test_switching_to_english_changes_labels_and_is_remembered(page, live_server
     assert "Layers & legend" in page.inner_text("#legend")
     assert "Huancui" in page.inner_text(".leaflet-labels-pane")
     page.reload()
-    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
     assert page.evaluate("document.documentElement.lang") == "en"
     page.click("#lang-toggle")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"

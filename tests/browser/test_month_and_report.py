@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 def open_map(page, base, hash_=""):
     page.goto(f"{base}/{hash_}")
-    page.wait_for_function("document.body.dataset.ready === '1' && window.warroom.idle()")
+    page.wait_for_function("() => document.body.dataset.ready === '1' && window.warroom.idle()")
 
 
 def summary_count(page, light):
@@ -21,19 +21,19 @@ def test_month_selector_drives_state_hash_and_lights(page, live_server):
     open_map(page, live_server)
     assert page.get_by_test_id("month-select").input_value() == ""
     page.get_by_test_id("month-select").select_option("2026-03")
-    page.wait_for_function("window.warroom.state().filters.month === '2026-03' && window.warroom.idle()")
+    page.wait_for_function("() => window.warroom.state().filters.month === '2026-03' && window.warroom.idle()")
     assert "month=2026-03" in page.evaluate("location.hash")
     march = page.evaluate("fetch('/api/summary?month=2026-03').then(r => r.json())")
     page.wait_for_function(
-        f"document.querySelector('[data-testid=light-red]').dataset.value === '{march['by_light'].get('red', 0)}'"
+        f"() => document.querySelector('[data-testid=light-red]').dataset.value === '{march['by_light'].get('red', 0)}'"
     )
     assert summary_count(page, "yellow") == march["by_light"].get("yellow", 0)
     # Reloading the page restores the month from the hash.
     page.reload()
-    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
     assert page.get_by_test_id("month-select").input_value() == "2026-03"
     page.get_by_test_id("month-select").select_option("")
-    page.wait_for_function("!('month' in window.warroom.state().filters)")
+    page.wait_for_function("() => !('month' in window.warroom.state().filters)")
     assert "month=" not in page.evaluate("location.hash")
 
 
@@ -58,7 +58,9 @@ def test_submitting_a_report_updates_the_card_and_keeps_history(page, page_probl
         form.locator("input[name=progress]").fill("99")
         form.locator("textarea[name=problems]").fill("浏览器测试:设备到货延迟")
         form.locator("[data-testid=report-submit]").click()
-        page.wait_for_function("document.querySelector('[data-testid=project-progress]')?.textContent.startsWith('99')")
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=project-progress]')?.textContent.startsWith('99')"
+        )
         assert page.get_by_test_id("toast").last.inner_text().find("已更正") >= 0
         history = page.evaluate(f"fetch('/api/projects/{pid}/reports/2026-10/history').then(r => r.json())")
         assert [h["version"] for h in history] == [2, 1] and history[0]["problems"] == "浏览器测试:设备到货延迟"

@@ -45,7 +45,7 @@ def test_planner_unpublishes_a_photo_in_the_gallery(page, live_server, tmp_path,
 
     # Published again, a viewer sees it, without the toggle.
     page.locator(f"[data-testid=photo-tile][data-photo-id='{photo_id}'] [data-testid=photo-publish]").check()
-    page.wait_for_function("!document.querySelector('[data-testid=photo-unpublished]')")
+    page.wait_for_function("() => !document.querySelector('[data-testid=photo-unpublished]')")
     sign_in(page, live_server, accounts["viewer"])
     open_app(page, live_server, f"#project={pid}")
     page.locator(f"[data-testid=photo-tile][data-photo-id='{photo_id}']").wait_for()

@@ -51,7 +51,7 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     assert now.strftime("%Y-%m") in gallery.inner_text()
     gallery.locator(".photo-open").first.click()
     page.wait_for_selector("[data-testid=lightbox-image]")
-    page.wait_for_function("document.querySelector('[data-testid=lightbox-image]').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('[data-testid=lightbox-image]').naturalWidth > 0")
     page.screenshot(path=str(ARTIFACTS / "photos-lightbox.png"))
     page.keyboard.press("Escape")
     assert page.locator("[data-testid=lightbox]").count() == 0
@@ -67,16 +67,17 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     # Camera markers: both photos now have a position, each joined to the project by a line.
     if not page.is_checked("[data-testid=layer-toggle-photos]"):
         page.check("[data-testid=layer-toggle-photos]")
-    page.wait_for_function("document.querySelectorAll('.camera-marker').length >= 2")
+    page.wait_for_function("() => document.querySelectorAll('.camera-marker').length >= 2")
     page.screenshot(path=str(ARTIFACTS / "photos-panel.png"))
 
     page.goto(f"{live_server}/photos.html#district={props['district']}&month={now:%Y-%m}")
-    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
     card = page.locator(f"[data-testid=wall-project][data-project-id='{pid}']")
     card.wait_for()
     assert card.locator("[data-testid=wall-photo]").count() == 2
     assert card.locator("[data-badge=near]").count() >= 1 and card.locator("[data-badge=manual]").count() == 1
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=wall-photo] img')].every(i => i.complete && i.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('[data-testid=wall-photo] img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
     )
     page.screenshot(path=str(ARTIFACTS / "photo-wall.png"), full_page=True)

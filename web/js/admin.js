@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { initI18n, setMeta, t, label, toggleLang, addMessages, onLangChange } from './i18n.js';
 import { currentUser, mountUserBox, signInUrl } from './auth.js';
 import { showError } from './toast.js';
-import { esc } from './html.js';
+import { h, fill } from './dom.js';
 
 addMessages({
   zh: {
@@ -45,18 +45,16 @@ function roleName(code) {
 
 function showPassword(username, password) {
   const box = $('password-once');
-  box.innerHTML = `${esc(t('admin.passwordOnce', { u: username }))} <code data-testid="new-password">${esc(password)}</code>`;
+  fill(box, t('admin.passwordOnce', { u: username }), ' ', h('code', { dataset: { testid: 'new-password' } }, password));
   box.hidden = false;
 }
 
 function renderUsers() {
-  $('users-body').innerHTML = users.map((u) => `
-    <tr class="${u.active ? '' : 'inactive'}" data-testid="user-row" data-username="${esc(u.username)}">
-      <td>${esc(u.username)}</td><td>${esc(u.display_name)}</td><td>${esc(roleName(u.role))}</td><td>${esc(u.district || '')}</td>
-      <td>${esc(t(u.active ? 'admin.active' : 'admin.inactive'))}</td><td>${esc(fmtTime(u.last_sign_in_at))}</td>
-      <td><button type="button" class="btn btn-small" data-act="toggle" data-id="${u.id}">${esc(t(u.active ? 'admin.disable' : 'admin.enable'))}</button>
-        <button type="button" class="btn btn-small" data-act="reset" data-id="${u.id}">${esc(t('admin.reset'))}</button></td>
-    </tr>`).join('');
+  fill($('users-body'), users.map((u) => h('tr', { class: u.active ? '' : 'inactive', dataset: { testid: 'user-row', username: u.username } },
+    h('td', {}, u.username), h('td', {}, u.display_name), h('td', {}, roleName(u.role)), h('td', {}, u.district),
+    h('td', {}, t(u.active ? 'admin.active' : 'admin.inactive')), h('td', {}, fmtTime(u.last_sign_in_at)),
+    h('td', {}, h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'toggle', id: u.id } }, t(u.active ? 'admin.disable' : 'admin.enable')),
+      ' ', h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'reset', id: u.id } }, t('admin.reset'))))));
 }
 
 async function loadUsers() {
@@ -71,14 +69,14 @@ function auditFilters() {
 
 function renderAudit() {
   $('audit-count').textContent = t('admin.count', { n: audit.total, m: audit.entries.length });
-  $('audit-body').innerHTML = audit.entries.map((e) => {
+  fill($('audit-body'), audit.entries.map((e) => {
     const change = [e.before && JSON.stringify(e.before), e.after && JSON.stringify(e.after)].filter(Boolean).join(' → ');
     const who = e.actor_display_name && e.actor_display_name !== e.actor_name ? `${e.actor_display_name} (${e.actor_name})` : e.actor_name;
     const action = document.documentElement.lang === 'en' ? e.action_name_en : e.action_name;
-    return `<tr data-testid="audit-row" data-action="${esc(e.action)}">
-      <td>${esc(fmtTime(e.at))}</td><td>${esc(who)}</td><td title="${esc(e.action)}">${esc(action)}</td>
-      <td>${esc(e.object_type ? `${e.object_type} ${e.object_id}` : '')}</td><td class="summary">${esc(change)}</td><td>${esc(e.address || '')}</td></tr>`;
-  }).join('');
+    return h('tr', { dataset: { testid: 'audit-row', action: e.action } },
+      h('td', {}, fmtTime(e.at)), h('td', {}, who), h('td', { title: e.action }, action),
+      h('td', {}, e.object_type ? `${e.object_type} ${e.object_id}` : ''), h('td', { class: 'summary' }, change), h('td', {}, e.address));
+  }));
 }
 
 async function loadAudit() {
@@ -90,13 +88,12 @@ async function loadAudit() {
 
 function fillSelects() {
   const roleSel = document.querySelector('[name=role]');
-  roleSel.innerHTML = meta.roles.map((r) => `<option value="${esc(r.code)}">${esc(label(r))}</option>`).join('');
+  fill(roleSel, meta.roles.map((r) => h('option', { value: r.code }, label(r))));
   const districtSel = document.querySelector('[name=district]');
-  districtSel.innerHTML = meta.districts.map((d) => `<option value="${esc(d.name)}">${esc(label(d))}</option>`).join('');
+  fill(districtSel, meta.districts.map((d) => h('option', { value: d.name }, label(d))));
   const actionSel = document.querySelector('[name=action]');
   const current = actionSel.value;
-  actionSel.innerHTML = `<option value="">${esc(t('admin.anyAction'))}</option>`
-    + meta.audit_actions.map((a) => `<option value="${esc(a.code)}">${esc(label(a))}</option>`).join('');
+  fill(actionSel, h('option', { value: '' }, t('admin.anyAction')), meta.audit_actions.map((a) => h('option', { value: a.code }, label(a))));
   actionSel.value = current;
   const syncDistrict = () => { $('district-field').hidden = !meta.roles.find((r) => r.code === roleSel.value)?.district_scoped; };
   roleSel.onchange = syncDistrict;
@@ -145,7 +142,7 @@ async function boot() {
   const user = await currentUser();
   if (!user || !user.permissions.includes('manage_users')) {
     const denied = $('admin-denied');
-    denied.innerHTML = user ? esc(t('admin.denied')) : `${esc(t('admin.signIn'))} <a href="${esc(signInUrl())}">${esc(t('auth.signIn'))}</a>`;
+    fill(denied, user ? t('admin.denied') : [t('admin.signIn'), ' ', h('a', { href: signInUrl() }, t('auth.signIn'))]);
     denied.hidden = false;
     document.body.dataset.ready = '1';
     return;

@@ -103,7 +103,7 @@ async function boot() {
     modeBtn.setAttribute('aria-pressed', String(light));
     modeBtn.setAttribute('title', t('mode.toggleTitle'));
     modeBtn.setAttribute('aria-label', `${t('mode.toggleTitle')} — ${t(light ? 'mode.light' : 'mode.progress')}`);
-    modeBtn.innerHTML = '';
+    modeBtn.replaceChildren();
     for (const m of ['progress', 'light']) {
       const s = document.createElement('span');
       s.className = `seg${getState().mode === m ? ' seg-on' : ''}`;

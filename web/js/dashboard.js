@@ -6,7 +6,7 @@ import { initI18n, getLang, setMeta, t, label, nameOf, fmtYi, fmtPct, fmtInt, to
 import './i18n-progress.js';
 import * as build from './charts.js';
 import { showError } from './toast.js';
-import { esc } from './html.js';
+import { h, fill } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 let resolveReady;
@@ -48,33 +48,35 @@ async function boot() {
   function render() {
     if (!data) return;
     document.title = t('dash.title');
-    const h = data.headline;
+    const headline = data.headline;
     $('dash-asof').textContent = t('month.asOf', { m: data.month });
     // Demo and schematic data must say so wherever figures are shown.
     $('dash-note').textContent = (meta.data_notes || {})[getLang()] || '';
-    const kpi = (key, value, testid) => `<div class="kpi"><dt>${esc(t(key))}</dt><dd data-testid="${testid}">${esc(value)}</dd></div>`;
-    $('dash-kpis').innerHTML = [
-      kpi('dash.count', fmtInt(h.count), 'kpi-count'), kpi('dash.plan', fmtYi(h.investment_year), 'kpi-plan'),
-      kpi('dash.done', fmtYi(h.completed_year), 'kpi-done'), kpi('dash.rate', fmtPct(h.completion_rate), 'kpi-rate'),
-      kpi('dash.month', fmtYi(h.completed_period), 'kpi-month'), kpi('dash.progress', fmtPct(h.progress_avg), 'kpi-progress'),
-    ].join('');
+    const kpi = (key, value, testid) => h('div', { class: 'kpi' }, h('dt', {}, t(key)), h('dd', { dataset: { testid } }, value));
+    fill($('dash-kpis'),
+      kpi('dash.count', fmtInt(headline.count), 'kpi-count'), kpi('dash.plan', fmtYi(headline.investment_year), 'kpi-plan'),
+      kpi('dash.done', fmtYi(headline.completed_year), 'kpi-done'), kpi('dash.rate', fmtPct(headline.completion_rate), 'kpi-rate'),
+      kpi('dash.month', fmtYi(headline.completed_period), 'kpi-month'), kpi('dash.progress', fmtPct(headline.progress_avg), 'kpi-progress'));
     charts.district.setOption(build.plannedVsCompleted(data.by_district), true);
     charts.cluster.setOption(build.plannedVsCompleted(data.by_cluster, { rotate: 30 }), true);
     charts.base.setOption(build.plannedVsCompleted(data.by_base, { rotate: 30 }), true);
-    charts.status.setOption(build.statusPie(h.by_status, meta.statuses || []), true);
+    charts.status.setOption(build.statusPie(headline.by_status, meta.statuses || []), true);
     charts.trend.setOption(build.trend(data.trend, data.year), true);
     charts.lights.setOption(build.lightTrend(data.trend, meta.lights), true);
     const lights = new Map((meta.lights || []).map((l) => [l.code, l]));
-    const rows = data.lagging.map((x) => `<tr data-testid="lagging-row" data-light="${esc(x.light)}">
-        <td><a href="${esc(`/#${new URLSearchParams({ project: x.id, month: data.month, mode: 'light' })}`)}">${esc(x.name)}</a></td>
-        <td>${esc(nameOf(x.district))}</td><td>${esc(x.unit)}</td><td>${esc(x.person)}</td>
-        <td class="num">${esc(fmtPct(x.progress))} / ${esc(fmtPct(x.planned))}</td>
-        <td><span class="light-badge"><span class="dot" style="background:${esc(lights.get(x.light)?.color)}"></span>${esc(label(lights.get(x.light)))}</span></td>
-        <td>${esc(x.problems || '')}</td></tr>`).join('');
-    const head = ['name', 'district', 'unit', 'person', 'progress', 'light', 'problems'].map((k) => `<th>${esc(t(`dash.col.${k}`))}</th>`).join('');
-    $('dash-lagging').innerHTML = data.lagging.length
-      ? `<table class="dash-table"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`
-      : `<p class="muted">${esc(t('dash.noLagging'))}</p>`;
+    const rows = data.lagging.map((x) => {
+      const light = lights.get(x.light);
+      return h('tr', { dataset: { testid: 'lagging-row', light: x.light } },
+        h('td', {}, h('a', { href: `/#${new URLSearchParams({ project: x.id, month: data.month, mode: 'light' })}` }, x.name)),
+        h('td', {}, nameOf(x.district)), h('td', {}, x.unit), h('td', {}, x.person),
+        h('td', { class: 'num' }, `${fmtPct(x.progress)} / ${fmtPct(x.planned)}`),
+        h('td', {}, h('span', { class: 'light-badge' }, h('span', { class: 'dot', style: { background: light?.color } }), label(light))),
+        h('td', {}, x.problems));
+    });
+    const head = ['name', 'district', 'unit', 'person', 'progress', 'light', 'problems'].map((k) => h('th', {}, t(`dash.col.${k}`)));
+    fill($('dash-lagging'), data.lagging.length
+      ? h('table', { class: 'dash-table' }, h('thead', {}, h('tr', {}, head)), h('tbody', {}, rows))
+      : h('p', { class: 'muted' }, t('dash.noLagging')));
     $('dash-pdf').href = api.bulletinUrl(data.month, 'pdf');
     $('dash-xlsx').href = api.bulletinUrl(data.month, 'xlsx');
     $('dash-map').href = `/#${new URLSearchParams({ month: data.month, mode: 'light' })}`;

@@ -2,8 +2,8 @@
 // grouped by reporting month, with badges, a lightbox and "place on the map".
 import { api } from './api.js';
 import { t, onLangChange } from './i18n.js';
-import { badgesHtml, takenText, photosChanged } from './photo-common.js';
-import { esc } from './html.js';
+import { badges, takenText, photosChanged } from './photo-common.js';
+import { h, fill } from './dom.js';
 import { createUploader } from './upload.js';
 import { openLightbox } from './lightbox.js';
 import { showError } from './toast.js';
@@ -14,46 +14,47 @@ let dispose = null; // listeners of the section currently shown
 /** Add the photo section for project properties `p` to the card element `host`. */
 export function mountProjectPhotos(host, p, meta) {
   if (dispose) dispose();
-  const section = document.createElement('section');
-  section.className = 'photos';
-  section.dataset.testid = 'project-photos';
-  section.innerHTML = `<h3 class="photos-title">${esc(t('photos.title'))} <span class="muted photos-count"></span>
-      <a class="photos-wall-link" href="/photos.html#district=${encodeURIComponent(p.district || '')}">${esc(t('photos.wall'))} →</a></h3>
-    <div class="photos-gallery" data-testid="photo-gallery"></div>`;
-  section.insertBefore(createUploader(meta, p.id, { district: p.district }), section.querySelector('.photos-gallery'));
+  const count = h('span', { class: 'muted photos-count' });
+  const gallery = h('div', { class: 'photos-gallery', dataset: { testid: 'photo-gallery' } });
+  const section = h('section', { class: 'photos', dataset: { testid: 'project-photos' } },
+    h('h3', { class: 'photos-title' }, t('photos.title'), ' ', count, ' ',
+      h('a', { class: 'photos-wall-link', href: `/photos.html#district=${encodeURIComponent(p.district || '')}` }, `${t('photos.wall')} →`)),
+    createUploader(meta, p.id, { district: p.district }),
+    gallery);
   host.append(section);
-  const gallery = section.querySelector('.photos-gallery');
   let photos = [];
   let ctrl = null;
   let mayPublish = false;
 
+  async function publish(box, photo) {
+    box.disabled = true;
+    try {
+      await api.publishPhoto(photo.id, box.checked);
+      photosChanged(p.id);
+    } catch (err) { box.checked = !box.checked; box.disabled = false; showError(err); }
+  }
+
+  function tile(x, i) {
+    const name = x.caption || x.original_name || '';
+    const place = () => window.dispatchEvent(new CustomEvent('warroom:place-photo', { detail: { photoId: x.id, projectId: p.id } }));
+    return h('li', { class: 'photo-tile', dataset: { testid: 'photo-tile', photoId: x.id } },
+      h('button', { type: 'button', class: 'photo-open', title: name, onclick: () => openLightbox(meta, photos, i) },
+        h('img', { src: x.urls.thumb, alt: name, loading: 'lazy', width: 160, height: 120 })),
+      h('div', { class: 'photo-meta' }, h('span', { class: 'muted' }, takenText(x)), badges(meta, x),
+        x.gps !== 'ok' && h('button', { type: 'button', class: 'btn btn-small photo-place', onclick: place }, t('photos.place')),
+        mayPublish && h('label', { class: 'photo-publish', title: t('photos.publishTitle') },
+          h('input', { type: 'checkbox', dataset: { testid: 'photo-publish', id: x.id }, checked: x.published, onchange: (e) => publish(e.target, x) }),
+          ' ', t('photos.publish'))));
+  }
+
   function render() {
-    section.querySelector('.photos-count').textContent = photos.length ? t('photos.count', { n: photos.length }) : '';
-    if (!photos.length) { gallery.innerHTML = `<p class="muted">${esc(t('photos.empty'))}</p>`; return; }
+    count.textContent = photos.length ? t('photos.count', { n: photos.length }) : '';
+    if (!photos.length) { fill(gallery, h('p', { class: 'muted' }, t('photos.empty'))); return; }
     const months = [...new Set(photos.map((x) => x.month))];
-    gallery.innerHTML = months.map((m) => `
-      <h4 class="photos-month">${esc(m)}</h4>
-      <ul class="photo-grid">${photos.map((x, i) => (x.month !== m ? '' : `
-        <li class="photo-tile" data-testid="photo-tile" data-photo-id="${x.id}">
-          <button type="button" class="photo-open" data-index="${i}" title="${esc(x.caption || x.original_name || '')}">
-            <img src="${esc(x.urls.thumb)}" alt="${esc(x.caption || x.original_name || '')}" loading="lazy" width="160" height="120"></button>
-          <div class="photo-meta"><span class="muted">${esc(takenText(x))}</span>${badgesHtml(meta, x)}
-            ${x.gps !== 'ok' ? `<button type="button" class="btn btn-small photo-place" data-id="${x.id}">${esc(t('photos.place'))}</button>` : ''}
-            ${mayPublish ? `<label class="photo-publish" title="${esc(t('photos.publishTitle'))}"><input type="checkbox" data-testid="photo-publish" data-id="${x.id}"${x.published ? ' checked' : ''}> ${esc(t('photos.publish'))}</label>` : ''}</div>
-        </li>`)).join('')}</ul>`).join('');
-    for (const b of gallery.querySelectorAll('.photo-open')) b.addEventListener('click', () => openLightbox(meta, photos, Number(b.dataset.index)));
-    for (const box of gallery.querySelectorAll('.photo-publish input')) {
-      box.addEventListener('change', async () => {
-        box.disabled = true;
-        try {
-          await api.publishPhoto(Number(box.dataset.id), box.checked);
-          photosChanged(p.id);
-        } catch (err) { box.checked = !box.checked; box.disabled = false; showError(err); }
-      });
-    }
-    for (const b of gallery.querySelectorAll('.photo-place')) {
-      b.addEventListener('click', () => window.dispatchEvent(new CustomEvent('warroom:place-photo', { detail: { photoId: Number(b.dataset.id), projectId: p.id } })));
-    }
+    fill(gallery, months.map((m) => [
+      h('h4', { class: 'photos-month' }, m),
+      h('ul', { class: 'photo-grid' }, photos.map((x, i) => x.month === m && tile(x, i))),
+    ]));
   }
 
   async function load() {
@@ -68,6 +69,6 @@ export function mountProjectPhotos(host, p, meta) {
   window.addEventListener('warroom:photos-changed', onChanged);
   const offLang = onLangChange(() => section.isConnected && render());
   dispose = () => { window.removeEventListener('warroom:photos-changed', onChanged); offLang(); if (ctrl) ctrl.abort(); };
-  gallery.innerHTML = `<p class="muted">…</p>`;
+  fill(gallery, h('p', { class: 'muted' }, '…'));
   currentUser().then((user) => { mayPublish = userMay(meta, user, 'publish_photos'); load(); });
 }

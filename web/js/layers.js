@@ -3,7 +3,8 @@
 import * as L from 'leaflet';
 import { api } from './api.js';
 import { t, label, nameOf, onLangChange, getLang } from './i18n.js';
-import { esc as escapeHtml } from './html.js';
+import { h, fill } from './dom.js';
+import { hoverTooltip, mapLabel } from './map-text.js';
 
 const DASH_SCHEMATIC = '7 5';
 const ZONE_COLOR = '#2563eb';
@@ -47,40 +48,31 @@ export async function loadAreaLayers(map, meta, basemapKind, data = fetchAreaLay
     pane: basemapKind === 'none' ? 'land' : 'areas',
     interactive: false,
     style: (f) => districtStyle(f.properties, basemapKind, null),
-    onEachFeature: (f, layer) => {
-      const p = f.properties;
-      layer.bindTooltip(() => escapeHtml(label(p)), {
-        permanent: true, direction: 'center', interactive: false, pane: 'labels',
-        className: `district-label ${p.kind === 'functional' ? 'district-label-functional' : ''}`,
-      });
-    },
   });
 
-  const tooltipHtml = (p, kindKey) => {
-    const sch = p.schematic ? `<span class="tt-sch">${escapeHtml(t('legend.schematic'))}</span>` : '';
-    const where = p.district ? `<div class="tt-sub">${escapeHtml(nameOf(p.district))}${p.carrier ? ` · ${escapeHtml(p.carrier)}` : ''}</div>` : '';
-    const cl = p.cluster ? `<div class="tt-sub">${escapeHtml(nameOf(p.cluster))}</div>` : '';
-    return `<div class="tt-kind">${escapeHtml(t(kindKey))}</div><strong>${escapeHtml(label(p))}</strong>${where}${cl}${sch}`;
-  };
+  const areaTip = hoverTooltip(map, { sticky: true, className: 'area-tooltip' });
+  const areaText = (p, kindKey) => [
+    h('div', { class: 'tt-kind' }, t(kindKey)), h('strong', {}, label(p)),
+    p.district && h('div', { class: 'tt-sub' }, nameOf(p.district), p.carrier && ` · ${p.carrier}`),
+    p.cluster && h('div', { class: 'tt-sub' }, nameOf(p.cluster)),
+    p.schematic && h('span', { class: 'tt-sch' }, t('legend.schematic')),
+  ];
 
   const zonesLayer = L.geoJSON(zones, {
     pane: 'areas',
     style: (f) => areaStyle(f.properties, ZONE_COLOR, 0.035),
-    onEachFeature: (f, layer) => layer.bindTooltip(() => tooltipHtml(f.properties, 'legend.zones'), { sticky: true, className: 'area-tooltip' }),
+    onEachFeature: (f, layer) => areaTip.attach(layer, () => areaText(f.properties, 'legend.zones')),
   });
   const basesLayer = L.geoJSON(bases, {
     pane: 'areas',
     style: (f) => areaStyle(f.properties, clusterColor.get(f.properties.cluster) || BASE_FALLBACK, 0.22),
-    onEachFeature: (f, layer) => {
-      layer.bindTooltip(() => tooltipHtml(f.properties, 'legend.bases'), { sticky: true, className: 'area-tooltip' });
-    },
+    onEachFeature: (f, layer) => areaTip.attach(layer, () => areaText(f.properties, 'legend.bases')),
   });
   // Base name labels once zoomed in enough to read them.
   const baseLabels = L.layerGroup();
   basesLayer.eachLayer((layer) => {
-    const c = layer.getBounds().getCenter();
-    L.tooltip({ permanent: true, direction: 'center', className: 'base-label', interactive: false, pane: 'labels' })
-      .setLatLng(c).setContent(() => escapeHtml(label(layer.feature.properties))).addTo(baseLabels);
+    const p = layer.feature.properties;
+    mapLabel(layer.getBounds().getCenter(), () => label(p), { direction: 'center', className: 'base-label', pane: 'labels' }).addTo(baseLabels);
   });
   const syncBaseLabels = () => {
     const show = map.getZoom() >= 11 && map.hasLayer(basesLayer);
@@ -94,9 +86,20 @@ export async function loadAreaLayers(map, meta, basemapKind, data = fetchAreaLay
   basesLayer.addTo(map);
   syncBaseLabels();
 
+  // District names at their polygons' centres (getCenter needs the layer on the map), shown with the districts.
+  const districtLabels = L.layerGroup().addTo(map);
+  districts.eachLayer((layer) => {
+    const p = layer.feature.properties;
+    mapLabel(layer.getCenter(), () => label(p), {
+      direction: 'center', pane: 'labels',
+      className: `district-label ${p.kind === 'functional' ? 'district-label-functional' : ''}`,
+    }).addTo(districtLabels);
+  });
+  districts.on('add', () => districtLabels.addTo(map));
+  districts.on('remove', () => map.removeLayer(districtLabels));
+
   onLangChange(() => {
-    for (const g of [districts, zonesLayer, basesLayer]) g.eachLayer((l) => l.getTooltip() && l.setTooltipContent(l.getTooltip()._content));
-    baseLabels.eachLayer((tt) => tt.setContent(tt._content));
+    for (const g of [districtLabels, baseLabels]) g.eachLayer((tt) => tt.relabel());
   });
 
   const byName = new Map();
@@ -144,40 +147,34 @@ export function createLegend(map, meta, { toggles, getMode, onToggle }) {
       const mode = getMode();
       const bands = meta.progress_bands || [];
       const lights = meta.lights || [];
-      const layerRows = toggles.map((tg) => `
-        <label class="legend-row legend-toggle">
-          <input type="checkbox" id="layer-toggle-${tg.id}" data-testid="layer-toggle-${tg.id}" ${map.hasLayer(tg.layer) ? 'checked' : ''}>
-          <span class="sw ${tg.swatch}" aria-hidden="true"></span><span>${escapeHtml(t(tg.key))}</span>
-        </label>`).join('');
+      const onChange = (tg) => (ev) => {
+        if (ev.target.checked) map.addLayer(tg.layer); else map.removeLayer(tg.layer);
+        onToggle && onToggle(tg.id, ev.target.checked);
+      };
+      const layerRows = toggles.map((tg) => h('label', { class: 'legend-row legend-toggle' },
+        h('input', { type: 'checkbox', id: `layer-toggle-${tg.id}`, dataset: { testid: `layer-toggle-${tg.id}` }, checked: map.hasLayer(tg.layer), onchange: onChange(tg) }),
+        h('span', { class: `sw ${tg.swatch}`, 'aria-hidden': 'true' }), h('span', {}, t(tg.key))));
+      const swatch = (color) => h('span', { class: 'sw sw-dot', style: { background: color } });
       const colourRows = mode === 'light'
-        ? lights.map((l) => `<li class="legend-row" title="${escapeHtml(l.description || '')}"><span class="sw sw-dot" style="background:${escapeHtml(l.color)}"></span><span>${escapeHtml(label(l))}</span></li>`).join('')
-        : bands.map((b) => `<li class="legend-row"><span class="sw sw-dot" style="background:${escapeHtml(b.color)}"></span><span>${escapeHtml(b.label || `${b.min}–${b.max}%`)}</span></li>`).join('');
+        ? lights.map((l) => h('li', { class: 'legend-row', title: l.description || '' }, swatch(l.color), h('span', {}, label(l))))
+        : bands.map((b) => h('li', { class: 'legend-row' }, swatch(b.color), h('span', {}, b.label || `${b.min}–${b.max}%`)));
+      const line = (cls, text, testid) => h('li', { class: 'legend-row' }, h('span', { class: `sw sw-line${cls}`, 'aria-hidden': 'true' }), h('span', { dataset: { testid } }, text));
       const notes = meta.data_notes ? (getLang() === 'en' ? meta.data_notes.en || meta.data_notes.zh : meta.data_notes.zh) : '';
-      el.innerHTML = `
-        <button type="button" class="legend-head" aria-expanded="${!this._collapsed}" aria-controls="legend-body">
-          <span>${escapeHtml(t('legend.title'))}</span><span class="chev" aria-hidden="true">${this._collapsed ? '▴' : '▾'}</span>
-        </button>
-        <div id="legend-body" class="legend-body" ${this._collapsed ? 'hidden' : ''}>
-          <fieldset class="legend-group"><legend>${escapeHtml(t('legend.layers'))}</legend>${layerRows}</fieldset>
-          <div class="legend-group">
-            <h3>${escapeHtml(t(mode === 'light' ? 'legend.light' : 'legend.progress'))}</h3>
-            <ul class="legend-list" data-testid="legend-colours">${colourRows}</ul>
-            <div class="legend-row legend-cluster"><span class="sw sw-cluster" aria-hidden="true"></span><span>${escapeHtml(t('legend.cluster'))}</span></div>
-          </div>
-          <ul class="legend-group legend-list">
-            <li class="legend-row"><span class="sw sw-line" aria-hidden="true"></span><span>${escapeHtml(t('legend.county'))}</span></li>
-            <li class="legend-row"><span class="sw sw-line sw-dashed sw-functional" aria-hidden="true"></span><span>${escapeHtml(t('legend.functional'))}</span></li>
-            <li class="legend-row"><span class="sw sw-line sw-dashed" aria-hidden="true"></span><span data-testid="legend-schematic">${escapeHtml(t('legend.schematic'))}</span></li>
-          </ul>
-          ${notes ? `<p class="legend-notes" data-testid="data-notes"><strong>${escapeHtml(t('legend.notes'))}：</strong>${escapeHtml(notes)}</p>` : ''}
-        </div>`;
-      el.querySelector('.legend-head').addEventListener('click', () => { this._collapsed = !this._collapsed; this.render(); el.querySelector('.legend-head').focus(); });
-      for (const tg of toggles) {
-        el.querySelector(`#layer-toggle-${tg.id}`).addEventListener('change', (ev) => {
-          if (ev.target.checked) map.addLayer(tg.layer); else map.removeLayer(tg.layer);
-          onToggle && onToggle(tg.id, ev.target.checked);
-        });
-      }
+      const head = h('button', { type: 'button', class: 'legend-head', 'aria-expanded': String(!this._collapsed), 'aria-controls': 'legend-body',
+        onclick: () => { this._collapsed = !this._collapsed; this.render(); el.querySelector('.legend-head').focus(); } },
+      h('span', {}, t('legend.title')), h('span', { class: 'chev', 'aria-hidden': 'true' }, this._collapsed ? '▴' : '▾'));
+      fill(el, head,
+        h('div', { id: 'legend-body', class: 'legend-body', hidden: this._collapsed },
+          h('fieldset', { class: 'legend-group' }, h('legend', {}, t('legend.layers')), layerRows),
+          h('div', { class: 'legend-group' },
+            h('h3', {}, t(mode === 'light' ? 'legend.light' : 'legend.progress')),
+            h('ul', { class: 'legend-list', dataset: { testid: 'legend-colours' } }, colourRows),
+            h('div', { class: 'legend-row legend-cluster' }, h('span', { class: 'sw sw-cluster', 'aria-hidden': 'true' }), h('span', {}, t('legend.cluster')))),
+          h('ul', { class: 'legend-group legend-list' },
+            line('', t('legend.county')),
+            line(' sw-dashed sw-functional', t('legend.functional')),
+            line(' sw-dashed', t('legend.schematic'), 'legend-schematic')),
+          notes && h('p', { class: 'legend-notes', dataset: { testid: 'data-notes' } }, h('strong', {}, `${t('legend.notes')}：`), notes)));
     },
   });
   const legend = new Legend();

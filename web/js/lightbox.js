@@ -1,7 +1,7 @@
 // Full-screen viewer of a list of photos (display copies), with previous/next and Esc.
 import { t } from './i18n.js';
-import { badgesHtml, takenText } from './photo-common.js';
-import { esc } from './html.js';
+import { badges, takenText } from './photo-common.js';
+import { h, fill } from './dom.js';
 
 export function openLightbox(meta, photos, index) {
   let i = index;
@@ -15,23 +15,22 @@ export function openLightbox(meta, photos, index) {
 
   function render() {
     const p = photos[i];
-    box.innerHTML = `
-      <figure class="lightbox-figure">
-        <img src="${esc(p.urls.display)}" alt="${esc(p.caption || p.original_name || '')}" data-testid="lightbox-image">
-        <figcaption>
-          <strong>${esc(p.caption || p.original_name || '')}</strong>
-          <span class="muted">${esc(p.project_name)} · ${esc(takenText(p))}${p.uploader ? ` · ${esc(p.uploader)}` : ''}</span>
-          ${badgesHtml(meta, p)}
-          <a href="${esc(p.urls.original)}" target="_blank" rel="noopener">${esc(t('photos.original'))}</a>
-        </figcaption>
-      </figure>
-      <button type="button" class="lightbox-close" aria-label="${esc(t('photos.close'))}">×</button>
-      ${photos.length > 1 ? `<button type="button" class="lightbox-prev" aria-label="${esc(t('photos.prev'))}">‹</button>
-      <button type="button" class="lightbox-next" aria-label="${esc(t('photos.next'))}">›</button>` : ''}`;
-    box.querySelector('.lightbox-close').addEventListener('click', close);
-    box.querySelector('.lightbox-prev')?.addEventListener('click', () => step(-1));
-    box.querySelector('.lightbox-next')?.addEventListener('click', () => step(1));
-    box.querySelector('.lightbox-close').focus();
+    const name = p.caption || p.original_name || '';
+    const close_ = h('button', { type: 'button', class: 'lightbox-close', 'aria-label': t('photos.close'), onclick: close }, '×');
+    fill(box,
+      h('figure', { class: 'lightbox-figure' },
+        h('img', { src: p.urls.display, alt: name, dataset: { testid: 'lightbox-image' } }),
+        h('figcaption', {},
+          h('strong', {}, name),
+          h('span', { class: 'muted' }, `${p.project_name} · ${takenText(p)}${p.uploader ? ` · ${p.uploader}` : ''}`),
+          badges(meta, p),
+          h('a', { href: p.urls.original, target: '_blank', rel: 'noopener' }, t('photos.original')))),
+      close_,
+      photos.length > 1 && [
+        h('button', { type: 'button', class: 'lightbox-prev', 'aria-label': t('photos.prev'), onclick: () => step(-1) }, '‹'),
+        h('button', { type: 'button', class: 'lightbox-next', 'aria-label': t('photos.next'), onclick: () => step(1) }, '›'),
+      ]);
+    close_.focus();
   }
   function step(d) { i = (i + d + photos.length) % photos.length; render(); }
   function close() {

@@ -4,7 +4,7 @@ import * as L from 'leaflet';
 import { api } from './api.js';
 import { t, nameOf, fmtDistance, onLangChange, getLang } from './i18n.js';
 import { showError } from './toast.js';
-import { esc } from './html.js';
+import { h, fill } from './dom.js';
 
 /** Parse "lon, lat" (also "lon lat", full-width comma; swaps an obvious "lat, lon"). */
 export function parseLonLat(text) {
@@ -30,7 +30,7 @@ export function createLookup(map) {
   let last = null; // last result (re-rendered on language change)
   let ctrl = null;
 
-  const pin = L.divIcon({ className: 'lookup-pin', html: '<span></span>', iconSize: [22, 22], iconAnchor: [11, 22] });
+  const pin = L.divIcon({ className: 'lookup-pin', html: h('span'), iconSize: [22, 22], iconAnchor: [11, 22] });
 
   function renderButton() {
     btn.textContent = active ? t('lookup.toggleOn') : t('lookup.toggle');
@@ -55,30 +55,29 @@ export function createLookup(map) {
     }
   }
 
+  const message = (text, cls = 'muted') => h('p', { class: cls }, text);
+
   function renderResult(r) {
     const list = (arr) => (arr && arr.length
-      ? arr.map((x) => `<span class="tag${x.schematic ? ' tag-sch' : ''}">${esc(nameOf(x.name))}</span>`).join(' ')
-      : `<span class="muted">${esc(t('lookup.none'))}</span>`);
+      ? arr.map((x, k) => [k ? ' ' : '', h('span', { class: x.schematic ? 'tag tag-sch' : 'tag' }, nameOf(x.name))])
+      : h('span', { class: 'muted' }, t('lookup.none')));
     const coord = `${r.lon.toFixed(5)}, ${r.lat.toFixed(5)}`;
     if (!r.inside_weihai) {
-      out.innerHTML = `<p class="lookup-msg" data-testid="lookup-message">${esc(getLang() === 'en' ? t('lookup.outside') : (r.message || t('lookup.outside')))}</p>
-        <p class="muted">${esc(t('lookup.point'))}: ${esc(coord)}</p>`;
+      fill(out, h('p', { class: 'lookup-msg', dataset: { testid: 'lookup-message' } }, getLang() === 'en' ? t('lookup.outside') : (r.message || t('lookup.outside'))),
+        message(`${t('lookup.point')}: ${coord}`));
       out.dataset.state = 'outside';
       return;
     }
-    const nearest = r.nearest_base
-      ? `<div class="kv"><dt>${esc(t('lookup.nearest'))}</dt><dd data-testid="lookup-nearest">${esc(nameOf(r.nearest_base.name))} · ${esc(t('lookup.distance', { d: fmtDistance(r.nearest_base.distance_m) }))}</dd></div>`
-      : '';
-    out.innerHTML = `
-      ${r.message && getLang() !== 'en' ? `<p class="lookup-msg" data-testid="lookup-message">${esc(r.message)}</p>` : ''}
-      <dl class="kvs">
-        <div class="kv"><dt>${esc(t('lookup.point'))}</dt><dd>${esc(coord)}</dd></div>
-        <div class="kv"><dt>${esc(t('lookup.district'))}</dt><dd data-testid="lookup-district">${esc(r.district ? nameOf(r.district.name) : t('lookup.none'))}</dd></div>
-        <div class="kv"><dt>${esc(t('lookup.county'))}</dt><dd data-testid="lookup-county">${esc(r.county ? nameOf(r.county.name) : t('lookup.none'))}</dd></div>
-        <div class="kv"><dt>${esc(t('lookup.zones'))}</dt><dd data-testid="lookup-zones">${list(r.zones)}</dd></div>
-        <div class="kv"><dt>${esc(t('lookup.bases'))}</dt><dd data-testid="lookup-bases">${list(r.bases)}</dd></div>
-        ${nearest}
-      </dl>`;
+    const kv = (key, value, testid) => h('div', { class: 'kv' }, h('dt', {}, t(key)), h('dd', { dataset: { testid } }, value));
+    fill(out,
+      r.message && getLang() !== 'en' && h('p', { class: 'lookup-msg', dataset: { testid: 'lookup-message' } }, r.message),
+      h('dl', { class: 'kvs' },
+        kv('lookup.point', coord),
+        kv('lookup.district', r.district ? nameOf(r.district.name) : t('lookup.none'), 'lookup-district'),
+        kv('lookup.county', r.county ? nameOf(r.county.name) : t('lookup.none'), 'lookup-county'),
+        kv('lookup.zones', list(r.zones), 'lookup-zones'),
+        kv('lookup.bases', list(r.bases), 'lookup-bases'),
+        r.nearest_base && kv('lookup.nearest', `${nameOf(r.nearest_base.name)} · ${t('lookup.distance', { d: fmtDistance(r.nearest_base.distance_m) })}`, 'lookup-nearest')));
     out.dataset.state = 'inside';
   }
 
@@ -87,7 +86,7 @@ export function createLookup(map) {
     if (!map.getBounds().contains([lat, lon])) map.panTo([lat, lon]);
     input.value = `${lon.toFixed(5)}, ${lat.toFixed(5)}`;
     out.dataset.state = 'loading';
-    out.innerHTML = `<p class="muted">${esc(t('lookup.loading'))}</p>`;
+    fill(out, message(t('lookup.loading')));
     if (ctrl) ctrl.abort();
     ctrl = new AbortController();
     try {
@@ -96,7 +95,7 @@ export function createLookup(map) {
       renderResult(r);
     } catch (err) {
       if (err.name === 'AbortError') return;
-      out.innerHTML = `<p class="error-text">${esc(err.detail || err.message)}</p>`;
+      fill(out, message(err.detail || err.message, 'error-text'));
       out.dataset.state = 'error';
       showError(err);
     }
@@ -108,7 +107,7 @@ export function createLookup(map) {
     e.preventDefault();
     const p = parseLonLat(input.value);
     if (!p) {
-      out.innerHTML = `<p class="error-text">${esc(t('lookup.badInput'))}</p>`;
+      fill(out, message(t('lookup.badInput'), 'error-text'));
       out.dataset.state = 'error';
       return;
     }

@@ -6,6 +6,7 @@
 import * as L from 'leaflet';
 import Supercluster from 'supercluster';
 import { t, fmtInt, onLangChange } from './i18n.js';
+import { hoverTooltip } from './map-text.js';
 
 const MAX_CLUSTER_ZOOM = 16;
 
@@ -137,15 +138,8 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
   }
 
   // One tooltip shared by every marker (cheaper than one per marker).
-  const hoverTip = L.tooltip({ direction: 'top', className: 'project-tooltip', offset: [0, -8] });
-  function hover(layer, text) {
-    layer.on('mouseover', () => {
-      hoverTip.options.offset = [0, -(layer.getRadius() + 2)];
-      hoverTip.setLatLng(layer.getLatLng()).setContent(text());
-      if (!map.hasLayer(hoverTip)) hoverTip.addTo(map);
-    });
-    layer.on('mouseout', () => { if (map.hasLayer(hoverTip)) map.removeLayer(hoverTip); });
-  }
+  const hoverTip = hoverTooltip(map, { direction: 'top', className: 'project-tooltip', offsetOf: (layer) => [0, -(layer.getRadius() + 2)] });
+  const hover = hoverTip.attach;
   const font = getComputedStyle(document.body).fontFamily || 'sans-serif';
 
   function render() {
@@ -174,7 +168,7 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
           const cid = it.properties.cluster_id;
           m.on('click', () => {
             if (!isInteractive()) return;
-            if (map.hasLayer(hoverTip)) map.removeLayer(hoverTip);
+            hoverTip.hide();
             const ez = Math.min(index.getClusterExpansionZoom(cid), MAX_CLUSTER_ZOOM + 1);
             map.setView([lat, lon], Math.max(ez, map.getZoom() + 1));
           });

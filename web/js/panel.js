@@ -5,7 +5,7 @@ import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
 import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
 import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
-import { esc } from './html.js';
+import { h, fill } from './dom.js';
 
 const LIST_LIMIT = 300;
 
@@ -26,15 +26,14 @@ export function createPanel(meta, { onZoomTo }) {
   const bar = (p) => {
     const v = Math.max(0, Math.min(100, Number(p.progress) || 0));
     const planned = p.planned_progress == null ? null : Math.max(0, Math.min(100, Number(p.planned_progress)));
-    return `<div class="pbar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${v}" aria-label="${esc(t('panel.progress'))}">
-      <span class="pbar-fill" style="width:${v}%;background:${colourOf(p)}"></span>
-      ${planned == null ? '' : `<span class="pbar-plan" style="left:${planned}%" title="${esc(t('panel.planned', { p: fmtPct(planned) }))}"></span>`}
-    </div>`;
+    return h('div', { class: 'pbar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': v, 'aria-label': t('panel.progress') },
+      h('span', { class: 'pbar-fill', style: { width: `${v}%`, background: colourOf(p) } }),
+      planned != null && h('span', { class: 'pbar-plan', style: { left: `${planned}%` }, title: t('panel.planned', { p: fmtPct(planned) }) }));
   };
   const lightBadge = (code) => {
     const l = lights.get(code);
-    if (!l) return esc(code || t('panel.none'));
-    return `<span class="light-badge" data-light="${esc(code)}"><span class="dot" style="background:${esc(l.color)}"></span>${esc(label(l))}</span>`;
+    if (!l) return code || t('panel.none');
+    return h('span', { class: 'light-badge', dataset: { light: code } }, h('span', { class: 'dot', style: { background: l.color } }), label(l));
   };
 
   function backHref() {
@@ -49,63 +48,60 @@ export function createPanel(meta, { onZoomTo }) {
     const shown = sorted.slice(0, LIST_LIMIT);
     const rows = shown.map((f) => {
       const p = f.properties;
-      return `<li><button type="button" class="plist-item" data-id="${esc(p.id)}" data-testid="project-item">
-        <span class="plist-dot" style="background:${colourOf(p)}" aria-hidden="true"></span>
-        <span class="plist-main"><span class="plist-name">${esc(p.name)}</span>
-          <span class="plist-sub">${esc(nameOf(p.district))} · ${esc(nameOf(p.cluster))} · ${esc(fmtPct(p.progress, 0))}</span></span>
-        <span class="plist-inv">${esc(fmtYi(p.investment_total))}</span>
-      </button></li>`;
-    }).join('');
-    const more = sorted.length > shown.length ? `<p class="muted">… +${fmtInt(sorted.length - shown.length)}</p>` : '';
-    el.innerHTML = `
-      <h2 class="card-title">${esc(t('panel.listTitle'))} <span class="muted">${esc(t('panel.listHint', { n: fmtInt(features.length) }))}</span></h2>
-      ${loading ? `<p class="muted">${esc(t('panel.loading'))}</p>` : ''}
-      ${features.length ? `<ol class="plist" data-testid="project-list">${rows}</ol>${more}` : (loading ? '' : `<p class="muted">${esc(t('panel.empty'))}</p>`)}`;
-    for (const b of el.querySelectorAll('.plist-item')) b.addEventListener('click', () => update({ project: b.dataset.id }));
+      return h('li', {}, h('button', { type: 'button', class: 'plist-item', dataset: { id: p.id, testid: 'project-item' }, onclick: () => update({ project: String(p.id) }) },
+        h('span', { class: 'plist-dot', style: { background: colourOf(p) }, 'aria-hidden': 'true' }),
+        h('span', { class: 'plist-main' }, h('span', { class: 'plist-name' }, p.name),
+          h('span', { class: 'plist-sub' }, `${nameOf(p.district)} · ${nameOf(p.cluster)} · ${fmtPct(p.progress, 0)}`)),
+        h('span', { class: 'plist-inv' }, fmtYi(p.investment_total))));
+    });
+    fill(el,
+      h('h2', { class: 'card-title' }, t('panel.listTitle'), ' ', h('span', { class: 'muted' }, t('panel.listHint', { n: fmtInt(features.length) }))),
+      loading && h('p', { class: 'muted' }, t('panel.loading')),
+      features.length
+        ? [h('ol', { class: 'plist', dataset: { testid: 'project-list' } }, rows),
+          sorted.length > shown.length && h('p', { class: 'muted' }, `… +${fmtInt(sorted.length - shown.length)}`)]
+        : !loading && h('p', { class: 'muted' }, t('panel.empty')));
   }
 
   function renderCard(f) {
     const p = f.properties;
     el.dataset.view = 'project';
     el.dataset.projectId = String(p.id);
-    const list = (arr) => (arr && arr.length ? arr.map((n) => esc(nameOf(n))).join('、') : esc(t('panel.none')));
-    const row = (k, v, tid) => `<div class="kv"><dt>${esc(t(k))}</dt><dd${tid ? ` data-testid="${tid}"` : ''}>${v}</dd></div>`;
-    const districtText = esc(nameOf(p.district)) + (p.county && p.county !== p.district ? ` <span class="muted">(${esc(nameOf(p.county))})</span>` : '');
-    el.innerHTML = `
-      <nav class="card-nav">
-        <a href="${esc(backHref())}" class="back-link" id="back-to-list" data-testid="back-to-list">${esc(t('panel.back'))}</a>
-        <button type="button" class="btn btn-small" id="zoom-to-project">${esc(t('panel.zoomTo'))}</button>
-      </nav>
-      <article class="pcard" data-testid="project-card" aria-labelledby="pcard-name">
-        <h2 id="pcard-name" tabindex="-1" class="pcard-name" data-testid="project-name">${esc(p.name)}
-          ${p.demo ? `<span class="demo-badge" data-testid="demo-badge">${esc(t('panel.demo'))}</span>` : ''}</h2>
-        <div class="pcard-progress">
-          <div class="pcard-progress-head"><span>${esc(t('panel.progress'))}</span>
-            <b data-testid="project-progress">${esc(fmtPct(p.progress))}</b>
-            ${p.planned_progress == null ? '' : `<span class="muted">${esc(t('panel.planned', { p: fmtPct(p.planned_progress) }))}</span>`}
-            ${lightBadge(p.light)}</div>
-          ${bar(p)}
-        </div>
-        <dl class="kvs">
-          ${row('panel.code', esc(p.code || t('panel.none')), 'project-code')}
-          ${row('panel.district', districtText, 'project-district')}
-          ${row('panel.cluster', esc(nameOf(p.cluster) || t('panel.none')))}
-          ${row('panel.zones', list(p.zones))}
-          ${row('panel.bases', list(p.bases))}
-          ${row('panel.investTotal', esc(fmtYi(p.investment_total)), 'project-investment')}
-          ${row('panel.investYear', esc(fmtYi(p.investment_year)))}
-          ${row('panel.unit', esc(p.unit || t('panel.none')))}
-          ${row('panel.person', esc(p.person || t('panel.none')))}
-          ${row('panel.status', esc(codeLabel('statuses', p.status)), 'project-status')}
-          ${row('panel.dates', `${esc(fmtDate(p.start_date))} – ${esc(fmtDate(p.end_date))}`)}
-          ${row('panel.light', lightBadge(p.light))}
-        </dl>
-        <section class="report-slot" data-testid="report-slot"></section>
-      </article>`;
-    mountReportForm(el.querySelector('.report-slot'), p, meta);
-    el.querySelector('#back-to-list').addEventListener('click', (e) => { e.preventDefault(); update({ project: null }); });
-    el.querySelector('#zoom-to-project').addEventListener('click', () => onZoomTo(p.id));
-    mountProjectPhotos(el.querySelector('.pcard'), p, meta); // [photos] upload box + gallery under the card
+    const list = (arr) => (arr && arr.length ? arr.map((n) => nameOf(n)).join('、') : t('panel.none'));
+    const row = (k, v, testid) => h('div', { class: 'kv' }, h('dt', {}, t(k)), h('dd', { dataset: { testid } }, v));
+    const districtText = [nameOf(p.district), p.county && p.county !== p.district && [' ', h('span', { class: 'muted' }, `(${nameOf(p.county)})`)]];
+    const back = h('a', { href: backHref(), class: 'back-link', id: 'back-to-list', dataset: { testid: 'back-to-list' },
+      onclick: (e) => { e.preventDefault(); update({ project: null }); } }, t('panel.back'));
+    const slot = h('section', { class: 'report-slot', dataset: { testid: 'report-slot' } });
+    const card = h('article', { class: 'pcard', dataset: { testid: 'project-card' }, 'aria-labelledby': 'pcard-name' },
+      h('h2', { id: 'pcard-name', tabindex: -1, class: 'pcard-name', dataset: { testid: 'project-name' } }, p.name,
+        p.demo && [' ', h('span', { class: 'demo-badge', dataset: { testid: 'demo-badge' } }, t('panel.demo'))]),
+      h('div', { class: 'pcard-progress' },
+        h('div', { class: 'pcard-progress-head' }, h('span', {}, t('panel.progress')), ' ',
+          h('b', { dataset: { testid: 'project-progress' } }, fmtPct(p.progress)), ' ',
+          p.planned_progress != null && [h('span', { class: 'muted' }, t('panel.planned', { p: fmtPct(p.planned_progress) })), ' '],
+          lightBadge(p.light)),
+        bar(p)),
+      h('dl', { class: 'kvs' },
+        row('panel.code', p.code || t('panel.none'), 'project-code'),
+        row('panel.district', districtText, 'project-district'),
+        row('panel.cluster', nameOf(p.cluster) || t('panel.none')),
+        row('panel.zones', list(p.zones)),
+        row('panel.bases', list(p.bases)),
+        row('panel.investTotal', fmtYi(p.investment_total), 'project-investment'),
+        row('panel.investYear', fmtYi(p.investment_year)),
+        row('panel.unit', p.unit || t('panel.none')),
+        row('panel.person', p.person || t('panel.none')),
+        row('panel.status', codeLabel('statuses', p.status), 'project-status'),
+        row('panel.dates', `${fmtDate(p.start_date)} – ${fmtDate(p.end_date)}`),
+        row('panel.light', lightBadge(p.light))),
+      slot);
+    fill(el,
+      h('nav', { class: 'card-nav' }, back, ' ',
+        h('button', { type: 'button', class: 'btn btn-small', id: 'zoom-to-project', onclick: () => onZoomTo(p.id) }, t('panel.zoomTo'))),
+      card);
+    mountReportForm(slot, p, meta);
+    mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
   }
 
   function render() { if (current) renderCard(current); else renderList(); }

@@ -1,7 +1,7 @@
 // Shared by the photo modules: their labels (through i18n.js), verification badges
 // (names and levels from /api/meta photo_badges) and small formatters.
 import { t, label, addMessages, fmtDistance } from './i18n.js';
-import { esc } from './html.js';
+import { h, s } from './dom.js';
 
 addMessages({
   zh: {
@@ -76,19 +76,22 @@ addMessages({
   },
 });
 
-/** A camera icon (no emoji font is assumed on office PCs). */
-export const CAMERA_SVG = '<svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true"><path fill="currentColor" d="M9 4 7.2 6H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2h-3.2L15 4H9zm3 4.5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg>';
+/** A camera icon (no emoji font is assumed on office PCs); a new element each call. */
+export function cameraIcon() {
+  return s('svg', { viewBox: '0 0 24 24', width: 14, height: 14, 'aria-hidden': 'true' },
+    s('path', { fill: 'currentColor', d: 'M9 4 7.2 6H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2h-3.2L15 4H9zm3 4.5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z' }));
+}
 
-/** Badges of a photo as HTML; names/levels come from meta.photo_badges, the distance is added to near/far. */
-export function badgesHtml(meta, photo) {
+/** Badges of a photo as a list element; names/levels come from meta.photo_badges, the distance is added to near/far. */
+export function badges(meta, photo) {
   const defs = new Map((meta.photo_badges || []).map((b) => [b.code, b]));
   const unpublished = photo.published === false
-    ? `<li class="photo-badge badge-bad" data-badge="unpublished" data-testid="photo-unpublished">${esc(t('photos.unpublished'))}</li>` : '';
-  return `<ul class="photo-badges" data-testid="photo-badges">${unpublished}${photo.badges.map((code) => {
+    && h('li', { class: 'photo-badge badge-bad', dataset: { badge: 'unpublished', testid: 'photo-unpublished' } }, t('photos.unpublished'));
+  return h('ul', { class: 'photo-badges', dataset: { testid: 'photo-badges' } }, unpublished, photo.badges.map((code) => {
     const b = defs.get(code) || { code, name: code, level: 'info' };
     const extra = (code === 'near' || code === 'far') && photo.checks.distance_m != null ? ` · ${fmtDistance(photo.checks.distance_m)}` : '';
-    return `<li class="photo-badge badge-${esc(b.level)}" data-badge="${esc(code)}">${esc(label(b))}${esc(extra)}</li>`;
-  }).join('')}</ul>`;
+    return h('li', { class: `photo-badge badge-${b.level}`, dataset: { badge: code } }, label(b), extra);
+  }));
 }
 
 /** "2026-05-03 10:11 (+08:00)" or the no-time label. */

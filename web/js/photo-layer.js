@@ -3,19 +3,21 @@
 import * as L from 'leaflet';
 import { api } from './api.js';
 import { t } from './i18n.js';
-import { photosChanged, CAMERA_SVG } from './photo-common.js';
-import { esc } from './html.js';
+import { photosChanged, cameraIcon } from './photo-common.js';
+import { h } from './dom.js';
+import { clickPopup } from './map-text.js';
 import { showError, toast } from './toast.js';
 
-const cameraIcon = (manual) => L.divIcon({
+const cameraMarker = (manual) => L.divIcon({
   className: `camera-marker${manual ? ' camera-manual' : ''}`,
-  html: CAMERA_SVG,
+  html: h('span', { class: 'camera-glyph' }, cameraIcon()),
   iconSize: [22, 22],
   iconAnchor: [11, 11],
 });
 
 export function createPhotoLayer(map) {
   const layer = L.layerGroup();
+  const popup = clickPopup(map);
   let loaded = false;
 
   async function load() {
@@ -27,9 +29,8 @@ export function createPhotoLayer(map) {
         const q = f.properties;
         const [plon, plat] = q.project_coordinates;
         L.polyline([[plat, plon], [lat, lon]], { color: q.within_radius === false ? '#d97706' : '#0f766e', weight: 1.5, dashArray: '4 4', interactive: false }).addTo(layer);
-        L.marker([lat, lon], { icon: cameraIcon(q.location_source === 'manual'), title: q.project_name, alt: q.project_name })
-          .bindPopup(`<img src="${esc(q.thumb)}" alt="" width="160"><br>${esc(q.project_name)}`)
-          .addTo(layer);
+        const m = L.marker([lat, lon], { icon: cameraMarker(q.location_source === 'manual'), title: q.project_name, alt: q.project_name });
+        popup.attach(m, () => [h('img', { src: q.thumb, alt: '', width: 160 }), h('br'), q.project_name]).addTo(layer);
       }
       loaded = true;
     } catch (err) { showError(err); }

@@ -2,8 +2,8 @@
 // month, with their verification badges. State lives in the hash: #district=…&month=YYYY-MM
 import { api } from './api.js';
 import { initI18n, setMeta, t, label, nameOf, toggleLang, onLangChange } from './i18n.js';
-import { badgesHtml, takenText, thisMonth } from './photo-common.js';
-import { esc } from './html.js';
+import { badges, takenText, thisMonth } from './photo-common.js';
+import { h, fill } from './dom.js';
 import { openLightbox } from './lightbox.js';
 import { showError } from './toast.js';
 
@@ -24,8 +24,8 @@ async function boot() {
   let data = null;
 
   const renderSelect = () => {
-    select.innerHTML = `<option value="">${esc(t('photos.wallCity'))}</option>`
-      + meta.districts.map((d) => `<option value="${esc(d.name)}">${esc(label(d))}</option>`).join('');
+    fill(select, h('option', { value: '' }, t('photos.wallCity')),
+      meta.districts.map((d) => h('option', { value: d.name }, label(d))));
     select.value = state.district;
   };
 
@@ -33,21 +33,19 @@ async function boot() {
     const wall = $('wall');
     if (!data) return;
     const flat = data.projects.flatMap((p) => p.photos);
-    const cards = data.projects.map((p) => `
-      <article class="wall-project card" data-testid="wall-project" data-project-id="${p.id}">
-        <h2 class="card-title"><a href="/#project=${p.id}">${esc(p.name)}</a> <span class="muted">${esc(p.code)} · ${esc(nameOf(p.district))}</span></h2>
-        <ul class="photo-grid">${p.photos.map((x) => `
-          <li class="photo-tile" data-testid="wall-photo" data-photo-id="${x.id}">
-            <button type="button" class="photo-open" data-index="${flat.indexOf(x)}">
-              <img src="${esc(x.urls.thumb)}" alt="${esc(x.caption || x.original_name || '')}" loading="lazy" width="160" height="120"></button>
-            <div class="photo-meta"><span class="muted">${esc(takenText(x))}</span>${badgesHtml(meta, x)}</div>
-          </li>`).join('')}</ul>
-      </article>`).join('');
+    const cards = data.projects.map((p) => h('article', { class: 'wall-project card', dataset: { testid: 'wall-project', projectId: p.id } },
+      h('h2', { class: 'card-title' }, h('a', { href: `/#project=${p.id}` }, p.name), ' ',
+        h('span', { class: 'muted' }, `${p.code} · ${nameOf(p.district)}`)),
+      h('ul', { class: 'photo-grid' }, p.photos.map((x) => h('li', { class: 'photo-tile', dataset: { testid: 'wall-photo', photoId: x.id } },
+        h('button', { type: 'button', class: 'photo-open', onclick: () => openLightbox(meta, flat, flat.indexOf(x)) },
+          h('img', { src: x.urls.thumb, alt: x.caption || x.original_name || '', loading: 'lazy', width: 160, height: 120 })),
+        h('div', { class: 'photo-meta' }, h('span', { class: 'muted' }, takenText(x)), badges(meta, x)))))));
     const missing = data.projects_without_photos;
-    wall.innerHTML = (cards || `<p class="muted card">${esc(t('photos.wallEmpty'))}</p>`)
-      + (missing.length ? `<details class="card wall-missing"><summary>${esc(t('photos.wallMissing', { n: missing.length }))}</summary>
-          <ul>${missing.map((p) => `<li><a href="/#project=${p.id}">${esc(p.name)}</a> <span class="muted">${esc(nameOf(p.district))}</span></li>`).join('')}</ul></details>` : '');
-    for (const b of wall.querySelectorAll('.photo-open')) b.addEventListener('click', () => openLightbox(meta, flat, Number(b.dataset.index)));
+    fill(wall, cards.length ? cards : h('p', { class: 'muted card' }, t('photos.wallEmpty')),
+      missing.length && h('details', { class: 'card wall-missing' },
+        h('summary', {}, t('photos.wallMissing', { n: missing.length })),
+        h('ul', {}, missing.map((p) => h('li', {}, h('a', { href: `/#project=${p.id}` }, p.name), ' ',
+          h('span', { class: 'muted' }, nameOf(p.district)))))));
   }
 
   async function load() {

@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { t, label, fmtPct, fmtYi } from './i18n.js';
 import { toast, showError } from './toast.js';
 import { getState } from './state.js';
-import { esc } from './html.js';
+import { h, fill } from './dom.js';
 
 const FIELDS = [
   ['progress', 'report.progress', 'number', { min: 0, max: 100, step: '0.01', required: true }],
@@ -24,10 +24,9 @@ function defaultMonth(meta) {
 }
 
 export function mountReportForm(slot, project, meta) {
-  slot.innerHTML = `<button type="button" class="btn btn-small" data-testid="report-open">${esc(t('report.open'))}</button>
-    <div class="report-body" hidden></div>`;
-  const button = slot.querySelector('button');
-  const body = slot.querySelector('.report-body');
+  const body = h('div', { class: 'report-body', hidden: true });
+  const button = h('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'report-open' } }, t('report.open'));
+  fill(slot, button, body);
   button.addEventListener('click', async () => {
     const open = body.hidden;
     body.hidden = !open;
@@ -40,29 +39,30 @@ export function mountReportForm(slot, project, meta) {
     try { reports = await api.reports(project.id); } catch (err) { showError(err); }
     const month = defaultMonth(meta);
     const base = reports.find((r) => r.month === month) || reports.find((r) => r.month < month) || {};
-    const statuses = (meta.statuses || []).map((s) => `<option value="${esc(s.code)}"${s.code === (base.status || project.status) ? ' selected' : ''}>${esc(label(s))}</option>`).join('');
+    const current = base.status || project.status;
+    const statuses = (meta.statuses || []).map((s) => h('option', { value: s.code, selected: s.code === current }, label(s)));
+    const errorFor = (name) => h('small', { class: 'field-error', dataset: { errorFor: name } });
     const input = ([name, key, type, attrs]) => {
-      const a = Object.entries(attrs).map(([k, v]) => (v === true ? k : `${k}="${esc(v)}"`)).join(' ');
-      const value = esc(base[name] ?? '');
+      const value = base[name] ?? '';
       const control = type === 'textarea'
-        ? `<textarea name="${name}" rows="2" ${a}>${value}</textarea>`
-        : `<input name="${name}" type="${type}" value="${value}" ${a}>`;
-      return `<label class="field"><span>${esc(t(key))}</span>${control}<small class="field-error" data-error-for="${name}"></small></label>`;
+        ? h('textarea', { name, rows: 2, ...attrs }, String(value))
+        : h('input', { name, type, value, ...attrs });
+      return h('label', { class: 'field' }, h('span', {}, t(key)), control, errorFor(name));
     };
-    const recent = reports.slice(0, 4).map((r) => `<li><b>${esc(r.month)}</b> ${esc(fmtPct(r.progress))} · ${esc(fmtYi(r.investment_cumulative))}${r.version > 1 ? ` <span class="muted">v${r.version}</span>` : ''}${r.problems ? ` <span class="muted">${esc(r.problems)}</span>` : ''}</li>`).join('');
-    body.innerHTML = `
-      <h3 class="report-title">${esc(t('report.title'))} <span class="muted">${esc(t('report.total', { t: fmtYi(project.investment_total) }))}</span></h3>
-      <h4 class="muted">${esc(t('report.recent'))}</h4>
-      ${recent ? `<ul class="report-recent" data-testid="report-recent">${recent}</ul>` : `<p class="muted">${esc(t('report.none'))}</p>`}
-      <form class="report-form" data-testid="report-form" novalidate>
-        <div class="field-row">
-          <label class="field"><span>${esc(t('report.month'))}</span><input name="month" type="month" value="${esc(month)}" required><small class="field-error" data-error-for="month"></small></label>
-          <label class="field"><span>${esc(t('report.status'))}</span><select name="status">${statuses}</select><small class="field-error" data-error-for="status"></small></label>
-        </div>
-        ${FIELDS.map(input).join('')}
-        <button type="submit" class="btn" data-testid="report-submit">${esc(t('report.submit'))}</button>
-      </form>`;
-    body.querySelector('form').addEventListener('submit', submit);
+    const recent = reports.slice(0, 4).map((r) => h('li', {}, h('b', {}, r.month), ` ${fmtPct(r.progress)} · ${fmtYi(r.investment_cumulative)}`,
+      r.version > 1 && [' ', h('span', { class: 'muted' }, `v${r.version}`)],
+      r.problems && [' ', h('span', { class: 'muted' }, r.problems)]));
+    const form = h('form', { class: 'report-form', dataset: { testid: 'report-form' }, novalidate: true, onsubmit: submit },
+      h('div', { class: 'field-row' },
+        h('label', { class: 'field' }, h('span', {}, t('report.month')), h('input', { name: 'month', type: 'month', value: month, required: true }), errorFor('month')),
+        h('label', { class: 'field' }, h('span', {}, t('report.status')), h('select', { name: 'status' }, statuses), errorFor('status'))),
+      FIELDS.map(input),
+      h('button', { type: 'submit', class: 'btn', dataset: { testid: 'report-submit' } }, t('report.submit')));
+    fill(body,
+      h('h3', { class: 'report-title' }, t('report.title'), ' ', h('span', { class: 'muted' }, t('report.total', { t: fmtYi(project.investment_total) }))),
+      h('h4', { class: 'muted' }, t('report.recent')),
+      recent.length ? h('ul', { class: 'report-recent', dataset: { testid: 'report-recent' } }, recent) : h('p', { class: 'muted' }, t('report.none')),
+      form);
   }
 
   async function submit(e) {

@@ -4,7 +4,8 @@ import * as L from 'leaflet';
 import { api, plannerApi } from './api.js';
 import { t, initI18n, onLangChange, toggleLang, setMeta, nameOf, fmtDistance, getLang } from './i18n.js';
 import { showError } from './toast.js';
-import { esc } from './html.js';
+import { h, fill } from './dom.js';
+import { hoverTooltip } from './map-text.js';
 
 const $ = (id) => document.getElementById(id);
 /** Lines "lon, lat[, name]" -> {points, bad} (bad: 1-based line numbers that hold no two numbers). */
@@ -31,14 +32,14 @@ function colour(r) {
 
 function basesCell(r) {
   if (r.error || !r.inside_weihai) return '';
-  if (r.bases.length) return r.bases.map((b) => esc(nameOf(b.name))).join('、');
+  if (r.bases.length) return r.bases.map((b) => nameOf(b.name)).join('、');
   const nb = r.nearest_base;
-  return nb ? `<span class="muted">${esc(nameOf(nb.name))} · ${esc(fmtDistance(nb.distance_m))}</span>` : '';
+  return nb ? h('span', { class: 'muted' }, `${nameOf(nb.name)} · ${fmtDistance(nb.distance_m)}`) : '';
 }
 
 function agreesCell(r) {
   if (!r.agrees) return '';
-  return Object.values(r.agrees).every(Boolean) ? esc(t('siting.yes')) : `<strong>${esc(t('siting.no'))}</strong>`;
+  return Object.values(r.agrees).every(Boolean) ? t('siting.yes') : h('strong', {}, t('siting.no'));
 }
 
 async function boot() {
@@ -47,28 +48,29 @@ async function boot() {
   const meta = await api.meta();
   setMeta(meta);
   const map = L.map($('siting-map'), { minZoom: 7, maxZoom: 18 });
+  window.warroomSiting = { map }; // for browser tests (web/README.md)
   const b = meta.bounds;
   map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
   const [districts, bases] = await Promise.all([api.layer('districts'), api.layer('bases')]);
   L.geoJSON(districts, { style: { color: '#6b7280', weight: 1, fillColor: '#f3f4f6', fillOpacity: 0.6 } }).addTo(map);
+  const tip = hoverTooltip(map);
   L.geoJSON(bases, { style: { color: '#c2410c', weight: 1.5, fillOpacity: 0.15 },
-    onEachFeature: (f, layer) => layer.bindTooltip(() => nameOf(f.properties.name)) }).addTo(map);
+    onEachFeature: (f, layer) => tip.attach(layer, () => nameOf(f.properties.name)) }).addTo(map);
   const markers = L.layerGroup().addTo(map);
 
   let input = null; // what was last checked: a points array or a File
   let results = [];
 
   function render() {
-    const rows = results.map((r, i) => {
+    fill($('siting-rows'), results.map((r, i) => {
       const cls = r.error ? 'is-error' : (r.agrees && !Object.values(r.agrees).every(Boolean) ? 'is-disagree' : '');
-      return `<tr class="${cls}" data-testid="siting-row">
-        <td>${r.row ?? i + 1}</td><td>${esc(r.name ?? r.id ?? '')}</td><td>${Number(r.lon).toFixed(5)}, ${Number(r.lat).toFixed(5)}</td>
-        <td>${esc(r.district ? nameOf(r.district.name) : '')}</td>
-        <td>${(r.zones || []).map((z) => esc(nameOf(z.name))).join('、')}</td>
-        <td data-testid="siting-bases">${basesCell(r)}</td><td>${agreesCell(r)}</td>
-        <td>${esc(r.error || (getLang() === 'en' ? '' : r.message))}</td></tr>`;
-    });
-    $('siting-rows').innerHTML = rows.join('');
+      return h('tr', { class: cls, dataset: { testid: 'siting-row' } },
+        h('td', {}, r.row ?? i + 1), h('td', {}, r.name ?? r.id ?? ''), h('td', {}, `${Number(r.lon).toFixed(5)}, ${Number(r.lat).toFixed(5)}`),
+        h('td', {}, r.district ? nameOf(r.district.name) : ''),
+        h('td', {}, (r.zones || []).map((z) => nameOf(z.name)).join('、')),
+        h('td', { dataset: { testid: 'siting-bases' } }, basesCell(r)), h('td', {}, agreesCell(r)),
+        h('td', {}, r.error || (getLang() === 'en' ? '' : r.message)));
+    }));
     const n = results.length;
     const inBase = results.filter((r) => r.bases && r.bases.length).length;
     const errors = results.filter((r) => r.error).length;
@@ -82,7 +84,7 @@ async function boot() {
     for (const r of results) {
       if (r.error) continue;
       const m = L.circleMarker([r.lat, r.lon], { radius: 6, color: '#111827', weight: 1, fillColor: colour(r), fillOpacity: 0.9 });
-      m.bindTooltip(`${esc(r.name ?? '')} ${esc(r.district ? nameOf(r.district.name) : '')}`);
+      tip.attach(m, () => `${r.name ?? ''} ${r.district ? nameOf(r.district.name) : ''}`);
       markers.addLayer(m);
       latlngs.push([r.lat, r.lon]);
     }

@@ -3,48 +3,39 @@
 // verification badges as soon as the server has checked the photo.
 import { api } from './api.js';
 import { t } from './i18n.js';
-import { badgesHtml, thisMonth, photosChanged, CAMERA_SVG } from './photo-common.js';
-import { esc } from './html.js';
+import { badges, thisMonth, photosChanged, cameraIcon } from './photo-common.js';
+import { h, fill } from './dom.js';
 import { currentUser, signInUrl } from './auth.js';
 
-/** In place of the upload box: who may not upload here, and why. */
+/** In place of the upload box: who may not upload here, and why (nothing when the user may). */
 function uploadNote(user, district) {
-  if (!user) return `${esc(t('auth.signInToUpload'))} <a href="${esc(signInUrl())}" data-testid="photo-sign-in">${esc(t('auth.signIn'))}</a>`;
-  if (user.district && district && user.district !== district) return esc(t('auth.otherDistrict', { d: user.district }));
-  return '';
+  if (!user) return [t('auth.signInToUpload'), ' ', h('a', { href: signInUrl(), dataset: { testid: 'photo-sign-in' } }, t('auth.signIn'))];
+  if (user.district && district && user.district !== district) return [t('auth.otherDistrict', { d: user.district })];
+  return null;
 }
 
 export function createUploader(meta, projectId, { onUploaded, district } = {}) {
-  const el = document.createElement('div');
-  el.className = 'photo-upload';
-  el.dataset.testid = 'photo-upload';
-  el.innerHTML = `
-    <label class="photo-drop" data-testid="photo-drop">
-      <input type="file" accept="image/*" multiple data-testid="photo-input">
-      <span>${CAMERA_SVG} ${esc(t('photos.drop'))}</span>
-    </label>
-    <div class="photo-upload-fields">
-      <label>${esc(t('photos.month'))} <input type="month" class="photo-month" data-testid="photo-month" value="${thisMonth()}"></label>
-      <label class="photo-caption-field">${esc(t('photos.caption'))} <input type="text" class="photo-caption" maxlength="500"></label>
-    </div>
-    <ul class="photo-queue" data-testid="photo-queue"></ul>`;
-  const input = el.querySelector('input[type=file]');
-  const drop = el.querySelector('.photo-drop');
-  const queue = el.querySelector('.photo-queue');
+  const input = h('input', { type: 'file', accept: 'image/*', multiple: true, dataset: { testid: 'photo-input' } });
+  const drop = h('label', { class: 'photo-drop', dataset: { testid: 'photo-drop' } }, input, h('span', {}, cameraIcon(), ' ', t('photos.drop')));
+  const monthInput = h('input', { type: 'month', class: 'photo-month', dataset: { testid: 'photo-month' }, value: thisMonth() });
+  const captionInput = h('input', { type: 'text', class: 'photo-caption', maxlength: 500 });
+  const queue = h('ul', { class: 'photo-queue', dataset: { testid: 'photo-queue' } });
+  const el = h('div', { class: 'photo-upload', dataset: { testid: 'photo-upload' } },
+    drop,
+    h('div', { class: 'photo-upload-fields' },
+      h('label', {}, t('photos.month'), ' ', monthInput),
+      h('label', { class: 'photo-caption-field' }, t('photos.caption'), ' ', captionInput)),
+    queue);
 
   async function send(file) {
-    const row = document.createElement('li');
-    row.className = 'photo-job';
-    row.dataset.testid = 'photo-job';
-    row.innerHTML = `<span class="photo-job-name">${esc(file.name)}</span>
-      <progress max="1" value="0"></progress><span class="photo-job-status" data-testid="photo-job-status">${esc(t('photos.uploading', { p: '0%' }))}</span>`;
+    const bar = h('progress', { max: 1, value: 0 });
+    const status = h('span', { class: 'photo-job-status', dataset: { testid: 'photo-job-status' } }, t('photos.uploading', { p: '0%' }));
+    const row = h('li', { class: 'photo-job', dataset: { testid: 'photo-job' } }, h('span', { class: 'photo-job-name' }, file.name), bar, status);
     queue.prepend(row);
-    const bar = row.querySelector('progress');
-    const status = row.querySelector('.photo-job-status');
     try {
       const photo = await api.uploadPhoto(projectId, file, {
-        month: el.querySelector('.photo-month').value,
-        caption: el.querySelector('.photo-caption').value.trim(),
+        month: monthInput.value,
+        caption: captionInput.value.trim(),
         onProgress: (f) => {
           bar.value = f;
           status.textContent = f < 1 ? t('photos.uploading', { p: `${Math.round(f * 100)}%` }) : t('photos.processing');
@@ -52,7 +43,7 @@ export function createUploader(meta, projectId, { onUploaded, district } = {}) {
       });
       bar.value = 1;
       row.classList.add('photo-job-ok');
-      status.innerHTML = `${esc(t('photos.done'))} ${badgesHtml(meta, photo)}`;
+      fill(status, t('photos.done'), ' ', badges(meta, photo));
       photosChanged(projectId);
       onUploaded && onUploaded(photo);
     } catch (err) {
@@ -71,7 +62,7 @@ export function createUploader(meta, projectId, { onUploaded, district } = {}) {
   drop.addEventListener('drop', (e) => { e.preventDefault(); sendAll([...(e.dataTransfer?.files || [])]); });
   currentUser().then((user) => {
     const note = uploadNote(user, district);
-    if (note) el.innerHTML = `<p class="muted photo-upload-note" data-testid="photo-upload-note">${note}</p>`;
+    if (note) fill(el, h('p', { class: 'muted photo-upload-note', dataset: { testid: 'photo-upload-note' } }, note));
   });
   return el;
 }
