@@ -104,3 +104,22 @@ def token_for(session, user: dict) -> dict:
     """Authorization headers with a new personal API token of the user."""
     _, secret = create_token(session, actor=principal_of(user, via="session"), name="test")
     return {"Authorization": f"Bearer {secret}"}
+
+
+def site_with_photo(
+    client, session, *, uploader: dict, district: str = "乳山市", seed: int = 7001, orientation: int | None = None
+) -> dict:
+    """A project of `district` with one photo (GPS beside it, May 2026) uploaded through the API by `uploader`."""
+    from tests.photos.images import jpeg
+
+    lon, lat = interior_point(session, "districts", district)
+    pid = make_project(session, district=district, lon=lon, lat=lat)
+    data = jpeg(seed=seed, lon=lon + 0.0005, lat=lat, taken="2026:05:03 10:00:00", orientation=orientation)
+    r = client.post(
+        f"/api/projects/{pid}/photos",
+        data={"month": "2026-05"},
+        headers=token_for(session, uploader),
+        files=[("files", ("site.jpg", data, "image/jpeg"))],
+    )
+    assert r.status_code == 201, r.text
+    return {"project": pid, "photo": r.json()["photos"][0], "bytes": data, "district": district}

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from geo.bulletin.photos import recent_photo_per_district
-from tests.factories import interior_point, make_project, make_user, token_for
-from tests.photos.images import jpeg
+from tests.factories import make_user, site_with_photo, token_for
 
 
 @pytest.fixture
@@ -20,17 +19,7 @@ def planner(session) -> dict:
 @pytest.fixture
 def site(client, session, planner) -> dict:
     """A project in 乳山市 with one photo (with GPS, May 2026), uploaded by a planner; published by default."""
-    lon, lat = interior_point(session, "districts", "乳山市")
-    pid = make_project(session, district="乳山市", lon=lon, lat=lat)
-    data = jpeg(seed=7001, lon=lon + 0.0005, lat=lat, taken="2026:05:03 10:00:00")
-    r = client.post(
-        f"/api/projects/{pid}/photos",
-        data={"month": "2026-05"},
-        headers=token_for(session, planner),
-        files=[("files", ("site.jpg", data, "image/jpeg"))],
-    )
-    assert r.status_code == 201, r.text
-    return {"project": pid, "photo": r.json()["photos"][0]}
+    return site_with_photo(client, session, uploader=planner)
 
 
 def publish(client, session, user, photo_id, published) -> object:

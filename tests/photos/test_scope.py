@@ -13,7 +13,7 @@ from PIL import ExifTags, Image
 from sqlalchemy import text
 
 from geo.photos.public import without_metadata
-from tests.factories import interior_point, make_project, make_user, token_for
+from tests.factories import make_user, site_with_photo, token_for
 from tests.photos.images import encode, exif_bytes, jpeg, picture
 from tests.photos.test_publish import what_one_sees
 
@@ -25,21 +25,6 @@ HIDDEN = {
     "metadata": 404,
     "files": {"thumb": 404, "display": 404, "original": 404},
 }
-
-
-def _site(client, session, *, district: str, uploader: dict, seed: int, orientation: int | None = None) -> dict:
-    """A project of `district` with one photo (GPS, May 2026) uploaded by `uploader`."""
-    lon, lat = interior_point(session, "districts", district)
-    pid = make_project(session, district=district, lon=lon, lat=lat)
-    data = jpeg(seed=seed, lon=lon + 0.0005, lat=lat, taken="2026:05:03 10:00:00", orientation=orientation)
-    r = client.post(
-        f"/api/projects/{pid}/photos",
-        data={"month": "2026-05"},
-        headers=token_for(session, uploader),
-        files=[("files", ("site.jpg", data, "image/jpeg"))],
-    )
-    assert r.status_code == 201, r.text
-    return {"project": pid, "photo": r.json()["photos"][0], "bytes": data, "district": district}
 
 
 def _unpublish(session, site) -> None:
@@ -63,8 +48,8 @@ def _gps(data: bytes) -> dict:
 def test_a_reporter_sees_unpublished_photos_of_their_own_district_only(client, session):
     rushan = make_user(session, role="reporter", district="乳山市")
     rongcheng = make_user(session, role="reporter", district="荣成市")
-    theirs = _site(client, session, district="荣成市", uploader=rongcheng, seed=7101)
-    ours = _site(client, session, district="乳山市", uploader=rushan, seed=7102)
+    theirs = site_with_photo(client, session, district="荣成市", uploader=rongcheng, seed=7101)
+    ours = site_with_photo(client, session, district="乳山市", uploader=rushan, seed=7102)
     _unpublish(session, theirs)
     _unpublish(session, ours)
     as_rushan = token_for(session, rushan)
@@ -84,7 +69,7 @@ def test_a_reporter_sees_unpublished_photos_of_their_own_district_only(client, s
 
 def test_a_reporter_still_sees_their_own_upload_after_its_project_moves_district(client, session):
     reporter = make_user(session, role="reporter", district="乳山市")
-    site = _site(client, session, district="乳山市", uploader=reporter, seed=7103)
+    site = site_with_photo(client, session, district="乳山市", uploader=reporter, seed=7103)
     _unpublish(session, site)
     other = session.execute(text("SELECT id FROM districts WHERE name = '荣成市'")).scalar()
     session.execute(
@@ -99,7 +84,7 @@ def test_a_reporter_still_sees_their_own_upload_after_its_project_moves_district
 
 def test_the_public_gets_the_original_without_gps_and_the_district_gets_the_evidence(client, session):
     reporter = make_user(session, role="reporter", district="乳山市")
-    site = _site(client, session, district="乳山市", uploader=reporter, seed=7104, orientation=6)
+    site = site_with_photo(client, session, district="乳山市", uploader=reporter, seed=7104, orientation=6)
     assert _gps(site["bytes"])  # the upload has a position
     url = site["photo"]["urls"]["original"]
 
@@ -150,7 +135,8 @@ def test_anonymous_photo_payloads_carry_display_names_not_usernames(client, sess
     session.execute(text("UPDATE users SET display_name = '王工' WHERE id = :u"), {"u": named["id"]})
     unnamed = make_user(session, role="reporter", district="乳山市")  # its display name is its username
     sites = [
-        _site(client, session, district="乳山市", uploader=u, seed=7106 + i) for i, u in enumerate((named, unnamed))
+        site_with_photo(client, session, district="乳山市", uploader=u, seed=7106 + i)
+        for i, u in enumerate((named, unnamed))
     ]
     public = [
         client.get("/api/photos", params={"district": "乳山市", "month": "2026-05"}),
