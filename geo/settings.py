@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
     upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
     log_level: str = "info"
+    # --- request bodies ---
+    body_max_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="largest request body of any route but the uploads (photos, imports, siting check), in bytes",
+    )
 
     @property
     def web_dir(self) -> Path:
