@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
-from api.limits import UploadSizeLimit
+from api.limits import BodyLimit
 from api.openapi import install_openapi
 from api.routers import (
     audit,
@@ -85,8 +85,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_openapi(app)
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
-    app.add_middleware(UploadSizeLimit, settings=settings)
-    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every answer carries them
+    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every answer carries them, 413s included
     for module in ROUTERS:
         app.include_router(module.router)
     web = settings.web_dir

@@ -25,7 +25,7 @@ PERMISSION_ATTR = "warroom_permission"  # marks require()'s dependencies, so tes
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session per request, committed when the handler returns."""
+    """A session per request, committed when the handler returns and before its answer is sent (see SessionDep)."""
     with request.app.state.db.session() as session:
         yield session
 
@@ -35,7 +35,10 @@ def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit runs when the handler returns, before the answer is sent, so a client that got its 2xx
+# finds the write done, and a commit that fails answers an error instead of the success already sent (FastAPI's
+# default, scope="request", would run it after the response).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="apiToken", description="个人 API 令牌 / personal API token (wr_…)")

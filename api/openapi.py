@@ -51,8 +51,9 @@ def error_statuses(route, method: str, permission: Permission | None) -> set[int
     if "{" in route.path_format:
         statuses.add(404)
     if method not in SAFE_METHODS:
-        # a write: an unparsable body, a cookie session without its CSRF header, a row that conflicts
-        statuses |= {400, 403, 409, 422}
+        # a write: an unparsable or too large body (api/limits.py), a cookie session without its CSRF header,
+        # a row that conflicts, a commit that loses a race
+        statuses |= {400, 403, 409, 413, 422}
     rule = PERMISSIONS[permission] if permission else None
     if rule and rule.min_role and ROLE_BY_CODE[rule.min_role].rank > ROLE_BY_CODE["viewer"].rank:
         statuses.add(403)

@@ -103,6 +103,12 @@ class Settings(BaseSettings):
         description="memory the photo decodes in flight may take together, in MB; they wait for each other, and a "
         "photo that alone would need more is refused (413)",
     )
+    # --- request bodies ---
+    body_max_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="largest request body of any route but the uploads (photos, imports, siting check), in bytes",
+    )
 
     @property
     def web_dir(self) -> Path:

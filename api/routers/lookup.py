@@ -59,8 +59,12 @@ async def post_lookup(
     that point, plus `declared` and `agrees` when a district or base was declared; off-globe points carry `error`."""
     upload = await read_upload(request, settings)
     is_json = upload.media_type == "application/json" or upload.name.lower().endswith(".json")
-    parse = points_from_json if is_json else (lambda data: points_from_table(data, upload.name))
-    points = await run_in_threadpool(parse, upload.data)
+    if is_json:
+        points = await run_in_threadpool(points_from_json, upload.data, max_points=settings.batch_max_points)
+    else:
+        points = await run_in_threadpool(
+            points_from_table, upload.data, upload.name, max_points=settings.batch_max_points
+        )
     results = await run_in_threadpool(check_points, session, points=points, max_points=settings.batch_max_points)
     if format == "xlsx":
         body = await run_in_threadpool(results_xlsx, results)

@@ -1,8 +1,11 @@
 """Site photos: upload, metadata, files with ETags, per project, the district photo wall and camera positions."""
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, Response
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep, require
@@ -27,9 +30,53 @@ PHOTO_MEDIA_TYPES = sorted({mime for mime, _ in PHOTO_FORMATS.values()} | {JPEG}
 CACHE_FOREVER = "private, max-age=31536000, immutable"
 
 
-def _read(files: list[UploadFile], limit: int) -> list[Upload]:
-    # Bigger than the limit: don't read it into memory, let the domain refuse it by its size.
-    return [Upload(f.filename or "photo", f.file.read(limit + 1), f.content_type or "") for f in files]
+@dataclass
+class PhotoForm:
+    """The upload form: the files (read up to the size limit) and the optional caption and month."""
+
+    uploads: list[Upload]
+    caption: str | None
+    month: str | None
+
+
+_FORM_FIELDS = {"caption": 500, "month": 7}  # field: longest accepted value
+UPLOAD_FORM_SCHEMA = {
+    "type": "object",
+    "required": ["files"],
+    "properties": {
+        "files": {
+            "type": "array",
+            "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "description": "JPEG, PNG, WebP or HEIC photos",
+        },
+        "caption": {"type": "string", "maxLength": 500},
+        "month": {"type": "string", "maxLength": 7, "description": "reporting month YYYY-MM (default: this month)"},
+    },
+}
+
+
+async def read_photo_form(request: Request, settings: SettingsDep, actor: Uploader) -> PhotoForm:
+    """The multipart form, read only once `actor` is known: FastAPI parses body parameters before any dependency
+    runs, so declaring the files as File() would spool an anonymous upload to disk before its 401."""
+    async with request.form() as form:
+        errors = [
+            {"type": "string_too_long", "loc": ("body", name), "msg": f"at most {longest} characters", "input": None}
+            for name, longest in _FORM_FIELDS.items()
+            if isinstance(form.get(name), str) and len(form[name]) > longest
+        ]
+        files = [f for f in form.getlist("files") if not isinstance(f, str)]
+        if not files:
+            errors.append({"type": "missing", "loc": ("body", "files"), "msg": "Field required", "input": None})
+        if errors:
+            raise RequestValidationError(errors)
+        # Bigger than the limit: don't read it into memory, let the domain refuse it by its size.
+        limit = settings.photo_max_bytes + 1
+        uploads = [
+            Upload(f.filename or "photo", await run_in_threadpool(f.file.read, limit), f.content_type or "")
+            for f in files
+        ]
+        text = {name: form.get(name) if isinstance(form.get(name), str) else None for name in _FORM_FIELDS}
+    return PhotoForm(uploads, text["caption"] or None, text["month"] or None)
 
 
 # Sync handlers run in the threadpool, so decoding never blocks the event loop.
@@ -39,27 +86,26 @@ def _read(files: list[UploadFile], limit: int) -> list[Upload]:
     response_model=PhotosUploaded,
     responses=UPLOAD_RESPONSES,
     summary="上传现场照片 / upload site photos",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": UPLOAD_FORM_SCHEMA}}}
+    },
 )
 def upload_photos(
     session: SessionDep,
     settings: SettingsDep,
     actor: Uploader,
     project_id: ProjectId,
-    files: Annotated[list[UploadFile], File(description="JPEG, PNG, WebP or HEIC photos")],
-    caption: Annotated[str | None, Form(max_length=500)] = None,
-    month: Annotated[
-        str | None, Form(max_length=7, description="reporting month YYYY-MM (default: this month)")
-    ] = None,
+    form: Annotated[PhotoForm, Depends(read_photo_form)],
 ):
-    """Store photos with their EXIF position and time, checked against the project; 409 for a file already stored."""
-    uploads = _read(files, settings.photo_max_bytes)
+    """Store photos with their EXIF position and time, checked against the project; 409 for a file already stored.
+    Multipart fields: `files` (one or more), `caption`, `month` (YYYY-MM)."""
     photos = add_photos(
         session,
         settings=settings,
         project_id=project_id,
-        uploads=uploads,
-        caption=caption or None,
-        month=month_query(month),
+        uploads=form.uploads,
+        caption=form.caption,
+        month=month_query(form.month),
         actor=actor,
     )
     return {"photos": photos}

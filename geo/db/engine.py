@@ -9,12 +9,17 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from geo.db.embedded import EmbeddedCluster
+from geo.errors import Conflict
 from geo.settings import Settings
 
 log = logging.getLogger("warroom.db")
+
+# serialization_failure, deadlock_detected: the transaction lost a race and may simply be sent again
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -47,7 +52,7 @@ class Database:
         with self.sessions() as session:
             try:
                 yield session
-                session.commit()
+                commit(session)
             except BaseException:
                 session.rollback()
                 raise
@@ -57,6 +62,21 @@ class Database:
         self.engine.dispose()
         if self.cluster is not None:
             self.cluster.stop()
+
+
+def commit(session: Session) -> None:
+    """Commit; a transaction that lost a race with another (serialization failure, deadlock) is a Conflict to retry.
+
+    A constraint checked at commit (deferred) raises IntegrityError, which the API answers as 409 too."""
+    try:
+        session.commit()
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
+            raise
+        log.warning("commit lost a race: %s", exc.orig)
+        raise Conflict(
+            "与同时进行的另一修改冲突,未保存,请重试 / a concurrent change conflicted; nothing was saved, try again"
+        ) from exc
 
 
 def open_database(settings: Settings) -> Database:
