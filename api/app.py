@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -31,6 +32,7 @@ from api.routers import (
     users,
 )
 from geo.db.engine import Database, open_database
+from geo.db.roles import warn_if_privileged
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
@@ -63,6 +65,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: FastAPI):
         owned = db is None
         app.state.db = db or open_database(settings)
+        # In a thread with a deadline: an unreachable database must not hold up the start (it answers 503 later).
+        with suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.to_thread(warn_if_privileged, app.state.db.engine), timeout=10)
         try:
             yield
         finally:

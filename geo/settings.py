@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
     upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
     log_level: str = "info"
+    # --- database roles ---
+    migrate_database_url: str | None = Field(
+        default=None,
+        description="the owner role's URL, for migrations and seeding; DATABASE_URL is then the app's role, granted "
+        "row privileges only. Unset: DATABASE_URL migrates too, and the app warns at start that its role is too "
+        "powerful. Not used by the embedded cluster, which has its own two roles",
+    )
 
     @property
     def web_dir(self) -> Path:
