@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,  # /docs is served from local assets by api/routers/docs.py
+        openapi_url=None,  # and /openapi.json too, behind the same sign-in check
         description="Districts, the five zones and nine bases, and key projects of Weihai, served as GeoJSON.",
     )
     app.state.settings = settings
