@@ -86,6 +86,17 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _is_postgres(pid: int) -> bool:
+    """Whether a live process with this PID is a PostgreSQL server (not another program that reused the PID)."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return True  # no /proc to ask: assume the worst and leave its files alone
+    return name in ("postgres", "postmaster")
+
+
 class EmbeddedCluster:
     """A private PostgreSQL cluster in `<var_dir>/<name>`, started on demand and stopped by its owner."""
 
@@ -265,6 +276,7 @@ class EmbeddedCluster:
             if not (self.data_dir / "PG_VERSION").exists():
                 self._initdb(bin_dir)
             self._make_dir(self.socket_dir, 0o755)
+            self._remove_stale_locks()
             if self.is_running():
                 owner = self._owner()
                 if owner and owner != self.token and _pid_alive(int(owner.split(":")[0])):
@@ -279,6 +291,19 @@ class EmbeddedCluster:
             # Under the lock: two processes starting at once would race to create the same roles.
             self._ensure_database(database)
         return self.url(database)
+
+    def _remove_stale_locks(self) -> None:
+        """After a kill -9 of postgres: drop postmaster.pid and the socket lock files whose PID is no postgres."""
+        # pg_ctl and postgres only ask whether the PID is alive; a reused PID would block the start for good.
+        pid_file = self.data_dir / "postmaster.pid"
+        for lock in [pid_file, *self.socket_dir.glob(".s.PGSQL.*.lock")]:
+            try:
+                pid = int(lock.read_text().splitlines()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+            if not _is_postgres(abs(pid)):
+                log.warning("removing stale lock file %s (PID %s is not a running postgres)", lock, pid)
+                lock.unlink(missing_ok=True)
 
     def _start_server(self, bin_dir: Path) -> None:
         res = self._pg_ctl_start(bin_dir)
