@@ -33,6 +33,7 @@ from api.routers import (
 )
 from geo.db.engine import Database, open_database
 from geo.db.roles import warn_if_privileged
+from geo.photos import store
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: FastAPI):
         owned = db is None
         app.state.db = db or open_database(settings)
+        for path in store.remove_temp_files(settings.photo_dir):
+            log.warning("removed a photo temp file left by an interrupted write: %s", path)
         # In a thread with a deadline: an unreachable database must not hold up the start (it answers 503 later).
         with suppress(TimeoutError):
             await asyncio.wait_for(asyncio.to_thread(warn_if_privileged, app.state.db.engine), timeout=10)
