@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed over by geo.db.migrations, or opens the app's database."""
+"""Alembic environment: runs on a connection handed over by geo.db.migrations, or opens the database as owner."""
 
 from alembic import context
 from geo.db.migrations import include_object
@@ -23,12 +23,16 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run_migrations(connection)
 else:
+    from geo.db import roles
     from geo.db.engine import open_database
     from geo.settings import get_settings
 
     db = open_database(get_settings())
     try:
-        with db.engine.begin() as conn:
+        app_role = db.app_role()
+        with db.owner_engine.begin() as conn:
             run_migrations(conn)
+            if app_role:
+                roles.grant_app(conn, app_role)
     finally:
         db.close()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -32,6 +33,8 @@ from api.routers import (
     users,
 )
 from geo.db.engine import Database, open_database
+from geo.db.roles import warn_if_privileged
+from geo.photos import store
 from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
@@ -64,6 +67,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: FastAPI):
         owned = db is None
         app.state.db = db or open_database(settings)
+        for path in store.remove_temp_files(settings.photo_dir):
+            log.warning("removed a photo temp file left by an interrupted write: %s", path)
+        # In a thread with a deadline: an unreachable database must not hold up the start (it answers 503 later).
+        with suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.to_thread(warn_if_privileged, app.state.db.engine), timeout=10)
         try:
             yield
         finally:
@@ -76,6 +84,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,  # /docs is served from local assets by api/routers/docs.py
+        openapi_url=None,  # and /openapi.json too, behind the same sign-in check
         description="Districts, the five zones and nine bases, and key projects of Weihai, served as GeoJSON.",
     )
     app.state.settings = settings

@@ -109,6 +109,13 @@ class Settings(BaseSettings):
         ge=1024,
         description="largest request body of any route but the uploads (photos, imports, siting check), in bytes",
     )
+    # --- database roles ---
+    migrate_database_url: str | None = Field(
+        default=None,
+        description="the owner role's URL, for migrations and seeding; DATABASE_URL is then the app's role, granted "
+        "row privileges only. Unset: DATABASE_URL migrates too, and the app warns at start that its role is too "
+        "powerful. Not used by the embedded cluster, which has its own two roles",
+    )
 
     @property
     def web_dir(self) -> Path:

@@ -1,9 +1,10 @@
-"""Test fixtures: a real PostGIS (the app's embedded cluster, or TEST_DATABASE_URL), migrated and seeded once per
-session; each test runs in a transaction that is rolled back."""
+"""Test fixtures: a real PostGIS (the app's embedded cluster, or TEST_DATABASE_URL), migrated by the owner role and
+seeded once per session; the app and each test connect as the app's role, in a transaction that is rolled back."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import threading
 import time
@@ -14,14 +15,14 @@ import psycopg
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import get_session
-from geo.db import migrations
-from geo.db.embedded import EmbeddedCluster
+from geo.db import migrations, roles
+from geo.db.embedded import APP_ROLE, OWNER_ROLE, EmbeddedCluster
 from geo.db.engine import Database, make_engine
 from geo.demo.seed import seed_all
 from geo.settings import PROJECT_ROOT, Settings
@@ -41,29 +42,61 @@ def cluster() -> Iterator[EmbeddedCluster | None]:
     c.stop()
 
 
-def fresh_database(cluster: EmbeddedCluster | None, name: str):
-    """Drop and create a database with PostGIS; return its URL."""
+# With TEST_DATABASE_URL the two roles log in with a password made for this run.
+ROLE_PASSWORD = secrets.token_urlsafe(16)
+
+
+def _admin(cluster: EmbeddedCluster | None, database: str) -> dict:
+    """psycopg connection arguments of a superuser in `database`."""
     if cluster is None:
         base = make_url(os.environ["TEST_DATABASE_URL"])
-        url = base.set(database=name)
-        admin = dict(host=base.host, port=base.port, user=base.username, password=base.password, dbname=base.database)
+        admin = dict(host=base.host, port=base.port, user=base.username, password=base.password, dbname=database)
     else:
-        url = cluster.url(name)
-        admin = dict(host=str(cluster.socket_dir), user="warroom", dbname="postgres")
-    with psycopg.connect(**{k: v for k, v in admin.items() if v is not None}, autocommit=True) as conn:
+        admin = dict(host=str(cluster.socket_dir), user="warroom", dbname=database)
+    return {k: v for k, v in admin.items() if v is not None}
+
+
+def role_url(cluster: EmbeddedCluster | None, name: str, role: str = OWNER_ROLE):
+    """URL of database `name` as the owner or the app role."""
+    if cluster is not None:
+        return cluster.url(name, role=role)
+    return make_url(os.environ["TEST_DATABASE_URL"]).set(database=name, username=role, password=ROLE_PASSWORD)
+
+
+def app_url(cluster: EmbeddedCluster | None, name: str):
+    """URL of database `name` as the app's role (rows only, no DDL)."""
+    return role_url(cluster, name, APP_ROLE)
+
+
+def fresh_database(cluster: EmbeddedCluster | None, name: str):
+    """Drop and create a database with PostGIS, owned by the owner role; return the owner's URL."""
+    with psycopg.connect(**_admin(cluster, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    with make_engine(url).connect() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        conn.commit()
-    return url
+        if cluster is None:
+            for role in (OWNER_ROLE, APP_ROLE):
+                roles.ensure_login_role(conn, role, ROLE_PASSWORD)
+            conn.execute(f'CREATE DATABASE "{name}" OWNER "{OWNER_ROLE}"')
+    if cluster is not None:
+        return cluster.create_database(name)
+    with psycopg.connect(**_admin(cluster, name), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        roles.hand_over(conn, name, OWNER_ROLE, APP_ROLE)
+    return role_url(cluster, name)
 
 
 @pytest.fixture(scope="session")
-def engine(cluster) -> Iterator[Engine]:
-    """The session's database: migrated to head and seeded (committed), shared read-mostly by all tests."""
+def owner_engine(cluster) -> Iterator[Engine]:
+    """The session's database as its owner, migrated to head (the app role granted): for tests that need DDL."""
     eng = make_engine(fresh_database(cluster, TEST_DB))
-    migrations.upgrade(eng)
+    migrations.upgrade(eng, app_role=APP_ROLE)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(cluster, owner_engine) -> Iterator[Engine]:
+    """The session's database as the app's role, seeded (committed) by it, shared read-mostly by all tests."""
+    eng = make_engine(app_url(cluster, TEST_DB))
     with Session(eng) as session:
         seed_all(session)
         session.commit()

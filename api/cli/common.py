@@ -53,7 +53,7 @@ def database(*, migrate: bool = False):
         if migrate:
             from geo.db import migrations
 
-            migrations.upgrade(db.engine)
+            migrations.upgrade_database(db)
         yield db
     finally:
         db.close()

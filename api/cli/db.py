@@ -14,7 +14,7 @@ app = typer.Typer(help="数据库迁移 / schema migrations", no_args_is_help=Tr
 def upgrade(revision: str = typer.Argument("head")):
     """Migrate the schema up."""
     with database() as db:
-        migrations.upgrade(db.engine, revision)
+        migrations.upgrade_database(db, revision)
         typer.echo(f"database at {migrations.current(db.engine)}")
 
 
@@ -22,7 +22,7 @@ def upgrade(revision: str = typer.Argument("head")):
 def downgrade(revision: str = typer.Argument("base")):
     """Migrate the schema down (default: to an empty schema)."""
     with database() as db:
-        migrations.downgrade(db.engine, revision)
+        migrations.downgrade(db.owner_engine, revision)
         typer.echo(f"database at {migrations.current(db.engine)}")
 
 

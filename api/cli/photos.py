@@ -11,14 +11,20 @@ app = typer.Typer(help="现场照片 / site photos", no_args_is_help=True)
 
 
 @app.command("check")
-def check():
+def check(
+    repair: bool = typer.Option(
+        False, "--repair", help="remove files no row references (older than 10 minutes); rows are never deleted"
+    ),
+):
     """Report photo files without rows and rows without files (exit 1 when any)."""
     from geo.photos.queries import check_store
 
     settings = get_settings()
     with domain_session() as session:
-        report = check_store(session, settings=settings)
+        report = check_store(session, settings=settings, repair=repair)
     typer.echo(f"照片 / photos: {report['rows']} rows in the database, files under {settings.photo_dir}")
+    for path in report["removed"]:
+        typer.echo(f"  已删除无记录的文件 / removed file without row: {path}")
     for path in report["files_without_rows"]:
         typer.echo(f"  无记录的文件 / file without row: {path}")
     for m in report["rows_without_files"]:

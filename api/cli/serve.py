@@ -17,7 +17,7 @@ def prepare(db: Database, *, migrate: bool, seed: bool) -> None:
     from geo.demo.seed import is_seeded, seed_all
 
     if migrate:
-        migrations.upgrade(db.engine)
+        migrations.upgrade_database(db)
     elif migrations.current(db.engine) != migrations.head():
         typer.secho(
             "数据库结构不是最新的,请先运行 `warroom db upgrade`(或 `warroom serve --migrate`)/ "

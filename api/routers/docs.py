@@ -1,13 +1,32 @@
-"""OpenAPI docs served with the app's own Swagger UI copy (web/node_modules), so /docs works offline."""
+"""OpenAPI docs served with the app's own Swagger UI copy (web/node_modules), so /docs works offline.
+
+With WARROOM_ANONYMOUS_READ off, the docs and the document describe a closed system: only accounts may read them."""
 
 from html import escape
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 
-router = APIRouter(include_in_schema=False)
+from api.deps import PrincipalDep, SettingsDep
+from geo.errors import Unauthorized
 
+OPENAPI_URL = "/openapi.json"
 SWAGGER = "/vendor/swagger-ui-dist"
+
+
+def docs_reader(principal: PrincipalDep, settings: SettingsDep) -> None:
+    """Anyone when anonymous reading is on; otherwise a signed-in account (401 for a visitor)."""
+    if principal.is_anonymous and not settings.anonymous_read:
+        raise Unauthorized("请先登录后查看接口文档 / please sign in to read the API documentation")
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(docs_reader)])
+
+
+@router.get(OPENAPI_URL)
+def openapi_document(request: Request) -> JSONResponse:
+    """The OpenAPI document (app.openapi_url is None so that this route, with its check, serves it)."""
+    return JSONResponse(request.app.openapi())
 
 
 @router.get("/docs")
@@ -23,7 +42,7 @@ def swagger_ui(request: Request) -> HTMLResponse:
   <link rel="icon" href="{SWAGGER}/favicon-32x32.png">
 </head>
 <body>
-  <div id="swagger-ui" data-openapi-url="{escape(request.app.openapi_url)}"></div>
+  <div id="swagger-ui" data-openapi-url="{OPENAPI_URL}"></div>
   <script src="{SWAGGER}/swagger-ui-bundle.js"></script>
   <script src="/js/docs.js"></script>
 </body>

@@ -22,7 +22,9 @@ from geo.errors import EmbeddedDatabaseError
 log = logging.getLogger("warroom.embedded")
 
 DB_NAME = "warroom"
-DB_USER = "warroom"
+DB_USER = "warroom"  # the cluster's superuser (initdb): makes databases, roles and extensions, never used by the app
+OWNER_ROLE = "warroom_owner"  # owns the database and its tables: migrations connect as it
+APP_ROLE = "warroom_app"  # the app's connections: rows only, no DDL, the audit log append-only
 SERVICE_USER = "postgres"  # PostgreSQL refuses to run as root; Debian's packages create this user.
 MAX_SOCKET_PATH = 100  # sun_path is 108 bytes; leave room for "/.s.PGSQL.5432".
 
@@ -84,6 +86,17 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _is_postgres(pid: int) -> bool:
+    """Whether a live process with this PID is a PostgreSQL server (not another program that reused the PID)."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return True  # no /proc to ask: assume the worst and leave its files alone
+    return name in ("postgres", "postmaster")
+
+
 class EmbeddedCluster:
     """A private PostgreSQL cluster in `<var_dir>/<name>`, started on demand and stopped by its owner."""
 
@@ -125,11 +138,13 @@ class EmbeddedCluster:
         """The lock held while starting or stopping."""
         return self.var_dir / f"{self.name}.lock"
 
-    def url(self, database: str = DB_NAME) -> URL:
-        """SQLAlchemy URL of a database in this cluster, over its unix socket."""
-        return URL.create(
-            "postgresql+psycopg", username=DB_USER, database=database, query={"host": str(self.socket_dir)}
-        )
+    def url(self, database: str = DB_NAME, *, role: str = OWNER_ROLE) -> URL:
+        """SQLAlchemy URL of a database in this cluster as a role (the owner by default), over its unix socket."""
+        return URL.create("postgresql+psycopg", username=role, database=database, query={"host": str(self.socket_dir)})
+
+    def app_url(self, database: str = DB_NAME) -> URL:
+        """URL of a database in this cluster as the app's role."""
+        return self.url(database, role=APP_ROLE)
 
     def _choose_home(self) -> Path:
         """var/<name>, or a fallback when the service user cannot enter var/ or the socket path is too long."""
@@ -261,6 +276,7 @@ class EmbeddedCluster:
             if not (self.data_dir / "PG_VERSION").exists():
                 self._initdb(bin_dir)
             self._make_dir(self.socket_dir, 0o755)
+            self._remove_stale_locks()
             if self.is_running():
                 owner = self._owner()
                 if owner and owner != self.token and _pid_alive(int(owner.split(":")[0])):
@@ -272,8 +288,22 @@ class EmbeddedCluster:
             else:
                 self._start_server(bin_dir)
                 self._claim()
-        self._ensure_database(database)
+            # Under the lock: two processes starting at once would race to create the same roles.
+            self._ensure_database(database)
         return self.url(database)
+
+    def _remove_stale_locks(self) -> None:
+        """After a kill -9 of postgres: drop postmaster.pid and the socket lock files whose PID is no postgres."""
+        # pg_ctl and postgres only ask whether the PID is alive; a reused PID would block the start for good.
+        pid_file = self.data_dir / "postmaster.pid"
+        for lock in [pid_file, *self.socket_dir.glob(".s.PGSQL.*.lock")]:
+            try:
+                pid = int(lock.read_text().splitlines()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+            if not _is_postgres(abs(pid)):
+                log.warning("removing stale lock file %s (PID %s is not a running postgres)", lock, pid)
+                lock.unlink(missing_ok=True)
 
     def _start_server(self, bin_dir: Path) -> None:
         res = self._pg_ctl_start(bin_dir)
@@ -303,8 +333,10 @@ class EmbeddedCluster:
         self.owned = True
 
     def _ensure_database(self, database: str = DB_NAME) -> None:
-        """Create the database and the postgis extension in it when missing."""
+        """Create the roles, the database (the owner's) and PostGIS when missing; hand an older one to the owner."""
         import psycopg
+
+        from geo.db import roles
 
         deadline = time.monotonic() + 30
         while True:
@@ -316,15 +348,20 @@ class EmbeddedCluster:
                     raise
                 time.sleep(0.2)
         with conn:
+            for role in (OWNER_ROLE, APP_ROLE):
+                roles.ensure_login_role(conn, role)
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
             if not exists:
-                conn.execute(f'CREATE DATABASE "{database}"')
+                conn.execute(f'CREATE DATABASE "{database}" OWNER "{OWNER_ROLE}"')
         with psycopg.connect(host=str(self.socket_dir), user=DB_USER, dbname=database, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            with conn.transaction():
+                roles.hand_over(conn, database, OWNER_ROLE, APP_ROLE)
 
     def create_database(self, database: str) -> URL:
-        """Create (if missing) another database in this running cluster, with PostGIS."""
-        self._ensure_database(database)
+        """Create (if missing) another database in this running cluster, with PostGIS; the owner's URL."""
+        with self._locked():
+            self._ensure_database(database)
         return self.url(database)
 
     def stop(self) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from geo.db.embedded import EmbeddedCluster
+from geo.db.roles import current_role
 from geo.errors import Conflict
 from geo.settings import Settings
 
@@ -37,14 +38,32 @@ def make_engine(url: str | URL) -> Engine:
 
 @dataclass
 class Database:
-    """The engine, its session factory and, when embedded, the cluster behind it."""
+    """The app's engine, its session factory, the owner's URL for migrations and, when embedded, the cluster."""
 
     engine: Engine
     cluster: EmbeddedCluster | None = None
+    owner_url: URL | str | None = None  # migrations connect with it; None: the app's own engine migrates
     sessions: sessionmaker = field(init=False)
+    _owner_engine: Engine | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def owner_engine(self) -> Engine:
+        """The engine migrations run on: the owner role's, or the app's when no owner URL was given."""
+        if self.owner_url is None or normalise_url(self.owner_url) == self.engine.url:
+            return self.engine
+        if self._owner_engine is None:
+            self._owner_engine = create_engine(normalise_url(self.owner_url), pool_size=1, max_overflow=2)
+        return self._owner_engine
+
+    def app_role(self) -> str | None:
+        """The app's role when it differs from the owner's (it is then granted row privileges), else None."""
+        if self.owner_engine is self.engine:
+            return None
+        app = current_role(self.engine)
+        return None if app == current_role(self.owner_engine) else app
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -60,6 +79,8 @@ class Database:
     def close(self) -> None:
         """Dispose of the pool and stop the embedded cluster if this process started it."""
         self.engine.dispose()
+        if self._owner_engine is not None:
+            self._owner_engine.dispose()
         if self.cluster is not None:
             self.cluster.stop()
 
@@ -80,12 +101,13 @@ def commit(session: Session) -> None:
 
 
 def open_database(settings: Settings) -> Database:
-    """Connect to DATABASE_URL, or start (or reuse) the embedded PostGIS cluster under var/."""
+    """Connect to DATABASE_URL (migrating with WARROOM_MIGRATE_DATABASE_URL), or start (or reuse) the embedded
+    PostGIS cluster under var/ as its app role."""
     if settings.database_url:
-        return Database(make_engine(settings.database_url))
+        return Database(make_engine(settings.database_url), owner_url=settings.migrate_database_url)
     cluster = EmbeddedCluster(settings.var_dir, bin_dir=settings.pg_bin_dir)
-    url = cluster.start(settings.database_name)
-    return Database(make_engine(url), cluster)
+    owner_url = cluster.start(settings.database_name)
+    return Database(make_engine(cluster.app_url(settings.database_name)), cluster, owner_url=owner_url)
 
 
 def postgis_version(session: Session) -> str:

@@ -1,12 +1,18 @@
-"""Schema migrations through Alembic, on the app's own engine."""
+"""Schema migrations through Alembic, on the owner role's engine, then the app role's grants."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from alembic.config import Config
 from sqlalchemy import Engine
 
 from alembic import command
+from geo.db import roles
 from geo.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from geo.db.engine import Database
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
@@ -21,12 +27,21 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database up to revision."""
+def upgrade(engine: Engine, revision: str = "head", *, app_role: str | None = None) -> None:
+    """Migrate the database up to revision (as its owner); then grant `app_role` row privileges, when given."""
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+        if app_role:
+            roles.grant_app(conn, app_role)
+
+
+def upgrade_database(db: Database, revision: str = "head") -> None:
+    """Migrate as the owner role and grant the app's role what it needs (and no more)."""
+    upgrade(db.owner_engine, revision, app_role=db.app_role())
+    if db.owner_engine is not db.engine:
+        db.owner_engine.dispose()  # a serving process keeps no connection of the owner's open
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

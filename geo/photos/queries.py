@@ -221,14 +221,25 @@ def photo_file(
     return str(path), mime, f'"{sha256[:32]}-{tag}"'
 
 
-def check_store(session: Session, *, settings: Settings) -> dict:
-    """Files without rows (and leftover temp files), and rows whose original or derivatives are missing."""
+def check_store(session: Session, *, settings: Settings, repair: bool = False) -> dict:
+    """Files without rows (and temp files), rows missing files; `repair` removes the former, never a row."""
     rows = {sha: PHOTO_FORMATS[fmt][1] for sha, fmt in session.execute(select(Photo.sha256, Photo.format))}
-    orphans = [str(p) for kind, sha, p in store.stored_files(settings.photo_dir) if sha not in rows]
+    orphan_paths = [p for kind, sha, p in store.stored_files(settings.photo_dir) if sha not in rows]
+    removed = []
+    if repair:
+        # Only settled files: a young one may be an upload whose row is about to be committed.
+        removed = [p for p in orphan_paths if store.settled(p)]
+        store.remove(removed)
+    orphans = [str(p) for p in orphan_paths if p not in removed]
     missing = [
         {"sha256": sha, "kind": kind, "path": str(store.path_of(settings.photo_dir, kind, sha, ext))}
         for sha, ext in rows.items()
         for kind in store.KINDS
         if not store.path_of(settings.photo_dir, kind, sha, ext).is_file()
     ]
-    return {"rows": len(rows), "files_without_rows": orphans, "rows_without_files": missing}
+    return {
+        "rows": len(rows),
+        "files_without_rows": orphans,
+        "rows_without_files": missing,
+        "removed": [str(p) for p in removed],
+    }

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 KINDS = ("original", "display", "thumb")
+# A file younger than this may belong to an upload still being written or committed: cleaning leaves it alone.
+GRACE_SECONDS = 600
 
 
 def path_of(root: Path, kind: str, sha256: str, ext: str) -> Path:
@@ -51,3 +54,18 @@ def stored_files(root: Path) -> Iterator[tuple[str, str, Path]]:
         for p in sorted((root / kind).glob("*/*")):
             if p.is_file():
                 yield kind, ("" if p.name.startswith(".tmp-") else p.name.split(".")[0]), p
+
+
+def settled(path: Path, grace: float = GRACE_SECONDS) -> bool:
+    """Whether a file was last written longer than `grace` seconds ago."""
+    try:
+        return time.time() - path.stat().st_mtime > grace
+    except FileNotFoundError:
+        return False
+
+
+def remove_temp_files(root: Path, grace: float = GRACE_SECONDS) -> list[Path]:
+    """Remove temp files left by writes a crash interrupted (older than `grace`); the paths removed."""
+    stale = [p for _, sha, p in stored_files(root) if not sha and settled(p, grace)]
+    remove(stale)
+    return stale

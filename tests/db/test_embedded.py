@@ -97,3 +97,33 @@ def test_missing_postgresql_says_what_to_install(tmp_path):
     with pytest.raises(EmbeddedDatabaseError) as err:
         find_bin_dir(tmp_path)
     assert "pg_ctl" in err.value.detail
+
+
+def test_restarts_when_the_killed_postgres_pid_was_reused(var_dir):
+    """kill -9 of postgres leaves postmaster.pid and the socket lock naming a PID another process may get next."""
+    c = EmbeddedCluster(var_dir)
+    c.start()
+    pid_file = c.data_dir / "postmaster.pid"
+    pid = int(pid_file.read_text().splitlines()[0])
+    os.kill(pid, signal.SIGKILL)
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = subprocess.run(["pgrep", "-f", str(c.data_dir)], capture_output=True).stdout.strip()
+        if not alive:
+            break
+        time.sleep(0.1)
+    # The PID's new owner: alive, of the server's user (so postgres may signal it), and no postgres.
+    other = subprocess.Popen(["sleep", "60"], user="postgres" if os.geteuid() == 0 else None)
+    try:
+        for lock in [pid_file, *c.socket_dir.glob(".s.PGSQL.*.lock")]:
+            lines = lock.read_text().splitlines()
+            lock.write_text("\n".join([str(other.pid), *lines[1:]]) + "\n")
+        again = EmbeddedCluster(var_dir)
+        again.start()
+        assert answers(again)
+        again.stop()
+    finally:
+        other.kill()
+        other.wait()

@@ -205,14 +205,29 @@ def test_bad_month_is_422(client, project, settings, session):
     refused(upload(client, project["id"], ("a.jpg", data), month="2026-13"), 422, settings, data, session)
 
 
-def test_failed_commit_leaves_no_file(client, project, settings, session):
+@pytest.fixture(scope="module")
+def refusing_trigger(owner_engine):
+    """A trigger (made by the owner: the app's role cannot) that refuses photo rows in a transaction that asks."""
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text("""
+            CREATE FUNCTION refuse_photo() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF current_setting('warroom.refuse_photo', true) = 'on' THEN
+                    RAISE EXCEPTION 'disk full (simulated)';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_photo BEFORE INSERT ON photos FOR EACH ROW EXECUTE FUNCTION refuse_photo();""")
+        )
+    yield
+    with owner_engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER refuse_photo ON photos; DROP FUNCTION refuse_photo()"))
+
+
+def test_failed_commit_leaves_no_file(client, project, settings, session, refusing_trigger):
     # A real database failure at commit time: a trigger that refuses the row when it is flushed.
-    session.execute(
-        text("""
-        CREATE FUNCTION refuse_photo() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$;
-        CREATE TRIGGER refuse_photo BEFORE INSERT ON photos FOR EACH ROW EXECUTE FUNCTION refuse_photo();""")
-    )
+    session.execute(text("SELECT set_config('warroom.refuse_photo', 'on', true)"))
     data = jpeg(seed=35, lon=project["lon"], lat=project["lat"])
     r = upload(client, project["id"], ("a.jpg", data))
     assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
