@@ -120,7 +120,8 @@ def token_headers(url: URL, *, role: str = "planner") -> dict[str, str]:
                 if user
                 else create_user(session, actor=cli_principal(), username=f"bench-{role}", role=role)[0]
             )
-            actor = Principal(user_id=user["id"], username=user["username"], role=role, via="token")
+            # As if signed in from a browser: only a session may mint a token.
+            actor = Principal(user_id=user["id"], username=user["username"], role=role, via="session")
             _, secret = create_token(session, actor=actor, name="bench")
             session.commit()
     finally:
