@@ -120,3 +120,14 @@ def sign_in(page, base_url: str, user: dict, next_path: str = "/") -> None:
     page.fill("[data-testid=login-password]", user["password"])
     page.click("[data-testid=login-submit]")
     page.wait_for_function("() => location.pathname !== '/login.html'")
+
+
+def signed_in_client(base: str, user: dict):
+    """An httpx client with the user's browser session (cookie and CSRF header), as the pages send writes."""
+    import httpx
+
+    client = httpx.Client(base_url=base, timeout=30)
+    r = client.post("/api/auth/login", json={"username": user["username"], "password": user["password"]})
+    assert r.status_code == 200, r.text
+    client.headers["X-CSRF-Token"] = client.cookies["warroom_csrf"]
+    return client

@@ -20,7 +20,7 @@ from api.app import create_app
 from geo.db import migrations
 from geo.db.engine import Database, make_engine
 from geo.demo.seed import seed_all
-from tests.browser.conftest import PageProblems, app_page
+from tests.browser.conftest import PageProblems, app_page, signed_in_client
 from tests.conftest import fresh_database, served
 from tests.factories import make_user
 from tests.payloads import hostile
@@ -80,15 +80,6 @@ def plant_in_database(session: Session) -> dict:
         )
         areas[table] = (lon, lat)
     return {"project": pid, "district": district, "base_point": areas["bases"]}
-
-
-def signed_in_client(base: str, user: dict) -> httpx.Client:
-    """An HTTP client with the user's browser session (cookie and CSRF header), as the pages send writes."""
-    client = httpx.Client(base_url=base, timeout=30)
-    r = client.post("/api/auth/login", json={"username": user["username"], "password": user["password"]})
-    assert r.status_code == 200, r.text
-    client.headers["X-CSRF-Token"] = client.cookies["warroom_csrf"]
-    return client
 
 
 def plant_through_the_api(base: str, admin: dict, pid: int) -> str:
@@ -255,6 +246,9 @@ def test_planted_text_never_runs_for_an_admin(visit, site):
     assert "姓名<img" in page.inner_text("[data-testid=users-table]")
     audit = page.inner_text("[data-testid=audit-table]")
     assert "u<img" in audit and "令牌<img" in audit
+    page.click(f"[data-testid=user-row][data-username='{site.admin['username']}'] [data-testid=user-tokens]")
+    page.wait_for_selector("[data-testid=token-item]")
+    assert "令牌<img" in page.inner_text("[data-testid=tokens-list]")
     assert ran(page) == NOTHING_RAN
     page = visit(f"/#project={site.project}")
     page.click("[data-testid=report-open]")

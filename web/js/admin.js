@@ -1,4 +1,4 @@
-// The admin page: accounts (create, disable/enable, reset password) and the audit log
+// The admin page: accounts (create, disable/enable, reset password, see and revoke API tokens) and the audit log
 // (filters by person, action and date; Excel export). Roles, districts and action names come from /api/meta.
 import { api } from './api.js';
 import { initI18n, setMeta, t, label, toggleLang, addMessages, onLangChange } from './i18n.js';
@@ -16,6 +16,11 @@ addMessages({
     'admin.action': '操作', 'admin.anyAction': '全部操作', 'admin.since': '从', 'admin.until': '到', 'admin.search': '查询',
     'admin.export': '导出 Excel', 'admin.when': '时间', 'admin.object': '对象', 'admin.change': '变更', 'admin.address': '地址',
     'admin.count': '共 {n} 条，显示最新 {m} 条', 'admin.denied': '此页面仅限管理员。', 'admin.signIn': '请先登录。',
+    'admin.tokens': '令牌', 'admin.tokensOf': '{u} 的 API 令牌', 'admin.close': '关闭',
+    'admin.tokensNote': '令牌的密钥只在创建时显示一次，这里只列出名称和前缀。撤销后立即失效，不能恢复。',
+    'admin.noTokens': '没有 API 令牌。', 'admin.tokenPrefix': '前缀', 'admin.tokenCreated': '创建于',
+    'admin.tokenLive': '有效', 'admin.tokenRevoked': '已撤销于 {t}', 'admin.revoke': '撤销',
+    'admin.revokeConfirm': '撤销 {u} 的令牌“{n}”（{p}…）？使用它的程序将立即无法访问，且不能恢复。',
   },
   en: {
     'admin.title': 'Users & audit', 'admin.users': 'Users', 'admin.username': 'Username', 'admin.displayName': 'Name',
@@ -26,6 +31,11 @@ addMessages({
     'admin.action': 'Action', 'admin.anyAction': 'All actions', 'admin.since': 'From', 'admin.until': 'To', 'admin.search': 'Search',
     'admin.export': 'Export Excel', 'admin.when': 'Time', 'admin.object': 'Object', 'admin.change': 'Change', 'admin.address': 'Address',
     'admin.count': '{n} entries, newest {m} shown', 'admin.denied': 'This page is for administrators.', 'admin.signIn': 'Please sign in first.',
+    'admin.tokens': 'Tokens', 'admin.tokensOf': 'API tokens of {u}', 'admin.close': 'Close',
+    'admin.tokensNote': 'A token\'s secret is shown once, when it is created: only names and prefixes are listed. Revoking is immediate and cannot be undone.',
+    'admin.noTokens': 'No API tokens.', 'admin.tokenPrefix': 'Prefix', 'admin.tokenCreated': 'Created',
+    'admin.tokenLive': 'active', 'admin.tokenRevoked': 'revoked {t}', 'admin.revoke': 'Revoke',
+    'admin.revokeConfirm': 'Revoke token “{n}” ({p}…) of {u}? Programs using it lose access at once; this cannot be undone.',
   },
 });
 
@@ -33,6 +43,8 @@ const $ = (id) => document.getElementById(id);
 let meta = null;
 let users = [];
 let audit = { entries: [], total: 0 };
+let tokensOf = null; // the user whose tokens the panel shows (null: closed)
+let tokens = [];
 
 function fmtTime(iso) {
   return iso ? new Date(iso).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false }) : '—';
@@ -54,7 +66,57 @@ function renderUsers() {
     h('td', {}, u.username), h('td', {}, u.display_name), h('td', {}, roleName(u.role)), h('td', {}, u.district),
     h('td', {}, t(u.active ? 'admin.active' : 'admin.inactive')), h('td', {}, fmtTime(u.last_sign_in_at)),
     h('td', {}, h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'toggle', id: u.id } }, t(u.active ? 'admin.disable' : 'admin.enable')),
-      ' ', h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'reset', id: u.id } }, t('admin.reset'))))));
+      ' ', h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'reset', id: u.id } }, t('admin.reset')),
+      ' ', h('button', { type: 'button', class: 'btn btn-small', 'aria-controls': 'tokens-panel', 'aria-expanded': String(tokensOf === u.id),
+        dataset: { act: 'tokens', id: u.id, testid: 'user-tokens' } }, t('admin.tokens'))))));
+}
+
+function renderTokens() {
+  const panel = $('tokens-panel');
+  const user = users.find((u) => u.id === tokensOf);
+  panel.hidden = !user;
+  if (!user) return;
+  panel.dataset.userId = user.id;
+  $('tokens-title').textContent = t('admin.tokensOf', { u: user.display_name && user.display_name !== user.username ? `${user.display_name} (${user.username})` : user.username });
+  $('tokens-empty').hidden = tokens.length > 0;
+  fill($('tokens-list'), tokens.map((tk) => h('li', {
+    class: tk.revoked_at ? 'token-item revoked' : 'token-item',
+    dataset: { testid: 'token-item', tokenId: tk.id, state: tk.revoked_at ? 'revoked' : 'active' },
+  },
+  h('div', { class: 'token-main' },
+    h('span', { class: 'token-name', dataset: { testid: 'token-name' } }, tk.name),
+    h('span', { class: 'token-meta' },
+      h('span', {}, `${t('admin.tokenPrefix')} `, h('code', {}, `${tk.prefix}…`)),
+      h('span', {}, `${t('admin.tokenCreated')} ${fmtTime(tk.created_at)}`),
+      h('span', { class: 'token-state', dataset: { testid: 'token-state' } },
+        tk.revoked_at ? t('admin.tokenRevoked', { t: fmtTime(tk.revoked_at) }) : t('admin.tokenLive')))),
+  tk.revoked_at ? null : h('button', { type: 'button', class: 'btn btn-small btn-danger',
+    dataset: { act: 'revoke-token', id: tk.id, testid: 'revoke-token' } }, t('admin.revoke')))));
+}
+
+async function loadTokens() {
+  const id = tokensOf;
+  if (id == null) { tokens = []; renderTokens(); return; }
+  const answer = (await api.userTokens(id)).tokens;
+  if (id !== tokensOf) return; // another user's panel was opened meanwhile
+  tokens = answer;
+  renderTokens();
+}
+
+async function openTokens(user) {
+  tokensOf = tokensOf === user.id ? null : user.id;
+  tokens = [];
+  renderUsers();
+  $('tokens-panel').hidden = true; // not another account's list while this one loads
+  await loadTokens();
+  if (tokensOf != null) $('tokens-panel').scrollIntoView({ block: 'nearest' });
+}
+
+function closeTokens() {
+  tokensOf = null;
+  tokens = [];
+  renderUsers();
+  renderTokens();
 }
 
 async function loadUsers() {
@@ -126,9 +188,25 @@ function wire() {
         const r = await api.resetPassword(user.id);
         showPassword(r.user.username, r.password);
       }
-      await Promise.all([loadUsers(), loadAudit()]);
+      if (b.dataset.act === 'tokens') { await openTokens(user); return; }
+      // Disabling an account or resetting its password revokes its tokens: the open panel shows that too.
+      await Promise.all([loadUsers(), loadAudit(), loadTokens()]);
     } catch (err) { showError(err); }
   });
+  $('tokens-list').addEventListener('click', async (e) => {
+    const b = e.target.closest('button[data-act=revoke-token]');
+    if (!b) return;
+    const user = users.find((u) => u.id === tokensOf);
+    const token = tokens.find((tk) => String(tk.id) === b.dataset.id);
+    if (!user || !token) return;
+    if (!window.confirm(t('admin.revokeConfirm', { u: user.username, n: token.name, p: token.prefix }))) return;
+    b.disabled = true;
+    try {
+      await api.revokeUserToken(user.id, token.id);
+      await Promise.all([loadTokens(), loadAudit()]);
+    } catch (err) { b.disabled = false; showError(err); }
+  });
+  $('tokens-close').addEventListener('click', closeTokens);
   $('audit-form').addEventListener('submit', (e) => { e.preventDefault(); loadAudit().catch(showError); });
 }
 
@@ -154,7 +232,7 @@ async function boot() {
   $('users-section').hidden = false;
   $('audit-section').hidden = false;
   await Promise.all([loadUsers(), loadAudit()]);
-  onLangChange(() => { langLabel(); fillSelects(); renderUsers(); renderAudit(); });
+  onLangChange(() => { langLabel(); fillSelects(); renderUsers(); renderAudit(); renderTokens(); });
   document.body.dataset.ready = '1';
 }
 

@@ -166,6 +166,10 @@ export const api = {
   createUser: (user) => sendJSON('POST', '/api/users', user),
   updateUser: (id, change) => sendJSON('PATCH', `/api/users/${encodeURIComponent(id)}`, change),
   resetPassword: (id) => sendJSON('POST', `/api/users/${encodeURIComponent(id)}/password`),
+  /** An account's API tokens (names, prefixes, dates; never the secrets), newest first, revoked ones too. */
+  userTokens: (id, o) => getJSON(`/api/users/${encodeURIComponent(id)}/tokens`, o),
+  /** Revoke one token of an account; answers the token with its revoked_at. */
+  revokeUserToken: (id, tokenId) => sendJSON('DELETE', `/api/users/${encodeURIComponent(id)}/tokens/${encodeURIComponent(tokenId)}`),
   audit: (filters = {}, o) => getJSON(`/api/audit${query(filters)}`, o),
   auditExportUrl: (filters = {}) => `/api/audit/export.xlsx${query(filters)}`,
 };
