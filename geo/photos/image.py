@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import threading
 import time
@@ -17,6 +19,23 @@ from geo.errors import PayloadTooLarge, TooManyRequests, UndecodableImage, Unsup
 from geo.photos.exif import ExifInfo, read_exif
 
 pillow_heif.register_heif_opener()
+
+
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        return libc if libc is not None and hasattr(libc, "mallopt") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+if _LIBC is not None:
+    # Pillow holds a decoded image in 16 MB blocks. glibc's sliding mmap threshold would soon serve such blocks from
+    # per-thread heaps that are never given back, so each decode thread kept its peak for good: a fixed threshold
+    # keeps them in mmap and returns them to the system when the image is freed.
+    _LIBC.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD
 
 DISPLAY_EDGE = 1600
 THUMB_EDGE = 320
@@ -35,9 +54,23 @@ _UPRIGHT = {
 }
 
 
-# Peak bytes per decoded pixel, measured with Pillow 13 / pillow-heif 1.8 for the whole derive() below: Pillow keeps
-# RGB in 4 bytes; resizing RGBA premultiplies a copy; a palette is expanded to RGBA; libheif hands over its own buffer.
-_BYTES_PER_PIXEL = {"JPEG": 8.0, "HEIF": 9.0, "opaque": 5.5, "alpha": 9.5}
+# Peak bytes per decoded pixel of the whole derive() below, measured with Pillow 13 / pillow-heif 1.8 / libwebp 1.6
+# and rounded up (bench/hostile_uploads.py and tests/photos/test_image.py check them): Pillow keeps RGB in 4 bytes;
+# resampling RGBA premultiplies a copy; a palette is expanded before resampling; libheif and libwebp hand over
+# buffers of their own that Pillow copies.
+_BYTES_PER_PIXEL = {
+    "JPEG": 8.0,  # per pixel of the reduced-scale draft
+    "HEIF": 8.5,
+    "WEBP": 17.0,
+    "WEBP alpha": 19.5,
+    "grey": 1.5,
+    "opaque": 5.0,
+    "alpha": 9.5,
+    "palette": 6.0,
+    "palette alpha": 10.5,
+}
+# What every decode adds whatever its size: the 1600 px display copy, resampling buffers, the JPEG encoder's.
+_DERIVATIVES_BYTES = 24 * 2**20
 WAIT_SECONDS = 120
 
 
@@ -89,12 +122,21 @@ def decode_budget(total_bytes: int) -> DecodeBudget:
 
 def decode_cost(img: Image.Image, fmt: str) -> int:
     """Estimated peak bytes of decoding `img` (at its drafted size) and making its derivatives."""
+    alpha = "A" in img.mode or "transparency" in img.info
     if fmt in ("JPEG", "HEIF"):
-        per_pixel = _BYTES_PER_PIXEL[fmt]
+        key = fmt
+    elif fmt == "WEBP":
+        key = "WEBP alpha" if alpha else "WEBP"
+    elif img.mode in ("P", "PA"):
+        key = "palette alpha" if alpha else "palette"
+    elif img.mode in ("L", "1"):
+        key = "grey"
+    elif img.mode.startswith("I"):  # 16-bit grey is widened to 32 bits on its way down to 8
+        key = "alpha"
     else:
-        alpha = "A" in img.mode or img.mode == "P" or "transparency" in img.info
-        per_pixel = _BYTES_PER_PIXEL["alpha" if alpha else "opaque"]
-    return int(img.size[0] * img.size[1] * per_pixel)
+        key = "alpha" if alpha else "opaque"
+    per_pixel = _BYTES_PER_PIXEL[key]
+    return int(img.size[0] * img.size[1] * per_pixel) + _DERIVATIVES_BYTES
 
 
 def sniff(head: bytes) -> str | None:
@@ -160,6 +202,22 @@ def _too_many_pixels(name: str, size: tuple[int, int] | None, max_pixels: int) -
     )
 
 
+def _resizable(img: Image.Image) -> Image.Image:
+    """A palette or bilevel image as the mode it can be resampled in (nearest-neighbour is all Pillow does for P)."""
+    if img.mode in ("P", "PA"):
+        return img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
+    return img.convert("L") if img.mode == "1" else img
+
+
+def _shrunk(img: Image.Image) -> Image.Image:
+    """The display size, made before any full-size conversion (each would copy the whole image)."""
+    if img.mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        # reduce() averages whole pixel blocks down to at least the display size, then Lanczos does the rest: a gap
+        # of 1 keeps the intermediate copy small (a 60 MP PNG peaks at ~4.4 bytes a pixel instead of ~5.5).
+        img.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=1.0)
+    return img
+
+
 def _to_rgb(img: Image.Image) -> Image.Image:
     """RGB on white for anything with alpha or a palette; 16-bit greys scaled down."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I"):
@@ -206,9 +264,7 @@ def derive(data: bytes, *, name: str, max_pixels: int, budget: DecodeBudget | No
             img.load()
             exif = read_exif(img)  # after load, inside the budget: Pillow decodes a whole PNG to find its eXIf
             icc = img.info.get("icc_profile")
-            if img.mode in ("RGB", "RGBA", "L", "LA"):  # shrink first: converting the full image would copy it
-                img.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
-            img = _to_rgb(img)
+            img = _to_rgb(_shrunk(_resizable(img)))
         except Exception as exc:
             raise UndecodableImage(
                 f"“{name}”无法解码,文件可能不完整 / {name!r} cannot be decoded (truncated?): {exc}",

@@ -357,9 +357,9 @@ def test_more_files_than_the_limit_are_refused_and_none_is_stored(client, projec
 def test_a_png_that_would_take_more_memory_to_decode_than_the_budget_is_413(engine, session, project, settings, client):
     from PIL import Image
 
-    # 3000×3000 RGBA in a few kB: some 85 MB to decode, over a 32 MB budget; a 12 MP JPEG is drafted to a quarter.
+    # 3000×3000 RGBA in a few kB: some 110 MB to decode, over a 64 MB budget; a 12 MP JPEG is drafted to a quarter.
     data = encode(Image.new("RGBA", (3000, 3000), (10, 20, 30, 128)), "PNG")
-    app = create_app(settings.model_copy(update={"photo_decode_memory_mb": 32}), Database(engine))
+    app = create_app(settings.model_copy(update={"photo_decode_memory_mb": 64}), Database(engine))
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app, headers=client.headers) as c:
         r = upload(c, project["id"], ("big.png", data))
