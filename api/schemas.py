@@ -271,3 +271,51 @@ DASHBOARD = {
         "lagging": {"type": "array", "items": {"type": "object", "required": ["id", "name", "light"]}},
     },
 }
+
+_COUNTS = {
+    "due": {"type": "integer"},
+    "reported": {"type": "integer"},
+    "passed": {"type": "integer"},
+    "pending": {"type": "integer"},
+    "returned": {"type": "integer"},
+    "corrections_pending": {"type": "integer"},
+    "photos_received": {"type": "integer"},
+    "photos_due": {"type": "integer"},
+}
+COMPLETENESS = {
+    "type": "object",
+    "required": ["month", *_COUNTS, "by_district", "unreported"],
+    "properties": {
+        "month": {"type": "string"},
+        **_COUNTS,
+        "by_district": {"type": ["array", "null"], "items": {"type": "object", "properties": _COUNTS}},
+        "unreported": {"type": "array", "items": {"type": "object", "required": ["id", "name", "district"]}},
+    },
+}
+PERIODS = {
+    "type": "object",
+    "required": ["today", "due_month", "shown_month", "review", "months"],
+    "properties": {
+        "today": {"type": "string", "format": "date"},
+        "due_month": {"type": "string"},
+        "shown_month": {"type": "string"},
+        "review": {"type": "boolean"},
+        "months": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["month", "state", "due_date", "closes_on"],
+                "properties": {"state": {"enum": ["open", "closed", "published"]}},
+            },
+        },
+    },
+}
+PERIOD_CLOSED = {
+    "type": "object",
+    "required": ["month", "state", "pending"],
+    "properties": {"month": {"type": "string"}, "state": {"const": "closed"}, "pending": {"type": "integer"}},
+}
+REVIEW_QUEUE = {
+    "type": "array",
+    "items": {"type": "object", "required": ["report", "project"], "properties": {"report": REPORT}},
+}

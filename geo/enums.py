@@ -69,6 +69,38 @@ STATUSES: tuple[Status, ...] = (
 
 
 @dataclass(frozen=True)
+class PeriodState:
+    """A state of a month in the dispatch cycle (每月调度): reports are filed, the month is closed, the bulletin out."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+PERIOD_STATES: tuple[PeriodState, ...] = (
+    PeriodState("open", "填报中", "Open for reports"),
+    PeriodState("closed", "已关账", "Closed"),
+    PeriodState("published", "已发布", "Bulletin issued"),
+)
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where a submitted report stands in the city's review (审核); only passed reports count in the figures."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+REVIEW_STATES: tuple[ReviewState, ...] = (
+    ReviewState("pending", "待审核", "Awaiting review"),
+    ReviewState("passed", "已通过", "Passed"),
+    ReviewState("returned", "已退回", "Returned"),
+)
+
+
+@dataclass(frozen=True)
 class ProgressBand:
     """A colour band of image progress (形象进度); min inclusive, max exclusive except the last."""
 
@@ -168,6 +200,8 @@ class Permission(StrEnum):
     upload_photos = "upload_photos"
     publish_photos = "publish_photos"  # publish or withdraw a photo; unpublished ones are seen from reporter up
     submit_reports = "submit_reports"
+    review_reports = "review_reports"  # pass or return reports, approve corrections of a closed month
+    close_periods = "close_periods"  # close a month of the dispatch cycle
     check_siting = "check_siting"
     import_data = "import_data"
     export_data = "export_data"
@@ -205,6 +239,8 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
             Permission.publish_photos, "planner", name="公开或撤回现场照片", name_en="publish or withdraw site photos"
         ),
         PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
+        PermissionRule(Permission.review_reports, "planner", name="审核月度进度", name_en="review monthly reports"),
+        PermissionRule(Permission.close_periods, "planner", name="月度关账", name_en="close a month"),
         PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
         PermissionRule(
             Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"
@@ -241,6 +277,10 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("photo.unpublish", "撤回公开照片", "withdrew a photo"),
     AuditAction("report.submit", "填报月度进度", "submitted a monthly report"),
     AuditAction("report.correct", "更正月度进度", "corrected a monthly report"),
+    AuditAction("report.pass", "审核通过月度进度", "passed a monthly report"),
+    AuditAction("report.return", "退回月度进度", "returned a monthly report"),
+    AuditAction("period.close", "月度关账", "closed a month"),
+    AuditAction("period.publish", "发布月度简报", "issued a month's bulletin"),
     AuditAction("import.boundaries", "导入边界", "imported boundaries"),
     AuditAction("import.projects", "导入项目台账", "imported a project register"),
 )
@@ -248,6 +288,8 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)
 CLUSTER_NAMES = tuple(c.name for c in CLUSTERS)
 STATUS_CODES = tuple(s.code for s in STATUSES)
+PERIOD_STATE_CODES = tuple(s.code for s in PERIOD_STATES)
+REVIEW_STATE_CODES = tuple(s.code for s in REVIEW_STATES)
 
 # The box a point must fall in to be taken as "in or near Weihai" (land and near-shore sea).
 WEIHAI_BOUNDS = (121.2, 36.6, 122.8, 37.7)

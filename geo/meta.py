@@ -10,14 +10,18 @@ from geo.enums import (
     CLUSTERS,
     DISTRICTS,
     LIGHTS,
+    PERIOD_STATES,
     PERMISSIONS,
     PHOTO_BADGES,
     PHOTO_FORMATS,
     PROGRESS_BANDS,
+    REVIEW_STATES,
     ROLES,
     STATUSES,
     as_dicts,
 )
+from geo.periods import month_label
+from geo.progress.cycle import due_month, shown_month
 from geo.progress.reports import report_months
 from geo.settings import Settings
 
@@ -54,6 +58,15 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "lights": as_dicts(LIGHTS),
         "light_thresholds": {"yellow_lag": settings.light_yellow_lag, "red_lag": settings.light_red_lag},
         "report_months": report_months(session),  # for the month selector, newest first
+        "period_states": as_dicts(PERIOD_STATES),
+        "review_states": as_dicts(REVIEW_STATES),
+        # Today's due month (forms, photo box, reminders) and shown month (最新); GET /api/periods has the rest.
+        "cycle": {
+            "due_month": month_label(due_month(session, settings)),
+            "shown_month": month_label(shown_month(session, settings)),
+            "review": settings.report_review,
+            "due_day": settings.report_due_day,
+        },
         "zones": layer_items(session, layer="zones"),
         "bases": layer_items(session, layer="bases"),
         "basemap": basemap(settings),

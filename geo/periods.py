@@ -28,6 +28,11 @@ def parse_month(raw: str | None, *, field: str = "month") -> dt.date | None:
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 
+def local_today(pinned: dt.date | None = None) -> dt.date:
+    """Today in Weihai, or the pinned date (settings.today) when one is set."""
+    return pinned or dt.datetime.now(LOCAL_TZ).date()
+
+
 def current_month() -> dt.date:
     """First day of this month in Weihai."""
     return dt.datetime.now(LOCAL_TZ).date().replace(day=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -35,6 +36,19 @@ class Settings(BaseSettings):
     plan_year: int = 2026
     light_yellow_lag: float = Field(default=10.0, description="percentage points behind plan that turn a light yellow")
     light_red_lag: float = Field(default=25.0, description="percentage points behind plan that turn a light red")
+    # --- the monthly dispatch cycle ---
+    today: dt.date | None = Field(
+        default=None, description="the date the dispatch cycle reads (pinned for demos and tests); empty: Weihai's"
+    )
+    report_due_day: int = Field(
+        default=5, ge=1, le=28, description="day of the next month by which a month's reports are due"
+    )
+    report_close_grace_days: int = Field(
+        default=3, ge=0, le=25, description="days after the due day when a month not closed by hand closes itself"
+    )
+    report_review: bool = Field(
+        default=True, description="a district's report waits for a planner's review (审核); false: passed on submission"
+    )
     anonymous_read: bool = Field(
         default=True,
         description="visitors who have not signed in may read the map, projects, "

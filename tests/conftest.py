@@ -3,6 +3,7 @@ seeded once per session; the app and each test connect as the app's role, in a t
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import socket
@@ -28,6 +29,7 @@ from geo.demo.seed import seed_all
 from geo.settings import PROJECT_ROOT, Settings
 
 TEST_DB = "warroom_test"
+TODAY = dt.date(2026, 12, 3)  # tests read the dispatch cycle at this date, whatever the real one
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +109,8 @@ def engine(cluster, owner_engine) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     """Settings for tests (defaults; no basemap; photos stored in a temporary directory)."""
-    return Settings(database_url=None, basemap="none", var_dir=tmp_path_factory.mktemp("var"))
+    # The clock the issue's findings were made at: November 2026 due and open, October the latest closed month.
+    return Settings(database_url=None, basemap="none", var_dir=tmp_path_factory.mktemp("var"), today=TODAY)
 
 
 @pytest.fixture

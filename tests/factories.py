@@ -123,3 +123,15 @@ def site_with_photo(
     )
     assert r.status_code == 201, r.text
     return {"project": pid, "photo": r.json()["photos"][0], "bytes": data, "district": district}
+
+
+def file_report(client, pid: int, month: str, body: dict) -> tuple[int, dict]:
+    """PUT a month's report and, when it awaits review, pass it as the signed-in planner: (PUT status, report)."""
+    r = client.put(f"/api/projects/{pid}/reports/{month}", json=body)
+    if r.status_code not in (200, 201):
+        return r.status_code, r.json()
+    if r.json()["review_state"] == "pending":
+        passed = client.post(f"/api/projects/{pid}/reports/{month}/review", json={"decision": "pass"})
+        assert passed.status_code == 200, passed.text
+        return r.status_code, passed.json()
+    return r.status_code, r.json()

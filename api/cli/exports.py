@@ -32,8 +32,10 @@ def projects(
     status: str = typer.Option(None),
     q: str = typer.Option(None),
     bbox: str = typer.Option(None, help="minLon,minLat,maxLon,maxLat"),
+    month: str = typer.Option(None, help="YYYY-MM: state at that month's end (default 最新, the latest closed)"),
 ):
-    """Export the projects matching the same filters as /api/projects."""
+    """Export the projects matching the same filters and month as /api/projects."""
+    from geo.periods import parse_month
     from geo.projects.queries import ProjectFilter, parse_bbox
     from geo.transfer.exports import export_projects
 
@@ -48,6 +50,7 @@ def projects(
             settings=get_settings(),
             filters=filters,
             fmt=fmt,
+            month=parse_month(month),
             progress=lambda n: bar.update(task, total=n, completed=n),
         )
     _write(out, export.data)

@@ -7,8 +7,7 @@ from api.params import MonthQuery
 from api.responses import RawJSONResponse, documented
 from api.schemas import DASHBOARD
 from geo.enums import Permission
-from geo.periods import Period
-from geo.progress.dashboard import dashboard_json, latest_report_month
+from geo.progress.dashboard import dashboard_json
 
 router = APIRouter(prefix="/api", tags=["dashboard"], dependencies=[require(Permission.read_public)])
 
@@ -24,6 +23,5 @@ def get_dashboard(
     settings: SettingsDep,
     month: MonthQuery,
 ):
-    """Planned vs completed investment by district, cluster and base, status and light counts, trends, lagging list."""
-    last = month or latest_report_month(session)  # default: the newest reported month
-    return RawJSONResponse(dashboard_json(session, settings=settings, period=Period("monthly", last, last)))
+    """The month (default 最新, the latest closed): investment, lights, completeness by group; the trend."""
+    return RawJSONResponse(dashboard_json(session, settings=settings, month=month))

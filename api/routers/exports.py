@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
-from api.params import FilterDep
+from api.params import FilterDep, MonthQuery
 from api.responses import download, files
 from geo.enums import Permission
 from geo.transfer.exports import FORMATS, export_layer, export_projects
@@ -26,10 +26,11 @@ def get_projects_export(
     session: SessionDep,
     settings: SettingsDep,
     filters: FilterDep,
+    month: MonthQuery,
     format: Format = Query("xlsx", description="geojson, gpkg, shp (zipped, UTF-8 .cpg), kml or xlsx"),
 ):
-    """The projects /api/projects would return for the same filters; Excel uses the register's headers."""
-    return download(export_projects(session, settings=settings, filters=filters, fmt=format))
+    """The projects /api/projects would return for the same filters and month; Excel uses the register's headers."""
+    return download(export_projects(session, settings=settings, filters=filters, month=month, fmt=format))
 
 
 @router.get(

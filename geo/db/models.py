@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from geo.crs import METRIC_SRID
-from geo.enums import ROLE_CODES, STATUS_CODES
+from geo.enums import REVIEW_STATE_CODES, ROLE_CODES, STATUS_CODES
 
 SRID = 4326
 
@@ -114,6 +114,7 @@ class IndustryBase(_SchematicArea, Base):
 
 
 _status_list = ", ".join(f"'{s}'" for s in STATUS_CODES)
+_review_list = ", ".join(f"'{s}'" for s in REVIEW_STATE_CODES)
 
 
 class Project(Base):
@@ -168,14 +169,27 @@ class ProgressReport(Base):
         CheckConstraint("investment_month >= 0 AND investment_cumulative >= 0", name="report_investment_nonneg"),
         CheckConstraint(f"status IN ({_status_list})", name="report_status_known"),
         UniqueConstraint("project_id", "month", "version", name="report_version_unique"),
+        CheckConstraint(f"review_state IN ({_review_list})", name="report_review_state_known"),
+        CheckConstraint("review_state <> 'returned' OR review_reason IS NOT NULL", name="report_returned_has_reason"),
         Index(
             "ux_progress_reports_current",
             "project_id",
             "month",
             unique=True,
-            postgresql_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL AND review_state = 'passed'"),
         ),
-        Index("ix_progress_reports_month_current", "month", postgresql_where=text("superseded_at IS NULL")),
+        Index(
+            "ux_progress_reports_submitted",
+            "project_id",
+            "month",
+            unique=True,
+            postgresql_where=text("superseded_at IS NULL AND review_state <> 'passed'"),
+        ),
+        Index(
+            "ix_progress_reports_month_current",
+            "month",
+            postgresql_where=text("superseded_at IS NULL AND review_state = 'passed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,6 +209,27 @@ class ProgressReport(Base):
     demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    review_state: Mapped[str] = mapped_column(String(8), server_default="passed")  # pending | passed | returned
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    correction: Mapped[bool] = mapped_column(Boolean, server_default="false")  # filed after the month closed
+
+
+class ReportingPeriod(Base):
+    """A month of the dispatch cycle that was closed or published; a month without a row is judged by the date."""
+
+    __tablename__ = "reporting_periods"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="period_month_is_first_day"),
+        CheckConstraint("published_at IS NULL OR closed_at IS NOT NULL", name="period_published_after_closed"),
+    )
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class ProgressPlan(Base):

@@ -7,10 +7,13 @@ import datetime as dt
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.db.sql import JOIN_REPORTING_DISTRICT
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES
-from geo.periods import Period, add_months, month_end, month_label
+from geo.periods import Period, add_months, month_label
+from geo.progress.completeness import COMPLETENESS_JSON_SQL, completeness_params
+from geo.progress.cycle import month_state, shown_month
 from geo.progress.lights import LIGHT_SQL
-from geo.progress.state import STATE_JOINS_SQL, state_joins, state_params
+from geo.progress.state import STATE_JOINS_SQL, current_report, state_joins, state_params
 from geo.settings import Settings
 
 TREND_MONTHS = 12
@@ -18,23 +21,25 @@ TREND_MONTHS = 12
 # One project row as at the period's end, with this year's and this period's completed investment.
 _ROWS = f"""
 SELECT p.id, p.code, p.name, d.name AS district, cl.name AS cluster, p.base_ids, p.unit, p.person,
-       p.investment_total, p.investment_year, st.progress, st.status, st.planned,
+       p.investment_total, p.investment_year, st.investment_completed, st.progress, st.status, st.planned,
        round(st.planned - st.progress, 1) AS lag, {LIGHT_SQL} AS light, rep.problems, rep.next_steps,
        COALESCE(done.completed_year, 0) AS completed_year, COALESCE(done.completed_period, 0) AS completed_period
 FROM projects p
-JOIN districts d ON d.id = COALESCE(p.located_district_id, p.district_id)
+{JOIN_REPORTING_DISTRICT}
 JOIN industry_clusters cl ON cl.id = p.cluster_id
 {STATE_JOINS_SQL}
 LEFT JOIN (SELECT project_id, sum(investment_month) AS completed_year,
                   sum(investment_month) FILTER (WHERE month >= CAST(:period_first AS date)) AS completed_period
-           FROM progress_reports
-           WHERE superseded_at IS NULL AND month BETWEEN CAST(:year_first AS date) AND CAST(:period_last AS date)
+           FROM progress_reports r
+           WHERE {current_report()} AND month BETWEEN CAST(:year_first AS date) AND CAST(:period_last AS date)
            GROUP BY project_id) done ON done.project_id = p.id"""
 
 _GROUP_FIELDS = """'count', count(r.id), 'investment_year', COALESCE(sum(r.investment_year), 0),
+    'investment_completed', COALESCE(sum(r.investment_completed), 0),
     'completed_year', COALESCE(sum(r.completed_year), 0), 'completed_period', COALESCE(sum(r.completed_period), 0),
     'completion_rate', round(100 * COALESCE(sum(r.completed_year), 0) / NULLIF(sum(r.investment_year), 0), 1),
-    'red', count(*) FILTER (WHERE r.light = 'red'), 'yellow', count(*) FILTER (WHERE r.light = 'yellow')"""
+    'red', count(*) FILTER (WHERE r.light = 'red'), 'yellow', count(*) FILTER (WHERE r.light = 'yellow'),
+    'green', count(*) FILTER (WHERE r.light = 'green')"""
 
 _MONTH_END = "(m.month + interval '1 month' - interval '1 day')::date"
 
@@ -44,10 +49,10 @@ trend_state AS (
     SELECT m.month::date AS month, st.progress, st.planned, {LIGHT_SQL} AS light
     FROM generate_series(CAST(:trend_first AS date), CAST(:period_last AS date), interval '1 month') m(month)
     CROSS JOIN projects p
-    {state_joins(report_until="m.month::date", as_of=_MONTH_END, at_month="true")}),
+    {state_joins(report_until="m.month::date", as_of=_MONTH_END)}),
 invested AS (
-    SELECT month, sum(investment_month) AS investment_month FROM progress_reports
-    WHERE superseded_at IS NULL AND month BETWEEN date_trunc('year', CAST(:trend_first AS date)) AND
+    SELECT month, sum(investment_month) AS investment_month FROM progress_reports r
+    WHERE {current_report()} AND month BETWEEN date_trunc('year', CAST(:trend_first AS date)) AND
         CAST(:period_last AS date)
     GROUP BY month),
 invested_ytd AS (
@@ -63,10 +68,12 @@ trend AS (
 SELECT json_build_object(
     'period', CAST(:label AS text), 'kind', CAST(:kind AS text), 'first_month', CAST(:first_label AS text),
     'month', CAST(:last_label AS text), 'as_of', CAST(:as_of AS date), 'year', CAST(:year AS int),
+    'month_state', CAST(:month_state AS text), 'completeness', ({COMPLETENESS_JSON_SQL}),
     'thresholds', json_build_object('yellow_lag', CAST(:yellow_lag AS numeric), 'red_lag', CAST(:red_lag AS numeric)),
     'headline', (SELECT json_build_object(
         'count', count(*), 'investment_total', COALESCE(sum(investment_total), 0),
         'investment_year', COALESCE(sum(investment_year), 0), 'completed_year', COALESCE(sum(completed_year), 0),
+        'investment_completed', COALESCE(sum(investment_completed), 0),
         'completed_period', COALESCE(sum(completed_period), 0),
         'completion_rate', round(100 * COALESCE(sum(completed_year), 0) / NULLIF(sum(investment_year), 0), 1),
         'progress_avg', round(avg(progress), 1),
@@ -103,12 +110,6 @@ SELECT json_build_object(
 )::text"""
 
 
-def latest_report_month(session: Session, *, today: dt.date | None = None) -> dt.date:
-    """The newest month with a report, else the current month."""
-    found = session.execute(text("SELECT max(month) FROM progress_reports WHERE superseded_at IS NULL")).scalar()
-    return found or (today or dt.date.today()).replace(day=1)
-
-
 def dashboard_params(settings: Settings, period: Period) -> dict:
     """Bind parameters of DASHBOARD_SQL for a period."""
     return {
@@ -124,10 +125,16 @@ def dashboard_params(settings: Settings, period: Period) -> dict:
         "year": period.last.year,
         "districts": list(DISTRICT_NAMES),
         "clusters": list(CLUSTER_NAMES),
+        **completeness_params(period.last),
     }
 
 
-def dashboard_json(session: Session, *, settings: Settings, period: Period) -> str:
-    """JSON text: headline, by district / cluster / base, the 12-month trend and the red/yellow list."""
-    assert period.end == month_end(period.last)
-    return session.execute(text(DASHBOARD_SQL), dashboard_params(settings, period)).scalar_one()
+def dashboard_json(
+    session: Session, *, settings: Settings, period: Period | None = None, month: dt.date | None = None
+) -> str:
+    """JSON text of a period's (or month's, default the one 最新 means) headline, completeness, groups and trend."""
+    if period is None:
+        month = month or shown_month(session, settings)
+        period = Period("monthly", month, month)
+    params = {**dashboard_params(settings, period), "month_state": month_state(session, settings, period.last)}
+    return session.execute(text(DASHBOARD_SQL), params).scalar_one()

@@ -12,17 +12,22 @@ from sqlalchemy.orm import Session
 from geo.accounts.audit import audit
 from geo.accounts.principal import Principal
 from geo.accounts.scope import ensure_may_act_on_project
-from geo.db.sql import project_not_found, require_project
+from geo.db.sql import REPORTING_DISTRICT_ID, project_not_found, require_project
 from geo.enums import STATUS_CODES
-from geo.errors import InvalidInput, NotFound
-from geo.periods import month_label
+from geo.errors import Conflict, InvalidInput, NotFound
+from geo.periods import local_today, month_label
+from geo.progress.cycle import month_state
+from geo.progress.state import current_report
+from geo.settings import Settings
 
 REPORT_FIELDS_SQL = """
 json_build_object('id', r.id, 'project_id', r.project_id, 'month', to_char(r.month, 'YYYY-MM'), 'version', r.version,
     'progress', r.progress, 'investment_month', r.investment_month, 'investment_cumulative', r.investment_cumulative,
     'status', r.status, 'milestone', r.milestone, 'problems', r.problems, 'next_steps', r.next_steps,
     'regress_reason', r.regress_reason, 'reported_by', r.reported_by, 'demo', r.demo, 'created_at', r.created_at,
-    'superseded_at', r.superseded_at, 'current', r.superseded_at IS NULL)"""
+    'superseded_at', r.superseded_at, 'current', r.superseded_at IS NULL AND r.review_state = 'passed',
+    'review_state', r.review_state, 'review_reason', r.review_reason, 'reviewed_at', r.reviewed_at,
+    'reviewed_by', (SELECT u.display_name FROM users u WHERE u.id = r.reviewed_by), 'correction', r.correction)"""
 
 
 @dataclass(frozen=True)
@@ -117,36 +122,34 @@ def validate_report(
 def submit_report(
     session: Session,
     *,
+    settings: Settings,
     actor: Principal,
     project_id: int,
     month: dt.date,
     report: ReportInput,
     today: dt.date | None = None,
 ) -> tuple[str, bool]:
-    """Store the report for (project, month), superseding the current one (kept as history); (JSON, created).
-    A reporter may report only for their own district; the submission is audited and owned by the actor."""
+    """Store a new version of the (project, month) report; (JSON, first for the month). With review on, or for a
+    closed month (a correction), it waits for a planner beside the passed version, which keeps counting."""
     ensure_may_act_on_project(session, actor=actor, project_id=project_id)
     project = session.execute(
         text("SELECT id, investment_total FROM projects WHERE id = :id FOR UPDATE"), {"id": project_id}
     ).one_or_none()
     if project is None:
         raise project_not_found(project_id)
+    today = today or local_today(settings.today)
     previous = (
         session.execute(
-            text("""
-        SELECT to_char(month, 'YYYY-MM') AS month, progress, investment_cumulative FROM progress_reports
-        WHERE project_id = :id AND superseded_at IS NULL AND month < :month ORDER BY month DESC LIMIT 1"""),
+            text(f"""
+        SELECT to_char(month, 'YYYY-MM') AS month, progress, investment_cumulative FROM progress_reports r
+        WHERE project_id = :id AND {current_report()} AND month < :month ORDER BY month DESC LIMIT 1"""),
             {"id": project_id, "month": month},
         )
         .mappings()
         .one_or_none()
     )
     errors = validate_report(
-        report,
-        month=month,
-        today=today or dt.date.today(),
-        investment_total=project.investment_total,
-        previous=previous,
+        report, month=month, today=today, investment_total=project.investment_total, previous=previous
     )
     if errors:
         raise InvalidInput(
@@ -156,64 +159,174 @@ def submit_report(
             + "; ".join(e["field"] for e in errors),
             errors=errors,
         )
-    replaced = session.execute(
+    correction = month_state(session, settings, month, today=today) != "open"
+    passes = not correction and not settings.report_review
+    existing = session.execute(
+        text("""
+        SELECT count(*) FILTER (WHERE review_state = 'passed' AND superseded_at IS NULL) AS passed,
+               COALESCE(max(version), 0) AS version
+        FROM progress_reports WHERE project_id = :id AND month = :month"""),
+        {"id": project_id, "month": month},
+    ).one()
+    # A new submission replaces one still awaiting review (or returned); the passed version goes only when passing.
+    session.execute(
         text("""
         UPDATE progress_reports SET superseded_at = clock_timestamp()
-        WHERE project_id = :id AND month = :month AND superseded_at IS NULL RETURNING version"""),
-        {"id": project_id, "month": month},
-    ).scalar()
+        WHERE project_id = :id AND month = :month AND superseded_at IS NULL
+          AND (review_state <> 'passed' OR CAST(:passes AS boolean))"""),
+        {"id": project_id, "month": month, "passes": passes},
+    )
     fields = {k: getattr(report, k) for k in ReportInput.__dataclass_fields__}
     for k in ("milestone", "problems", "next_steps", "regress_reason", "reported_by"):
         fields[k] = (fields[k] or "").strip() or None
+    version = existing.version + 1
     body = session.execute(
         text(f"""
         INSERT INTO progress_reports AS r (project_id, month, version, progress, investment_month,
-            investment_cumulative,
-               status, milestone, problems, next_steps, regress_reason, reported_by, submitted_by, created_at)
+            investment_cumulative, status, milestone, problems, next_steps, regress_reason, reported_by, submitted_by,
+            created_at, review_state, correction)
         VALUES (:project_id, :month, :version, :progress, :investment_month, :investment_cumulative, :status,
-            :milestone,
-                :problems, :next_steps, :regress_reason, :reported_by, :submitted_by, clock_timestamp())
+            :milestone, :problems, :next_steps, :regress_reason, :reported_by, :submitted_by, clock_timestamp(),
+            :review_state, :correction)
         RETURNING {REPORT_FIELDS_SQL}::text"""),
         {
             **fields,
             "project_id": project_id,
             "month": month,
-            "version": (replaced or 0) + 1,
+            "version": version,
             "submitted_by": actor.user_id,
+            "review_state": "passed" if passes else "pending",
+            "correction": correction,
         },
     ).scalar_one()
     audit(
         session,
         actor=actor,
-        action="report.submit" if replaced is None else "report.correct",
+        action="report.correct" if existing.version else "report.submit",
         obj=("project", project_id),
         after={
-            "month": month.strftime("%Y-%m"),
-            "version": (replaced or 0) + 1,
+            "month": month_label(month),
+            "version": version,
+            "review_state": "passed" if passes else "pending",
+            "correction": correction,
             "progress": report.progress,
             "status": report.status,
             "investment_cumulative": report.investment_cumulative,
         },
     )
-    # The project's own progress and status follow its latest month's report.
+    if passes:
+        _follow_latest(session, project_id)
+    return body, existing.version == 0
+
+
+def _follow_latest(session: Session, project_id: int) -> None:
+    """The project's own progress and status follow its latest passed month."""
     session.execute(
-        text("""
+        text(f"""
         UPDATE projects p SET progress = r.progress, status = r.status, updated_at = now()
-        FROM (SELECT progress, status FROM progress_reports WHERE project_id = :id AND superseded_at IS NULL
+        FROM (SELECT progress, status FROM progress_reports r WHERE project_id = :id AND {current_report()}
               ORDER BY month DESC LIMIT 1) r
-        WHERE p.id = :id AND NOT EXISTS (SELECT 1 FROM progress_reports
-                                         WHERE project_id = :id AND superseded_at IS NULL AND month > :month)"""),
-        {"id": project_id, "month": month},
+        WHERE p.id = :id"""),
+        {"id": project_id},
     )
-    return body, replaced is None
+
+
+def review_report(
+    session: Session,
+    *,
+    actor: Principal,
+    project_id: int,
+    month: dt.date,
+    decision: str,
+    reason: str | None = None,
+) -> str:
+    """Pass or return the (project, month) submission awaiting review; passing replaces the passed version."""
+    require_project(session, project_id)
+    if decision not in ("pass", "return"):
+        raise InvalidInput(
+            "审核结论应为 pass(通过)或 return(退回)/ decision must be pass or return",
+            errors=[{"field": "decision", "message": "expected pass | return"}],
+        )
+    reason = (reason or "").strip() or None
+    if decision == "return" and not reason:
+        raise InvalidInput(
+            "退回时请写明原因,填报员将据此修改 / give the reason for returning the report",
+            errors=[{"field": "reason", "message": "required when returning"}],
+        )
+    pending = session.execute(
+        text("""
+        SELECT id, version, correction FROM progress_reports
+        WHERE project_id = :id AND month = :month AND superseded_at IS NULL AND review_state = 'pending'
+        FOR UPDATE"""),
+        {"id": project_id, "month": month},
+    ).one_or_none()
+    if pending is None:
+        raise Conflict(
+            f"项目 {project_id} 的 {month_label(month)} 月度进度没有待审核的填报 / nothing awaits review for that month"
+        )
+    if decision == "pass":
+        session.execute(
+            text(f"""
+            UPDATE progress_reports r SET superseded_at = clock_timestamp()
+            WHERE project_id = :id AND month = :month AND {current_report()}"""),
+            {"id": project_id, "month": month},
+        )
+    body = session.execute(
+        text(f"""
+        UPDATE progress_reports r SET review_state = :state, review_reason = :reason, reviewed_by = :by,
+            reviewed_at = clock_timestamp()
+        WHERE id = :rid RETURNING {REPORT_FIELDS_SQL}::text"""),
+        {
+            "rid": pending.id,
+            "state": "passed" if decision == "pass" else "returned",
+            "reason": reason,
+            "by": actor.user_id,
+        },
+    ).scalar_one()
+    audit(
+        session,
+        actor=actor,
+        action="report.pass" if decision == "pass" else "report.return",
+        obj=("project", project_id),
+        after={
+            "month": month_label(month),
+            "version": pending.version,
+            "correction": pending.correction,
+            "reason": reason,
+        },
+    )
+    if decision == "pass":
+        _follow_latest(session, project_id)
+    return body
+
+
+def review_queue(session: Session, *, month: dt.date | None = None, district: str | None = None) -> str:
+    """JSON array of the submissions awaiting review (oldest first), with project, district and the passed figures."""
+    return session.execute(
+        text(f"""
+        SELECT COALESCE(json_agg(json_build_object(
+            'report', {REPORT_FIELDS_SQL}, 'project', json_build_object('id', p.id, 'code', p.code, 'name', p.name,
+            'district', d.name, 'unit', p.unit, 'person', p.person),
+            'passed', (SELECT json_build_object('progress', c.progress, 'investment_cumulative',
+                c.investment_cumulative, 'status', c.status, 'version', c.version)
+                FROM progress_reports c
+                WHERE c.project_id = r.project_id AND c.month = r.month AND {current_report("c")})
+            ) ORDER BY r.created_at), '[]'::json)::text
+        FROM progress_reports r JOIN projects p ON p.id = r.project_id
+        JOIN districts d ON d.id = {REPORTING_DISTRICT_ID}
+        WHERE r.superseded_at IS NULL AND r.review_state = 'pending'
+          AND (CAST(:month AS date) IS NULL OR r.month = CAST(:month AS date))
+          AND (CAST(:district AS text) IS NULL OR d.name = CAST(:district AS text))"""),
+        {"month": month, "district": district},
+    ).scalar_one()
 
 
 def list_reports(session: Session, *, project_id: int) -> str:
-    """JSON array of the project's current reports, newest month first."""
+    """JSON array of each month's passed report and any submission awaiting review or returned, newest first."""
     require_project(session, project_id)
     return session.execute(
         text(f"""
-        SELECT COALESCE(json_agg({REPORT_FIELDS_SQL} ORDER BY r.month DESC), '[]'::json)::text
+        SELECT COALESCE(json_agg({REPORT_FIELDS_SQL} ORDER BY r.month DESC, r.version DESC), '[]'::json)::text
         FROM progress_reports r WHERE r.project_id = :id AND r.superseded_at IS NULL"""),
         {"id": project_id},
     ).scalar_one()
@@ -237,8 +350,8 @@ def report_months(session: Session) -> list[str]:
     """Months that have at least one current report, newest first (for the month selector)."""
     return list(
         session.execute(
-            text("""
-        SELECT to_char(month, 'YYYY-MM') FROM progress_reports WHERE superseded_at IS NULL
+            text(f"""
+        SELECT to_char(month, 'YYYY-MM') FROM progress_reports r WHERE {current_report()}
         GROUP BY month ORDER BY month DESC""")
         ).scalars()
     )

@@ -3,6 +3,7 @@
 Every reader of progress or lights (/api/projects, /api/summary, the dashboard, the bulletin) joins
 STATE_JOINS_SQL after `FROM projects p` and binds state_params(); the columns it adds are
 `st.progress`, `st.status`, `st.investment_completed`, `st.planned`, `st.report_month` and `rep.*`.
+A month's figures read only passed reports (current_report); what the default view shows is geo.progress.cycle's.
 """
 
 from __future__ import annotations
@@ -21,50 +22,53 @@ CASE WHEN p.start_date IS NULL OR p.end_date IS NULL THEN NULL
      ELSE round(100.0 * ({as_of} - p.start_date) / GREATEST(p.end_date - p.start_date, 1), 1)
 END"""
 
-# The latest current report up to {report_until}; with {at_month}, no report means not started yet.
+_REGISTERED = "(p.created_at AT TIME ZONE 'Asia/Shanghai')::date"  # the register's figures hold from this day
+
+
+def current_report(alias: str = "r") -> str:
+    """The condition that a report row is the one that counts for its month: the latest passed version."""
+    return f"{alias}.superseded_at IS NULL AND {alias}.review_state = 'passed'"
+
+
+# The latest passed report up to {report_until}; without one, the register's figures from the day the project was
+# registered on, and not started before.
 # A monthly plan (progress_plans) for a month up to {as_of} wins over the linear plan.
 _STATE_JOINS = """
 LEFT JOIN LATERAL (
     SELECT r.month, r.progress, r.status, r.investment_cumulative, r.investment_month, r.milestone, r.problems,
            r.next_steps
     FROM progress_reports r
-    WHERE r.project_id = p.id AND r.superseded_at IS NULL AND r.month <= {report_until}
+    WHERE r.project_id = p.id AND {current} AND r.month <= {report_until}
     ORDER BY r.month DESC LIMIT 1) rep ON true
 LEFT JOIN LATERAL (
     SELECT pp.planned_progress FROM progress_plans pp
     WHERE pp.project_id = p.id AND pp.month <= {as_of}
     ORDER BY pp.month DESC LIMIT 1) plan ON true
 CROSS JOIN LATERAL (SELECT
-    CASE WHEN rep.month IS NOT NULL THEN rep.progress WHEN {at_month} THEN 0 ELSE p.progress END AS progress,
-    CASE WHEN rep.month IS NOT NULL THEN rep.status WHEN {at_month} THEN 'planning' ELSE p.status END AS status,
+    CASE WHEN rep.month IS NOT NULL THEN rep.progress WHEN {registered} > {as_of} THEN 0 ELSE p.progress END
+        AS progress,
+    CASE WHEN rep.month IS NOT NULL THEN rep.status WHEN {registered} > {as_of} THEN 'planning' ELSE p.status END
+        AS status,
     COALESCE(rep.investment_cumulative, 0) AS investment_completed,
     rep.month AS report_month,
     COALESCE(plan.planned_progress, {linear}) AS planned) st"""
 
 
-def state_joins(
-    *,
-    report_until: str = "CAST(:report_until AS date)",
-    as_of: str = "CAST(:as_of AS date)",
-    at_month: str = "CAST(:at_month AS boolean)",
-) -> str:
-    """STATE_JOINS_SQL with other SQL expressions for its three inputs (e.g. a generated month column)."""
+def state_joins(*, report_until: str = "CAST(:report_until AS date)", as_of: str = "CAST(:as_of AS date)") -> str:
+    """STATE_JOINS_SQL with other SQL expressions for its two inputs (e.g. a generated month column)."""
     linear = _LINEAR_PLANNED.format(as_of=as_of)
-    return _STATE_JOINS.format(report_until=report_until, as_of=as_of, at_month=at_month, linear=linear)
+    return _STATE_JOINS.format(
+        report_until=report_until, as_of=as_of, registered=_REGISTERED, linear=linear, current=current_report()
+    )
 
 
 STATE_JOINS_SQL = state_joins()
 
 
-def state_params(settings: Settings, month: dt.date | None = None, *, today: dt.date | None = None) -> dict:
-    """Bind parameters of STATE_JOINS_SQL and LIGHT_SQL: now (latest report), or at the end of `month`."""
-    if month is None:
-        as_of, report_until, at_month = today or dt.date.today(), dt.date.max, False
-    else:
-        as_of, report_until, at_month = month_end(month), month.replace(day=1), True
+def state_params(settings: Settings, month: dt.date) -> dict:
+    """Bind parameters of STATE_JOINS_SQL and LIGHT_SQL: the state at the end of `month`."""
     return {
-        "as_of": as_of,
-        "report_until": report_until,
-        "at_month": at_month,
+        "as_of": month_end(month),
+        "report_until": month.replace(day=1),
         **light_params(settings),
     }

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from geo.db.sql import JOIN_REPORTING_DISTRICT, feature_collection, project_not_found
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
 from geo.errors import InvalidInput, UnknownValue
+from geo.progress.completeness import COMPLETENESS_JSON_SQL, completeness_params
+from geo.progress.cycle import month_state, shown_month
 from geo.progress.lights import LIGHT_SQL
 from geo.progress.state import STATE_JOINS_SQL, state_params
 from geo.settings import Settings
@@ -170,7 +172,7 @@ def projects_geojson_statement(
     where, params = _where(session, filters)
     columns = ", ".join(fields or PROJECT_PROPERTIES)
     sql = feature_collection(f"SELECT {columns}, geom FROM ({_rows_sql(where)}) r")
-    return sql, {**params, **_params(settings, month, as_of)}
+    return sql, {**params, **_params(session, settings, month, as_of)}
 
 
 def projects_geojson(
@@ -194,7 +196,7 @@ def project_feature(
 ) -> str:
     """One project as a GeoJSON Feature (text)."""
     sql = f"SELECT ST_AsGeoJSON(rows.*, 'geom', 6) FROM ({_rows_sql('p.id = :project_id')}) rows"
-    found = session.execute(text(sql), {"project_id": project_id, **_params(settings, month, as_of)}).scalar()
+    found = session.execute(text(sql), {"project_id": project_id, **_params(session, settings, month, as_of)}).scalar()
     if found is None:
         raise project_not_found(project_id)
     return found
@@ -217,19 +219,25 @@ SELECT json_build_object(
     'investment_total', COALESCE(sum(investment_total), 0),
     'investment_year', COALESCE(sum(investment_year), 0),
     'investment_completed', COALESCE(sum(investment_completed), 0),
-    'month', CAST(:month_label AS text),
+    'month', CAST(:month_label AS text), 'month_state', CAST(:month_state AS text), 'as_of', CAST(:as_of AS date),
+    'completeness', ({COMPLETENESS_JSON_SQL}),
     'progress_avg', round(avg(progress), 1),
     'by_status', COALESCE((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM rows GROUP BY
         status) s), '{{}}'),
     'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) AS n FROM rows GROUP BY
         light) s), '{{}}')
 )::text FROM rows"""
-    return session.execute(text(sql), {**params, **_params(settings, month, as_of)}).scalar_one()
+    state = _params(session, settings, month, as_of)
+    shown = state["report_until"]
+    extra = {**completeness_params(shown, filters.district), "month_state": month_state(session, settings, shown)}
+    return session.execute(text(sql), {**params, **state, **extra}).scalar_one()
 
 
-def _params(settings: Settings, month: dt.date | None, as_of: dt.date | None) -> dict:
-    params = state_params(settings, month, today=as_of)
-    params["month_label"] = month.strftime("%Y-%m") if month else None
+def _params(session: Session, settings: Settings, month: dt.date | None, as_of: dt.date | None) -> dict:
+    """State at the end of `month`; without one, of the month 最新 means (the latest closed, geo.progress.cycle)."""
+    month = month or shown_month(session, settings, today=as_of)
+    params = state_params(settings, month)
+    params["month_label"] = month.strftime("%Y-%m")
     return params
 
 
@@ -247,7 +255,7 @@ def project_rows(
 SELECT r.*, dd.name AS declared_district, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat
 FROM ({_rows_sql(where)}) r JOIN projects p2 ON p2.id = r.id JOIN districts dd ON dd.id = p2.district_id ORDER BY
     r.id"""
-    rows = session.execute(text(sql), {**params, **_params(settings, month, as_of)}).mappings()
+    rows = session.execute(text(sql), {**params, **_params(session, settings, month, as_of)}).mappings()
     return [{k: v for k, v in r.items() if k != "geom"} for r in rows]
 
 

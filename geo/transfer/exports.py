@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 import zipfile
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from geo.enums import LAYERS, STATUSES
 from geo.errors import InvalidInput, UnknownValue
 from geo.files import GEOJSON, XLSX, Download
+from geo.periods import month_label
+from geo.progress.cycle import shown_month
 from geo.projects.queries import ProjectFilter, project_rows
 from geo.settings import Settings
 from geo.transfer.register import REGISTER_COLUMNS
@@ -43,6 +46,7 @@ PROJECT_FIELDS = {
     "light": "light",
     "investment_total": "inv_total",
     "investment_year": "inv_year",
+    "investment_completed": "inv_done",
     "unit": "unit",
     "person": "person",
     "start_date": "start",
@@ -58,6 +62,7 @@ EXTRA_EXCEL = (
     ("所在基地", "bases"),
     ("计划进度(%)", "planned_progress"),
     ("亮灯", "light"),
+    ("累计完成投资(亿元)", "investment_completed"),
 )
 
 
@@ -98,17 +103,17 @@ def write_frame(frame: gpd.GeoDataFrame, fmt: str, stem: str) -> bytes:
 
 
 def projects_frame(
-    session: Session, *, settings: Settings, filters: ProjectFilter
+    session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None
 ) -> tuple[list[dict], gpd.GeoDataFrame]:
-    """The filtered projects as rows and as a GeoDataFrame with short ASCII field names."""
-    rows = project_rows(session, settings=settings, filters=filters)
+    """The filtered projects at the end of `month` (default 最新) as rows and as a GeoDataFrame of short ASCII names."""
+    rows = project_rows(session, settings=settings, filters=filters, month=month)
     frame = gpd.GeoDataFrame(
         [{short: r[key] for key, short in PROJECT_FIELDS.items()} for r in rows],
         columns=list(PROJECT_FIELDS.values()),
         geometry=shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else [],
         crs=4326,
     )
-    for column in ("progress", "planned", "inv_total", "inv_year"):
+    for column in ("progress", "planned", "inv_total", "inv_year", "inv_done"):
         frame[column] = frame[column].astype(float)
     return rows, frame
 
@@ -141,11 +146,14 @@ def export_projects(
     settings: Settings,
     filters: ProjectFilter,
     fmt: str,
+    month: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Download:
-    """The projects matching filters in one format (Excel in the register's layout, with the computed siting after)."""
+    """The projects matching filters as they stood at the end of `month` (default 最新) in one format (Excel in the
+    register's layout, with the computed siting after); the file is named after the month."""
     media_type, suffix, _ = _format(fmt)
-    rows, frame = projects_frame(session, settings=settings, filters=filters)
+    month = month or shown_month(session, settings)
+    rows, frame = projects_frame(session, settings=settings, filters=filters, month=month)
     if fmt == "xlsx":
         headers = [names[0] for names in REGISTER_COLUMNS.values()] + [h for h, _ in EXTRA_EXCEL]
         data = write_xlsx({"项目台账": (headers, _register_rows(rows))})
@@ -153,7 +161,7 @@ def export_projects(
         data = write_frame(frame, fmt, "projects")
     if progress:
         progress(len(rows))
-    return Download(data, media_type, f"projects{suffix}")
+    return Download(data, media_type, f"projects-{month_label(month)}{suffix}")
 
 
 _LAYER_SQL = {

@@ -5,6 +5,7 @@ A new write endpoint fails here until it declares `require(Permission.…)` and 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -132,6 +133,27 @@ def _submit_report(session, user):
     return f"/api/projects/{project}/reports/2025-09", {"json": body}
 
 
+def _review_report(session, user):
+    from decimal import Decimal
+
+    from geo.progress.reports import ReportInput, submit_report
+
+    project = _project_in(session, "乳山市")
+    reporter = make_user(session, role="reporter", district="乳山市")
+    report = ReportInput(
+        progress=Decimal("35.5"),
+        investment_month=Decimal("1"),
+        investment_cumulative=Decimal("5"),
+        status="construction",
+    )
+    month = dt.date(2025, 9, 1)
+    settings = Settings(database_url=None)
+    submit_report(
+        session, settings=settings, actor=principal_of(reporter), project_id=project, month=month, report=report
+    )
+    return f"/api/projects/{project}/reports/2025-09/review", {"json": {"decision": "pass"}}
+
+
 def _import_boundaries(session, user):
     from tests.transfer.gisfiles import layer_frame
 
@@ -153,6 +175,8 @@ def _import_register(session, user):
 EXAMPLES = {
     ("POST", "/api/lookup"): lambda s, u: ("/api/lookup", {"json": {"points": [[122.1, 37.5]]}}),
     ("PUT", "/api/projects/{project_id}/reports/{month}"): _submit_report,
+    ("POST", "/api/projects/{project_id}/reports/{month}/review"): _review_report,
+    ("POST", "/api/periods/{month}/close"): lambda s, u: ("/api/periods/2026-11/close", {}),
     ("POST", "/api/imports/boundaries"): _import_boundaries,
     ("POST", "/api/imports/projects"): _import_register,
     ("POST", "/api/projects/{project_id}/photos"): _upload_photo,

@@ -58,12 +58,12 @@ def test_submitting_a_report_updates_the_card_and_keeps_history(page, page_probl
         form.locator("input[name=progress]").fill("99")
         form.locator("textarea[name=problems]").fill("浏览器测试:设备到货延迟")
         form.locator("[data-testid=report-submit]").click()
-        page.wait_for_function(
-            "() => document.querySelector('[data-testid=project-progress]')?.textContent.startsWith('99')"
-        )
-        assert page.get_by_test_id("toast").last.inner_text().find("已更正") >= 0
+        # October is closed: the change is a correction that counts only once a planner approves it.
+        page.get_by_test_id("toast").filter(has_text="待审核").wait_for()
+        assert not page.get_by_test_id("project-progress").inner_text().startswith("99")
         history = page.evaluate(f"fetch('/api/projects/{pid}/reports/2026-10/history').then(r => r.json())")
         assert [h["version"] for h in history] == [2, 1] and history[0]["problems"] == "浏览器测试:设备到货延迟"
+        assert history[0]["review_state"] == "pending" and history[0]["correction"] is True
     finally:
         with engine.begin() as conn:  # the live server commits: restore the seeded state for other tests
             conn.execute(

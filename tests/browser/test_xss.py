@@ -22,7 +22,7 @@ from geo.db.engine import Database, make_engine
 from geo.demo.seed import seed_all
 from tests.browser.conftest import PageProblems, app_page, signed_in_client
 from tests.conftest import fresh_database, served
-from tests.factories import make_user
+from tests.factories import file_report, make_user
 from tests.payloads import hostile
 from tests.photos.images import jpeg
 
@@ -100,8 +100,8 @@ def plant_through_the_api(base: str, admin: dict, pid: int) -> str:
         "regress_reason": hostile("原因", 500),
         "reported_by": hostile("填报", 100),
     }
-    r = c.put(f"/api/projects/{pid}/reports/{month}", json=report)
-    assert r.is_success, r.text
+    status, saved = file_report(c, pid, month, report)
+    assert status in (200, 201), saved
     lon, lat = c.get(f"/api/projects/{pid}").json()["geometry"]["coordinates"]
     photo = jpeg(seed=404, lon=lon + 0.001, lat=lat, taken=dt.datetime.now().strftime("%Y:%m:%d %H:%M:%S"))
     r = c.post(

@@ -39,7 +39,7 @@ def test_dashboard_totals_add_up_and_match_the_summary(client, session):
     assert {b["name"] for b in d["by_base"]} == set(session.execute(text("SELECT name FROM bases")).scalars())
 
 
-def test_a_new_report_moves_the_dashboard(client, session):
+def test_a_correction_of_a_closed_month_moves_the_dashboard_only_once_approved(client, session):
     before = client.get("/api/dashboard", params={"month": "2025-11"}).json()["headline"]["completed_year"]
     pid, total = session.execute(
         text("SELECT id, investment_total FROM projects WHERE status = 'construction' ORDER BY id LIMIT 1")
@@ -61,10 +61,16 @@ def test_a_new_report_moves_the_dashboard(client, session):
         },
     )
     assert r.status_code == 200, r.text
+    assert r.json()["review_state"] == "pending" and r.json()["correction"] is True
+    waiting = client.get("/api/dashboard", params={"month": "2025-11"}).json()
+    assert dec(waiting["headline"]["completed_year"]) == dec(before)
+    assert waiting["completeness"]["corrections_pending"] == 1
+    passed = client.post(f"/api/projects/{pid}/reports/2025-11/review", json={"decision": "pass"})
+    assert passed.status_code == 200, passed.text
     after = client.get("/api/dashboard", params={"month": "2025-11"}).json()["headline"]["completed_year"]
     assert dec(after) == dec(before) + 1
 
 
-def test_default_month_is_the_newest_reported(client):
+def test_default_month_is_the_latest_closed(client):
     assert client.get("/api/dashboard").json()["month"] == "2026-10"
     assert client.get("/api/dashboard", params={"month": "2026-1"}).status_code == 422

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from geo.periods import parse_month
 from geo.progress.lights import LIGHT_SQL
 from geo.progress.state import STATE_JOINS_SQL, state_params
-from tests.factories import interior_point, make_project
+from tests.factories import file_report, interior_point, make_project
 
 # Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
 pytestmark = pytest.mark.usefixtures("as_planner")
@@ -38,17 +38,15 @@ def plan(session, pid, month, planned):
 
 
 def report(client, pid, month, progress, status="construction"):
-    r = client.put(
-        f"/api/projects/{pid}/reports/{month}",
-        json={
-            "progress": progress,
-            "investment_month": "0",
-            "investment_cumulative": "0",
-            "status": status,
-            "regress_reason": "测试",
-        },
-    )
-    assert r.status_code in (200, 201), r.text
+    body = {
+        "progress": progress,
+        "investment_month": "0",
+        "investment_cumulative": "0",
+        "status": status,
+        "regress_reason": "测试",
+    }
+    status_code, filed = file_report(client, pid, month, body)
+    assert status_code in (200, 201), filed
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from tests.factories import interior_point, make_project
+from tests.factories import file_report, interior_point, make_project
 
 # Writes and bulletins need an account; these tests act as a planner (tests/auth covers who may do what).
 pytestmark = pytest.mark.usefixtures("as_planner")
@@ -37,9 +37,8 @@ def put(client, pid, month, body):
 
 
 def test_submit_then_read_exact_decimals_and_project_follows(client, project):
-    r = put(client, project, "2025-09", report())
-    assert r.status_code == 201, r.text
-    body = r.json()
+    status, body = file_report(client, project, "2025-09", report())
+    assert status == 201, body
     assert body["month"] == "2025-09" and body["version"] == 1 and body["current"] is True
     assert Decimal(str(body["investment_cumulative"])) == Decimal("6.40")
     listed = client.get(f"/api/projects/{project}/reports").json()
@@ -49,10 +48,10 @@ def test_submit_then_read_exact_decimals_and_project_follows(client, project):
 
 
 def test_correction_keeps_earlier_version_in_history(client, project):
-    assert put(client, project, "2025-09", report(progress="30")).status_code == 201
-    corrected = put(client, project, "2025-09", report(progress="32", problems="资金到位不足"))
-    assert corrected.status_code == 200, corrected.text
-    assert corrected.json()["version"] == 2
+    assert file_report(client, project, "2025-09", report(progress="30"))[0] == 201
+    status, corrected = file_report(client, project, "2025-09", report(progress="32", problems="资金到位不足"))
+    assert status == 200, corrected
+    assert corrected["version"] == 2
     history = client.get(f"/api/projects/{project}/reports/2025-09/history").json()
     assert [(h["version"], h["progress"], h["current"]) for h in history] == [(2, 32, True), (1, 30, False)]
     assert history[1]["superseded_at"] is not None
@@ -60,9 +59,9 @@ def test_correction_keeps_earlier_version_in_history(client, project):
 
 
 def test_correcting_an_older_month_does_not_move_the_project(client, session, project):
-    put(client, project, "2025-08", report(progress="30"))
-    put(client, project, "2025-09", report(progress="40"))
-    assert put(client, project, "2025-08", report(progress="31")).status_code == 200
+    file_report(client, project, "2025-08", report(progress="30"))
+    file_report(client, project, "2025-09", report(progress="40"))
+    assert file_report(client, project, "2025-08", report(progress="31"))[0] == 200
     assert session.execute(text("SELECT progress FROM projects WHERE id = :id"), {"id": project}).scalar() == Decimal(
         "40"
     )
@@ -92,18 +91,18 @@ def test_progress_edges_0_and_100_are_accepted(client, project):
 
 
 def test_progress_below_previous_month_needs_a_reason(client, project):
-    put(client, project, "2025-08", report(progress="40"))
+    file_report(client, project, "2025-08", report(progress="40"))
     refused = put(client, project, "2025-09", report(progress="39.9"))
     assert refused.status_code == 422
     assert "低于" in refused.json()["detail"]
     assert [e["field"] for e in refused.json()["errors"]] == ["regress_reason"]
-    accepted = put(client, project, "2025-09", report(progress="39.9", regress_reason="设计变更,部分工程返工"))
-    assert accepted.status_code == 201
+    accepted = file_report(client, project, "2025-09", report(progress="39.9", regress_reason="设计变更,部分工程返工"))
+    assert accepted[0] == 201
     assert put(client, project, "2025-10", report(progress="39.9")).status_code == 201  # equal is not a regression
 
 
 def test_cumulative_investment_cannot_exceed_total(client, project):
-    assert put(client, project, "2025-09", report(investment_cumulative="20.00")).status_code == 201
+    assert file_report(client, project, "2025-09", report(investment_cumulative="20.00"))[0] == 201
     r = put(client, project, "2025-09", report(investment_cumulative="20.01"))
     assert r.status_code == 422
     assert "超过总投资" in r.json()["detail"]

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from tests.factories import interior_point, make_project, make_user, token_for
+from tests.factories import file_report, interior_point, make_project, make_user, token_for
 
 PAYLOADS = ('=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1", "＝1+1")
 
@@ -60,8 +60,8 @@ def lagging_projects(client, session):
             "problems": payload,
             "next_steps": payload,
         }
-        r = client.put(f"/api/projects/{pid}/reports/2026-09", json=body)
-        assert r.status_code == 201, r.text
+        status, filed = file_report(client, pid, "2026-09", body)
+        assert status == 201, filed
     return PAYLOADS
 
 

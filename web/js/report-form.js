@@ -77,7 +77,9 @@ export function mountReportForm(slot, project, meta) {
     submitBtn.disabled = true;
     try {
       const saved = await api.putReport(project.id, month, data);
-      toast(saved.version > 1 ? t('report.corrected', { m: month, v: saved.version }) : t('report.saved', { m: month }), { kind: 'info', timeout: 4000 });
+      const key = saved.review_state === 'pending' ? (saved.correction ? 'report.correction_pending' : 'report.pending')
+        : saved.version > 1 ? 'report.corrected' : 'report.saved';
+      toast(t(key, { m: month, v: saved.version }), { kind: 'info', timeout: 4000 });
       window.dispatchEvent(new CustomEvent('warroom:report-saved', { detail: { projectId: project.id, month } }));
     } catch (err) {
       const placed = (err.errors || []).filter((fe) => {
