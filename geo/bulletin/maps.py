@@ -6,6 +6,7 @@ outlines are read here.
 
 from __future__ import annotations
 
+from matplotlib import patheffects
 from shapely import wkb
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -15,10 +16,19 @@ from geo.enums import LIGHTS
 
 _COLOURS = {light.code: light.color for light in LIGHTS}
 # Simplified for a 17 cm figure: 0.001° is about 100 m, far below what the page shows.
+# A county's label goes on the part outside the functional areas drawn over it, so the two never share a spot.
 _DISTRICTS_SQL = """
+WITH carved AS (SELECT ST_Union(geom) AS geom FROM districts WHERE kind = 'functional'),
+d AS (
+    SELECT name, kind, schematic, geom,
+           CASE WHEN kind = 'county' AND (SELECT geom FROM carved) IS NOT NULL
+                     AND NOT ST_IsEmpty(ST_Difference(geom, (SELECT geom FROM carved)))
+                THEN ST_PointOnSurface(ST_Difference(geom, (SELECT geom FROM carved)))
+                ELSE ST_PointOnSurface(geom) END AS label
+    FROM districts)
 SELECT name, kind, schematic, ST_AsBinary(ST_SimplifyPreserveTopology(geom, 0.001)) AS geom,
-       ST_X(ST_PointOnSurface(geom)) AS lx, ST_Y(ST_PointOnSurface(geom)) AS ly
-FROM districts ORDER BY kind = 'functional', name"""
+       ST_X(label) AS lx, ST_Y(label) AS ly
+FROM d ORDER BY kind = 'functional', name"""
 _POINTS_SQL = "SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM projects"
 
 
