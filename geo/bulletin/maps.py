@@ -71,6 +71,7 @@ def lights_map(layers: dict, lagging: list[dict]) -> bytes:
             va="center",
             color="#334155",
             zorder=6,
+            path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],  # legible over the dots
             **_kw(6 if functional else 8),
         )
     light_of = {x["id"]: x["light"] for x in lagging}

@@ -35,8 +35,7 @@ def _notes(session: Session) -> dict:
                        EXISTS (SELECT 1 FROM zones WHERE schematic) OR EXISTS (SELECT 1 FROM bases WHERE schematic),
                        EXISTS (SELECT 1 FROM projects WHERE demo)""")
     ).one()
-    schematic = list(row[0] or []) + (["五区九基地"] if row[1] else [])
-    return {"schematic": schematic, "demo": bool(row[2])}
+    return {"schematic_districts": list(row[0] or []), "schematic_areas": bool(row[1]), "demo": bool(row[2])}
 
 
 def bulletin_data(

@@ -310,9 +310,11 @@ def next_step_paragraphs(data: dict) -> list[str]:
 
 def data_note(notes: dict) -> str | None:
     """One plain line on what is not real: schematic boundaries, demo projects; None when everything is real."""
-    parts = []
-    if notes.get("schematic"):
-        parts.append(f"{'、'.join(notes['schematic'])}边界为示意，非法定界线")
+    parts, areas = [], list(notes.get("schematic_districts") or [])
+    named = "、".join(areas) if len(areas) <= 2 else f"{areas[0]}等{len(areas)}个区域"
+    named = "及".join(x for x in (named, "五区九基地" if notes.get("schematic_areas") else "") if x)
+    if named:
+        parts.append(f"{named}边界为示意")
     if notes.get("demo"):
         parts.append("项目及填报数据为演示数据，非真实项目")
     return zh("说明：" + "；".join(parts) + "。") if parts else None
