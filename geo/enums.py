@@ -205,6 +205,7 @@ class Permission(StrEnum):
     check_siting = "check_siting"
     import_data = "import_data"
     export_data = "export_data"
+    issue_bulletins = "issue_bulletins"  # give a 简报 its 期号: once issued, the number is the bulletin's for good
     manage_users = "manage_users"
     read_audit = "read_audit"
 
@@ -246,6 +247,7 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
             Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"
         ),
         PermissionRule(Permission.export_data, "planner", name="导出", name_en="exports"),
+        PermissionRule(Permission.issue_bulletins, "planner", name="签发简报", name_en="issue bulletins"),
         PermissionRule(Permission.manage_users, "admin", name="管理用户", name_en="manage users"),
         PermissionRule(Permission.read_audit, "admin", name="查看审计日志", name_en="read the audit log"),
     )
@@ -283,6 +285,7 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("period.publish", "发布月度简报", "issued a month's bulletin"),
     AuditAction("import.boundaries", "导入边界", "imported boundaries"),
     AuditAction("import.projects", "导入项目台账", "imported a project register"),
+    AuditAction("bulletin.issue", "签发简报", "issued a bulletin"),
 )
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)

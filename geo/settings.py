@@ -84,6 +84,14 @@ class Settings(BaseSettings):
         default=90, ge=0, description="an address the account signed in from within these days skips the back-off"
     )
     # --- end of sign-in limits ---
+    # --- the 简报 (geo/bulletin) ---
+    bulletin_title: str = Field(
+        default="全市新旧动能转换重大项目推进情况", description="the bulletin's name, printed in its red masthead"
+    )
+    bulletin_issuer: str = Field(
+        default="威海市发展和改革委员会 / 市新旧动能转换重大工程推进办公室",
+        description="发文单位 under the masthead; ' / ' separates joint issuers",
+    )
     gzip_level: int = 5
     photo_max_bytes: int = Field(
         default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)"

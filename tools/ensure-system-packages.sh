@@ -34,5 +34,6 @@ need_cmd npm npm
 need_pkg fonts-noto-cjk  # Chinese in the PDF bulletin (and in browser screenshots for the tests)
 if [ "$want_test" = test ]; then
   need_cmd chromium chromium
+  need_cmd pdftoppm poppler-utils  # the bulletin tests look at its pages as PNG and read its text as laid out
 fi
 install_missing

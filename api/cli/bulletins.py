@@ -52,3 +52,61 @@ def report_quarterly(
 ):
     """Write the quarter's bulletin (季度通报) as PDF and Excel."""
     _write(quarterly, quarter, fmt, out)
+
+
+KINDS = {"monthly": monthly, "quarterly": quarterly}
+
+
+@app.command("issue")
+def report_issue(
+    kind: str = typer.Argument(..., help="monthly | quarterly"),
+    period: str = typer.Argument(..., help="YYYY-MM or YYYY-Qn"),
+    by: str = typer.Option(..., "--by", help="the planner (account name) issuing it, recorded with the 期号"),
+):
+    """Issue the period's bulletin: give it the next 期号 of its kind and year (as POST /api/reports/…/issue)."""
+    from geo.accounts.principal import Principal
+    from geo.accounts.users import find_user
+    from geo.bulletin.issues import issue_bulletin
+    from geo.errors import Forbidden, InvalidInput
+
+    try:
+        if kind not in KINDS:
+            raise InvalidInput(f"种类应为 monthly 或 quarterly,收到 {kind!r} / kind must be monthly or quarterly")
+        parsed = KINDS[kind](period)
+    except WarroomError as exc:
+        fail(exc, 2)
+    with domain_session() as session:
+        user = find_user(session, by)
+        actor = (
+            None
+            if user is None or not user.active
+            else Principal(
+                user_id=user.id,
+                username=user.username,
+                display_name=user.display_name,
+                role=user.role,
+                via="cli",
+                address="localhost",
+            )
+        )
+        if actor is None or not actor.has_role("planner"):
+            fail(Forbidden(f"“{by}”不是在用的规划人员账户 / {by!r} is not an active planner (or admin) account"))
+        from geo.settings import get_settings
+
+        issued = issue_bulletin(session, settings=get_settings(), actor=actor, period=parsed)
+    typer.echo(
+        f"已签发 / issued: {issued['period']} {issued['year']}年第{issued['seq']}期 "
+        f"({issued['issued_by']}, {issued['issued_at']})"
+    )
+
+
+@app.command("issues")
+def report_issues(year: int = typer.Option(None, "--year", help="only this year's")):
+    """List the issued bulletins, newest first."""
+    from geo.bulletin.issues import list_issues
+
+    with domain_session() as session:
+        for i in list_issues(session, year=year):
+            typer.echo(
+                f"{i['kind']:<9} {i['period']:<8} {i['year']}年第{i['seq']}期  {i['issued_at']}  {i['issued_by']}"
+            )

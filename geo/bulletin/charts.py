@@ -81,9 +81,9 @@ def trend(points: list[dict], year: int) -> bytes:
         [float(p["plan_ytd"]) if p["plan_ytd"] is not None else None for p in points],
         ls="--",
         color="#6b7280",
-        label="计划(按月均摊)",
+        label="计划（按月均摊）",
     )
-    ax.set_title("投资完成趋势(亿元)", **_kw(9))
+    ax.set_title("投资完成趋势（亿元）", **_kw(9))
     ax.legend(prop=_font(6), frameon=False)
     counts.plot(months, [int(p["red"]) for p in points], marker="o", ms=3, color=RED, label="红灯")
     counts.plot(months, [int(p["yellow"]) for p in points], marker="o", ms=3, color=YELLOW, label="黄灯")

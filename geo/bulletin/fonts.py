@@ -20,6 +20,13 @@ NOTO_CJK_FILES = (
     Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
 )
 NOTO_SC_FAMILY = "Noto Sans CJK SC"
+# As official documents are set: 黑体 headings, a 宋体-like masthead and body; all four come with fonts-noto-cjk.
+FACES = {
+    "sans": ("NotoSansCJK-Regular.ttc", NOTO_SC_FAMILY),
+    "sans-bold": ("NotoSansCJK-Bold.ttc", NOTO_SC_FAMILY),
+    "serif": ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
+    "serif-bold": ("NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC"),
+}
 ALWAYS = string.printable + "，。、；：？！“”‘’（）《》【】—…·％－～"
 
 
@@ -34,24 +41,32 @@ def noto_cjk_file() -> Path:
     )
 
 
-def _sc_face_index(path: Path) -> int:
+def face_file(face: str) -> tuple[Path, str]:
+    """The collection file and family of a face; the regular sans (always installed with it) when it is missing."""
+    name, family = FACES[face]
+    path = noto_cjk_file()
+    other = path.with_name(name)
+    return (other, family) if other.exists() else (path, NOTO_SC_FAMILY)
+
+
+def _sc_face_index(path: Path, family: str = NOTO_SC_FAMILY) -> int:
     from fontTools.ttLib import TTCollection
 
     for i, font in enumerate(TTCollection(str(path), lazy=True).fonts):
-        if font["name"].getDebugName(1) == NOTO_SC_FAMILY:
+        if font["name"].getDebugName(1) == family:
             return i
     return 0
 
 
 @lru_cache(maxsize=32)
-def _truetype_subset(chars: str, ps_name: str) -> bytes:
+def _truetype_subset(chars: str, ps_name: str, face: str = "sans") -> bytes:
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    path = noto_cjk_file()
-    font = TTFont(str(path), fontNumber=_sc_face_index(path), lazy=True)
+    path, family = face_file(face)
+    font = TTFont(str(path), fontNumber=_sc_face_index(path, family), lazy=True)
     options = subset.Options()
     options.layout_features, options.name_IDs, options.hinting, options.desubroutinize = [], ["*"], False, True
     options.notdef_outline = True
@@ -95,13 +110,13 @@ def _truetype_subset(chars: str, ps_name: str) -> bytes:
     return out.getvalue()
 
 
-def register_cjk_font(text: str) -> str:
-    """Register (once per character set) a TrueType subset of Noto Sans CJK SC covering `text`; return its name."""
+def register_cjk_font(text: str, face: str = "sans") -> str:
+    """Register (once per character set and face) a TrueType subset of Noto CJK SC covering `text`; its name."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     chars = "".join(sorted(set(text) | set(ALWAYS)))
-    name = "NotoSansSC-" + hashlib.sha1(chars.encode()).hexdigest()[:12]
+    name = f"Noto-{face}-" + hashlib.sha1((face + chars).encode()).hexdigest()[:12]
     if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(_truetype_subset(chars, name))))
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(_truetype_subset(chars, name, face))))
     return name

@@ -1,11 +1,12 @@
-"""The bulletin as PDF: headline, tables by district and cluster, charts, lagging projects, site photos.
+"""The 简报 as PDF, in the form of an official bulletin: red masthead, 期号, issuer and date, red rule, numbered
+sections, page numbers (— 1 —) centred at the foot.
 
-The content is first laid out as plain blocks, so every character is known before the CJK font subset is made.
+The content is first laid out as plain blocks, so every character of each face is known before its CJK subset is
+made: serif bold for the masthead, sans bold for headings, serif for running text, sans for tables and captions.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from xml.sax.saxutils import escape
 
@@ -13,131 +14,338 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from geo.bulletin import charts
+from geo.bulletin import charts, text
 from geo.bulletin.fonts import register_cjk_font
-from geo.bulletin.text import GROUP_HEADER, group_row, headline_text, lagging_row, total_row
-from geo.meta import DATA_NOTES
+from geo.bulletin.maps import lights_map
 
-LAGGING_HEADER = ["项目名称", "区市", "责任单位 / 责任人", "进度 / 计划", "亮灯", "存在问题"]
+RED = colors.HexColor("#c00000")
+PAGE_W, PAGE_H = A4
+MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 26 * mm, 24 * mm, 26 * mm, 24 * mm
+TEXT_W = PAGE_W - MARGIN_L - MARGIN_R  # 160 mm
+PREVIEW = "征求意见稿"
+GROUP_WIDTHS = [36, 14, 22, 22, 20, 18, 14, 14]
+# 项目名称 gets the room: at 8 pt with 3 pt padding, 59 mm holds 20 characters, the longest name of the register,
+# and 45 mm the longest 责任单位 (15); a longer one wraps at a character, the only place Chinese may wrap.
+LIGHT_WIDTHS = [8, 59, 14, 45, 12, 11, 11]
+COMPLETENESS_HEADER = ["区市", "进度填报（已报/应报）", "现场照片（已传/应传）"]
+
+
+def _issue_line(data: dict) -> str:
+    issue = data.get("issue")
+    if issue is None:
+        return f"（{PREVIEW} · 预览，签发后编号）"
+    prefix = "季度通报　" if data["kind"] == "quarterly" else ""
+    return f"{prefix}第{issue['seq']}期"
+
+
+def _heading(number: int, title: str) -> tuple:
+    return ("h2", f"{text.CN_NUM[number - 1]}、{title}")
 
 
 def blocks(data: dict) -> list[tuple]:
-    """The bulletin as (kind, …) blocks: title, sub, para, h2, table, image."""
+    """The bulletin as (kind, …) blocks: masthead, title, note, h2, para, table, image, photos."""
     lights = data["headline"]["by_light"]
-    kind = "月度调度" if data["kind"] == "monthly" else "季度通报"
+    masthead = data.get("masthead") or {"title": "全市新旧动能转换重大项目推进情况", "issuer": ""}
+    kind = "月度" if data["kind"] == "monthly" else "季度"
     out: list[tuple] = [
-        ("title", "威海市新旧动能转换重点项目工作简报"),
-        ("sub", f"{data['title']} · {kind} · 截至 {data['as_of']} · 生成于 {dt.date.today()}"),
-        ("para", headline_text(data)),
-        *([("para", "数据说明:" + DATA_NOTES["zh"])] if data.get("has_demo") else []),
-        ("h2", "一、分区市推进情况(亿元)"),
-        (
-            "table",
-            [GROUP_HEADER] + [group_row(g) for g in data["by_district"]] + [total_row(data)],
-            [24, 14, 24, 24, 22, 18, 14, 14],
-            set(),
-        ),
-        ("h2", "二、分产业集群推进情况(亿元)"),
-        (
-            "table",
-            [GROUP_HEADER] + [group_row(g) for g in data["by_cluster"]] + [total_row(data)],
-            [38, 12, 22, 22, 20, 16, 12, 12],
-            {0},
-        ),
-        ("h2", "三、图表"),
-        ("image", charts.planned_vs_completed(data["by_district"], "分区市年度计划与完成投资"), 170),
-        ("image", charts.planned_vs_completed(data["by_cluster"], "分产业集群年度计划与完成投资"), 170),
-        ("image", charts.trend(data["trend"], int(data["year"])), 170),
-        ("h2", f"四、滞后项目(红灯 {lights.get('red', 0)} 个、黄灯 {lights.get('yellow', 0)} 个)"),
+        ("masthead", masthead["title"], _issue_line(data), masthead["issuer"], text.zh_date(data["date"])),
+        ("title", f"{data['title']}全市新旧动能转换重大项目推进情况{kind}通报"),
     ]
-    if data["lagging"]:
+    note = text.data_note(data.get("notes") or {})
+    if note:
+        out.append(("note", note))
+    out.append(_heading(1, "总体情况"))
+    out += [("para", p) for p in text.overview_paragraphs(data)]
+    if data.get("trend"):
+        out.append(("image", charts.trend(data["trend"], int(data["year"])), 150, "图1　近12个月投资完成与亮灯项目数"))
+    out.append(_heading(2, "填报与审核情况"))
+    out += [("para", p) for p in text.completeness_paragraphs(data)]
+    rows = text.completeness_rows(data)
+    if rows:
+        out.append(("table", [COMPLETENESS_HEADER, *rows], [40, 60, 60], set(), True))
+    out.append(_heading(3, "分区市推进情况"))
+    out.append(("unit", "单位：亿元、个"))
+    out.append(
+        (
+            "table",
+            [text.GROUP_HEADER, *(text.group_row(g) for g in data["by_district"]), text.total_row(data)],
+            GROUP_WIDTHS,
+            set(),
+            True,
+        )
+    )
+    if data.get("map"):
+        number = 2 if data.get("trend") else 1
         out.append(
             (
-                "table",
-                [LAGGING_HEADER] + [lagging_row(x) for x in data["lagging"]],
-                [42, 15, 36, 24, 10, 43],
-                {0, 2, 3, 5},
+                "image",
+                lights_map(data["map"], data["lagging"]),
+                150,
+                f"图{number}　{data['title']}重大项目亮灯分布示意图",
             )
         )
-    else:
-        out.append(("para", "本期无红灯、黄灯项目。"))
-    if data["photos"]:
-        out.append(("h2", "五、项目建设现场图片"))
-        for photo in data["photos"]:
-            out += [
-                ("para", f"{photo['district']} · {photo['project']} · {photo['taken']:%Y-%m-%d}"),
-                ("image", photo["path"].read_bytes(), 90),
-            ]
+    out.append(_heading(4, "分产业集群推进情况"))
+    out.append(("unit", "单位：亿元、个"))
+    out.append(
+        (
+            "table",
+            [text.GROUP_HEADER, *(text.group_row(g) for g in data["by_cluster"]), text.total_row(data)],
+            GROUP_WIDTHS,
+            {0},
+            True,
+        )
+    )
+    for number, light in ((5, "red"), (6, "yellow")):
+        name = text.LIGHT_ZH[light]
+        out.append(_heading(number, f"{name}项目（{lights.get(light, 0)}个）"))
+        rows = text.light_rows(data, light)
+        if rows:
+            out.append(("unit", "形象进度、计划进度为截至期末；滞后单位为百分点"))
+            out.append(("table", [text.LIGHT_HEADER, *rows], LIGHT_WIDTHS, {1, 3}, False))
+        else:
+            out.append(("para", f"本期无{name}项目。"))
+    out.append(_heading(7, "主要问题"))
+    out += [("para", p) for p in text.problem_paragraphs(data)]
+    out.append(_heading(8, "下步工作"))
+    out += [("para", p) for p in text.next_step_paragraphs(data)]
+    if data.get("photos"):
+        out.append(("h2", "附：项目建设现场图片"))
+        out.append(
+            (
+                "photos",
+                [
+                    (p["path"].read_bytes(), f"{p['district']}｜{text.zh(p['project'])}｜{text.zh_date(p['taken'])}摄")
+                    for p in data["photos"]
+                ],
+            )
+        )
     return out
 
 
 def _text_of(block: tuple) -> str:
     if block[0] == "table":
         return "".join(str(v) for row in block[1] for v in row)
-    return "" if block[0] == "image" else block[1]
+    if block[0] == "photos":
+        return "".join(caption for _, caption in block[1])
+    if block[0] == "masthead":
+        return "".join(block[1:])
+    return block[3] if block[0] == "image" else block[1]
+
+
+def _faces(content: list[tuple]) -> dict[str, str]:
+    """Register one subset per face, each of the characters set in it."""
+    by_face = {"serif-bold": PREVIEW, "sans-bold": "", "serif": "— 0123456789", "sans": ""}
+    for b in content:
+        if b[0] == "masthead":
+            by_face["serif-bold"] += b[1] + b[2]
+            by_face["serif"] += b[3] + b[4]
+        elif b[0] in ("title", "h2"):
+            by_face["sans-bold"] += b[1]
+        elif b[0] == "table":
+            by_face["sans-bold"] += "".join(b[1][0]) + "合计全市"
+            by_face["sans"] += _text_of(b)
+        elif b[0] in ("para", "note"):
+            by_face["serif"] += b[1]
+        else:
+            by_face["sans"] += _text_of(b)
+    return {face: register_cjk_font(chars, face) for face, chars in by_face.items()}
+
+
+def _styles(f: dict[str, str]) -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("para", fontName=f["serif"], fontSize=11.5, leading=20, firstLineIndent=23, wordWrap="CJK")
+    return {
+        "masthead": ParagraphStyle(
+            "masthead", fontName=f["serif-bold"], fontSize=26, leading=34, alignment=1, textColor=RED
+        ),
+        "issue": ParagraphStyle(
+            "issue", fontName=f["serif-bold"], fontSize=13, leading=18, alignment=1, spaceBefore=6, spaceAfter=10
+        ),
+        "issuer": ParagraphStyle("issuer", fontName=f["serif"], fontSize=11.5, leading=16),
+        "date": ParagraphStyle("date", fontName=f["serif"], fontSize=11.5, leading=16, alignment=2),
+        "title": ParagraphStyle(
+            "title",
+            fontName=f["sans-bold"],
+            fontSize=15,
+            leading=22,
+            alignment=1,
+            spaceBefore=10,
+            spaceAfter=6,
+            wordWrap="CJK",
+        ),
+        "note": ParagraphStyle(
+            "note",
+            fontName=f["serif"],
+            fontSize=9,
+            leading=13,
+            textColor=colors.HexColor("#555555"),
+            alignment=1,
+            spaceAfter=6,
+            wordWrap="CJK",
+        ),
+        # keepWithNext: a heading goes to the next page with what follows it, never alone at a page's foot.
+        "h2": ParagraphStyle(
+            "h2", fontName=f["sans-bold"], fontSize=13, leading=20, spaceBefore=10, spaceAfter=4, keepWithNext=1
+        ),
+        "para": body,
+        "unit": ParagraphStyle("unit", fontName=f["sans"], fontSize=8.5, leading=12, alignment=2, spaceAfter=2),
+        "cell": ParagraphStyle("cell", fontName=f["sans"], fontSize=8, leading=10.5, wordWrap="CJK"),
+        "head": ParagraphStyle("head", fontName=f["sans-bold"], fontSize=8, leading=10.5, alignment=1),
+        "caption": ParagraphStyle(
+            "caption", fontName=f["sans"], fontSize=8.5, leading=11, alignment=1, wordWrap="CJK", spaceBefore=2
+        ),
+    }
+
+
+def _masthead(block: tuple, s: dict) -> list:
+    _, title, issue, issuer, date = block
+    issuers = "<br/>".join(escape(x.strip()) for x in issuer.split(" / ") if x.strip())
+    row = Table(
+        [[Paragraph(issuers, s["issuer"]), Paragraph(escape(date), s["date"])]],
+        colWidths=[TEXT_W * 0.68, TEXT_W * 0.32],
+        style=[
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ],
+    )
+    return [
+        Spacer(1, 6 * mm),
+        Paragraph(escape(title), s["masthead"]),
+        Paragraph(escape(issue), s["issue"]),
+        row,
+        HRFlowable(width="100%", thickness=2.2, color=RED, spaceBefore=1, spaceAfter=1),
+        HRFlowable(width="100%", thickness=0.6, color=RED, spaceBefore=0, spaceAfter=6),
+    ]
+
+
+def _table(block: tuple, f: dict, s: dict) -> Table:
+    _, rows, widths, wrap, has_total = block
+    shaped = [
+        [
+            Paragraph(escape(str(v)).replace("\n", "<br/>"), s["cell" if r else "head"])
+            if (i in wrap and r) or "\n" in str(v)
+            else str(v)
+            for i, v in enumerate(row)
+        ]
+        for r, row in enumerate(rows)
+    ]
+    style = [
+        ("FONT", (0, 0), (-1, -1), f["sans"], 8),
+        ("FONT", (0, 0), (-1, 0), f["sans-bold"], 8),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf2")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#666666")),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    if has_total:
+        style += [("FONT", (0, -1), (-1, -1), f["sans-bold"], 8)]
+    if wrap and 1 in wrap:  # the project lists: text columns left, the number in the middle
+        style += [("ALIGN", (0, 1), (3, -1), "LEFT"), ("ALIGN", (0, 1), (0, -1), "CENTER")]
+    table = Table(shaped, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="CENTER")
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _image(png: bytes, width_mm: float, max_height_mm: float | None = None) -> Image:
+    img = Image(io.BytesIO(png))
+    width = width_mm * mm
+    height = width * img.imageHeight / img.imageWidth
+    if max_height_mm is not None and height > max_height_mm * mm:
+        width, height = width * max_height_mm * mm / height, max_height_mm * mm
+    img.drawWidth, img.drawHeight = width, height
+    return img
+
+
+def _photos(block: tuple, s: dict) -> Table:
+    cells = [[_image(png, 76, 57), Paragraph(escape(caption), s["caption"])] for png, caption in block[1]]
+    rows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
+    return Table(
+        rows,
+        colWidths=[TEXT_W / 2] * 2,
+        style=[
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+        ],
+    )
+
+
+def _page_decor(f: dict, preview: bool):
+    def draw(canvas, doc):
+        canvas.saveState()
+        if preview:
+            # Faint and behind the text: says on every page that this is not the issued bulletin.
+            canvas.setFillColor(colors.HexColor("#ececec"))
+            canvas.setFont(f["serif-bold"], 60)
+            canvas.translate(PAGE_W / 2, PAGE_H / 2)
+            canvas.rotate(35)
+            canvas.drawCentredString(0, 0, PREVIEW)
+            canvas.rotate(-35)
+            canvas.translate(-PAGE_W / 2, -PAGE_H / 2)
+        canvas.setFillColor(colors.black)
+        canvas.setFont(f["serif"], 11)
+        canvas.drawCentredString(PAGE_W / 2, 13 * mm, f"— {doc.page} —")
+        canvas.restoreState()
+
+    return draw
 
 
 def render_pdf(data: dict) -> bytes:
     """PDF bytes of the bulletin."""
     content = blocks(data)
-    font = register_cjk_font("".join(_text_of(b) for b in content))
-    styles = {
-        "title": ParagraphStyle("title", fontName=font, fontSize=18, leading=24, alignment=1, spaceAfter=4),
-        "sub": ParagraphStyle(
-            "sub", fontName=font, fontSize=10, leading=14, alignment=1, textColor=colors.grey, spaceAfter=14
-        ),
-        "h2": ParagraphStyle("h2", fontName=font, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4),
-        "para": ParagraphStyle("para", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK"),
-    }
-    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=10, wordWrap="CJK")
-    story = []
+    f = _faces(content)
+    s = _styles(f)
+    story: list = []
     for block in content:
-        if block[0] == "table":
-            story.append(_table(block[1], block[2], block[3], font, cell))
-        elif block[0] == "image":
-            story.append(_image(block[1], block[2]))
+        kind = block[0]
+        if kind == "masthead":
+            story += _masthead(block, s)
+        elif kind == "table":
+            story.append(_table(block, f, s))
+            story.append(Spacer(1, 3 * mm))
+        elif kind == "image":
+            story.append(
+                KeepTogether([Spacer(1, 2 * mm), _image(block[1], block[2]), Paragraph(escape(block[3]), s["caption"])])
+            )
+        elif kind == "photos":
+            story.append(_photos(block, s))
+        elif kind == "h2":
+            story.append(CondPageBreak(45 * mm))  # with keepWithNext: room for the heading and a start of its text
+            story.append(Paragraph(escape(block[1]), s["h2"]))
         else:
-            story.append(Paragraph(escape(block[1]), styles[block[0]]))
+            story.append(Paragraph(escape(block[1]), s[kind]))
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         out,
         pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=f"威海市重点项目工作简报 {data['period']}",
-        author="weihai-warroom",
+        leftMargin=MARGIN_L,
+        rightMargin=MARGIN_R,
+        topMargin=MARGIN_T,
+        bottomMargin=MARGIN_B,
+        title=f"{(data.get('masthead') or {}).get('title', '')} {data['title']}",
+        author=(data.get("masthead") or {}).get("issuer", ""),
     )
+    frame = Frame(MARGIN_L, MARGIN_B, TEXT_W, PAGE_H - MARGIN_T - MARGIN_B, id="body", leftPadding=0, rightPadding=0)
+    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_page_decor(f, data.get("issue") is None))])
     doc.build(story)
     return out.getvalue()
-
-
-def _table(rows: list[list], widths: list[float], wrap: set[int], font: str, cell: ParagraphStyle) -> Table:
-    shaped = [
-        [Paragraph(escape(str(v)), cell) if i in wrap and r else str(v) for i, v in enumerate(row)]
-        for r, row in enumerate(rows)
-    ]
-    table = Table(shaped, colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), font, 8),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#08519c")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f3f6fa")]),
-            ]
-        )
-    )
-    return table
-
-
-def _image(png: bytes, width_mm: float) -> Image:
-    img = Image(io.BytesIO(png))
-    img.drawWidth, img.drawHeight = width_mm * mm, width_mm * mm * img.imageHeight / img.imageWidth
-    return img

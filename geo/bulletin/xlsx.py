@@ -1,116 +1,169 @@
-"""The bulletin as an Excel workbook: the same figures as the PDF, one sheet per table."""
+"""The bulletin as an Excel workbook: the same figures as the PDF, numbers stored as numbers with number formats.
+
+Amounts are 亿元 with two decimals (0.00), rates and progress real fractions shown as 0.0%, so a column sorts and sums;
+every row goes through geo.transfer.sheets.append_row, which keeps reporters' text from becoming a formula.
+"""
 
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
-from geo.bulletin.text import GROUP_HEADER, LIGHT_ZH, STATUS_ZH, group_row, headline_text, total_row
+from geo.bulletin.text import LIGHT_ZH, STATUS_ZH, completeness_paragraphs, overview_paragraphs, zh
 from geo.transfer.sheets import append_row, new_workbook
 
-HEAD_FILL = PatternFill("solid", fgColor="08519C")
+HEAD_FILL = PatternFill("solid", fgColor="DCE3EC")
+MONEY, RATE, COUNT, POINTS = "0.00", "0.0%", "0", "0.0"
+GROUP_COLUMNS = [
+    ("名称", None, 22),
+    ("项目数", COUNT, 8),
+    ("年度计划投资（亿元）", MONEY, 14),
+    ("年内累计完成（亿元）", MONEY, 14),
+    ("本期完成（亿元）", MONEY, 12),
+    ("完成率", RATE, 10),
+    ("红灯", COUNT, 7),
+    ("黄灯", COUNT, 7),
+]
+LIGHT_COLUMNS = [
+    ("项目编号", None, 14),
+    ("项目名称", None, 40),
+    ("区市", None, 10),
+    ("产业集群", None, 18),
+    ("责任单位", None, 30),
+    ("责任人", None, 16),
+    ("建设状态", None, 10),
+    ("形象进度", RATE, 10),
+    ("计划进度", RATE, 10),
+    ("滞后（百分点）", POINTS, 12),
+    ("年度计划投资（亿元）", MONEY, 14),
+    ("年内完成投资（亿元）", MONEY, 14),
+    ("存在问题", None, 34),
+    ("下步打算", None, 34),
+]
 
 
-def _sheet(wb, title: str, header: list[str], rows: list[list], widths: list[int]):
+def _fraction(percent) -> Decimal | None:
+    """68.2 (percent) → 0.682, for a cell formatted 0.0%."""
+    return None if percent is None else Decimal(str(percent)) / 100
+
+
+def _sheet(wb, title: str, columns: list[tuple], rows: list[list]):
     ws = wb.create_sheet(title)
-    append_row(ws, header)
+    append_row(ws, [c[0] for c in columns])
     for row in rows:
-        append_row(ws, row)  # names, 责任单位, 存在问题 and 下步计划 are reporters' text: never formulas
+        append_row(ws, row)  # names, 责任单位, 存在问题 and 下步打算 are reporters' text: never formulas
     for cell in ws[1]:
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEAD_FILL
-    for i, w in enumerate(widths):
-        ws.column_dimensions[chr(65 + i)].width = w
-    ws.freeze_panes = "A2"
+        cell.font, cell.fill = Font(bold=True), HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for i, (_, number_format, width) in enumerate(columns, 1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = width
+        if number_format:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = number_format
+    ws.freeze_panes = "B2"
     return ws
+
+
+def _group(g: dict) -> list:
+    return [
+        g["name"],
+        int(g["count"]),
+        g["investment_year"],
+        g["completed_year"],
+        g["completed_period"],
+        _fraction(g["completion_rate"]),
+        int(g["red"]),
+        int(g["yellow"]),
+    ]
+
+
+def _total(data: dict) -> list:
+    h = data["headline"]
+    return _group({"name": "合计", **h, "red": h["by_light"].get("red", 0), "yellow": h["by_light"].get("yellow", 0)})
+
+
+def _light(x: dict) -> list:
+    return [
+        x["code"],
+        x["name"],
+        x["district"],
+        x["cluster"],
+        x["unit"],
+        x["person"],
+        STATUS_ZH.get(x["status"]),
+        _fraction(x["progress"]),
+        _fraction(x["planned"]),
+        x["lag"],
+        x["investment_year"],
+        x["completed_year"],
+        zh(x["problems"]) or None,
+        zh(x["next_steps"]) or None,
+    ]
+
+
+def _overview(wb, data: dict) -> None:
+    ws = wb.active
+    ws.title = "概况"
+    h = data["headline"]
+    issue = data.get("issue")
+    append_row(ws, [data.get("masthead", {}).get("title", "重大项目推进情况"), data["title"]])
+    append_row(ws, ["期号", f"第{issue['seq']}期" if issue else "征求意见稿（未签发）"])
+    append_row(ws, ["期间", data["period"]])
+    append_row(ws, ["截至", data["as_of"]])
+    figures = [
+        ("项目数", int(h["count"]), COUNT),
+        ("总投资（亿元）", h["investment_total"], MONEY),
+        ("年度计划投资（亿元）", h["investment_year"], MONEY),
+        ("年内累计完成投资（亿元）", h["completed_year"], MONEY),
+        ("本期完成投资（亿元）", h["completed_period"], MONEY),
+        ("完成率", _fraction(h["completion_rate"]), RATE),
+        ("平均形象进度", _fraction(h["progress_avg"]), RATE),
+        *((name, int(h["by_light"].get(code, 0)), COUNT) for code, name in LIGHT_ZH.items()),
+        *((name, int(h["by_status"].get(code, 0)), COUNT) for code, name in STATUS_ZH.items()),
+    ]
+    previous = (data.get("previous") or {}).get("headline")
+    if previous is not None:
+        figures += [
+            ("上期完成投资（亿元）", previous["completed_period"], MONEY),
+            *((f"上期{name}", int(previous["by_light"].get(code, 0)), COUNT) for code, name in LIGHT_ZH.items()),
+        ]
+    for label, value, number_format in figures:
+        append_row(ws, [label, value])
+        ws.cell(ws.max_row, 2).number_format = number_format
+    append_row(ws, [])
+    for paragraph in overview_paragraphs(data) + completeness_paragraphs(data):
+        append_row(ws, [paragraph])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 26, 22
 
 
 def render_xlsx(data: dict) -> bytes:
     """XLSX bytes of the bulletin."""
     wb = new_workbook()
-    ws = wb.active
-    ws.title = "概况"
-    h = data["headline"]
-    append_row(ws, ["威海市新旧动能转换重点项目工作简报", data["title"]])
-    append_row(ws, ["期间", data["period"]])
-    append_row(ws, ["截至", data["as_of"]])
-    for label, key in (
-        ("项目数", "count"),
-        ("总投资(亿元)", "investment_total"),
-        ("年度计划投资(亿元)", "investment_year"),
-        ("年内累计完成投资(亿元)", "completed_year"),
-        ("本期完成投资(亿元)", "completed_period"),
-        ("完成率%", "completion_rate"),
-        ("平均形象进度%", "progress_avg"),
-    ):
-        append_row(ws, [label, h[key]])
-    for code, name in LIGHT_ZH.items():
-        append_row(ws, [name, h["by_light"].get(code, 0)])
-    for code, name in STATUS_ZH.items():
-        append_row(ws, [name, h["by_status"].get(code, 0)])
-    append_row(ws, [])
-    append_row(ws, [headline_text(data)])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 26, 18
-    ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
-
-    widths = [22, 8, 14, 14, 12, 10, 8, 8]
-    _sheet(wb, "分区市", GROUP_HEADER, [group_row(g) for g in data["by_district"]] + [total_row(data)], widths)
-    _sheet(wb, "分产业集群", GROUP_HEADER, [group_row(g) for g in data["by_cluster"]] + [total_row(data)], widths)
-    _sheet(wb, "分基地", GROUP_HEADER, [group_row(g) for g in data["by_base"]], widths)
-    _sheet(
-        wb,
-        "滞后项目",
-        [
-            "项目编号",
-            "项目名称",
-            "区市",
-            "产业集群",
-            "责任单位",
-            "责任人",
-            "建设状态",
-            "形象进度%",
-            "计划进度%",
-            "滞后(百分点)",
-            "亮灯",
-            "年内完成投资",
-            "存在问题",
-            "下步计划",
-        ],
-        [
-            [
-                x["code"],
-                x["name"],
-                x["district"],
-                x["cluster"],
-                x["unit"],
-                x["person"],
-                STATUS_ZH.get(x["status"]),
-                x["progress"],
-                x["planned"],
-                x["lag"],
-                LIGHT_ZH.get(x["light"]),
-                x["completed_year"],
-                x["problems"],
-                x["next_steps"],
-            ]
-            for x in data["lagging"]
-        ],
-        [14, 36, 10, 18, 28, 16, 10, 10, 10, 10, 8, 12, 30, 30],
-    )
+    _overview(wb, data)
+    _sheet(wb, "分区市", GROUP_COLUMNS, [_group(g) for g in data["by_district"]] + [_total(data)])
+    _sheet(wb, "分产业集群", GROUP_COLUMNS, [_group(g) for g in data["by_cluster"]] + [_total(data)])
+    _sheet(wb, "分基地", GROUP_COLUMNS, [_group(g) for g in data["by_base"]])
+    for light in ("red", "yellow"):
+        rows = [_light(x) for x in data["lagging"] if x["light"] == light]
+        _sheet(wb, f"{LIGHT_ZH[light]}项目", LIGHT_COLUMNS, rows)
     _sheet(
         wb,
         "月度趋势",
         [
-            "月份",
-            "当月完成投资",
-            "年内累计完成",
-            "计划累计(均摊)",
-            "平均进度%",
-            "平均计划进度%",
-            "红灯",
-            "黄灯",
-            "绿灯",
+            ("月份", None, 10),
+            ("当月完成投资（亿元）", MONEY, 14),
+            ("年内累计完成（亿元）", MONEY, 14),
+            ("计划累计（均摊，亿元）", MONEY, 16),
+            ("平均形象进度", RATE, 12),
+            ("平均计划进度", RATE, 12),
+            ("红灯", COUNT, 7),
+            ("黄灯", COUNT, 7),
+            ("绿灯", COUNT, 7),
         ],
         [
             [
@@ -118,15 +171,14 @@ def render_xlsx(data: dict) -> bytes:
                 t["investment_month"],
                 t["completed_ytd"],
                 t["plan_ytd"],
-                t["progress_avg"],
-                t["planned_avg"],
-                t["red"],
-                t["yellow"],
-                t["green"],
+                _fraction(t["progress_avg"]),
+                _fraction(t["planned_avg"]),
+                int(t["red"]),
+                int(t["yellow"]),
+                int(t["green"]),
             ]
             for t in data["trend"]
         ],
-        [10, 14, 14, 14, 10, 12, 8, 8, 8],
     )
     out = io.BytesIO()
     wb.save(out)

@@ -426,3 +426,24 @@ class AuditEntry(Base):
     before: Mapped[dict | None] = mapped_column(JSONB)
     after: Mapped[dict | None] = mapped_column(JSONB)
     address: Mapped[str | None] = mapped_column(Text)
+
+
+class BulletinIssue(Base):
+    """An issued 简报: its kind, period and 期号 (seq, numbered per year and kind), and who issued it when."""
+
+    __tablename__ = "bulletin_issues"
+    __table_args__ = (
+        CheckConstraint("kind IN ('monthly', 'quarterly')", name="bulletin_kind_known"),
+        CheckConstraint("seq >= 1", name="bulletin_seq_positive"),
+        UniqueConstraint("kind", "period", name="bulletin_period_unique"),
+        UniqueConstraint("kind", "year", "seq", name="bulletin_seq_unique"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_by_name: Mapped[str] = mapped_column(Text)

@@ -187,6 +187,7 @@ EXAMPLES = {
         {"json": {"username": u["username"], "password": PASSWORD}},
     ),
     ("POST", "/api/auth/logout"): lambda s, u: ("/api/auth/logout", {}),
+    ("POST", "/api/reports/{kind}/{period}/issue"): lambda s, u: ("/api/reports/monthly/2026-10/issue", {}),
     ("POST", "/api/auth/password"): lambda s, u: (
         "/api/auth/password",
         {"json": {"current": PASSWORD, "new": "another-pass-99"}},

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy import text
 
-from geo.bulletin.photos import recent_photo_per_district
+from geo.bulletin.photos import district_photos
+from geo.periods import monthly
 from tests.factories import make_user, site_with_photo, token_for
 
 
@@ -123,9 +122,7 @@ def test_toggle_checks_its_input(client, session, site, planner):
 
 def test_the_bulletin_shows_published_photos_only(client, session, site, planner, settings):
     def districts():
-        return {
-            p["district"] for p in recent_photo_per_district(session, settings=settings, until=dt.date(2026, 5, 31))
-        }
+        return {p["district"] for p in district_photos(session, settings=settings, period=monthly("2026-05"))}
 
     session.execute(text("UPDATE photos SET published = false WHERE id <> :id"), {"id": site["photo"]["id"]})
     assert "乳山市" in districts()

@@ -1,13 +1,15 @@
-"""One truth per month: the map's features, the summary, the dashboard and the project export agree for every month of
-the demo history (and the open month and one before it) under several district filters.
+"""One truth per month: the map's features, the summary, the dashboard, the bulletin and the project export agree for
+every month of the demo history (and the open month and one before it) under several district filters.
 
 Each row of the matrix is (month, filter); each source reduces to the same figures: the number of projects, the count
 per light and per status, this year's planned investment and the cumulative completed investment at the month's end.
 """
 
+import io
 from collections import Counter
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from sqlalchemy import text
 
@@ -66,6 +68,13 @@ def _from_dashboard(group: dict) -> dict:
     }
 
 
+def _from_bulletin(xlsx: bytes) -> dict:
+    """The bulletin workbook's 分区市 sheet: name → (count, planned investment this year, red, yellow)."""
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["分区市"]
+    rows = sheet.iter_rows(min_row=2, values_only=True)
+    return {r[0]: (r[1], round(Decimal(str(r[2])), 4), r[6], r[7]) for r in rows}
+
+
 def _round(figures: dict) -> dict:
     # Exports write floats (GIS formats have no decimals); 4 places is finer than any register figure.
     return {k: round(v, 4) if isinstance(v, Decimal) else v for k, v in figures.items()}
@@ -78,6 +87,9 @@ def test_every_month_and_filter_shows_the_same_figures_everywhere(client, sessio
         dashboard = client.get("/api/dashboard", params={"month": month}).json()
         assert dashboard["month"] == month
         by_district = {g["name"]: g for g in dashboard["by_district"]}
+        bulletin = client.get(f"/api/reports/monthly/{month}.xlsx")
+        assert bulletin.status_code == 200, bulletin.text
+        in_bulletin = _from_bulletin(bulletin.content)
         for district in FILTERS:
             q = {"month": month} | ({"district": district} if district else {})
             features = client.get("/api/projects", params=q | {"fields": fields}).json()["features"]
@@ -90,6 +102,9 @@ def test_every_month_and_filter_shows_the_same_figures_everywhere(client, sessio
             assert _from_summary(summary) == mapped, (month, district)
             assert _round(_from_export(exported.json()["features"])) == _round(mapped), (month, district)
             assert _from_dashboard(group) == {k: v for k, v in mapped.items() if k != "status"}, (month, district)
+            lights = mapped["lights"]
+            printed = (mapped["count"], round(mapped["investment_year"], 4), lights["red"], lights["yellow"])
+            assert in_bulletin[district or "合计"] == printed, (month, district)
             if district is None:
                 assert dashboard["headline"]["by_light"] == summary["by_light"]
                 assert dashboard["headline"]["by_status"] == summary["by_status"]

@@ -151,3 +151,12 @@ def test_the_reminder_list_names_each_districts_unreported_projects(client, sess
     assert codes == [u["code"] for u in comp["unreported"]] and len(codes) == comp["due"] - 1
     all_city = openpyxl.load_workbook(io.BytesIO(client.get("/api/periods/2026-11/reminders.xlsx").content))
     assert len(all_city.worksheets) == 1 + 8
+
+
+def test_only_a_closed_month_is_issued_and_issuing_publishes_it(client, session, as_planner):
+    assert client.post("/api/reports/monthly/2026-11/issue").status_code == 409
+    issued = client.post("/api/reports/monthly/2026-10/issue")
+    assert issued.status_code == 201, issued.text
+    states = {m["month"]: m for m in client.get("/api/periods").json()["months"]}
+    assert states["2026-10"]["state"] == "published" and states["2026-10"]["published_by"]
+    assert client.get("/api/periods").json()["shown_month"] == "2026-10"

@@ -72,8 +72,9 @@ def test_bulletin_excel_keeps_names_and_report_text_as_text(client, lagging_proj
     names = set(lagging_projects)  # stored as typed (the factory's SQL)
     report_text = {p.strip() for p in lagging_projects}  # the report API trims 存在问题 and 下步计划
     assert_text_cells(r.content, names | report_text)
-    lagging = load_workbook(io.BytesIO(r.content))["滞后项目"]
-    rows = [row for row in lagging.iter_rows(min_row=2) if row[1].value in {_as_read(n) for n in names}]
+    book = load_workbook(io.BytesIO(r.content))
+    planted = {_as_read(n) for n in names}
+    rows = [row for s in ("红灯项目", "黄灯项目") for row in book[s].iter_rows(min_row=2) if row[1].value in planted]
     assert len(rows) == len(PAYLOADS)
     assert all(c.data_type == "s" and c.quotePrefix for row in rows for c in (row[1], row[4], row[5], row[12], row[13]))
 
