@@ -80,6 +80,15 @@ async function boot() {
     fill($('dash-lagging'), data.lagging.length
       ? h('table', { class: 'dash-table' }, h('thead', {}, h('tr', {}, head)), h('tbody', {}, rows))
       : h('p', { class: 'muted' }, t('dash.noLagging')));
+    const c = data.completeness || {};
+    const cells = (g) => [h('td', { class: 'num' }, fmtInt(g.due)), h('td', { class: 'num' }, fmtInt(g.reported)),
+      h('td', { class: 'num' }, fmtInt(g.passed)), h('td', { class: 'num' }, fmtInt(g.pending)), h('td', { class: 'num' }, fmtInt(g.returned)),
+      h('td', { class: 'num' }, `${fmtInt(g.photos_received)}/${fmtInt(g.photos_due)}`)];
+    const cHead = ['district', 'due', 'reported', 'passed', 'pending', 'returned', 'photos'].map((k) => h('th', {}, t(`dash.col.${k}`)));
+    fill($('dash-completeness'), h('table', { class: 'dash-table' }, h('thead', {}, h('tr', {}, cHead)),
+      h('tbody', {}, (c.by_district || []).map((g) => h('tr', { dataset: { testid: 'completeness-row', district: g.name } }, h('td', {}, nameOf(g.name)), cells(g))),
+        h('tr', { dataset: { testid: 'completeness-total' } }, h('th', {}, t('dash.col.total')), cells(c)))));
+    $('dash-reminders').href = api.remindersUrl(data.month);
     $('dash-pdf').href = api.bulletinUrl(data.month, 'pdf');
     $('dash-xlsx').href = api.bulletinUrl(data.month, 'xlsx');
     $('dash-map').href = `/#${new URLSearchParams({ month: data.month, mode: 'light' })}`;
