@@ -35,6 +35,9 @@ def test_charts_render_the_months_figures(page, live_server):
     assert rows.count() == data["by_light"]["red"] + data["by_light"]["yellow"]
     assert rows.first.get_attribute("data-light") == "red"
     assert page.get_by_test_id("dash-pdf").get_attribute("href") == "/api/reports/monthly/2026-10.pdf"
+    assert page.get_by_test_id("dash-reminders").get_attribute("href") == "/api/periods/2026-10/reminders.xlsx"
+    assert page.get_by_test_id("completeness-row").count() == 8
+    assert "已关账" in page.get_by_test_id("dash-asof").inner_text()
     assert "演示数据" in page.get_by_test_id("dash-note").inner_text()  # demo figures say they are demo
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/dashboard.png", full_page=True)

@@ -49,8 +49,18 @@ def test_submitting_a_report_updates_the_card_and_keeps_history(page, page_probl
         page.get_by_test_id("report-open").click()
         form = page.get_by_test_id("report-form")
         form.wait_for()
-        assert form.locator("input[name=month]").input_value() == "2026-10"
+        # The form opens on the due month, pre-filled from the month before and saying so.
+        due = page.evaluate("window.warroom.meta.cycle.due_month")
+        assert form.locator("input[name=month]").input_value() == due == "2026-11"
+        assert "以下为 2026-10 数据" in form.get_by_test_id("report-prefill").inner_text()
+        assert form.get_by_test_id("report-correct-row").is_hidden()
+        # A closed month takes a report only as an explicit correction.
+        form.locator("input[name=month]").fill("2026-10")
+        form.get_by_test_id("report-correct-row").wait_for()
         form.locator("input[name=progress]").fill("1")
+        form.locator("[data-testid=report-submit]").click()
+        assert "更正已关账月份" in form.locator("[data-error-for=month]").inner_text()
+        form.get_by_test_id("report-correct").check()
         form.locator("[data-testid=report-submit]").click()
         error = form.locator("[data-error-for=regress_reason]")
         error.wait_for()

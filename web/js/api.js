@@ -156,6 +156,12 @@ export const api = {
   // Monthly progress
   reports: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}/reports`, o),
   putReport: (id, month, body) => sendJSON('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, body),
+  /** The dispatch cycle: due and shown months, recent months with their states. */
+  periods: (o) => getJSON('/api/periods', o),
+  reviews: ({ month, district } = {}, o) => getJSON(`/api/reviews${query({ month, district })}`, o),
+  reviewReport: (id, month, decision, reason) => sendJSON('POST', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}/review`, { decision, reason }),
+  closePeriod: (month) => sendJSON('POST', `/api/periods/${encodeURIComponent(month)}/close`),
+  remindersUrl: (month, district) => `/api/periods/${encodeURIComponent(month)}/reminders.xlsx${query({ district })}`,
   dashboard: (month, o) => getJSON(`/api/dashboard${month ? `?month=${encodeURIComponent(month)}` : ''}`, o),
   bulletinUrl: (month, fmt) => `/api/reports/monthly/${encodeURIComponent(month)}.${fmt}`,
   // Accounts (js/auth.js, js/login.js, js/admin.js)

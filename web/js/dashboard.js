@@ -6,6 +6,7 @@ import { initI18n, getLang, setMeta, t, label, nameOf, fmtYi, fmtPct, fmtInt, to
 import './i18n-progress.js';
 import * as build from './charts.js';
 import { showError } from './toast.js';
+import { asOfText } from './filters.js';
 import { h, fill } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -25,7 +26,7 @@ async function boot() {
   setMeta(meta);
   const months = meta.report_months || [];
   const wanted = new URLSearchParams(location.hash.slice(1)).get('month');
-  let month = months.includes(wanted) ? wanted : months[0] || null;
+  let month = months.includes(wanted) ? wanted : null; // none: the server's default, the month 最新 means
   let data = null;
   const charts = {};
   for (const id of ['district', 'cluster', 'base', 'status', 'trend', 'lights']) {
@@ -49,7 +50,9 @@ async function boot() {
     if (!data) return;
     document.title = t('dash.title');
     const headline = data.headline;
-    $('dash-asof').textContent = t('month.asOf', { m: data.month });
+    $('dash-asof').textContent = asOfText(meta, data);
+    $('dash-asof').dataset.month = data.month;
+    $('dash-asof').dataset.state = data.month_state || '';
     // Demo and schematic data must say so wherever figures are shown.
     $('dash-note').textContent = (meta.data_notes || {})[getLang()] || '';
     const kpi = (key, value, testid) => h('div', { class: 'kpi' }, h('dt', {}, t(key)), h('dd', { dataset: { testid } }, value));
@@ -77,6 +80,15 @@ async function boot() {
     fill($('dash-lagging'), data.lagging.length
       ? h('table', { class: 'dash-table' }, h('thead', {}, h('tr', {}, head)), h('tbody', {}, rows))
       : h('p', { class: 'muted' }, t('dash.noLagging')));
+    const c = data.completeness || {};
+    const cells = (g) => [h('td', { class: 'num' }, fmtInt(g.due)), h('td', { class: 'num' }, fmtInt(g.reported)),
+      h('td', { class: 'num' }, fmtInt(g.passed)), h('td', { class: 'num' }, fmtInt(g.pending)), h('td', { class: 'num' }, fmtInt(g.returned)),
+      h('td', { class: 'num' }, `${fmtInt(g.photos_received)}/${fmtInt(g.photos_due)}`)];
+    const cHead = ['district', 'due', 'reported', 'passed', 'pending', 'returned', 'photos'].map((k) => h('th', {}, t(`dash.col.${k}`)));
+    fill($('dash-completeness'), h('table', { class: 'dash-table' }, h('thead', {}, h('tr', {}, cHead)),
+      h('tbody', {}, (c.by_district || []).map((g) => h('tr', { dataset: { testid: 'completeness-row', district: g.name } }, h('td', {}, nameOf(g.name)), cells(g))),
+        h('tr', { dataset: { testid: 'completeness-total' } }, h('th', {}, t('dash.col.total')), cells(c)))));
+    $('dash-reminders').href = api.remindersUrl(data.month);
     $('dash-pdf').href = api.bulletinUrl(data.month, 'pdf');
     $('dash-xlsx').href = api.bulletinUrl(data.month, 'xlsx');
     $('dash-map').href = `/#${new URLSearchParams({ month: data.month, mode: 'light' })}`;
@@ -88,6 +100,8 @@ async function boot() {
     try {
       data = await api.dashboard(month);
       window.warroomDashboard.data = data;
+      if (![...select.options].some((o) => o.value === data.month)) select.prepend(Object.assign(document.createElement('option'), { value: data.month, textContent: data.month }));
+      select.value = data.month;
       if (month !== data.month) history.replaceState(null, '', `#month=${data.month}`);
       else history.replaceState(null, '', `#month=${month}`);
       render();

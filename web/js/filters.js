@@ -71,9 +71,25 @@ export function initFilters(meta) {
   return { syncFromState };
 }
 
+/** The as-of line of a month: "2026-10 已关账 · 截至 2026-10-31", or for an open month "已报 1/116 · 待审核 1". */
+export function asOfText(meta, data) {
+  if (!data || !data.month) return '';
+  const state = label((meta.period_states || []).find((p) => p.code === data.month_state)) || data.month_state || '';
+  const c = data.completeness || {};
+  return data.month_state === 'open'
+    ? t('cycle.asOfOpen', { m: data.month, s: state, r: fmtInt(c.reported ?? 0), n: fmtInt(c.due ?? 0), p: fmtInt(c.pending ?? 0) })
+    : t('cycle.asOfClosed', { m: data.month, s: state, d: data.as_of || '' });
+}
+
 /** Render /api/summary into the summary panel. */
 export function renderSummary(meta, summary, filters) {
   if (!summary) return;
+  const asOf = $('summary-asof');
+  if (asOf) {
+    asOf.textContent = asOfText(meta, summary);
+    asOf.dataset.month = summary.month || '';
+    asOf.dataset.state = summary.month_state || '';
+  }
   $('summary-count').textContent = fmtInt(summary.count);
   $('summary-count').dataset.value = String(summary.count);
   $('summary-investment').textContent = fmtYi(summary.investment_total);

@@ -17,7 +17,8 @@ export function initMonthSelector(meta, container) {
   function render() {
     caption.textContent = t('month.label');
     const current = getState().filters.month || '';
-    const options = [['', t('month.latest')], ...months.map((m) => [m, m])];
+    const shown = (meta.cycle || {}).shown_month;
+    const options = [['', shown ? t('month.latestOf', { m: shown }) : t('month.latest')], ...months.map((m) => [m, m])];
     if (current && !months.includes(current)) options.push([current, current]);
     select.replaceChildren(...options.map(([value, text]) => {
       const o = document.createElement('option');

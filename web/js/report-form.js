@@ -17,16 +17,48 @@ const FIELDS = [
   ['regress_reason', 'report.regressReason', 'text', {}],
 ];
 
+/** The month the form opens on: the due month of the dispatch cycle (from /api/meta). */
 function defaultMonth(meta) {
   const now = new Date();
   const current = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
-  return getState().filters.month || (meta.report_months || [])[0] || current;
+  return (meta.cycle || {}).due_month || current;
+}
+
+const reviewLabel = (meta, code) => label((meta.review_states || []).find((r) => r.code === code)) || code || '';
+
+/** One month's report as the card shows it: progress vs plan, 存在问题 / 下步打算 / 节点, review state (and reason). */
+function reportSummary(meta, r, project, { shownMonth }) {
+  const line = (key, value, testid) => value && h('div', { class: 'kv' }, h('dt', {}, t(key)), h('dd', { dataset: { testid } }, value));
+  const plan = r.month === shownMonth && project.planned_progress != null ? ` / ${t('panel.planned', { p: fmtPct(project.planned_progress) })}` : '';
+  return h('div', { class: 'report-month', dataset: { testid: 'report-month', month: r.month, reviewState: r.review_state } },
+    h('h4', {}, r.month, ' ', h('span', { class: `review-badge review-${r.review_state}`, dataset: { testid: 'review-state' } }, reviewLabel(meta, r.review_state)),
+      r.correction && [' ', h('span', { class: 'muted' }, t('report.correctClosed'))]),
+    h('dl', { class: 'kvs' },
+      line('report.progress', `${fmtPct(r.progress)}${plan}`, 'report-progress'),
+      line('report.milestone', r.milestone, 'report-milestone'),
+      line('report.problems', r.problems, 'report-problems'),
+      line('report.nextSteps', r.next_steps, 'report-next-steps')),
+    r.review_state === 'returned' && r.review_reason && h('p', { class: 'review-reason', dataset: { testid: 'review-reason' } }, t('report.returnedReason', { r: r.review_reason })));
 }
 
 export function mountReportForm(slot, project, meta) {
   const body = h('div', { class: 'report-body', hidden: true });
+  const status = h('div', { class: 'report-status', dataset: { testid: 'report-status' } });
   const button = h('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'report-open' } }, t('report.open'));
-  fill(slot, button, body);
+  fill(slot, status, button, body);
+  let periods = null;
+
+  // Without opening the form: the selected month's figures and the due month's submission (pending / returned).
+  (async () => {
+    let reports = [];
+    try { reports = await api.reports(project.id); } catch { return; }
+    const shownMonth = getState().filters.month || (meta.cycle || {}).shown_month;
+    const due = defaultMonth(meta);
+    const pick = (m) => reports.find((r) => r.month === m && r.review_state !== 'passed') || reports.find((r) => r.month === m);
+    const shown = pick(shownMonth) || reports.find((r) => r.month < shownMonth && r.review_state === 'passed');
+    const dueReport = due !== shownMonth ? pick(due) : null;
+    fill(status, shown && reportSummary(meta, shown, project, { shownMonth }), dueReport && reportSummary(meta, dueReport, project, { shownMonth }));
+  })();
   button.addEventListener('click', async () => {
     const open = body.hidden;
     body.hidden = !open;
@@ -36,9 +68,11 @@ export function mountReportForm(slot, project, meta) {
 
   async function render() {
     let reports = [];
-    try { reports = await api.reports(project.id); } catch (err) { showError(err); }
+    try { [reports, periods] = await Promise.all([api.reports(project.id), periods || api.periods()]); } catch (err) { showError(err); }
     const month = defaultMonth(meta);
-    const base = reports.find((r) => r.month === month) || reports.find((r) => r.month < month) || {};
+    const own = reports.find((r) => r.month === month);
+    const previous = reports.find((r) => r.month < month && r.review_state === 'passed');
+    const base = own || previous || {};
     const current = base.status || project.status;
     const statuses = (meta.statuses || []).map((s) => h('option', { value: s.code, selected: s.code === current }, label(s)));
     const errorFor = (name) => h('small', { class: 'field-error', dataset: { errorFor: name } });
@@ -51,11 +85,17 @@ export function mountReportForm(slot, project, meta) {
     };
     const recent = reports.slice(0, 4).map((r) => h('li', {}, h('b', {}, r.month), ` ${fmtPct(r.progress)} · ${fmtYi(r.investment_cumulative)}`,
       r.version > 1 && [' ', h('span', { class: 'muted' }, `v${r.version}`)],
+      r.review_state && r.review_state !== 'passed' && [' ', h('span', { class: `review-badge review-${r.review_state}` }, reviewLabel(meta, r.review_state))],
+      r.review_state === 'returned' && r.review_reason && [' ', h('span', { class: 'review-reason' }, t('report.returnedReason', { r: r.review_reason }))],
       r.problems && [' ', h('span', { class: 'muted' }, r.problems)]));
     const form = h('form', { class: 'report-form', dataset: { testid: 'report-form' }, novalidate: true, onsubmit: submit },
       h('div', { class: 'field-row' },
-        h('label', { class: 'field' }, h('span', {}, t('report.month')), h('input', { name: 'month', type: 'month', value: month, required: true }), errorFor('month')),
+        h('label', { class: 'field' }, h('span', {}, t('report.month')), h('input', { name: 'month', type: 'month', value: month, required: true, onchange: syncCorrection }), errorFor('month')),
         h('label', { class: 'field' }, h('span', {}, t('report.status')), h('select', { name: 'status' }, statuses), errorFor('status'))),
+      h('label', { class: 'field field-check', hidden: true, dataset: { testid: 'report-correct-row' } },
+        h('input', { type: 'checkbox', name: 'correct_closed', dataset: { testid: 'report-correct' } }), ' ', t('report.correctClosed')),
+      !own && previous && h('p', { class: 'report-prefill', dataset: { testid: 'report-prefill' } }, t('report.prefill', { m: previous.month })),
+      own && own.review_state === 'returned' && own.review_reason && h('p', { class: 'review-reason', dataset: { testid: 'review-reason' } }, t('report.returnedReason', { r: own.review_reason })),
       FIELDS.map(input),
       h('button', { type: 'submit', class: 'btn', dataset: { testid: 'report-submit' } }, t('report.submit')));
     fill(body,
@@ -63,6 +103,19 @@ export function mountReportForm(slot, project, meta) {
       h('h4', { class: 'muted' }, t('report.recent')),
       recent.length ? h('ul', { class: 'report-recent', dataset: { testid: 'report-recent' } }, recent) : h('p', { class: 'muted' }, t('report.none')),
       form);
+    syncCorrection();
+  }
+
+  const stateOf = (m) => ((periods && periods.months) || []).find((p) => p.month === m)?.state || 'open';
+
+  /** A closed month takes a report only as an explicit correction: show the 更正已关账月份 choice for one. */
+  function syncCorrection() {
+    const form = body.querySelector('form');
+    if (!form) return;
+    const closed = stateOf(form.elements.month.value) !== 'open';
+    const row = form.querySelector('[data-testid=report-correct-row]');
+    row.hidden = !closed;
+    if (!closed) form.elements.correct_closed.checked = false;
   }
 
   async function submit(e) {
@@ -72,6 +125,11 @@ export function mountReportForm(slot, project, meta) {
     const data = Object.fromEntries(new FormData(form).entries());
     const month = data.month;
     delete data.month;
+    delete data.correct_closed;
+    if (stateOf(month) !== 'open' && !form.elements.correct_closed.checked) {
+      form.querySelector('[data-error-for=month]').textContent = t('report.closedNeedsCorrection', { m: month });
+      return;
+    }
     for (const k of ['milestone', 'problems', 'next_steps', 'regress_reason']) if (!data[k]) data[k] = null;
     const submitBtn = form.querySelector('[type=submit]');
     submitBtn.disabled = true;
