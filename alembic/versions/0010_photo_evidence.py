@@ -2,7 +2,7 @@
 a planner; perceptual hashes (pHash, dHash) flag a photo reused from another project or month, for review.
 
 Revision ID: 0010_photo_evidence
-Revises: 0008_sign_in_limits
+Revises: 0009_dispatch_cycle
 Create Date: 2026-12-08
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from alembic import op
 
 revision = "0010_photo_evidence"
-down_revision = "0008_sign_in_limits"  # chained after main's head at merge time
+down_revision = "0009_dispatch_cycle"  # main's head at rebase time
 branch_labels = None
 depends_on = None
 

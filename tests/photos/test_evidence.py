@@ -163,3 +163,27 @@ def test_exact_duplicate_stays_409(client, session, project):
     data = encode(picture(seed=307), "JPEG", exif_bytes(taken="2026:05:03 10:00:00"), quality=85)
     assert upload(client, project["id"], ("a.jpg", data), month="2026-05").status_code == 201
     assert upload(client, _other_project(session), ("a.jpg", data), month="2026-05").status_code == 409
+
+
+def test_completeness_counts_only_real_evidence(client, session, project):
+    import datetime as dt
+    import json
+
+    from geo.progress.completeness import completeness_json
+
+    district = client.get(f"/api/projects/{project['id']}").json()["properties"]["district"]
+
+    def received() -> int:
+        c = json.loads(completeness_json(session, month=dt.date(2026, 5, 1), district=district))
+        return c["photos_received"]
+
+    base = received()
+    near = {"lon": project["lon"] + 0.0005, "lat": project["lat"]}
+    upload(client, project["id"], ("off.jpg", jpeg(seed=310, taken="2026:03:30 10:00:00", **near)), month="2026-05")
+    [placed] = upload(
+        client, project["id"], ("n.jpg", jpeg(seed=311, taken="2026:05:02 12:00:00")), month="2026-05"
+    ).json()["photos"]
+    client.put(f"/api/photos/{placed['id']}/location", json={"lon": project["lon"], "lat": project["lat"]})
+    assert received() == base  # off-month and unverified placement: nothing received
+    client.put(f"/api/photos/{placed['id']}/placement/review", json={"verdict": "verified"})
+    assert received() == base + 1
