@@ -105,7 +105,8 @@ class Settings(BaseSettings):
         ge=0,
         le=64,
         description="a photo whose pHash is within this many bits of another project's or month's photo is flagged "
-        "as suspected reuse (measured on 13 photos: catches every watermarked copy, 6 false pairs in 1,326)",
+        "as suspected reuse (tests/photos/reuse_figures.py, 24 generated photos: every 50 %/60 % resized, q=60/q=40 "
+        "re-compressed and watermarked copy caught, 17 of 24 copies cropped by 5 %, 0 false pairs in 276)",
     )
     photo_reuse_dhash_max: int = Field(
         default=8, ge=0, le=64, description="the same for the dHash: either hash within its distance flags the photo"

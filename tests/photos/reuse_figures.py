@@ -1,5 +1,6 @@
 """The reuse detector measured on generated photos: how many altered copies it catches, and how many pairs of
-different photos it flags. `python -m tests.photos.reuse_figures [N]` prints the table; test_reuse.py asserts it."""
+different photos it flags. `python -m tests.photos.reuse_figures [N]` prints the table;
+test_evidence.py asserts it on a few photos."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ def cropped(img: Image.Image) -> Image.Image:
 # name -> (transform, JPEG quality of the copy)
 ALTERATIONS = {
     "resized 50%": (resized, 85),
+    "resized 60%": (lambda i: i.resize((i.width * 3 // 5, i.height * 3 // 5), Image.Resampling.LANCZOS), 85),
     "re-compressed q=60": (lambda i: i, 60),
+    "re-compressed q=40": (lambda i: i, 40),
     "watermark band": (watermarked, 85),
     "cropped 5%": (cropped, 85),
 }

@@ -187,3 +187,12 @@ def test_completeness_counts_only_real_evidence(client, session, project):
     assert received() == base  # off-month and unverified placement: nothing received
     client.put(f"/api/photos/{placed['id']}/placement/review", json={"verdict": "verified"})
     assert received() == base + 1
+
+
+def test_reuse_figures_hold_on_a_few_photos():
+    from tests.photos.reuse_figures import measure
+
+    f = measure(8)
+    for name in ("resized 50%", "resized 60%", "re-compressed q=60", "re-compressed q=40", "watermark band"):
+        assert f[name] == 8, (name, f)
+    assert f["false pairs"] == 0, f
