@@ -66,7 +66,7 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     placed.wait_for()
     # A hand placement is a claim: labelled as such (text from /api/meta), and never 位置相符 until verified.
     assert placed.inner_text() == "手动定位 · 待核实"
-    tile = page.locator("[data-testid=photo-tile]", has=placed)
+    tile = page.locator("[data-testid=photo-tile]", has=page.locator("[data-badge=manual_pending]"))
     assert (
         tile.locator("[data-badge=near]").count() == 0
         and tile.locator("[data-badge=gps_invalid], [data-badge=no_location]").count() == 1
