@@ -80,7 +80,10 @@ class Photo(Out):
     month: str
     mime: str
     location: dict[str, Any] | None
-    checks: dict[str, Any]
+    checks: dict[str, Any]  # what the EXIF position says; a hand placement's checks are under placement
+    placement: dict[str, Any] | None  # a hand placement: a claim, pending until a planner verifies or rejects it
+    reuse: dict[str, Any] | None  # suspected (or reviewed) reuse of another project's or month's photo
+    evidence: dict[str, Any]  # counts: whether it counts for its month; shortfalls: why not (geo.photos.evidence)
     badges: list[str]
     published: bool
     urls: dict[str, str]

@@ -156,8 +156,40 @@ PHOTO_BADGES: tuple[PhotoBadge, ...] = (
     PhotoBadge("no_location", "无位置信息", "No location", "bad"),
     PhotoBadge("gps_invalid", "GPS 无效", "Invalid GPS", "bad"),
     PhotoBadge("no_time", "无拍摄时间", "No time taken", "bad"),
-    PhotoBadge("manual", "手动定位", "Placed by hand", "info"),
+    # A hand placement is a claim, not a fact: its own badges, and near/in_area from it only once verified.
+    PhotoBadge("manual_pending", "手动定位 · 待核实", "Placed by hand · unverified", "warn"),
+    PhotoBadge("manual_verified", "手动定位 · 已核实", "Placed by hand · verified", "info"),
+    PhotoBadge("manual_rejected", "手动定位 · 不符", "Placed by hand · rejected", "bad"),
+    PhotoBadge("reuse_suspect", "疑似重复使用", "Suspected reuse", "bad"),
+    PhotoBadge("reuse_confirmed", "确认重复使用", "Reuse confirmed", "bad"),
+    PhotoBadge("reuse_cleared", "已排除重复", "Reuse ruled out", "info"),
 )
+
+
+@dataclass(frozen=True)
+class EvidenceShortfall:
+    """Why a photo does not count as evidence for its reporting month (geo.photos.evidence)."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+EVIDENCE_SHORTFALLS: tuple[EvidenceShortfall, ...] = (
+    EvidenceShortfall("no_time", "无拍摄时间", "no time taken"),
+    EvidenceShortfall("off_month", "非当月拍摄", "not taken in the reporting month"),
+    EvidenceShortfall("no_position", "无可用位置", "no usable position"),
+    EvidenceShortfall("placement_unverified", "手动定位待核实", "hand placement not verified"),
+    EvidenceShortfall("placement_rejected", "手动定位不符", "hand placement rejected"),
+    EvidenceShortfall("away", "偏离项目", "away from the site"),
+    EvidenceShortfall("reuse_suspect", "疑似重复使用", "suspected reuse not reviewed"),
+    EvidenceShortfall("reuse_confirmed", "确认重复使用", "reuse confirmed"),
+    EvidenceShortfall("unpublished", "未公开", "not published"),
+)
+
+# A planner's verdicts: on a hand placement, and on a suspected reuse.
+PLACEMENT_VERDICTS = ("verified", "rejected", "pending")
+REUSE_VERDICTS = ("confirmed", "cleared")
 
 # Photo formats accepted, recognised by content: code -> (MIME type, file extension).
 PHOTO_FORMATS: dict[str, tuple[str, str]] = {
@@ -199,6 +231,7 @@ class Permission(StrEnum):
     own_account = "own_account"  # one's own password and API tokens
     upload_photos = "upload_photos"
     publish_photos = "publish_photos"  # publish or withdraw a photo; unpublished ones are seen from reporter up
+    review_photos = "review_photos"  # verify or reject a hand placement, confirm or clear a suspected reuse
     submit_reports = "submit_reports"
     review_reports = "review_reports"  # pass or return reports, approve corrections of a closed month
     close_periods = "close_periods"  # close a month of the dispatch cycle
@@ -239,6 +272,12 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
         PermissionRule(
             Permission.publish_photos, "planner", name="公开或撤回现场照片", name_en="publish or withdraw site photos"
         ),
+        PermissionRule(
+            Permission.review_photos,
+            "planner",
+            name="核实现场照片(手动定位、疑似重复)",
+            name_en="review site photos (hand placements, suspected reuse)",
+        ),
         PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
         PermissionRule(Permission.review_reports, "planner", name="审核月度进度", name_en="review monthly reports"),
         PermissionRule(Permission.close_periods, "planner", name="月度关账", name_en="close a month"),
@@ -277,6 +316,12 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("photo.place", "手动定位照片", "placed a photo by hand"),
     AuditAction("photo.publish", "公开照片", "published a photo"),
     AuditAction("photo.unpublish", "撤回公开照片", "withdrew a photo"),
+    AuditAction("photo.placement_verify", "核实手动定位", "verified a hand placement"),
+    AuditAction("photo.placement_reject", "判定手动定位不符", "rejected a hand placement"),
+    AuditAction("photo.placement_reopen", "撤销手动定位核实", "reopened a hand placement"),
+    AuditAction("photo.reuse_flag", "标记疑似重复使用", "flagged a suspected reuse"),
+    AuditAction("photo.reuse_confirm", "确认重复使用", "confirmed a reuse"),
+    AuditAction("photo.reuse_clear", "排除重复使用", "ruled out a reuse"),
     AuditAction("report.submit", "填报月度进度", "submitted a monthly report"),
     AuditAction("report.correct", "更正月度进度", "corrected a monthly report"),
     AuditAction("report.pass", "审核通过月度进度", "passed a monthly report"),

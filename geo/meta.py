@@ -9,6 +9,7 @@ from geo.enums import (
     AUDIT_ACTIONS,
     CLUSTERS,
     DISTRICTS,
+    EVIDENCE_SHORTFALLS,
     LIGHTS,
     PERIOD_STATES,
     PERMISSIONS,
@@ -73,6 +74,7 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "bounds": extent(session),
         "data_notes": DATA_NOTES,
         "photo_badges": as_dicts(PHOTO_BADGES),
+        "evidence_shortfalls": as_dicts(EVIDENCE_SHORTFALLS),
         "photo_limits": {
             "max_bytes": settings.photo_max_bytes,
             "max_pixels": settings.photo_max_pixels,

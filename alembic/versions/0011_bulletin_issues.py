@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_bulletin_issues"
-down_revision = "0009_dispatch_cycle"
+down_revision = "0010_photo_evidence"
 branch_labels = None
 depends_on = None
 

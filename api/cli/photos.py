@@ -1,4 +1,4 @@
-"""`warroom photos check`: stored photo files against their rows."""
+"""`warroom photos check | rehash | review-placement | review-reuse`: the store, hashes and reviews."""
 
 from __future__ import annotations
 
@@ -32,3 +32,53 @@ def check(
     problems = len(report["files_without_rows"]) + len(report["rows_without_files"])
     typer.echo("一切正常 / all consistent" if not problems else f"发现 {problems} 处不一致 / {problems} problems")
     raise typer.Exit(1 if problems else 0)
+
+
+@app.command("rehash")
+def rehash(
+    flag: bool = typer.Option(
+        True, "--flag/--no-flag", help="flag photos that match an older one of another project or month"
+    ),
+):
+    """Compute the perceptual hashes (pHash, dHash) of photos stored without them, from their display copies."""
+    from geo.accounts.principal import cli_principal
+    from geo.photos.reuse import rehash as rehash_photos
+
+    with domain_session() as session:
+        report = rehash_photos(session, settings=get_settings(), actor=cli_principal(), flag=flag)
+    typer.echo(f"已计算 / hashed: {report['hashed']} photos")
+    for photo_id in report["flagged"]:
+        typer.echo(f"  疑似重复使用 / suspected reuse: photo {photo_id}")
+    for path in report["missing_files"]:
+        typer.echo(f"  缺少展示图 / display copy missing: {path}")
+    raise typer.Exit(1 if report["missing_files"] else 0)
+
+
+@app.command("review-placement")
+def review_placement_command(
+    photo_id: int = typer.Argument(..., help="photo id"),
+    verdict: str = typer.Argument(..., help="verified | rejected | pending"),
+    reason: str = typer.Option(None, "--reason", help="why (required to reject)"),
+):
+    """A planner's verdict on a hand placement, as PUT /api/photos/{id}/placement/review."""
+    from geo.accounts.principal import cli_principal
+    from geo.photos.review import review_placement
+
+    with domain_session() as session:
+        photo = review_placement(session, actor=cli_principal(), photo_id=photo_id, verdict=verdict, reason=reason)
+    typer.echo(f"照片 / photo {photo_id}: {' · '.join(photo['badges'])}")
+
+
+@app.command("review-reuse")
+def review_reuse_command(
+    photo_id: int = typer.Argument(..., help="photo id"),
+    verdict: str = typer.Argument(..., help="confirmed | cleared"),
+    reason: str = typer.Option(None, "--reason", help="why (required to clear)"),
+):
+    """A planner's verdict on a suspected reuse, as PUT /api/photos/{id}/reuse/review."""
+    from geo.accounts.principal import cli_principal
+    from geo.photos.review import review_reuse
+
+    with domain_session() as session:
+        photo = review_reuse(session, actor=cli_principal(), photo_id=photo_id, verdict=verdict, reason=reason)
+    typer.echo(f"照片 / photo {photo_id}: {' · '.join(photo['badges'])}")

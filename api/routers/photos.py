@@ -14,15 +14,16 @@ from api.params import MAX_ID, DistrictQuery, MonthQuery, PhotoId, ProjectId, mo
 from api.responses import FEATURE_COLLECTION, GeoJSONResponse, documented, files
 from api.schemas import Photo, PhotosUploaded, PhotoWall, ProjectPhotos
 from geo.accounts.principal import Principal
-from geo.enums import PHOTO_FORMATS, Permission
+from geo.enums import PHOTO_FORMATS, PLACEMENT_VERDICTS, REUSE_VERDICTS, Permission
 from geo.files import JPEG, Upload
 from geo.photos.queries import photo_dict, photo_file, photo_positions_geojson, photo_wall, project_photos
-from geo.photos.review import place_photo, set_published
+from geo.photos.review import place_photo, review_placement, review_reuse, set_published
 from geo.photos.upload import add_photos
 
 router = APIRouter(prefix="/api", tags=["photos"], dependencies=[require(Permission.read_public)])
 Uploader = Annotated[Principal, require(Permission.upload_photos)]
 Publisher = Annotated[Principal, require(Permission.publish_photos)]
+Reviewer = Annotated[Principal, require(Permission.review_photos)]
 
 UPLOAD_RESPONSES = problems(409, 413, 415, 429)
 PHOTO_MEDIA_TYPES = sorted({mime for mime, _ in PHOTO_FORMATS.values()} | {JPEG})
@@ -168,8 +169,45 @@ def put_photo_location(
     lon: Annotated[float, Body(ge=-180, le=180)],
     lat: Annotated[float, Body(ge=-90, le=90)],
 ):
-    """Place a photo that has no usable GPS; its checks are run again and it is flagged "placed by hand"."""
+    """Claim a position for a photo without usable GPS: kept beside its EXIF facts as "placed by hand, unverified"
+    until a planner reviews it (PUT …/placement/review); placing again reopens the review."""
     return place_photo(session, settings=settings, actor=actor, photo_id=photo_id, lon=lon, lat=lat)
+
+
+@router.put(
+    "/photos/{photo_id}/placement/review",
+    response_model=Photo,
+    responses=problems(409),
+    summary="核实手动定位 / review a hand placement",
+)
+def put_placement_review(
+    session: SessionDep,
+    actor: Reviewer,
+    photo_id: PhotoId,
+    verdict: Annotated[Literal[PLACEMENT_VERDICTS], Body()],
+    reason: Annotated[str | None, Body(max_length=500)] = None,
+):
+    """A planner's verdict on a hand placement: `verified` (its position checks then count), `rejected` (a reason is
+    required) or `pending` again; recorded with who and when, and audited; 409 for a photo not placed by hand."""
+    return review_placement(session, actor=actor, photo_id=photo_id, verdict=verdict, reason=reason)
+
+
+@router.put(
+    "/photos/{photo_id}/reuse/review",
+    response_model=Photo,
+    responses=problems(409),
+    summary="判定疑似重复使用 / review a suspected reuse",
+)
+def put_reuse_review(
+    session: SessionDep,
+    actor: Reviewer,
+    photo_id: PhotoId,
+    verdict: Annotated[Literal[REUSE_VERDICTS], Body()],
+    reason: Annotated[str | None, Body(max_length=500)] = None,
+):
+    """A planner's verdict on a suspected reuse: `confirmed` (it never counts as evidence) or `cleared` as fine (a
+    reason is required); audited; 409 for a photo that is not flagged."""
+    return review_reuse(session, actor=actor, photo_id=photo_id, verdict=verdict, reason=reason)
 
 
 @router.put(

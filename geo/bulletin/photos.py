@@ -14,6 +14,7 @@ from geo.accounts.principal import ANONYMOUS
 from geo.accounts.scope import photo_visible
 from geo.db.sql import JOIN_REPORTING_DISTRICT
 from geo.periods import Period
+from geo.photos.evidence import counts_as_evidence
 from geo.photos.store import path_of
 from geo.settings import Settings
 
@@ -24,20 +25,21 @@ def _display_file(settings: Settings, sha256: str) -> Path | None:
 
 
 # Published (a bulletin is handed on, so it shows what an anonymous visitor may see), of the period's months, and
-# of those the best checked: at the site, taken in its month, inside the project's area; then the newest taken.
+# only photos that count as the month's evidence (geo.photos.evidence); of those inside the project's area first.
 _CANDIDATES = f"""
 SELECT d.name AS district, p.name AS project, ph.taken_at AS taken, ph.created_at AS uploaded, ph.sha256,
-       row_number() OVER (PARTITION BY d.name ORDER BY ph.within_radius IS TRUE DESC, ph.in_month IS TRUE DESC,
-           ph.in_project_area IS TRUE DESC, COALESCE(ph.taken_at, ph.created_at) DESC, ph.id DESC) AS rank
+       row_number() OVER (PARTITION BY d.name ORDER BY ph.in_project_area IS TRUE DESC,
+           COALESCE(ph.taken_at, ph.created_at) DESC, ph.id DESC) AS rank
 FROM photos ph JOIN projects p ON p.id = ph.project_id
 {JOIN_REPORTING_DISTRICT}
-WHERE ph.report_month BETWEEN CAST(:first AS date) AND CAST(:last AS date) AND {photo_visible(ANONYMOUS)}"""
+WHERE ph.report_month BETWEEN CAST(:first AS date) AND CAST(:last AS date) AND {photo_visible(ANONYMOUS)}
+  AND {counts_as_evidence("ph")}"""
 
 
 def district_photos(session: Session, *, settings: Settings, period: Period) -> list[dict]:
     """[{district, project, taken, path}]: each district's photo for the bulletin, districts in name order.
 
-    The one place the choice is made; the photo-evidence rule replaces the ranking here."""
+    The one place the choice is made."""
     rows = session.execute(
         text(f"SELECT * FROM ({_CANDIDATES}) c WHERE rank <= 3 ORDER BY district, rank"),
         {"first": period.first, "last": period.last},

@@ -256,6 +256,14 @@ class Photo(Base):
             "location_source IS NULL OR location_source IN ('exif', 'manual')", name="location_source_known"
         ),
         CheckConstraint("EXTRACT(DAY FROM report_month) = 1", name="report_month_first_day"),
+        CheckConstraint(
+            "(placement_status IS NULL) = (placed_geom IS NULL) AND "
+            "(placement_status IS NULL OR placement_status IN ('pending', 'verified', 'rejected'))",
+            name="placement_status_known",
+        ),
+        CheckConstraint(
+            "reuse_status IS NULL OR reuse_status IN ('suspect', 'confirmed', 'cleared')", name="reuse_status_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,6 +301,27 @@ class Photo(Base):
     published: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who last set the flag
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Perceptual hashes of the upright display copy (geo.photos.reuse), signed 64-bit.
+    phash: Mapped[int | None] = mapped_column(BigInteger)
+    dhash: Mapped[int | None] = mapped_column(BigInteger)
+    # A hand placement is a claim beside the EXIF facts (geom, exif_*, the checks above), never over them; it counts
+    # only once a planner verified it (geo.photos.review).
+    placed_geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False), nullable=True)
+    placed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    placed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    placed_distance_m: Mapped[float | None] = mapped_column(Float)
+    placed_within_radius: Mapped[bool | None] = mapped_column(Boolean)
+    placed_in_project_area: Mapped[bool | None] = mapped_column(Boolean)
+    placement_status: Mapped[str | None] = mapped_column(String(10))  # pending | verified | rejected
+    placement_reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    placement_reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    placement_reason: Mapped[str | None] = mapped_column(Text)
+    # Suspected reuse of another project's or month's photo: [{id, phash, dhash}] of the matches and the review.
+    reuse_status: Mapped[str | None] = mapped_column(String(10))  # suspect | confirmed | cleared
+    reuse_matches = mapped_column(JSONB, nullable=True)
+    reuse_reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reuse_reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reuse_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class BoundaryState(Base):

@@ -73,20 +73,28 @@ def verify(
 
 
 def badges(r: dict) -> list[str]:
-    """Badge codes (geo.enums.PHOTO_BADGES) of a photo row."""
+    """Badge codes (geo.enums.PHOTO_BADGES) of a photo row: the EXIF facts always, then the hand placement as a claim
+    of its own, whose position checks show only once a planner verified it."""
     out = []
-    if r["location_source"] == "manual":
-        out.append("manual")
-    elif r["gps_status"] == "invalid":
+    if r["gps_status"] == "invalid":
         out.append("gps_invalid")
     elif r["gps_status"] == "missing":
         out.append("no_location")
-    if r["within_radius"] is not None:
-        out.append("near" if r["within_radius"] else "far")
-    if r["in_project_area"] is not None:
-        out.append("in_area" if r["in_project_area"] else "out_area")
+    placement = r.get("placement_status")
+    if placement:
+        out.append(f"manual_{placement}")
+    if placement == "verified":
+        within, in_area = r["placed_within_radius"], r["placed_in_project_area"]
+    else:
+        within, in_area = r["within_radius"], r["in_project_area"]
+    if within is not None:
+        out.append("near" if within else "far")
+    if in_area is not None:
+        out.append("in_area" if in_area else "out_area")
     if r["taken_at"] is None:
         out.append("no_time")
     elif r["in_month"] is not None:
         out.append("in_month" if r["in_month"] else "off_month")
+    if r.get("reuse_status"):
+        out.append(f"reuse_{r['reuse_status']}")
     return out

@@ -17,6 +17,7 @@ from PIL import Image, ImageCms
 
 from geo.errors import PayloadTooLarge, TooManyRequests, UndecodableImage, UnsupportedMediaType
 from geo.photos.exif import ExifInfo, read_exif
+from geo.photos.reuse import perceptual_hashes
 
 pillow_heif.register_heif_opener()
 
@@ -158,7 +159,7 @@ def sniff(head: bytes) -> str | None:
 
 @dataclass
 class Derived:
-    """An accepted photo: its format, EXIF, upright size and the two JPEG derivatives."""
+    """An accepted photo: its format, EXIF, upright size, the two JPEG derivatives and its perceptual hashes."""
 
     format: str
     exif: ExifInfo
@@ -166,6 +167,8 @@ class Derived:
     height: int
     display: bytes
     thumb: bytes
+    phash: int | None = None
+    dhash: int | None = None
 
 
 def open_checked(data: bytes, *, name: str, max_pixels: int) -> tuple[Image.Image, str]:
@@ -275,9 +278,12 @@ def derive(data: bytes, *, name: str, max_pixels: int, budget: DecodeBudget | No
         img = img.transpose(_UPRIGHT[exif.orientation])
     img = _to_srgb(img, icc)
     display = _jpeg(img, 82)
+    # From the upright display copy already in memory: a second decode of the original would double the cost, and
+    # hashing resizes a grey copy of at most 1600 px (under 3 MB, inside _DERIVATIVES_BYTES).
+    hashes = perceptual_hashes(img)
     upright_w, upright_h = (h, w) if fmt != "HEIF" and exif.orientation in (5, 6, 7, 8) else (w, h)
     img.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
-    return Derived(fmt, exif, upright_w, upright_h, display, _jpeg(img, 80))
+    return Derived(fmt, exif, upright_w, upright_h, display, _jpeg(img, 80), *hashes)
 
 
 @contextmanager

@@ -16,27 +16,88 @@ from geo.errors import NotFound
 from geo.periods import current_month
 from geo.photos import store
 from geo.photos.checks import badges
+from geo.photos.evidence import counts_as_evidence, evidence_shortfalls
 from geo.photos.public import public_original
 from geo.settings import Settings
 
 SEES_USERNAMES = "reporter"
 
 
-def _photo_sql(extra_columns: str = "") -> str:
-    """Every column a photo answer is shaped from, with extra columns first (e.g. a rank)."""
+# Where a photo is shown: its hand placement while that claim stands (pending or verified), else its EXIF position.
+SHOWN_GEOM = "CASE WHEN ph.placement_status IN ('pending', 'verified') THEN ph.placed_geom ELSE ph.geom END"
+
+
+def _photo_sql(actor: Principal, extra_columns: str = "") -> str:
+    """Every column a photo answer is shaped from, with extra columns first (e.g. a rank); the reuse matches listed
+    are those the actor may see."""
     return f"""
 SELECT {extra_columns}ph.id, ph.project_id, p.name AS project_name, p.code AS project_code, d.name AS district,
        ph.sha256, ph.format, ph.size_bytes, ph.width, ph.height, ph.original_name, ph.caption,
        COALESCE(ph.legacy_uploader, up.display_name) AS uploader, up.username AS uploader_username,
        ph.legacy_uploader IS NULL AND lower(up.display_name) = lower(up.username) AS uploader_is_username,
-       ph.report_month, ph.taken_at, ph.taken_offset, ST_X(ph.geom) AS lon, ST_Y(ph.geom) AS lat,
+       ph.report_month, ph.taken_at, ph.taken_offset, ST_X({SHOWN_GEOM}) AS lon, ST_Y({SHOWN_GEOM}) AS lat,
        ph.exif_lon, ph.exif_lat, ph.altitude_m, ph.location_source, ph.gps_status, ph.gps_problem, ph.orientation,
        ph.exif_error, ph.distance_m, ph.radius_m, ph.within_radius, ph.in_project_area, ph.in_month, ph.created_at,
-       ph.published, ph.published_at, ST_X(p.geom) AS project_lon, ST_Y(p.geom) AS project_lat
+       ph.published, ph.published_at, ST_X(p.geom) AS project_lon, ST_Y(p.geom) AS project_lat,
+       ST_X(ph.placed_geom) AS placed_lon, ST_Y(ph.placed_geom) AS placed_lat, ph.placed_at,
+       pl.display_name AS placed_by_name, ph.placed_distance_m, ph.placed_within_radius, ph.placed_in_project_area,
+       ph.placement_status, ph.placement_reviewed_at, pr.display_name AS placement_reviewed_by_name,
+       ph.placement_reason, ph.reuse_status, ph.reuse_reviewed_at, rr.display_name AS reuse_reviewed_by_name,
+       ph.reuse_reason, COALESCE(jsonb_array_length(ph.reuse_matches), 0) AS reuse_match_count,
+       (SELECT COALESCE(json_agg(json_build_object(
+                   'id', mp.id, 'project_id', mp.project_id, 'project_name', mpp.name,
+                   'month', to_char(mp.report_month, 'YYYY-MM'),
+                   'phash_distance', CAST(x.m ->> 'phash' AS integer),
+                   'dhash_distance', CAST(x.m ->> 'dhash' AS integer)) ORDER BY x.n), '[]'::json)
+          FROM jsonb_array_elements(ph.reuse_matches) WITH ORDINALITY AS x(m, n)
+          JOIN photos mp ON mp.id = CAST(x.m ->> 'id' AS integer)
+          JOIN projects mpp ON mpp.id = mp.project_id
+         WHERE {photo_visible(actor, alias="mp")}) AS reuse_matches,
+       {evidence_shortfalls("ph")} AS evidence_shortfalls
 FROM photos ph
 JOIN projects p ON p.id = ph.project_id
 {JOIN_REPORTING_DISTRICT}
-LEFT JOIN users up ON up.id = ph.uploaded_by"""
+LEFT JOIN users up ON up.id = ph.uploaded_by
+LEFT JOIN users pl ON pl.id = ph.placed_by
+LEFT JOIN users pr ON pr.id = ph.placement_reviewed_by
+LEFT JOIN users rr ON rr.id = ph.reuse_reviewed_by"""
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _placement(r: dict, staff: bool) -> dict | None:
+    """The hand placement as a claim: where, by whom, its review; its position checks only once verified."""
+    if r["placement_status"] is None:
+        return None
+    verified = r["placement_status"] == "verified"
+    return {
+        "status": r["placement_status"],
+        "lon": round(r["placed_lon"], 6),
+        "lat": round(r["placed_lat"], 6),
+        "distance_m": r["placed_distance_m"],
+        "within_radius": r["placed_within_radius"] if verified else None,
+        "in_project_area": r["placed_in_project_area"] if verified else None,
+        "placed_at": _iso(r["placed_at"]),
+        "reviewed_at": _iso(r["placement_reviewed_at"]),
+        "reason": r["placement_reason"],
+        **({"placed_by": r["placed_by_name"], "reviewed_by": r["placement_reviewed_by_name"]} if staff else {}),
+    }
+
+
+def _reuse(r: dict, staff: bool) -> dict | None:
+    """A suspected (or reviewed) reuse: how many photos it matched and those the actor may see."""
+    if r["reuse_status"] is None:
+        return None
+    return {
+        "status": r["reuse_status"],
+        "match_count": r["reuse_match_count"],
+        "matches": r["reuse_matches"],
+        "reviewed_at": _iso(r["reuse_reviewed_at"]),
+        "reason": r["reuse_reason"],
+        **({"reviewed_by": r["reuse_reviewed_by_name"]} if staff else {}),
+    }
 
 
 def _shape(r: dict, actor: Principal) -> dict:
@@ -52,7 +113,7 @@ def _shape(r: dict, actor: Principal) -> dict:
             "lon": round(r["lon"], 6),
             "lat": round(r["lat"], 6),
             "altitude_m": r["altitude_m"],
-            "source": r["location_source"],
+            "source": "manual" if r["placement_status"] in ("pending", "verified") else r["location_source"],
         }
     )
     return {
@@ -89,6 +150,9 @@ def _shape(r: dict, actor: Principal) -> dict:
             "in_project_area": r["in_project_area"],
             "in_month": r["in_month"],
         },
+        "placement": _placement(r, staff),
+        "reuse": _reuse(r, staff),
+        "evidence": {"counts": not r["evidence_shortfalls"], "shortfalls": r["evidence_shortfalls"]},
         "badges": badges(r),
         "published": r["published"],
         "published_at": r["published_at"].isoformat() if r["published_at"] else None,
@@ -105,7 +169,7 @@ def photo_not_found(photo_id: int) -> NotFound:
 def photo_dict(session: Session, photo_id: int, *, actor: Principal) -> dict:
     """One photo with its checks and badges, if the actor may see it."""
     row = (
-        session.execute(text(f"{_photo_sql()} WHERE ph.id = :id AND {photo_visible(actor)}"), {"id": photo_id})
+        session.execute(text(f"{_photo_sql(actor)} WHERE ph.id = :id AND {photo_visible(actor)}"), {"id": photo_id})
         .mappings()
         .first()
     )
@@ -119,7 +183,7 @@ def project_photos(session: Session, *, project_id: int, actor: Principal) -> li
     require_project(session, project_id)
     rows = session.execute(
         text(
-            f"{_photo_sql()} WHERE ph.project_id = :pid AND {photo_visible(actor)} "
+            f"{_photo_sql(actor)} WHERE ph.project_id = :pid AND {photo_visible(actor)} "
             "ORDER BY ph.report_month DESC, ph.taken_at DESC NULLS LAST, ph.id DESC"
         ),
         {"pid": project_id},
@@ -140,7 +204,7 @@ def photo_wall(
     in_district = "(CAST(:district AS text) IS NULL OR d.name = :district)"
     rows = session.execute(
         text(f"""
-        SELECT * FROM ({_photo_sql(_RANK)}
+        SELECT * FROM ({_photo_sql(actor, _RANK)}
                        WHERE ph.report_month = :month AND {in_district} AND {photo_visible(actor)}) s
         WHERE rn <= :n ORDER BY district, project_code, rn"""),
         params,
@@ -177,13 +241,19 @@ def photo_wall(
 def photo_positions_geojson(session: Session, *, district: str | None, project_id: int | None, actor: Principal) -> str:
     """Photos the actor may see with a usable position as GeoJSON points, each with its project's point for the line."""
     sql = feature_collection(f"""
-    SELECT ph.id, ph.project_id, p.name AS project_name, ph.report_month, ph.location_source, ph.distance_m,
-           ph.within_radius, ph.published, '/api/photos/' || ph.id || '/thumb' AS thumb,
+    SELECT ph.id, ph.project_id, p.name AS project_name, ph.report_month, ph.gps_status,
+           CASE WHEN ph.gps_status = 'ok' THEN 'exif' ELSE 'manual' END AS location_source, ph.placement_status,
+           CASE WHEN ph.gps_status = 'ok' THEN ph.distance_m ELSE ph.placed_distance_m END AS distance_m,
+           CASE WHEN ph.gps_status = 'ok' THEN ph.within_radius
+                WHEN ph.placement_status = 'verified' THEN ph.placed_within_radius END AS within_radius,
+           ph.reuse_status, {counts_as_evidence("ph")} AS counts_as_evidence,
+           ph.published, '/api/photos/' || ph.id || '/thumb' AS thumb,
            json_build_array(round(ST_X(p.geom)::numeric, 6), round(ST_Y(p.geom)::numeric, 6)) AS project_coordinates,
-           ph.geom
+           {SHOWN_GEOM} AS geom
     FROM photos ph JOIN projects p ON p.id = ph.project_id
     {JOIN_REPORTING_DISTRICT}
-    WHERE ph.geom IS NOT NULL AND (ph.gps_status = 'ok' OR ph.location_source = 'manual') AND {photo_visible(actor)}
+    WHERE (ph.gps_status = 'ok' AND ph.geom IS NOT NULL OR ph.placement_status IN ('pending', 'verified'))
+      AND {photo_visible(actor)}
       AND (CAST(:district AS text) IS NULL OR d.name = :district)
       AND (CAST(:pid AS integer) IS NULL OR ph.project_id = :pid)
     ORDER BY ph.id""")

@@ -1,4 +1,5 @@
-"""Photo upload: limits, duplicates, decoding, checks; files written before the row commits, removed if it fails."""
+"""Photo upload: limits, duplicates (the same bytes: 409; a look-alike of another project's or month's photo: stored
+and flagged as suspected reuse), decoding, checks; files written before the row commits, removed if it fails."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from geo.photos import store
 from geo.photos.checks import classify_gps, verify
 from geo.photos.image import Derived, decode_budget, derive
 from geo.photos.queries import photo_dict
+from geo.photos.reuse import find_matches, reuse_columns
 from geo.settings import Settings
 
 
@@ -137,6 +139,7 @@ def add_photos(
                     "file": p.original_name,
                     "month": report_month.strftime("%Y-%m"),
                     "sha256": p.sha256[:12],
+                    **({"reuse_suspect": p.reuse_matches} if p.reuse_status else {}),
                 },
             )
         session.commit()
@@ -171,6 +174,14 @@ def _new_photo(
         report_month=report_month,
         radius_m=settings.photo_radius_m,
     )
+    matches = find_matches(
+        session,
+        settings=settings,
+        phash=d.phash,
+        dhash=d.dhash,
+        project_id=project_id,
+        report_month=report_month,
+    )
     return Photo(
         project_id=project_id,
         sha256=sha,
@@ -193,5 +204,8 @@ def _new_photo(
         gps_problem=gps_problem,
         orientation=e.orientation,
         exif_error=e.error,
+        phash=d.phash,
+        dhash=d.dhash,
+        **reuse_columns(matches),
         **checks,
     )

@@ -17,10 +17,13 @@ from geo.db.sql import REPORTING_DISTRICT_ID
 from geo.enums import DISTRICT_NAMES
 from geo.files import XLSX, Download
 from geo.periods import month_label
+from geo.photos.evidence import counts_as_evidence
 from geo.settings import Settings
 
-# A photo counts as the month's site evidence when it was taken in the month it was filed for.
-EVIDENCE_PHOTO_SQL = "ph.in_month IS TRUE"
+# A photo counts as the month's site evidence by one rule (geo.photos.evidence): taken in the month it was filed for,
+# at a known place within the radius (usable GPS, or a hand placement a planner verified), not a suspected or
+# confirmed reuse, and published.
+EVIDENCE_PHOTO_SQL = counts_as_evidence("ph")
 
 # A project without any report for the month has NULL aggregates; COALESCE keeps it in the unreported list.
 _PER_PROJECT = f"""

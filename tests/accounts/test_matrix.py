@@ -127,6 +127,29 @@ def _publish_photo(session, user):
     return f"/api/photos/{photo['id']}/published", {"json": {"published": False}}
 
 
+def _review_placement(session, user):
+    from geo.photos.review import place_photo
+    from geo.settings import Settings
+    from tests.factories import interior_point
+
+    path, _ = _place_photo(session, user)
+    photo_id = int(path.split("/")[3])
+    lon, lat = interior_point(session, "districts", _district_of(user))
+    place_photo(
+        session, settings=Settings(database_url=None), actor=principal_of(user), photo_id=photo_id, lon=lon, lat=lat
+    )
+    return f"/api/photos/{photo_id}/placement/review", {"json": {"verdict": "verified"}}
+
+
+def _review_reuse(session, user):
+    from sqlalchemy import text
+
+    path, _ = _publish_photo(session, user)
+    photo_id = int(path.split("/")[3])
+    session.execute(text("UPDATE photos SET reuse_status = 'suspect' WHERE id = :id"), {"id": photo_id})
+    return f"/api/photos/{photo_id}/reuse/review", {"json": {"verdict": "confirmed"}}
+
+
 def _submit_report(session, user):
     project = _project_in(session, _district_of(user))
     body = {"progress": "35.5", "investment_month": "1.25", "investment_cumulative": "6.40", "status": "construction"}
@@ -182,6 +205,8 @@ EXAMPLES = {
     ("POST", "/api/projects/{project_id}/photos"): _upload_photo,
     ("PUT", "/api/photos/{photo_id}/location"): _place_photo,
     ("PUT", "/api/photos/{photo_id}/published"): _publish_photo,
+    ("PUT", "/api/photos/{photo_id}/placement/review"): _review_placement,
+    ("PUT", "/api/photos/{photo_id}/reuse/review"): _review_reuse,
     ("POST", "/api/auth/login"): lambda s, u: (
         "/api/auth/login",
         {"json": {"username": u["username"], "password": PASSWORD}},

@@ -62,7 +62,15 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     wait_idle(page)
     pt = page.evaluate("([lon, lat]) => window.warroom.pointOf(lon, lat)", [lon + 0.0005, lat + 0.0005])
     page.mouse.click(pt["x"], pt["y"])
-    page.wait_for_selector("[data-testid=photo-tile] [data-badge=manual]")
+    placed = page.locator("[data-testid=photo-tile] [data-badge=manual_pending]")
+    placed.wait_for()
+    # A hand placement is a claim: labelled as such (text from /api/meta), and never 位置相符 until verified.
+    assert placed.inner_text() == "手动定位 · 待核实"
+    tile = page.locator("[data-testid=photo-tile]", has=page.locator("[data-badge=manual_pending]"))
+    assert (
+        tile.locator("[data-badge=near]").count() == 0
+        and tile.locator("[data-badge=gps_invalid], [data-badge=no_location]").count() == 1
+    )
 
     # Camera markers: both photos now have a position, each joined to the project by a line.
     if not page.is_checked("[data-testid=layer-toggle-photos]"):
@@ -75,7 +83,7 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     card = page.locator(f"[data-testid=wall-project][data-project-id='{pid}']")
     card.wait_for()
     assert card.locator("[data-testid=wall-photo]").count() == 2
-    assert card.locator("[data-badge=near]").count() >= 1 and card.locator("[data-badge=manual]").count() == 1
+    assert card.locator("[data-badge=near]").count() >= 1 and card.locator("[data-badge=manual_pending]").count() == 1
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=wall-photo] img')]"
         ".every(i => i.complete && i.naturalWidth > 0)"

@@ -256,14 +256,29 @@ def test_pdf_shows_a_site_photo_per_district(client, session):
     from tests.factories import interior_point
     from tests.photos.images import jpeg
 
-    lon, lat = interior_point(session, "districts", "乳山市")
+    far_lon, far_lat = interior_point(session, "districts", "乳山市")
     pid = session.execute(
         text(
             "SELECT id FROM projects WHERE district_id = (SELECT id FROM districts WHERE name = '乳山市') "
             "ORDER BY id LIMIT 1"
         )
     ).scalar()
-    name = session.execute(text("SELECT name FROM projects WHERE id = :p"), {"p": pid}).scalar()
+    name, lon, lat = session.execute(
+        text("SELECT name, ST_X(geom), ST_Y(geom) FROM projects WHERE id = :p"), {"p": pid}
+    ).one()
+    # Away from the site: not evidence, so it never stands for the district.
+    away = client.post(
+        f"/api/projects/{pid}/photos",
+        data={"month": "2026-10"},
+        files=[
+            (
+                "files",
+                ("far.jpg", jpeg(seed=8, lon=far_lon + 0.2, lat=far_lat, taken="2026:10:20 10:00:00"), "image/jpeg"),
+            )
+        ],
+    )
+    assert away.status_code == 201, away.text
+    assert "项目建设现场图片" not in pdf_text(client.get("/api/reports/monthly/2026-10.pdf").content)
     up = client.post(
         f"/api/projects/{pid}/photos",
         data={"month": "2026-10"},

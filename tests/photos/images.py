@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zlib
 from fractions import Fraction
 
 import piexif
 import pillow_heif
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 pillow_heif.register_heif_opener()
 
@@ -61,9 +62,37 @@ def exif_bytes(
     return piexif.dump({"0th": zeroth, "Exif": sub, "GPS": g})
 
 
+def scene(size=(640, 480), seed: int = 0) -> Image.Image:
+    """A photo-like picture unique to its seed: a sky-to-ground gradient at a random horizon and a few dozen random
+    buildings, blobs and poles, softened like a lens would (flat pictures would all look alike to a perceptual hash)."""
+    rng = random.Random(seed)
+    w, h = size
+
+    def colour(lo=0, hi=255):
+        return tuple(rng.randint(lo, hi) for _ in range(3))
+
+    gradient = Image.linear_gradient("L").resize(size)
+    img = ImageOps.colorize(gradient, colour(120, 255), colour(0, 140))
+    draw = ImageDraw.Draw(img)
+    horizon = int(h * rng.uniform(0.3, 0.7))
+    draw.rectangle((0, horizon, w, h), fill=colour(20, 160))
+    for _ in range(rng.randint(15, 35)):
+        x, y = rng.uniform(-0.1, 1.0) * w, rng.uniform(0.0, 1.0) * h
+        bw, bh = rng.uniform(0.03, 0.35) * w, rng.uniform(0.03, 0.5) * h
+        box = (x, y, x + bw, y + bh)
+        kind = rng.random()
+        if kind < 0.5:
+            draw.rectangle(box, fill=colour())
+        elif kind < 0.8:
+            draw.ellipse(box, fill=colour())
+        else:
+            draw.line((x, y, x + rng.uniform(-0.3, 0.3) * w, y + bh), fill=colour(), width=max(1, w // 100))
+    return img.filter(ImageFilter.GaussianBlur(max(1, w // 500)))
+
+
 def picture(size=(640, 480), seed: int = 0) -> Image.Image:
-    """A picture with a red marker in the top-left corner (so orientation can be checked) and a unique colour."""
-    img = Image.new("RGB", size, ((seed * 37) % 256, (seed * 91) % 256, 160))
+    """A scene (unique to the seed) with a red marker in the top-left corner, so orientation can be checked."""
+    img = scene(size, seed)
     img.paste((255, 0, 0), (0, 0, size[0] // 8, size[1] // 8))
     return img
 

@@ -117,8 +117,9 @@ def test_photo_without_gps_can_be_placed_by_hand(client, project):
     r = client.put(f"/api/photos/{p['id']}/location", json={"lon": project["lon"], "lat": project["lat"]})
     assert r.status_code == 200, r.text
     placed = r.json()
-    assert placed["location"]["source"] == "manual" and {"manual", "near", "in_month"} <= set(placed["badges"])
-    assert placed["checks"]["distance_m"] < 1
+    assert placed["location"]["source"] == "manual" and placed["placement"]["status"] == "pending"
+    assert set(placed["badges"]) == {"no_location", "manual_pending", "in_month"}
+    assert placed["placement"]["distance_m"] < 1 and placed["checks"]["distance_m"] is None
     outside = client.put(f"/api/photos/{p['id']}/location", json={"lon": 2.35, "lat": 48.85})
     assert outside.status_code == 422 and outside.headers["content-type"] == "application/problem+json"
 
@@ -288,7 +289,9 @@ def test_meta_serves_badges_and_limits(client):
         "far",
         "no_location",
         "gps_invalid",
-        "manual",
+        "manual_pending",
+        "manual_verified",
+        "reuse_suspect",
         "no_time",
     }
     assert meta["photo_limits"]["max_bytes"] == 30 * 1024 * 1024

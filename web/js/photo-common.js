@@ -24,7 +24,7 @@ addMessages({
     'photos.publish': '公开',
     'photos.publishTitle': '勾选：所有人可见；不勾选（不公开）：仅区市填报员及以上可见',
     'photos.placeHint': '在地图上单击照片拍摄位置',
-    'photos.placed': '已手动定位',
+    'photos.placed': '已手动定位,待规划人员核实',
     'photos.close': '关闭',
     'photos.prev': '上一张',
     'photos.next': '下一张',
@@ -59,7 +59,7 @@ addMessages({
     'photos.publish': 'Published',
     'photos.publishTitle': 'Ticked: everyone sees it; unticked (not published): district reporters and above only',
     'photos.placeHint': 'Click on the map where the photo was taken',
-    'photos.placed': 'Placed by hand',
+    'photos.placed': 'Placed by hand; a planner will check it',
     'photos.close': 'Close',
     'photos.prev': 'Previous',
     'photos.next': 'Next',
@@ -82,14 +82,19 @@ export function cameraIcon() {
     s('path', { fill: 'currentColor', d: 'M9 4 7.2 6H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2h-3.2L15 4H9zm3 4.5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z' }));
 }
 
-/** Badges of a photo as a list element; names/levels come from meta.photo_badges, the distance is added to near/far. */
+/**
+ * Badges of a photo as a list element of text (never markup): names/levels come from meta.photo_badges (geo/enums.py),
+ * e.g. 手动定位 · 待核实 / 已核实, 非当月拍摄, 疑似重复使用; the distance is added to near/far.
+ */
 export function badges(meta, photo) {
   const defs = new Map((meta.photo_badges || []).map((b) => [b.code, b]));
   const unpublished = photo.published === false
     && h('li', { class: 'photo-badge badge-bad', dataset: { badge: 'unpublished', testid: 'photo-unpublished' } }, t('photos.unpublished'));
   return h('ul', { class: 'photo-badges', dataset: { testid: 'photo-badges' } }, unpublished, photo.badges.map((code) => {
     const b = defs.get(code) || { code, name: code, level: 'info' };
-    const extra = (code === 'near' || code === 'far') && photo.checks.distance_m != null ? ` · ${fmtDistance(photo.checks.distance_m)}` : '';
+    // A verified hand placement's near/far is measured from the placement, else from the EXIF position.
+    const dist = photo.placement?.status === 'verified' ? photo.placement.distance_m : photo.checks.distance_m;
+    const extra = (code === 'near' || code === 'far') && dist != null ? ` · ${fmtDistance(dist)}` : '';
     return h('li', { class: `photo-badge badge-${b.level}`, dataset: { badge: code } }, label(b), extra);
   }));
 }
