@@ -54,6 +54,13 @@ def test_file_review_close_and_the_default_month_moves(browser, page, page_probl
             row.wait_for(state="detached")
             planner.locator(f"[data-testid=review-row][data-project='{ids[1]}']").get_by_test_id("review-pass").click()
             planner.locator(f"[data-testid=review-row][data-project='{ids[1]}']").wait_for(state="detached")
+            # Passed reports alone move nothing: the dashboard and its bulletin stay on October until the close.
+            planner.goto(f"{live_server}/dashboard.html")
+            ready(planner)
+            assert planner.evaluate("window.warroomDashboard.data.month") == "2026-10"
+            assert planner.get_by_test_id("dash-pdf").get_attribute("href").endswith("/2026-10.pdf")
+            planner.goto(f"{live_server}/review.html")
+            ready(planner)
             planner.on("dialog", lambda d: d.accept())
             planner.locator(f"[data-testid=close-month][data-month='{NOVEMBER}']").click()
             planner.locator(f"[data-testid=period-row][data-month='{NOVEMBER}'][data-state=closed]").wait_for()
@@ -65,6 +72,7 @@ def test_file_review_close_and_the_default_month_moves(browser, page, page_probl
             assert (
                 planner.get_by_test_id("dash-reminders").get_attribute("href").startswith(f"/api/periods/{NOVEMBER}/")
             )
+            assert planner.get_by_test_id("dash-pdf").get_attribute("href").endswith(f"/{NOVEMBER}.pdf")
         finally:
             context.close()
 
@@ -77,6 +85,36 @@ def test_file_review_close_and_the_default_month_moves(browser, page, page_probl
         reason = page.get_by_test_id("report-status").get_by_test_id("review-reason")
         reason.wait_for()
         assert "投资数与台账不符" in reason.inner_text()
+
+        # Correcting the closed November is an explicit choice, and the correction waits for approval: until then the
+        # city keeps counting the passed report.
+        def november_progress():
+            q = {"month": NOVEMBER, "district": "乳山市", "fields": "progress"}
+            features = reporter.get("/api/projects", params=q).json()["features"]
+            return next(
+                f["properties"]["progress"] for f in features if f.get("id", f["properties"].get("id")) == ids[1]
+            )
+
+        counted = november_progress()
+        page.goto(f"{live_server}/#project={ids[1]}")
+        page.reload()
+        page.wait_for_function("() => document.body.dataset.ready === '1' && window.warroom.idle()")
+        page.get_by_test_id("report-open").click()
+        form = page.get_by_test_id("report-form")
+        form.wait_for()
+        # November closed, the form opens on the next month due; going back to November is a correction.
+        assert form.locator("input[name=month]").input_value() == "2026-12"
+        assert not form.get_by_test_id("report-correct-row").is_visible()
+        form.locator("input[name=month]").fill(NOVEMBER)
+        form.locator("input[name=month]").dispatch_event("change")
+        assert form.get_by_test_id("report-correct-row").is_visible()
+        form.locator("input[name=progress]").fill(str(min(100, float(counted) + 7)))
+        form.get_by_test_id("report-submit").click()
+        assert "已关账" in form.locator("[data-error-for=month]").inner_text()
+        form.get_by_test_id("report-correct").check()
+        form.get_by_test_id("report-submit").click()
+        page.get_by_test_id("toast").filter(has_text="更正").wait_for()
+        assert november_progress() == counted
     finally:
         reporter.close()
         with engine.begin() as conn:  # the live server commits: restore the seeded state for other tests

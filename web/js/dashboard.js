@@ -59,7 +59,11 @@ async function boot() {
     fill($('dash-kpis'),
       kpi('dash.count', fmtInt(headline.count), 'kpi-count'), kpi('dash.plan', fmtYi(headline.investment_year), 'kpi-plan'),
       kpi('dash.done', fmtYi(headline.completed_year), 'kpi-done'), kpi('dash.rate', fmtPct(headline.completion_rate), 'kpi-rate'),
-      kpi('dash.month', fmtYi(headline.completed_period), 'kpi-month'), kpi('dash.progress', fmtPct(headline.progress_avg), 'kpi-progress'));
+      kpi('dash.month', fmtYi(headline.completed_period), 'kpi-month'), kpi('dash.progress', fmtPct(headline.progress_avg), 'kpi-progress'),
+      // The month's lights as numbers, so the wall, the map and the bulletin can be compared at a glance.
+      (meta.lights || []).map((l) => h('div', { class: 'kpi kpi-light' },
+        h('dt', {}, h('span', { class: 'dot', style: { background: l.color } }), label(l)),
+        h('dd', { dataset: { testid: `kpi-light-${l.code}`, value: String(headline.by_light?.[l.code] ?? 0) } }, fmtInt(headline.by_light?.[l.code] ?? 0)))));
     charts.district.setOption(build.plannedVsCompleted(data.by_district), true);
     charts.cluster.setOption(build.plannedVsCompleted(data.by_cluster, { rotate: 30 }), true);
     charts.base.setOption(build.plannedVsCompleted(data.by_base, { rotate: 30 }), true);
