@@ -161,6 +161,7 @@ export const api = {
   reviews: ({ month, district } = {}, o) => getJSON(`/api/reviews${query({ month, district })}`, o),
   reviewReport: (id, month, decision, reason) => sendJSON('POST', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}/review`, { decision, reason }),
   closePeriod: (month) => sendJSON('POST', `/api/periods/${encodeURIComponent(month)}/close`),
+  completeness: (month, district, o) => getJSON(`/api/periods/${encodeURIComponent(month)}/completeness${query({ district })}`, o),
   remindersUrl: (month, district) => `/api/periods/${encodeURIComponent(month)}/reminders.xlsx${query({ district })}`,
   dashboard: (month, o) => getJSON(`/api/dashboard${month ? `?month=${encodeURIComponent(month)}` : ''}`, o),
   bulletinUrl: (month, fmt) => `/api/reports/monthly/${encodeURIComponent(month)}.${fmt}`,

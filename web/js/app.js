@@ -12,6 +12,7 @@ import { createLookup } from './lookup.js';
 import { initFromHash, getState, subscribe, update } from './state.js';
 import { showError } from './toast.js';
 import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (issue 7)
+import { mountReporterTodo } from './todo.js';
 import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
@@ -289,6 +290,7 @@ async function boot() {
 
   await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base) });
   if (state.project) await openProject(state.project, { move: true });
+  await mountReporterTodo(panel, { hadView: Boolean(location.hash.replace(/^#/, '')) });
   document.body.dataset.ready = '1';
   resolveReady(window.warroom);
 }

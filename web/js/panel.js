@@ -17,6 +17,7 @@ export function createPanel(meta, { onZoomTo }) {
   let current = null; // feature shown in the card
   let mode = 'progress';
   let loading = false;
+  let todo = null; // {month, items: Map(id → {returned})}: a reporter's projects still to report, listed first
 
   const colourOf = (p) => {
     if (mode === 'light') return (lights.get(p.light) || {}).color || '#9ca3af';
@@ -44,18 +45,25 @@ export function createPanel(meta, { onZoomTo }) {
   function renderList() {
     el.dataset.view = 'list';
     delete el.dataset.projectId;
-    const sorted = [...features].sort((a, b) => (Number(b.properties.investment_total) || 0) - (Number(a.properties.investment_total) || 0));
+    const pending = (p) => (todo && todo.items.has(p.id) ? 0 : 1);
+    const sorted = [...features].sort((a, b) => pending(a.properties) - pending(b.properties)
+      || (Number(b.properties.investment_total) || 0) - (Number(a.properties.investment_total) || 0));
+    const nTodo = todo ? features.filter((f) => todo.items.has(f.properties.id)).length : 0;
     const shown = sorted.slice(0, LIST_LIMIT);
     const rows = shown.map((f) => {
       const p = f.properties;
       return h('li', {}, h('button', { type: 'button', class: 'plist-item', dataset: { id: p.id, testid: 'project-item' }, onclick: () => update({ project: String(p.id) }) },
         h('span', { class: 'plist-dot', style: { background: colourOf(p) }, 'aria-hidden': 'true' }),
         h('span', { class: 'plist-main' }, h('span', { class: 'plist-name' }, p.name),
-          h('span', { class: 'plist-sub' }, `${nameOf(p.district)} · ${nameOf(p.cluster)} · ${fmtPct(p.progress, 0)}`)),
+          h('span', { class: 'plist-sub' },
+            todo?.items.has(p.id) && [h('span', { class: 'todo-badge', dataset: { testid: 'todo-badge' } },
+              t(todo.items.get(p.id).returned ? 'todo.returned' : 'todo.unreported', { m: todo.month })), ' '],
+            `${nameOf(p.district)} · ${nameOf(p.cluster)} · ${fmtPct(p.progress, 0)}`)),
         h('span', { class: 'plist-inv' }, fmtYi(p.investment_total))));
     });
     fill(el,
       h('h2', { class: 'card-title' }, t('panel.listTitle'), ' ', h('span', { class: 'muted' }, t('panel.listHint', { n: fmtInt(features.length) }))),
+      nTodo > 0 && h('p', { class: 'todo-hint', dataset: { testid: 'todo-hint' } }, t('todo.hint', { m: todo.month, n: fmtInt(nTodo) })),
       loading && h('p', { class: 'muted' }, t('panel.loading')),
       features.length
         ? [h('ol', { class: 'plist', dataset: { testid: 'project-list' } }, rows),
@@ -111,6 +119,7 @@ export function createPanel(meta, { onZoomTo }) {
   return {
     setLoading(v) { loading = v; if (!current) renderList(); },
     setFeatures(fs) { features = fs; if (!current) renderList(); },
+    setTodo(x) { todo = x; if (!current) renderList(); },
     setMode(m) { mode = m; render(); },
     showProject(f) {
       const wasList = !current;
