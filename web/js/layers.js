@@ -58,6 +58,13 @@ export async function loadAreaLayers(map, meta, basemapKind, data = fetchAreaLay
     p.schematic && h('span', { class: 'tt-sch' }, t('legend.schematic')),
   ];
 
+  // The largest areas first, so a smaller one drawn over it still gets the pointer (中韩自贸区 covers the whole city).
+  const bboxArea = (f) => {
+    const b = L.geoJSON(f).getBounds();
+    return (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
+  };
+  zones.features.sort((a, b) => bboxArea(b) - bboxArea(a));
+  bases.features.sort((a, b) => bboxArea(b) - bboxArea(a));
   const zonesLayer = L.geoJSON(zones, {
     pane: 'areas',
     style: (f) => areaStyle(f.properties, ZONE_COLOR, 0.035),

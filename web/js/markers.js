@@ -22,6 +22,25 @@ export function bandIndex(bands, p) {
 }
 
 /**
+ * The markers' canvas covers the whole map above the zone and base outlines, so it would take every pointer event
+ * and their hover tooltips would never show. Where no marker is under the pointer the canvas lets the pointer
+ * through (pointer-events: none); the hit test is the renderer's own (Leaflet 1.9's _drawFirst/_containsPoint).
+ */
+function passPointerThrough(map, renderer) {
+  map.getContainer().addEventListener('mousemove', (e) => {
+    const canvas = renderer._container;
+    if (!canvas || !renderer._map) return;
+    const point = map.mouseEventToLayerPoint(e);
+    let hit = false;
+    for (let o = renderer._drawFirst; o && !hit; o = o.next) hit = o.layer.options.interactive && o.layer._containsPoint(point);
+    const through = canvas.style.pointerEvents === 'none';
+    if (hit === !through) return;
+    if (!hit) renderer._handleMouseOut(e); // the canvas will not see the pointer leave its marker
+    canvas.style.pointerEvents = hit ? '' : 'none';
+  }, { capture: true, passive: true });
+}
+
+/**
  * A cluster drawn straight onto Leaflet's canvas renderer: white disc, ring of
  * coloured segments (the mix), count in the middle. Being a CircleMarker, it
  * keeps Leaflet's hit-testing, click events and zoom animation for free.
@@ -82,6 +101,7 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
   map.createPane('projects').style.zIndex = 610;
   const renderer = L.canvas({ pane: 'projects', padding: 0.3, tolerance: 3 });
   const group = L.layerGroup();
+  passPointerThrough(map, renderer);
   const selectionRing = L.circleMarker([0, 0], {
     renderer, radius: 13, color: '#111827', weight: 3, fill: false, interactive: false,
   });
