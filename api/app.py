@@ -99,7 +99,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
     app.add_middleware(BodyLimit, settings=settings)
-    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every answer carries them, 413s included
+    # Outside even Starlette's ServerErrorMiddleware, so a 500 carries them too (413s and 401s included).
+    inner_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(inner_stack(), settings=settings)
     for module in ROUTERS:
         app.include_router(module.router)
     web = settings.web_dir

@@ -78,3 +78,25 @@ def test_images_may_come_from_the_basemap_tiles_only(basemap, tiles):
 def test_a_subdomain_placeholder_in_the_tile_url_becomes_a_wildcard():
     settings = Settings(database_url=None, basemap="osm", osm_url="https://{s}.tile.example.org/{z}/{x}/{y}.png")
     assert directives(content_security_policy(settings))["img-src"][-1] == "https://*.tile.example.org"
+
+
+def test_an_unexpected_error_answers_500_problem_json_with_the_headers():
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    app = create_app(Settings(database_url=None))
+
+    def boom():
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/test-boom", boom)
+    app.router.routes.insert(0, app.router.routes.pop())  # before the pages' catch-all mount
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/test-boom")
+    assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
+    assert "a bug" not in r.text  # the log has it, the caller does not
+    for name, value in HEADERS.items():
+        assert r.headers.get(name) == value, name
+    assert "Content-Security-Policy" in r.headers
