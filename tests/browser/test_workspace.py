@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.browser.conftest import open_app, sign_in, signed_in_client
 from tests.factories import interior_point
-from tests.transfer.gisfiles import layer_frame
+from tests.transfer.gisfiles import layer_frame, zipped_shapefile
 
 pytestmark = pytest.mark.browser
 
@@ -183,3 +183,23 @@ def test_the_dashboard_offers_the_quarterly_bulletin(page, live_server, accounts
     assert href == f"/api/reports/quarterly/{quarter}.xlsx"
     r = page.request.get(f"{live_server}{href}")
     assert r.status == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
+
+
+def test_a_file_without_crs_or_known_name_column_is_completed_in_the_page(
+    page, live_server, accounts, session, tmp_path, page_problems
+):
+    page_problems.allow_http_errors = True  # the two 422s are the page's cue to ask
+    frame = layer_frame(session, "bases").rename(columns={"name": "JDMC"}).drop(columns=["code"])
+    archive = zipped_shapefile(frame, tmp_path, "jd", encoding="GBK", cpg=False, prj=False)
+    sign_in(page, live_server, accounts["planner"], "/workspace.html")
+    page.wait_for_selector("body[data-ready='1']")
+    page.set_input_files("[data-testid=bnd-file]", str(archive))
+    page.wait_for_selector("[data-testid=boundary-import][data-state=error]")
+    assert "EPSG:4490" in page.get_by_test_id("bnd-error").inner_text()
+    page.get_by_test_id("bnd-crs").fill("EPSG:4326")
+    page.get_by_test_id("bnd-crs").dispatch_event("change")
+    page.wait_for_function("() => document.querySelector('[data-testid=bnd-error]')?.textContent.includes('名称列')")
+    page.get_by_test_id("bnd-name-column").select_option("JDMC")
+    page.wait_for_selector("[data-testid=boundary-import][data-state=preview]")
+    assert page.get_by_test_id("bnd-counts").inner_text().startswith("新增 0 · 变化 0 · 未变 9")
+    assert page.get_by_test_id("bnd-apply").is_disabled()  # nothing to write
