@@ -156,6 +156,10 @@ def test_rongcheng_exported_as_geopackage_opens_in_gdal(page, live_server, accou
     assert total > 0
     page.get_by_test_id("export-toggle").click()
     page.screenshot(path=str(tmp_path / "export-menu.png"))
+    colours = page.get_by_test_id("export-gpkg").evaluate(
+        "(a) => [getComputedStyle(a).color, getComputedStyle(a).backgroundColor]"
+    )
+    assert colours[0] != colours[1] and colours[0] != "rgb(255, 255, 255)"  # readable in the dark header's menu
     assert "荣成市" in page.get_by_test_id("export-offline").inner_text()
     with page.expect_download() as download:
         page.get_by_test_id("export-gpkg").click()
