@@ -176,13 +176,15 @@ def test_rongcheng_exported_as_geopackage_opens_in_gdal(page, live_server, accou
     assert re.search(r"status_zh \(String\) = (在建|前期推进|竣工投产|停缓建)", values)
 
 
-def test_the_dashboard_offers_the_quarterly_bulletin(page, live_server, accounts):
+def test_the_dashboard_offers_the_quarterly_bulletin(page, live_server, accounts, tmp_path):
     sign_in(page, live_server, accounts["planner"], "/dashboard.html")
     page.wait_for_selector("body[data-ready='1']")
     select = page.get_by_test_id("quarter-select")
     select.wait_for()
+    assert select.input_value() == "2026-Q3"  # the latest quarter complete by the shown month, 2026-10
     quarter = select.locator("option").nth(1).get_attribute("value")
     select.select_option(quarter)
+    page.screenshot(path=str(tmp_path / "dashboard-quarter.png"))
     href = page.get_by_test_id("quarter-xlsx").get_attribute("href")
     assert href == f"/api/reports/quarterly/{quarter}.xlsx"
     r = page.request.get(f"{live_server}{href}")

@@ -4,10 +4,11 @@ import { t, onLangChange } from './i18n.js';
 import { h, fill } from './dom.js';
 import './i18n-workspace.js';
 
-/** Quarters from the one holding `month` (YYYY-MM) back `count` quarters, newest first, as '2026-Q3'. */
+/** The last `count` quarters complete by the end of `month` (YYYY-MM), newest first, as '2026-Q3'. */
 export function quartersBack(month, count = 8) {
   let [year, m] = month.split('-').map(Number);
-  let q = Math.ceil(m / 3);
+  let q = Math.floor(m / 3); // 2026-10 -> Q3: a quarter's bulletin needs its three months
+  if (q === 0) { q = 4; year -= 1; }
   const out = [];
   for (let i = 0; i < count; i += 1) {
     out.push(`${year}-Q${q}`);
