@@ -160,12 +160,21 @@ def test_rongcheng_exported_as_geopackage_opens_in_gdal(page, live_server, accou
         "(a) => [getComputedStyle(a).color, getComputedStyle(a).backgroundColor]"
     )
     assert colours[0] != colours[1] and colours[0] != "rgb(255, 255, 255)"  # readable in the dark header's menu
+    layer_name = page.locator(".export-menu-layer > span").first.evaluate("(s) => getComputedStyle(s).color")
+    assert layer_name != "rgb(255, 255, 255)"
     assert "荣成市" in page.get_by_test_id("export-offline").inner_text()
     with page.expect_download() as download:
         page.get_by_test_id("export-gpkg").click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     assert path.suffix == ".gpkg"
+    page.get_by_test_id("export-toggle").click()
+    with page.expect_download() as layer_download:
+        page.get_by_test_id("export-layer-bases-gpkg").click()
+    bases = tmp_path / "bases.gpkg"
+    layer_download.value.save_as(bases)
+    bases_info = subprocess.run(["ogrinfo", "-so", "-al", str(bases)], capture_output=True, text=True).stdout
+    assert "Feature Count: 9" in bases_info
     info = subprocess.run(["ogrinfo", "-so", "-al", str(path)], capture_output=True, text=True, check=True).stdout
     assert int(re.search(r"Feature Count: (\d+)", info).group(1)) == total
     assert re.search(r"status_zh: String", info) and re.search(r"light_zh: String", info)

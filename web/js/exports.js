@@ -1,5 +1,5 @@
-// Export links: the map's 导出 menu (the projects of the current filter in each format, and the offline map of the
-// chosen district) and the workspace's boundary-layer exports. Plain links: the browser downloads with the session.
+// Export links: the map's 导出 menu (the projects of the current filter in each format, the offline map of the
+// chosen district, each boundary layer) and the workspace's boundary-layer exports. Plain links: the browser downloads with the session.
 import { workspaceApi } from './api.js';
 import { t, onLangChange } from './i18n.js';
 import { currentUser } from './auth.js';
@@ -28,9 +28,15 @@ export async function mountExportMenu(host, filters) {
       district
         ? h('a', { class: 'btn btn-small', role: 'menuitem', href: workspaceApi.offlineMapUrl(district), download: '',
           dataset: { testid: 'export-offline' } }, `${t('ws.exp.offline')} · ${district}`)
-        : h('span', { class: 'muted', dataset: { testid: 'export-offline-hint' } }, t('ws.exp.offlineNeedsDistrict')));
+        : h('span', { class: 'muted', dataset: { testid: 'export-offline-hint' } }, t('ws.exp.offlineNeedsDistrict')),
+      h('div', { class: 'muted export-menu-title' }, t('ws.exp.title')),
+      LAYER_KEYS.map((layer) => h('div', { class: 'export-menu-layer' }, h('span', {}, t(`ws.layer.${layer}`)),
+        EXPORT_FORMATS.map((fmt) => h('a', { class: 'btn btn-small', role: 'menuitem', href: workspaceApi.exportLayerUrl(layer, fmt), download: '',
+          title: t(`ws.exp.${fmt}`), dataset: { testid: `export-layer-${layer}-${fmt}` } }, fmt.toUpperCase())))));
   }
   details.addEventListener('toggle', () => { if (details.open) render(); });
+  // a chosen file closes the menu (after the click has started the download)
+  menu.addEventListener('click', (e) => { if (e.target.closest('a')) setTimeout(() => { details.open = false; }, 0); });
   render();
   onLangChange(render);
   host.replaceChildren(details);
