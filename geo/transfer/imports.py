@@ -94,7 +94,11 @@ def import_register_file(
             actor=actor,
             action="import.projects",
             obj=("register", Path(filename or "").name),
-            after=audit_counts(summary),
+            after={
+                **audit_counts(summary),
+                "added_codes": summary["added_codes"][:500],  # which projects, readable in the log
+                "updated_codes": summary["updated_codes"][:500],
+            },
         )
     return summary, check.error_report_xlsx() if want_report else None
 

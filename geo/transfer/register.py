@@ -336,6 +336,8 @@ def import_register(
         "added": 0,
         "updated": 0,
         "unchanged": 0,
+        "added_codes": [],
+        "updated_codes": [],
     }
     if check.errors and not allow_partial:
         summary["unchanged"] = None
@@ -351,6 +353,7 @@ def import_register(
             else:
                 written.append(hit.id)
                 summary["added" if hit.inserted else "updated"] += 1
+                summary["added_codes" if hit.inserted else "updated_codes"].append(r["code"])
             if progress:
                 progress(1)
         if written:

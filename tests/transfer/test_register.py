@@ -104,6 +104,10 @@ def test_allow_partial_writes_the_good_rows_and_dry_run_writes_nothing(client, s
     assert session.execute(text("SELECT count(*) FROM projects WHERE code = 'R-001'")).scalar() == 0
     done = post(client, data, allow_partial="true", apply="true").json()
     assert done["applied"] and done["added"] == 1 and len(done["errors"]) == 1
+    logged = session.execute(
+        text("SELECT after FROM audit_log WHERE action = 'import.projects' ORDER BY id DESC LIMIT 1")
+    ).scalar()
+    assert logged["added_codes"] == ["R-001"] and logged["added"] == 1
     located = session.execute(
         text("SELECT d.name FROM projects p JOIN districts d ON d.id = p.located_district_id WHERE p.code = 'R-001'")
     ).scalar()
