@@ -218,3 +218,15 @@ def test_a_file_without_crs_or_known_name_column_is_completed_in_the_page(
     page.wait_for_selector("[data-testid=boundary-import][data-state=preview]")
     assert page.get_by_test_id("bnd-counts").inner_text().startswith("新增 0 · 变化 0 · 未变 9")
     assert page.get_by_test_id("bnd-apply").is_disabled()  # nothing to write
+
+
+def test_a_viewer_is_not_offered_imports_or_exports(page, live_server, accounts):
+    sign_in(page, live_server, accounts["viewer"], "/workspace.html")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.get_by_test_id("ws-denied").is_visible()
+    assert not page.get_by_test_id("boundary-import").is_visible()
+    assert not page.get_by_test_id("register-import").is_visible()
+    assert page.get_by_test_id("workspace-link").count() == 0
+    open_app(page, live_server)
+    page.get_by_test_id("current-user").wait_for()
+    assert page.get_by_test_id("export-toggle").count() == 0
