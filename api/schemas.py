@@ -143,6 +143,18 @@ class BoundaryImport(Out):
     counts: dict[str, int]
 
 
+class BoundaryImportRecord(Out):
+    """One applied boundary import."""
+
+    id: int
+    layer: str
+    filename: str
+    source_crs: str | None
+    imported_at: dt.datetime
+    summary: dict[str, Any]
+    imported_by: str | None
+
+
 class RegisterImport(Out):
     """What a register import checked and (when applied) wrote."""
 

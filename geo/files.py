@@ -9,6 +9,7 @@ JSON = "application/json"
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JPEG = "image/jpeg"
+HTML = "text/html"
 
 
 @dataclass(frozen=True)

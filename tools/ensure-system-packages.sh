@@ -35,5 +35,6 @@ need_pkg fonts-noto-cjk  # Chinese in the PDF bulletin (and in browser screensho
 if [ "$want_test" = test ]; then
   need_cmd chromium chromium
   need_cmd pdftoppm poppler-utils  # the bulletin tests look at its pages as PNG and read its text as laid out
+  need_cmd ogrinfo gdal-bin  # the export tests open the downloaded GeoPackage with GDAL's own tools
 fi
 install_missing

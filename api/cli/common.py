@@ -32,7 +32,9 @@ def fail(exc: WarroomError, code: int = 1) -> None:
     errors.print(f"[red]错误 / error:[/] {exc.detail}")
     if exc.errors:
         keys = list(dict.fromkeys(k for e in exc.errors for k in e))
-        table = Table(*keys, title="问题 / problems")
+        table = Table(title="问题 / problems")
+        for key in keys:
+            table.add_column(key, overflow="fold")  # fold, never cut: the hint is at the end of the message
         for e in exc.errors[:200]:
             table.add_row(*(str(e.get(k, "")) for k in keys))
         errors.print(table)

@@ -21,10 +21,22 @@ def boundaries(
     crs: str = typer.Option(None, "--crs", help="CRS when the file has none, e.g. EPSG:4549"),
     name_column: str = typer.Option(None, "--name-column", help="column with the feature names"),
     encoding: str = typer.Option(None, "--encoding", help="Shapefile attribute encoding, e.g. GBK"),
-    keep_missing: bool = typer.Option(False, "--keep-missing", help="keep stored features the file lacks"),
+    source_layer: str = typer.Option(None, "--source-layer", help="layer of a GeoPackage or KML (default first)"),
+    remove_missing: bool = typer.Option(
+        False, "--remove-missing", help="delete stored features the file lacks (asks to confirm with --apply)"
+    ),
+    keep_missing: bool = typer.Option(
+        False, "--keep-missing", hidden=True, help="the default now: stored features the file lacks are kept"
+    ),
+    yes: bool = typer.Option(False, "--yes", help="confirm --remove-missing --apply without asking"),
     apply: bool = typer.Option(False, "--apply", help="write (in one transaction); without it only preview"),
 ):
-    """Preview an official boundary file against the stored layer; --apply writes it and re-sites every project."""
+    """Preview an official boundary file against the stored layer; --apply writes it and re-sites every project.
+    Stored features the file lacks are kept unless --remove-missing."""
+    if remove_missing and keep_missing:
+        raise typer.BadParameter("--remove-missing 与 --keep-missing 不能同时使用 / choose one")
+    if remove_missing and apply and not yes:
+        typer.confirm(f"删除 {layer} 中文件里没有的要素?/ delete the stored {layer} the file lacks?", abort=True)
     with domain_session() as session, console.status(f"读取并核对 {file.name} / reading and checking…"):
         result = import_boundaries(
             session,
@@ -34,7 +46,8 @@ def boundaries(
             crs=crs,
             name_column=name_column,
             encoding=encoding,
-            keep_missing=keep_missing,
+            remove_missing=remove_missing,
+            source_layer=source_layer,
             apply=apply,
             actor=cli_principal(),
         )
@@ -59,6 +72,12 @@ def boundaries(
     console.print(table)
     for note in result["repaired"]:
         console.print(f"[yellow]修复 / repaired[/] 要素 {note['feature']} {note['name']}: {note['message']}")
+    kept = result["counts"].get("kept", 0)
+    if kept:
+        console.print(
+            f"文件中没有的 {kept} 个要素保留不变 / {kept} stored features the file lacks are kept "
+            "(删除它们加 --remove-missing / add --remove-missing to delete them)"
+        )
     counts = ", ".join(f"{k} {v}" for k, v in result["counts"].items())
     if apply:
         console.print(
@@ -94,12 +113,7 @@ def projects(
         )
         bar.update(task, total=summary["rows"], completed=summary["rows"])
     if summary["errors"]:
-        table = Table(
-            "行 / row", "列 / column", "值 / value", "问题 / problem", "建议 / hint", title="错误报告 / errors"
-        )
-        for e in summary["errors"]:
-            table.add_row(str(e["row"]), e["column"], e["value"], e["message"], e["suggestion"])
-        console.print(table)
+        print_row_errors(summary["errors"])
     if report:
         report.write_bytes(report_xlsx)
         console.print(f"错误报告 / report: {report}")
@@ -116,3 +130,21 @@ def projects(
         console.print(f"[yellow]{why}[/]: {line}")
     if summary["errors"] and not allow_partial:
         raise typer.Exit(1)
+
+
+def print_row_errors(errors: list[dict]) -> None:
+    """The register's problems in full: a folding table on a terminal, one whole line per problem otherwise (a pipe
+    or a log has no width to fold to, and a cut message hides the hint)."""
+    if console.is_terminal:
+        table = Table(title="错误报告 / errors")
+        for header in ("行 / row", "列 / column", "值 / value", "问题 / problem", "建议 / hint"):
+            table.add_column(header, overflow="fold")
+        for e in errors:
+            table.add_row(str(e["row"]), e["column"], e["value"], e["message"], e["suggestion"])
+        console.print(table)
+        return
+    console.print("错误报告 / errors:")
+    for e in errors:
+        hint = f" — 建议 / hint: {e['suggestion']}" if e["suggestion"] else ""
+        line = f"第 {e['row']} 行 / row {e['row']} [{e['column']}] {e['value']!r}: {e['message']}{hint}"
+        console.print(line, markup=False, highlight=False, soft_wrap=True)

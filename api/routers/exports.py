@@ -9,7 +9,9 @@ from api.deps import SessionDep, SettingsDep, require
 from api.params import FilterDep, MonthQuery
 from api.responses import download, files
 from geo.enums import Permission
+from geo.files import HTML, Download
 from geo.transfer.exports import FORMATS, export_layer, export_projects
+from geo.transfer.offline_map import district_map_html
 
 router = APIRouter(prefix="/api/exports", tags=["exports"], dependencies=[require(Permission.export_data)])
 MEDIA_TYPES = sorted({media for media, _, _ in FORMATS.values()})
@@ -46,3 +48,19 @@ def get_layer_export(
 ):
     """Districts, zones or bases at full precision (imports back unchanged)."""
     return download(export_layer(session, layer=layer, fmt=format))
+
+
+@router.get(
+    "/map",
+    response_class=Response,
+    responses=files(HTML),
+    summary="离线地图 / one district's projects and layers as a single offline HTML file (folium)",
+)
+def get_offline_map(
+    session: SessionDep,
+    settings: SettingsDep,
+    district: str = Query(description="区市, e.g. 荣成市"),
+):
+    """The same file as `warroom export-map`: Leaflet inlined, no tiles, no CDN; opens from disk."""
+    html = district_map_html(session, settings=settings, district=district)
+    return download(Download(html.encode("utf-8"), HTML, f"{district}-离线地图.html"))

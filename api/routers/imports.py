@@ -8,12 +8,13 @@ from fastapi.concurrency import run_in_threadpool
 from api.deps import SessionDep, SettingsDep, require
 from api.errors import problems
 from api.responses import BINARY, download
-from api.schemas import BoundaryImport, RegisterImport
+from api.schemas import BoundaryImport, BoundaryImportRecord, RegisterImport
 from api.uploads import read_upload
 from geo.accounts.principal import Principal
 from geo.enums import Permission
 from geo.files import XLSX, Download
 from geo.transfer.archives import ArchiveLimits
+from geo.transfer.boundaries import boundary_import_history
 from geo.transfer.imports import import_boundaries, import_register_file
 
 router = APIRouter(prefix="/api/imports", tags=["imports"], dependencies=[require(Permission.import_data)])
@@ -36,11 +37,15 @@ async def post_boundaries(
     crs: str | None = Query(None, description="CRS for a file without one, e.g. EPSG:4549"),
     name_column: str | None = Query(None, description="column holding the feature names"),
     encoding: str | None = Query(None, description="attribute encoding of a Shapefile, e.g. GBK"),
-    keep_missing: bool = Query(False, description="keep stored features the file lacks"),
+    source_layer: str | None = Query(None, description="which layer of a GeoPackage or KML (default the first)"),
+    remove_missing: bool = Query(
+        False, description="delete stored features the file lacks (default: keep them; a partial file deletes nothing)"
+    ),
     apply: bool = Query(False, description="write; otherwise only preview"),
 ):
-    """GeoJSON, zipped Shapefile, GeoPackage or KML (multipart `file`): added / changed (area change) / removed
-    features and repaired geometries; with apply=true all of it is written in one transaction."""
+    """GeoJSON, zipped Shapefile, GeoPackage or KML (multipart `file`): added / changed (area change) / kept (or,
+    with remove_missing=true, removed) features, repaired geometries, the file's layers and columns and a GeoJSON
+    preview; with apply=true all of it is written in one transaction."""
     upload = await read_upload(request, settings, filename=filename)
     return await run_in_threadpool(
         import_boundaries,
@@ -51,11 +56,27 @@ async def post_boundaries(
         crs=crs,
         name_column=name_column,
         encoding=encoding,
-        keep_missing=keep_missing,
+        remove_missing=remove_missing,
+        source_layer=source_layer,
         apply=apply,
         actor=actor,
         limits=ArchiveLimits.of(settings),
     )
+
+
+@router.get(
+    "/boundaries",
+    response_model=list[BoundaryImportRecord],
+    summary="边界导入记录 / applied boundary imports, newest first",
+)
+def get_boundary_imports(
+    session: SessionDep,
+    layer: Literal["districts", "zones", "bases"] | None = Query(None, description="only this layer"),
+    limit: int = Query(50, ge=1, le=500),
+):
+    """Each applied import: layer, file, source CRS, counts, when and by whom (GET /api/siting/as-of reproduces the
+    siting before it)."""
+    return boundary_import_history(session, layer=layer, limit=limit)
 
 
 @router.post(

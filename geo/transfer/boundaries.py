@@ -31,6 +31,7 @@ CODE_PREFIX = {"zones": "Z", "bases": "B"}
 NAME_COLUMNS = ("name", "名称", "名字", "xzqmc", "qhmc", "mc", "区划名称", "基地名称", "功能区名称", "dname")
 CODE_COLUMNS = ("code", "编码", "代码", "编号", "xzqdm", "qhdm")
 CITY_PREFIXES = ("山东省", "威海市")
+ACTIONS = ("added", "changed", "unchanged", "kept", "removed")
 
 
 @dataclass
@@ -66,11 +67,16 @@ class BoundaryPreview:
     features: list[dict] = field(default_factory=list)  # {"id"?, "code", "name", "geom"}
     changes: list[FeatureChange] = field(default_factory=list)
     repaired: list[dict] = field(default_factory=list)
-    keep_missing: bool = False
+    remove_missing: bool = False
+    file_layers: list[str] = field(default_factory=list)
+    file_layer: str | None = None
+    columns: list[str] = field(default_factory=list)
+    name_column: str | None = None
+    geometries: dict[int, object] = field(default_factory=dict)  # index in changes -> geometry to draw
 
     def counts(self) -> dict:
-        """Number of features per action."""
-        out = {a: 0 for a in ("added", "changed", "unchanged", "removed")}
+        """Number of features per action; "kept" are stored features the file lacks, left as they are."""
+        out = {a: 0 for a in ACTIONS}
         for c in self.changes:
             out[c.action] += 1
         return out
@@ -84,15 +90,56 @@ class BoundaryPreview:
             "counts": self.counts(),
             "changes": [c.as_dict() for c in self.changes],
             "repaired": self.repaired,
+            "remove_missing": self.remove_missing,
+            "file_layers": self.file_layers,
+            "file_layer": self.file_layer,
+            "columns": self.columns,
+            "name_column": self.name_column,
+            "preview": self.feature_collection(),
         }
 
+    def feature_collection(self) -> dict:
+        """The changes as a GeoJSON FeatureCollection for the preview map, simplified to about 10 m."""
+        features = []
+        for i, change in enumerate(self.changes):
+            geom = self.geometries.get(i)
+            if geom is None or change.action == "unchanged":
+                continue
+            drawn = shapely.simplify(geom, 0.0001, preserve_topology=True)
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": change.as_dict(),
+                    "geometry": json.loads(shapely.to_geojson(shapely.set_precision(drawn, 1e-6))),
+                }
+            )
+        return {"type": "FeatureCollection", "features": features}
 
-def read_boundary_file(staged: Staged, *, name: str, crs: str | None = None, encoding: str | None = None):
+
+def read_boundary_file(
+    staged: Staged,
+    *,
+    name: str,
+    crs: str | None = None,
+    encoding: str | None = None,
+    source_layer: str | None = None,
+    layers_out: list | None = None,
+):
     """A GeoDataFrame in the file's own CRS (or `crs` when the file has none), and that CRS's name; GDAL opens the
-    staged file only when the driver its content names is the one that answers."""
+    staged file only when the driver its content names is the one that answers.  `source_layer` picks one of a
+    GeoPackage's or KML's layers (default the first); the names of all are appended to `layers_out`."""
     source = str(staged.path)
     try:
-        layer = next((layer for layer, _ in pyogrio.list_layers(source)), None)
+        layers = [str(layer) for layer, _ in pyogrio.list_layers(source)]
+        if layers_out is not None:
+            layers_out.extend(layers)
+        if source_layer and source_layer not in layers:
+            raise InvalidInput(
+                f"文件中没有图层“{source_layer}”。现有图层:{'、'.join(layers)} / no layer {source_layer!r}; "
+                f"layers: {', '.join(layers)}",
+                errors=[{"field": "source_layer", "message": "not found", "allowed": layers}],
+            )
+        layer = source_layer or (layers[0] if layers else None)
         driver = pyogrio.read_info(source, layer=layer)["driver"]
         if driver != staged.driver:
             raise refused(
@@ -178,20 +225,25 @@ def preview_boundaries(
     crs: str | None = None,
     name_column: str | None = None,
     encoding: str | None = None,
-    keep_missing: bool = False,
+    remove_missing: bool = False,
+    source_layer: str | None = None,
 ) -> BoundaryPreview:
-    """Read and check a staged boundary file and compare it with the stored layer; writes nothing."""
+    """Read and check a staged boundary file and compare it with the stored layer; writes nothing.  Stored features
+    the file lacks are kept unless `remove_missing` (an explicit choice: a partial file must not delete the rest)."""
     if layer not in LAYERS:
         raise UnknownValue("layer", layer, LAYERS)
-    frame, source_crs = read_boundary_file(staged, name=filename, crs=crs, encoding=encoding)
+    file_layers: list[str] = []
+    frame, source_crs = read_boundary_file(
+        staged, name=filename, crs=crs, encoding=encoding, source_layer=source_layer, layers_out=file_layers
+    )
     if frame.empty:
         raise InvalidInput(f"{filename} 没有要素 / the file has no features")
+    columns = [str(c) for c in frame.columns if c != "geometry"]
     name_col = _column(frame, name_column, NAME_COLUMNS, what="name")
     if name_col is None:
-        columns = [c for c in frame.columns if c != "geometry"]
         raise InvalidInput(
-            f"找不到名称列,请用 --name-column 指定。现有列:{'、'.join(columns) or '(无)'} / no name column; "
-            f"give --name-column; columns: {', '.join(columns)}",
+            f"找不到名称列,请选择名称列(命令行 --name-column)。现有列:{'、'.join(columns) or '(无)'} / no name "
+            f"column; pick one (--name-column); columns: {', '.join(columns)}",
             errors=[{"field": "name_column", "message": "not found", "allowed": columns}],
         )
     code_col = _column(frame, None, CODE_COLUMNS, what="code")
@@ -205,7 +257,7 @@ def preview_boundaries(
             _district_key(n): by_code[c]
             for c, n in session.execute(text("SELECT code, full_name FROM districts WHERE full_name IS NOT NULL")).all()
         }
-    features, changes, seen = [], [], set()
+    features, changes, seen, drawn = [], [], set(), {}
     for i, geom in enumerate(geoms):
         name = str(frame[name_col].iloc[i]).strip()
         code = str(frame[code_col].iloc[i]).strip() if code_col and frame[code_col].iloc[i] is not None else None
@@ -241,6 +293,7 @@ def preview_boundaries(
             )
             continue
         after = _area_km2(geom)
+        drawn[len(changes)] = geom
         if match is None:
             changes.append(FeatureChange("added", None, name, None, after))
             features.append({"id": None, "code": None, "name": name, "geom": geom})
@@ -266,13 +319,30 @@ def preview_boundaries(
             "imported; nothing was written",
             errors=errors,
         )
-    if not keep_missing:
-        for r in stored:
-            if r.id not in seen:
-                changes.append(
-                    FeatureChange("removed", r.code, r.name, _area_km2(shapely.from_wkb(bytes(r.wkb))), None)
-                )
-    return BoundaryPreview(layer, filename, source_crs, features, changes, repaired, keep_missing)
+    for r in stored:
+        if r.id not in seen:
+            old = shapely.from_wkb(bytes(r.wkb))
+            drawn[len(changes)] = old
+            area = _area_km2(old)
+            changes.append(
+                FeatureChange("removed", r.code, r.name, area, None)
+                if remove_missing
+                else FeatureChange("kept", r.code, r.name, area, area)
+            )
+    return BoundaryPreview(
+        layer,
+        filename,
+        source_crs,
+        features,
+        changes,
+        repaired,
+        remove_missing,
+        file_layers,
+        source_layer or (file_layers[0] if file_layers else None),
+        columns,
+        name_col,
+        drawn,
+    )
 
 
 def _next_codes(session: Session, layer: str, count: int) -> list[str]:
@@ -289,8 +359,8 @@ def apply_boundaries(session: Session, preview: BoundaryPreview, *, imported_by:
     removed = [c for c in preview.changes if c.action == "removed"]
     if layer == "districts" and removed:
         raise InvalidInput(
-            "区市不能通过导入删除(项目引用了它们);请加 --keep-missing / districts cannot be removed by an "
-            f"import: {', '.join(c.name for c in removed)}; use keep_missing"
+            "区市不能通过导入删除(项目引用了它们);请不要选择“删除文件中没有的要素” / districts cannot be removed "
+            f"by an import: {', '.join(c.name for c in removed)}; leave remove_missing off"
         )
     import_id = session.execute(
         text(
@@ -337,3 +407,19 @@ def apply_boundaries(session: Session, preview: BoundaryPreview, *, imported_by:
         text("SELECT set_config('warroom.valid_from', '', true), set_config('warroom.import_id', '', true)")
     )
     return {**preview.as_dict(), "applied": True, "import_id": import_id, "projects_resited": resited}
+
+
+def boundary_import_history(session: Session, *, layer: str | None = None, limit: int = 50) -> list[dict]:
+    """The latest applied boundary imports, newest first: layer, file, CRS, counts, when and by whom."""
+    if layer is not None and layer not in LAYERS:
+        raise UnknownValue("layer", layer, LAYERS)
+    rows = session.execute(
+        text(
+            "SELECT i.id, i.layer, i.filename, i.source_crs, i.imported_at, i.summary, "
+            "coalesce(u.display_name, u.username) AS imported_by "
+            "FROM boundary_imports i LEFT JOIN users u ON u.id = i.imported_by "
+            "WHERE CAST(:layer AS text) IS NULL OR i.layer = :layer ORDER BY i.imported_at DESC, i.id DESC LIMIT :n"
+        ),
+        {"layer": layer, "n": limit},
+    ).mappings()
+    return [{**r, "imported_at": r["imported_at"].isoformat()} for r in rows]

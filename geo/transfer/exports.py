@@ -11,11 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.enums import LAYERS, STATUSES
+from geo.enums import LAYERS, LIGHTS, STATUSES
 from geo.errors import InvalidInput, UnknownValue
 from geo.files import GEOJSON, XLSX, Download
 from geo.periods import month_label
@@ -41,9 +42,11 @@ PROJECT_FIELDS = {
     "county": "county",
     "cluster": "cluster",
     "status": "status",
+    "status_zh": "status_zh",
     "progress": "progress",
     "planned_progress": "planned",
     "light": "light",
+    "light_zh": "light_zh",
     "investment_total": "inv_total",
     "investment_year": "inv_year",
     "investment_completed": "inv_done",
@@ -61,7 +64,8 @@ EXTRA_EXCEL = (
     ("所在五区", "zones"),
     ("所在基地", "bases"),
     ("计划进度(%)", "planned_progress"),
-    ("亮灯", "light"),
+    ("亮灯", "light_zh"),
+    ("亮灯代码", "light"),
     ("累计完成投资(亿元)", "investment_completed"),
 )
 
@@ -102,11 +106,20 @@ def write_frame(frame: gpd.GeoDataFrame, fmt: str, stem: str) -> bytes:
         return path.read_bytes()
 
 
+STATUS_ZH = {s.code: s.name for s in STATUSES}
+LIGHT_ZH = {light.code: light.name for light in LIGHTS}
+
+
+def readable(row: dict) -> dict:
+    """A project row with the Chinese names of its status and light next to the codes (people read the file)."""
+    return {**row, "status_zh": STATUS_ZH.get(row["status"]), "light_zh": LIGHT_ZH.get(row["light"])}
+
+
 def projects_frame(
     session: Session, *, settings: Settings, filters: ProjectFilter, month: dt.date | None = None
 ) -> tuple[list[dict], gpd.GeoDataFrame]:
     """The filtered projects at the end of `month` (default 最新) as rows and as a GeoDataFrame of short ASCII names."""
-    rows = project_rows(session, settings=settings, filters=filters, month=month)
+    rows = [readable(r) for r in project_rows(session, settings=settings, filters=filters, month=month)]
     frame = gpd.GeoDataFrame(
         [{short: r[key] for key, short in PROJECT_FIELDS.items()} for r in rows],
         columns=list(PROJECT_FIELDS.values()),
@@ -115,6 +128,8 @@ def projects_frame(
     )
     for column in ("progress", "planned", "inv_total", "inv_year", "inv_done"):
         frame[column] = frame[column].astype(float)
+    for column in ("start", "end"):  # dates as dates (GIS Date fields), not text
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ms]")
     return rows, frame
 
 

@@ -26,13 +26,14 @@ def import_boundaries(
     crs: str | None,
     name_column: str | None,
     encoding: str | None,
-    keep_missing: bool,
+    remove_missing: bool = False,
+    source_layer: str | None = None,
     apply: bool,
     actor: Principal,
     limits: ArchiveLimits | None = None,
 ) -> dict:
     """Preview (and with apply, write and audit) a boundary file; its content decides the format, and GDAL reads
-    only the checked copy in a private temporary folder."""
+    only the checked copy in a private temporary folder.  Features the file lacks are kept unless remove_missing."""
     name = Path(filename or "").name or "upload"
     with tempfile.TemporaryDirectory(prefix="warroom-import-") as folder:
         staged = stage(data, name, Path(folder), limits or ArchiveLimits.of(get_settings()))
@@ -44,7 +45,8 @@ def import_boundaries(
             crs=crs,
             name_column=name_column,
             encoding=encoding,
-            keep_missing=keep_missing,
+            remove_missing=remove_missing,
+            source_layer=source_layer,
         )
     if not apply:
         return {**preview.as_dict(), "applied": False}
@@ -54,9 +56,19 @@ def import_boundaries(
         actor=actor,
         action="import.boundaries",
         obj=("layer", layer),
-        after={"file": name, **audit_counts(result)},
+        after={"file": name, **boundary_audit(result)},
     )
     return result
+
+
+def boundary_audit(result: dict) -> dict:
+    """What a boundary import changed, readable in the audit log: counts and the names per action."""
+    out = {"counts": result["counts"], "projects_resited": result.get("projects_resited")}
+    for action in ("added", "changed", "removed"):
+        names = [c["name"] for c in result["changes"] if c["action"] == action]
+        if names:
+            out[action] = names
+    return out
 
 
 def import_register_file(
@@ -82,7 +94,11 @@ def import_register_file(
             actor=actor,
             action="import.projects",
             obj=("register", Path(filename or "").name),
-            after=audit_counts(summary),
+            after={
+                **audit_counts(summary),
+                "added_codes": summary["added_codes"][:500],  # which projects, readable in the log
+                "updated_codes": summary["updated_codes"][:500],
+            },
         )
     return summary, check.error_report_xlsx() if want_report else None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ from geo.enums import CLUSTERS, DISTRICTS, STATUSES, WEIHAI_BOUNDS
 from geo.errors import InvalidInput
 from geo.siting.engine import refresh_project_siting
 from geo.transfer.archives import ArchiveLimits
+from geo.transfer.places import district_of_place
 from geo.transfer.sheets import cell_text, find_columns, read_table, write_xlsx
 
 # field -> accepted headers (first is the canonical one, written by the Excel export)
@@ -43,6 +45,7 @@ REQUIRED = ("code", "name", "district", "cluster", "investment_total", "investme
 COORDS = ("wgs84", "gcj02")
 FIELD_ZH = {f: names[0] for f, names in REGISTER_COLUMNS.items()}
 REPORT_HEADERS = ("行号", "列", "值", "问题", "建议")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass
@@ -112,6 +115,27 @@ def _closest(value: str, choices) -> str:
     return f"是否为“{close[0]}”? / did you mean {close[0]!r}?" if close else ""
 
 
+def _district_hint(value: str, districts) -> str:
+    """Which district an unknown 所属区市 means (a town or managed area names its district), and always the list."""
+    place = district_of_place(value)
+    first = f"“{value}”属于“{place}”,请填“{place}” / {value} lies in {place}" if place else _closest(value, districts)
+    listing = "可选:" + "、".join(districts) + " / one of the names listed"
+    return f"{first};{listing}" if first else listing
+
+
+def _amount_hint(raw) -> str:
+    """For an amount written as words (约5亿, 5亿元, 3000万元): the plain number in 亿元 the column expects."""
+    text_ = cell_text(raw)
+    match = _NUMBER.search(text_.replace(",", "").replace(",", ""))
+    if not match:
+        return "只填数字,单位见表头,如 12.5 / a plain number, e.g. 12.5"
+    number = Decimal(match.group())
+    if "万" in text_[match.end() :]:
+        number = number / 10000
+    shown = format(number.normalize(), "f")
+    return f"只填数字(亿元),是否为 {shown}?/ a plain number in 亿元: {shown}?"
+
+
 def _in_weihai(lon: float, lat: float) -> bool:
     x1, y1, x2, y2 = WEIHAI_BOUNDS
     return x1 <= lon <= x2 and y1 <= lat <= y2
@@ -137,8 +161,8 @@ def check_register(
             errors=[{"field": m, "message": "column missing"} for m in missing],
         )
     check = RegisterCheck(ignored_columns=[h for i, h in enumerate(table.headers) if i not in cols.values() and h])
-    districts = {d.name for d in DISTRICTS}
-    clusters = {c.name for c in CLUSTERS}
+    districts = [d.name for d in DISTRICTS]
+    clusters = [c.name for c in CLUSTERS]
     statuses = {s.name: s.code for s in STATUSES} | {s.code: s.code for s in STATUSES}
     first_row_of: dict[str, int] = {}
 
@@ -171,9 +195,19 @@ def check_register(
             if len(code) > 32:
                 err("code", "项目编号超过 32 个字符 / code longer than 32 characters")
         if out["district"] and out["district"] not in districts:
-            err("district", f"未知区市“{out['district']}” / unknown district", _closest(out["district"], districts))
+            err(
+                "district",
+                f"未知区市“{out['district']}” / unknown district",
+                _district_hint(out["district"], districts),
+            )
         if out["cluster"] and out["cluster"] not in clusters:
-            err("cluster", f"未知产业集群“{out['cluster']}” / unknown cluster", _closest(out["cluster"], clusters))
+            close = _closest(out["cluster"], clusters)
+            listing = "可选:" + "、".join(clusters)
+            err(
+                "cluster",
+                f"未知产业集群“{out['cluster']}” / unknown cluster",
+                f"{close};{listing}" if close else listing,
+            )
         status = cell_text(get("status"))
         if status not in statuses:
             err(
@@ -194,7 +228,7 @@ def check_register(
                 err(
                     f,
                     "不是数字 / not a number" if cell_text(raw) else "必填项为空 / required",
-                    "只填数字,单位见表头,如 12.5 / a plain number, e.g. 12.5",
+                    _amount_hint(raw) if f != "progress" else "只填数字,如 45 / a plain number, e.g. 45",
                 )
             elif number < 0 or (f == "progress" and number > 100):
                 err(f, "应在 0–100 之间 / must be 0..100" if f == "progress" else "不能为负 / must not be negative")
@@ -302,6 +336,8 @@ def import_register(
         "added": 0,
         "updated": 0,
         "unchanged": 0,
+        "added_codes": [],
+        "updated_codes": [],
     }
     if check.errors and not allow_partial:
         summary["unchanged"] = None
@@ -317,6 +353,7 @@ def import_register(
             else:
                 written.append(hit.id)
                 summary["added" if hit.inserted else "updated"] += 1
+                summary["added_codes" if hit.inserted else "updated_codes"].append(r["code"])
             if progress:
                 progress(1)
         if written:

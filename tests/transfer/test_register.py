@@ -6,6 +6,7 @@ import zipfile
 import geopandas as gpd
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import text
 
 from geo.crs import wgs84_to_gcj02
@@ -103,6 +104,10 @@ def test_allow_partial_writes_the_good_rows_and_dry_run_writes_nothing(client, s
     assert session.execute(text("SELECT count(*) FROM projects WHERE code = 'R-001'")).scalar() == 0
     done = post(client, data, allow_partial="true", apply="true").json()
     assert done["applied"] and done["added"] == 1 and len(done["errors"]) == 1
+    logged = session.execute(
+        text("SELECT after FROM audit_log WHERE action = 'import.projects' ORDER BY id DESC LIMIT 1")
+    ).scalar()
+    assert logged["added_codes"] == ["R-001"] and logged["added"] == 1
     located = session.execute(
         text("SELECT d.name FROM projects p JOIN districts d ON d.id = p.located_district_id WHERE p.code = 'R-001'")
     ).scalar()
@@ -162,3 +167,59 @@ def test_gis_exports_open_with_chinese_text(client, fmt, tmp_path):
     assert len(frame) > 0 and frame.crs.to_epsg() == 4326
     names = frame["name"] if "name" in frame else frame["Name"]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in n) for n in names)
+
+
+def test_a_town_written_for_the_district_names_its_district_and_every_valid_name(client):
+    r = post(client, xlsx([row(所属区市="石岛管理区")]))
+    (error,) = r.json()["errors"]
+    assert error["column"] == "所属区市" and "荣成市" in error["suggestion"]
+    assert all(name in error["suggestion"] for name in ("环翠区", "文登区", "乳山市", "高区", "南海新区"))
+    unknown = post(client, xlsx([row(所属区市="火星区")])).json()["errors"][0]
+    assert "可选:环翠区、文登区" in unknown["suggestion"]
+    cluster = post(client, xlsx([row(产业集群="航天")])).json()["errors"][0]
+    assert "康养旅游" in cluster["suggestion"]
+
+
+def test_an_amount_in_words_is_answered_with_the_number(client):
+    (error,) = post(client, xlsx([row(**{"总投资（亿元）": "约5亿"})])).json()["errors"]
+    assert "是否为 5?" in error["suggestion"]
+    (error,) = post(client, xlsx([row(**{"总投资（亿元）": "3000万元"})])).json()["errors"]
+    assert "0.3" in error["suggestion"]
+
+
+def test_the_command_line_prints_whole_messages_and_hints(session, tmp_path, monkeypatch):
+    from contextlib import contextmanager
+
+    from typer.testing import CliRunner
+
+    from api import cli
+    from api.cli import imports
+
+    monkeypatch.setattr(imports, "domain_session", contextmanager(lambda: (yield session)))
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(xlsx([row(所属区市="石岛管理区")]))
+    result = CliRunner().invoke(cli.app, ["import", "projects", str(path)])
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if "石岛管理区" in line)
+    assert "请填“荣成市”" in line and line.rstrip().endswith("/ one of the names listed")
+
+
+def test_exports_say_status_and_light_in_chinese_and_dates_as_dates(client, tmp_path):
+    r = client.get("/api/exports/projects", params={"format": "gpkg", "district": "荣成市"})
+    path = tmp_path / "p.gpkg"
+    path.write_bytes(r.content)
+    frame = gpd.read_file(path)
+    assert set(frame["status_zh"]) <= {"前期推进", "在建", "竣工投产", "停缓建"}
+    assert set(frame["light_zh"].dropna()) <= {"绿灯", "黄灯", "红灯"} and frame["light_zh"].notna().any()
+    assert str(frame["start"].dtype).startswith("datetime64")
+    book = load_workbook(io.BytesIO(client.get("/api/exports/projects", params={"format": "xlsx"}).content))
+    header = [c.value for c in book.active[1]]
+    lights = {c.value for c in book.active[get_column_letter(header.index("亮灯") + 1)][1:]}
+    assert lights <= {"绿灯", "黄灯", "红灯", None}
+
+
+def test_the_offline_map_downloads_for_a_district(client):
+    r = client.get("/api/exports/map", params={"district": "荣成市"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "attachment" in r.headers["content-disposition"] and "荣成" in r.text
+    assert client.get("/api/exports/map", params={"district": "火星区"}).status_code == 422

@@ -199,3 +199,27 @@ export const plannerApi = {
   /** the same check answered as an Excel Blob */
   siteManyExcel: (input, o = {}) => send('/api/lookup?format=xlsx', { ...sitingBody(input), as: 'blob', ...o }),
 };
+
+// The planner's workspace (js/workspace.js and its modules): imports sent as multipart `file`, exports as links.
+function fileForm(file) {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return form;
+}
+
+export const workspaceApi = {
+  /** Preview (apply: true writes) a boundary file: {layer, crs, name_column, encoding, source_layer, remove_missing}. */
+  importBoundaries: (file, params = {}) => send(`/api/imports/boundaries${query(params)}`, { body: fileForm(file) }),
+  /** Applied boundary imports, newest first. */
+  boundaryImports: (layer, o) => getJSON(`/api/imports/boundaries${query({ layer })}`, o),
+  /** Each project's district, zones and bases by the boundaries valid at `at` (ISO time). */
+  sitingAsOf: (at, o) => getJSON(`/api/siting/as-of${query({ at })}`, o),
+  /** Check (apply / allow_partial: write) a register: {coords, crs, allow_partial, apply}. */
+  importRegister: (file, params = {}) => send(`/api/imports/projects${query(params)}`, { body: fileForm(file) }),
+  /** The register's row-level error report as an Excel Blob. */
+  registerReport: (file, params = {}) => send(`/api/imports/projects${query({ ...params, apply: false, report: 'xlsx' })}`, { body: fileForm(file), as: 'blob' }),
+  exportProjectsUrl: (filters, format) => `/api/exports/projects${filterQuery(filters)}${filterQuery(filters) ? '&' : '?'}format=${encodeURIComponent(format)}`,
+  exportLayerUrl: (layer, format) => `/api/exports/layers/${encodeURIComponent(layer)}?format=${encodeURIComponent(format)}`,
+  offlineMapUrl: (district) => `/api/exports/map${query({ district })}`,
+  quarterlyBulletinUrl: (quarter, fmt) => `/api/reports/quarterly/${encodeURIComponent(quarter)}.${fmt}`,
+};

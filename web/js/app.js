@@ -16,6 +16,7 @@ import { mountReporterTodo } from './todo.js';
 import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
+import { mountExportMenu } from './exports.js'; // issue 13: 导出 the current filter
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -33,6 +34,7 @@ const unwrap = async (s) => { const r = await s; if ('error' in r) throw r.error
 async function boot() {
   initI18n();
   mountUserBox($('user-box'));
+  mountExportMenu($('export-box'), () => getState().filters);
   setBusy(true);
   let state = initFromHash();
   // Every first request leaves now, side by side: the projects (5 MB at 10,000) need not wait
