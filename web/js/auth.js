@@ -15,6 +15,7 @@ addMessages({
     'auth.otherDistrict': '您只能为{d}的项目上传照片。',
     'auth.userLabel': '当前用户',
     'auth.backToMap': '← 返回地图',
+    'auth.account': '我的账户',
   },
   en: {
     'auth.signIn': 'Sign in',
@@ -26,6 +27,7 @@ addMessages({
     'auth.otherDistrict': 'You may upload photos for projects of {d} only.',
     'auth.userLabel': 'Signed in as',
     'auth.backToMap': '← Back to the map',
+    'auth.account': 'My account',
   },
 });
 
@@ -74,13 +76,18 @@ export function mountUserBox(host) {
     const role = document.documentElement.lang === 'en' ? user.role_name_en : user.role_name;
     const detail = ` · ${role}${user.district ? ` · ${user.district}` : ''}`;
     who.title = `${t('auth.userLabel')}: ${user.display_name}${detail} (${user.username})`;
-    const name = document.createElement('b');
-    name.textContent = user.display_name;
+    const name = document.createElement('a');
+    name.href = '/account.html'; // on a phone, whose header has no room for the 我的账户 button
+    name.className = 'user-account';
+    const bold = document.createElement('b');
+    bold.textContent = user.display_name;
+    name.append(bold);
     const more = document.createElement('span');
     more.className = 'user-role';
     more.textContent = detail;
     who.append(name, more);
     host.append(who);
+    if (user.permissions.includes('own_account')) host.append(link('/account.html', t('auth.account'), 'account-link'));
     if (user.permissions.includes('review_reports')) host.append(link('/review.html', t('auth.review'), 'review-link'));
     if (user.permissions.includes('manage_users')) host.append(link('/admin.html', t('auth.admin'), 'admin-link'));
     const out = document.createElement('button');
