@@ -115,7 +115,7 @@ function wire() {
     clearOnce();
     const form = e.target;
     if (form.new.value !== form.repeat.value) { showResult('error', t('account.mismatch')); return; }
-    const button = $('password-submit');
+    const button = form.querySelector('[type=submit]');
     button.disabled = true;
     try {
       // The server sets a new session cookie and CSRF cookie for this browser: nothing to keep here.
