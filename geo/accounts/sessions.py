@@ -57,14 +57,16 @@ def end_session(session: Session, *, actor: Principal, session_id: int, user_id:
     return ended
 
 
-def end_other_sessions(session: Session, *, actor: Principal) -> list[dict]:
-    """End every session of the actor's account except the one asking (all of them when asked with a token)."""
+def end_other_sessions(session: Session, *, actor: Principal, user_id: int | None = None) -> list[dict]:
+    """End every session of the account `user_id` (default: the actor's own) except the one asking (all of them
+    when asked with a token or from the command line)."""
+    owner = actor.user_id if user_id is None else user_id
     rows = session.execute(
         text(f"""DELETE FROM user_sessions WHERE user_id = :u AND id IS DISTINCT FROM :keep AND expires_at > now()
                  RETURNING {_COLUMNS}"""),
-        {"u": actor.user_id, "keep": actor.session_id},
+        {"u": owner, "keep": actor.session_id},
     ).all()
     ended = [_as_dict(r, None) for r in sorted(rows, key=lambda r: r.id)]
     for one in ended:
-        _audit_end(session, actor, one, actor.user_id)
+        _audit_end(session, actor, one, owner)
     return ended
