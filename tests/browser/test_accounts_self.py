@@ -151,6 +151,7 @@ def test_a_viewer_is_offered_no_upload_box_and_no_report_form(page, live_server,
     assert page.get_by_test_id("photo-input").count() == 0
     assert page.get_by_test_id("report-open").count() == 0
     assert page.get_by_test_id("report-status").count() == 1  # reading the reports stays
+    assert page.get_by_test_id("siting-link").is_hidden()  # the planner's siting check is not offered either
 
 
 def test_an_anonymous_visitor_is_offered_no_report_form(page, live_server):
@@ -174,6 +175,14 @@ def test_every_page_has_the_user_box(page, live_server, accounts, path):
     page.goto(f"{live_server}{path}")
     page.get_by_test_id("sign-in-link").wait_for()
     assert f"next={path.replace('/', '%2F')}" in page.get_by_test_id("sign-in-link").get_attribute("href")
+    sign_in(page, live_server, accounts["planner"], path)
+    page.get_by_test_id("sign-out").wait_for()
+    assert accounts["planner"]["display_name"] in page.get_by_test_id("current-user").inner_text()
+    assert page.get_by_test_id("account-link").get_attribute("href") == "/account.html"
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone the box does not widen the header
+    assert page.evaluate("() => document.querySelector('.topbar').getBoundingClientRect().right") <= 390
+    page.get_by_test_id("sign-out").click()
+    page.get_by_test_id("sign-in-link").wait_for()
 
 
 def test_a_bulletin_link_clicked_signed_out_goes_through_sign_in_and_downloads(page, live_server, fresh):

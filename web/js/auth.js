@@ -65,6 +65,8 @@ export function mountUserBox(host) {
   if (!host) return;
   async function render() {
     const user = await currentUser();
+    // A link to a tool the account may not use is not offered (a visitor keeps it: the tool offers sign-in).
+    for (const el of document.querySelectorAll('[data-needs]')) el.hidden = Boolean(user) && !user.permissions.includes(el.dataset.needs);
     host.replaceChildren();
     if (!user) {
       host.append(link(signInUrl(), t('auth.signIn'), 'sign-in-link'));
