@@ -144,6 +144,8 @@ def test_a_file_link_opened_signed_out_leads_to_sign_in_and_back(client_with):
     r = closed.get("/api/reports/monthly/2026-10.pdf?x=1", headers=PAGE, follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == "/login.html?next=%2Fapi%2Freports%2Fmonthly%2F2026-10.pdf%3Fx%3D1"
+    r = closed.get("/docs", headers=PAGE, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login.html?next=%2Fdocs"
     # a script asking gets the problem it can act on
     r = closed.get("/api/reports/monthly/2026-10.pdf", follow_redirects=False)
     assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
