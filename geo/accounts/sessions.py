@@ -9,7 +9,10 @@ from geo.accounts.audit import audit
 from geo.accounts.principal import Principal
 from geo.errors import NotFound
 
-_COLUMNS = "id, created_at, last_seen_at, expires_at, address, user_agent"
+_COLUMNS = (
+    "id, created_at, last_seen_at, expires_at, address, user_agent, "
+    "(SELECT username FROM users u WHERE u.id = user_sessions.user_id) AS username"
+)
 
 
 def _as_dict(row, current: int | None) -> dict:
@@ -35,7 +38,12 @@ def _audit_end(session: Session, actor: Principal, ended: dict, owner: int) -> N
         actor=actor,
         action="session.revoke",
         obj=("session", ended["id"]),
-        after={"user_id": owner, "address": ended["address"], "user_agent": ended["user_agent"]},
+        after={
+            "user": ended["username"],
+            "user_id": owner,
+            "address": ended["address"],
+            "user_agent": ended["user_agent"],
+        },
     )
 
 

@@ -50,10 +50,11 @@ def test_signing_out_another_session_ends_it_there_and_is_audited(client, client
     assert client.get("/api/auth/me").json()["user"]["username"] == user["username"]
     assert [s["current"] for s in _sessions(client)] == [True]
     row = session.execute(
-        text("SELECT actor_name, after->>'user_id' FROM audit_log WHERE action = 'session.revoke' AND object_id = :o"),
+        text("""SELECT actor_name, after->>'user_id', after->>'user', after->>'address' FROM audit_log
+                WHERE action = 'session.revoke' AND object_id = :o"""),
         {"o": str(other["id"])},
     ).one()
-    assert row == (user["username"], str(user["id"]))
+    assert row == (user["username"], str(user["id"]), user["username"], "testclient")
     # a second time, or someone else's session, is not found
     assert client.delete(f"/api/auth/sessions/{other['id']}", headers=csrf).status_code == 404
     stranger = client_with()
