@@ -34,6 +34,7 @@ from api.routers import (
     siting,
     users,
 )
+from api.web import WebFiles
 from geo.db.engine import Database, open_database
 from geo.db.roles import warn_if_privileged
 from geo.photos import store
@@ -108,5 +109,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if (web / "node_modules").is_dir():
         app.mount("/vendor", StaticFiles(directory=web / "node_modules"), name="vendor")
     if web.is_dir():
-        app.mount("/", StaticFiles(directory=web, html=True), name="web")
+        app.mount("/", WebFiles(directory=web, html=True), name="web")
     return app

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -108,7 +109,21 @@ def _status_of(exc: WarroomError) -> int:
     return 400
 
 
-async def _domain(request: Request, exc: WarroomError) -> JSONResponse:
+def browser_navigation(request: Request) -> bool:
+    """Whether a person's browser is opening this address as a page (a link followed), not a script asking."""
+    return request.method in ("GET", "HEAD") and "text/html" in request.headers.get("accept", "")
+
+
+def sign_in_redirect(request: Request) -> RedirectResponse:
+    """To the sign-in page, which sends the browser back here afterwards (a file link clicked while signed out)."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login.html?next={quote(target, safe='')}", status_code=303)
+
+
+async def _domain(request: Request, exc: WarroomError) -> JSONResponse | RedirectResponse:
+    if isinstance(exc, Unauthorized) and browser_navigation(request):
+        # A person who clicked a bulletin or export link signed out gets the sign-in page, not a JSON 401.
+        return sign_in_redirect(request)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": 'Bearer realm="warroom"'}

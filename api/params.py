@@ -18,6 +18,7 @@ ProjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="项目 id / projec
 PhotoId = Annotated[int, Path(ge=1, le=MAX_ID, description="照片 id / photo id")]
 UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="用户 id / account id")]
 TokenId = Annotated[int, Path(ge=1, le=MAX_ID, description="令牌 id / token id")]
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="登录会话 id / session id")]
 
 
 def month_query(

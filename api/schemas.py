@@ -198,6 +198,8 @@ class ApiToken(Out):
     prefix: str
     created_at: dt.datetime | None
     revoked_at: dt.datetime | None = None
+    last_used_at: dt.datetime | None = None
+    last_used_address: str | None = None
 
 
 class NewApiToken(ApiToken):
@@ -210,6 +212,24 @@ class ApiTokens(Out):
     """The account's tokens."""
 
     tokens: list[ApiToken]
+
+
+class SignInSession(Out):
+    """A browser sign-in (never its cookie): when it began and was last used, from where, with which browser."""
+
+    id: int
+    created_at: dt.datetime | None
+    last_seen_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    address: str | None
+    user_agent: str | None
+    current: bool
+
+
+class SignInSessions(Out):
+    """The account's live sessions, the most recently used first."""
+
+    sessions: list[SignInSession]
 
 
 class User(Out):

@@ -309,6 +309,7 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("auth.password_change", "修改本人密码", "changed own password"),
     AuditAction("token.create", "创建 API 令牌", "created an API token"),
     AuditAction("token.revoke", "撤销 API 令牌", "revoked an API token"),
+    AuditAction("session.revoke", "结束登录会话", "ended a sign-in session"),
     AuditAction("user.create", "创建用户", "created a user"),
     AuditAction("user.update", "修改用户", "changed a user"),
     AuditAction("user.password_reset", "重置密码", "reset a password"),

@@ -1,4 +1,4 @@
-"""`warroom user add | list | disable | reset-password`: accounts, as /api/users manages them."""
+"""`warroom user add | list | disable | reset-password | sessions | sign-out`: accounts, as /api/users manages them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import typer
 
 from api.cli.common import domain_session, show_password_once
 from geo.accounts.principal import cli_principal
+from geo.accounts.sessions import end_other_sessions, end_session, list_sessions
 from geo.accounts.users import create_user, find_user, list_users, reset_password, update_user
 from geo.errors import NotFound
 
@@ -61,3 +62,32 @@ def reset(username: str = typer.Argument(...)):
     with domain_session(migrate=True) as session:
         user, password = reset_password(session, actor=cli_principal(), user_id=_user_id(session, username))
     show_password_once(user["username"], password)
+
+
+@app.command("sessions")
+def sessions(username: str = typer.Argument(...)):
+    """List an account's live sign-in sessions: id, signed in, last used, address, browser."""
+    with domain_session(migrate=True) as session:
+        live = list_sessions(session, user_id=_user_id(session, username))
+    for one in live:
+        seen = one["last_seen_at"] or one["created_at"]
+        typer.echo(
+            f"{one['id']:>5}  {one['created_at'][:16]}  {seen[:16]}  {one['address'] or '-':<15} {one['user_agent']}"
+        )
+    if not live:
+        typer.echo(f"{username} 没有有效的登录会话 / has no live session")
+
+
+@app.command("sign-out")
+def sign_out(
+    username: str = typer.Argument(...),
+    session_id: int = typer.Option(None, "--session", help="only this session (see `warroom user sessions`)"),
+):
+    """End an account's sign-in sessions (all of them, or one with --session); its tokens stay."""
+    with domain_session(migrate=True) as session:
+        user_id = _user_id(session, username)
+        if session_id is None:
+            ended = end_other_sessions(session, actor=cli_principal(), user_id=user_id)
+        else:
+            ended = [end_session(session, actor=cli_principal(), session_id=session_id, user_id=user_id)]
+    typer.echo(f"已结束 {len(ended)} 个登录会话 / ended {len(ended)} session(s) of {username}")

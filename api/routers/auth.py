@@ -7,10 +7,11 @@ from pydantic import BaseModel, Field
 
 from api.deps import CSRF_COOKIE, SESSION_COOKIE, PrincipalDep, SessionDep, SettingsDep, client_address, require
 from api.errors import problems
-from api.params import TokenId
+from api.params import SessionId, TokenId
 from api.schemas import Account as AccountOut
-from api.schemas import ApiToken, ApiTokens, Changed, Me, NewApiToken, SignedIn
+from api.schemas import ApiToken, ApiTokens, Changed, Me, NewApiToken, SignedIn, SignInSession, SignInSessions
 from geo.accounts.principal import Principal
+from geo.accounts.sessions import end_other_sessions, end_session, list_sessions
 from geo.accounts.signin import SignedIn as SignedInSession
 from geo.accounts.signin import change_password as change_own_password
 from geo.accounts.signin import sign_in, sign_out
@@ -149,3 +150,27 @@ def post_token(session: SessionDep, actor: Account, body: TokenRequest):
 def delete_token(session: SessionDep, actor: Account, token_id: TokenId):
     """Revoke one of your tokens; it is refused from the next request on."""
     return revoke_token(session, actor=actor, token_id=token_id)
+
+
+@router.get("/sessions", response_model=SignInSessions, summary="我的登录会话 / my sign-in sessions")
+def get_sessions(session: SessionDep, actor: Account):
+    """The account's live browser sessions with address, browser, start and last use; `current` is this one."""
+    return {"sessions": list_sessions(session, user_id=actor.user_id, current=actor.session_id)}
+
+
+@router.delete(
+    "/sessions/{session_id}", response_model=SignInSession, summary="结束一个登录会话 / end one of my sessions"
+)
+def delete_session(session: SessionDep, actor: Account, session_id: SessionId):
+    """Sign out one of your sessions (on another computer, say); its cookie opens nothing from the next request on."""
+    return end_session(session, actor=actor, session_id=session_id)
+
+
+@router.post(
+    "/sessions/sign-out-others",
+    response_model=SignInSessions,
+    summary="退出其他所有登录 / sign out everywhere else",
+)
+def post_sign_out_others(session: SessionDep, actor: Account):
+    """End every session of the account but this one (all of them when asked with a token); answers those ended."""
+    return {"sessions": end_other_sessions(session, actor=actor)}

@@ -1,4 +1,5 @@
-"""Account administration (admins): list, create, change or disable, reset passwords, see and revoke tokens."""
+"""Account administration (admins): list, create, change or disable, reset passwords, see and revoke tokens and
+sessions."""
 
 from typing import Annotated
 
@@ -6,9 +7,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, require
-from api.params import TokenId, UserId
-from api.schemas import ApiToken, ApiTokens, UserChanged, Users, UserWithPassword
+from api.params import SessionId, TokenId, UserId
+from api.schemas import ApiToken, ApiTokens, SignInSession, SignInSessions, UserChanged, Users, UserWithPassword
 from geo.accounts.principal import Principal
+from geo.accounts.sessions import end_session, list_sessions
 from geo.accounts.tokens import list_tokens, revoke_token
 from geo.accounts.users import create_user, get_user, list_users, reset_password, update_user
 from geo.enums import Permission
@@ -77,3 +79,22 @@ def get_user_tokens(session: SessionDep, admin: Admin, user_id: UserId):
 def delete_user_token(session: SessionDep, admin: Admin, user_id: UserId, token_id: TokenId):
     """Revoke one token of the account; it is refused from the next request on (audited)."""
     return revoke_token(session, actor=admin, token_id=token_id, user_id=user_id)
+
+
+@router.get(
+    "/{user_id}/sessions", response_model=SignInSessions, summary="用户的登录会话 / an account's sign-in sessions"
+)
+def get_user_sessions(session: SessionDep, admin: Admin, user_id: UserId):
+    """The account's live browser sessions: address, browser, start and last use (never the cookies)."""
+    get_user(session, user_id)
+    return {"sessions": list_sessions(session, user_id=user_id, current=admin.session_id)}
+
+
+@router.delete(
+    "/{user_id}/sessions/{session_id}",
+    response_model=SignInSession,
+    summary="结束用户的登录会话 / end an account's session",
+)
+def delete_user_session(session: SessionDep, admin: Admin, user_id: UserId, session_id: SessionId):
+    """Sign the account out of one session; its cookie opens nothing from the next request on (audited)."""
+    return end_session(session, actor=admin, session_id=session_id, user_id=user_id)

@@ -125,20 +125,26 @@ def sign_out(session: Session, *, actor: Principal) -> None:
 
 
 _ACCOUNT_COLUMNS = "u.id AS user_id, u.username, u.display_name, u.role, u.district"
+# Last seen / last used is written at most this often per session or token: a request mostly only reads the row.
+TOUCH_EVERY = "60 seconds"
+_STALE = "({col} IS NULL OR {col} < now() - interval '" + TOUCH_EVERY + "')"
 
 
 def principal_from_session(session: Session, *, token: str, address: str | None) -> Principal | None:
     """The account of a live session cookie (active account, not expired), or None."""
     row = session.execute(
         text(f"""
-        SELECT {_ACCOUNT_COLUMNS}, s.id AS session_id, s.csrf_token
+        SELECT {_ACCOUNT_COLUMNS}, s.id AS session_id, s.csrf_token, {_STALE.format(col="s.last_seen_at")} AS stale
         FROM user_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = :h AND s.expires_at > now() AND u.active"""),
         {"h": token_digest(token)},
     ).first()
     if row is None:
         return None
-    return Principal(**row._mapping, address=address, via="session")
+    found = dict(row._mapping)
+    if found.pop("stale"):
+        session.execute(text("UPDATE user_sessions SET last_seen_at = now() WHERE id = :id"), {"id": row.session_id})
+    return Principal(**found, address=address, via="session")
 
 
 def principal_from_api_token(session: Session, *, token: str, address: str | None) -> Principal:
@@ -147,7 +153,7 @@ def principal_from_api_token(session: Session, *, token: str, address: str | Non
     if token.startswith(TOKEN_PREFIX):
         row = session.execute(
             text(f"""
-            SELECT {_ACCOUNT_COLUMNS}
+            SELECT {_ACCOUNT_COLUMNS}, t.id AS token_id, {_STALE.format(col="t.last_used_at")} AS stale
             FROM api_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.token_hash = :h AND t.revoked_at IS NULL AND u.active"""),
             {"h": token_digest(token)},
@@ -156,7 +162,14 @@ def principal_from_api_token(session: Session, *, token: str, address: str | Non
         raise Unauthorized(
             "API 令牌无效、已撤销或其账户已停用 / the API token is unknown, revoked, or its account is disabled"
         )
-    return Principal(**row._mapping, address=address, via="token")
+    found = dict(row._mapping)
+    token_id, stale = found.pop("token_id"), found.pop("stale")
+    if stale:  # the address is that of the last write, so at most a minute old
+        session.execute(
+            text("UPDATE api_tokens SET last_used_at = now(), last_used_address = :a WHERE id = :id"),
+            {"id": token_id, "a": address},
+        )
+    return Principal(**found, address=address, via="token")
 
 
 def purge_expired_sessions(session: Session) -> int:

@@ -22,6 +22,8 @@ def token_dict(token: ApiToken) -> dict:
         "prefix": token.prefix,
         "created_at": token.created_at.isoformat() if token.created_at else None,
         "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "last_used_address": token.last_used_address,
     }
 
 

@@ -411,6 +411,7 @@ class UserSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     address: Mapped[str | None] = mapped_column(Text)
     user_agent: Mapped[str | None] = mapped_column(Text)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):
@@ -425,6 +426,8 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(16))  # the first characters, so the owner can tell tokens apart
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_address: Mapped[str | None] = mapped_column(Text)
 
 
 class SignInLimit(Base):

@@ -78,3 +78,30 @@ def test_user_commands(empty_db):
     with empty_db.session() as s:
         actions = s.execute(text("SELECT action FROM audit_log WHERE object_type = 'user' ORDER BY id")).scalars().all()
     assert actions == ["user.create", "user.password_reset", "user.update"]
+
+
+def test_user_sessions_are_listed_and_ended_from_the_command_line(empty_db):
+    from geo.accounts.signin import open_session
+    from geo.db.models import User
+    from geo.settings import Settings
+
+    runner = CliRunner()
+    assert runner.invoke(cli.app, ["user", "add", "weihai-li"]).exit_code == 0
+    with empty_db.session() as s:
+        user = s.execute(text("SELECT * FROM users WHERE username = 'weihai-li'")).one()
+        ids = [
+            open_session(s, user=s.get(User, user.id), address=a, user_agent="Firefox", settings=Settings()).principal
+            for a in ("10.1.1.1", "10.2.2.2")
+        ]
+    listed = runner.invoke(cli.app, ["user", "sessions", "weihai-li"])
+    assert "10.1.1.1" in listed.output and "10.2.2.2" in listed.output, listed.output
+
+    one = runner.invoke(cli.app, ["user", "sign-out", "weihai-li", "--session", str(ids[0].session_id)])
+    assert one.exit_code == 0 and "1" in one.output, one.output
+    assert "10.1.1.1" not in runner.invoke(cli.app, ["user", "sessions", "weihai-li"]).output
+    rest = runner.invoke(cli.app, ["user", "sign-out", "weihai-li"])
+    assert rest.exit_code == 0, rest.output
+    assert "没有有效的登录会话" in runner.invoke(cli.app, ["user", "sessions", "weihai-li"]).output
+    with empty_db.session() as s:
+        ended = s.execute(text("SELECT count(*) FROM audit_log WHERE action = 'session.revoke'")).scalar()
+    assert ended == 2

@@ -60,6 +60,25 @@ def _revoke_users_token(session, user):
     return f"/api/users/{target['id']}/tokens/{token['id']}", {}
 
 
+def _open_session(session, user) -> int:
+    from geo.accounts.signin import open_session
+    from geo.db.models import User
+
+    signed = open_session(
+        session, user=session.get(User, user["id"]), address="10.0.0.9", user_agent="elsewhere", settings=Settings()
+    )
+    return signed.principal.session_id
+
+
+def _end_session(session, user):
+    return f"/api/auth/sessions/{_open_session(session, user)}", {}
+
+
+def _end_users_session(session, user):
+    target = make_user(session)
+    return f"/api/users/{target['id']}/sessions/{_open_session(session, target)}", {}
+
+
 # Tokens cannot mint tokens (tests/accounts/test_tokens.py): these examples are sent from a browser session.
 SESSION_ONLY = {("POST", "/api/auth/tokens")}
 
@@ -220,6 +239,9 @@ EXAMPLES = {
     ("POST", "/api/auth/tokens"): lambda s, u: ("/api/auth/tokens", {"json": {"name": "脚本 script"}}),
     ("DELETE", "/api/auth/tokens/{token_id}"): _revoke_token,
     ("DELETE", "/api/users/{user_id}/tokens/{token_id}"): _revoke_users_token,
+    ("DELETE", "/api/auth/sessions/{session_id}"): _end_session,
+    ("POST", "/api/auth/sessions/sign-out-others"): lambda s, u: ("/api/auth/sessions/sign-out-others", {}),
+    ("DELETE", "/api/users/{user_id}/sessions/{session_id}"): _end_users_session,
     ("POST", "/api/users"): _new_user,
     ("PATCH", "/api/users/{user_id}"): _patch_user,
     ("POST", "/api/users/{user_id}/password"): _reset_password,

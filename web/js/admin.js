@@ -1,10 +1,12 @@
-// The admin page: accounts (create, disable/enable, reset password, see and revoke API tokens) and the audit log
+// The admin page: accounts (create, disable/enable, reset password, see and revoke API tokens and sign-in sessions)
+// and the audit log
 // (filters by person, action and date; Excel export). Roles, districts and action names come from /api/meta.
 import { api } from './api.js';
 import { initI18n, setMeta, t, label, toggleLang, addMessages, onLangChange } from './i18n.js';
 import { currentUser, mountUserBox, signInUrl } from './auth.js';
 import { showError } from './toast.js';
 import { h, fill } from './dom.js';
+import { renderSessions } from './session-list.js';
 
 addMessages({
   zh: {
@@ -16,11 +18,13 @@ addMessages({
     'admin.action': '操作', 'admin.anyAction': '全部操作', 'admin.since': '从', 'admin.until': '到', 'admin.search': '查询',
     'admin.export': '导出 Excel', 'admin.when': '时间', 'admin.object': '对象', 'admin.change': '变更', 'admin.address': '地址',
     'admin.count': '共 {n} 条，显示最新 {m} 条', 'admin.denied': '此页面仅限管理员。', 'admin.signIn': '请先登录。',
-    'admin.tokens': '令牌', 'admin.tokensOf': '{u} 的 API 令牌', 'admin.close': '关闭',
+    'admin.tokens': '令牌与登录', 'admin.tokensOf': '{u} 的 API 令牌', 'admin.close': '关闭',
     'admin.tokensNote': '令牌的密钥只在创建时显示一次，这里只列出名称和前缀。撤销后立即失效，不能恢复。',
     'admin.noTokens': '没有 API 令牌。', 'admin.tokenPrefix': '前缀', 'admin.tokenCreated': '创建于',
     'admin.tokenLive': '有效', 'admin.tokenRevoked': '已撤销于 {t}', 'admin.revoke': '撤销',
     'admin.revokeConfirm': '撤销 {u} 的令牌“{n}”（{p}…）？使用它的程序将立即无法访问，且不能恢复。',
+    'admin.sessions': '登录会话', 'admin.sessionsNote': '结束一处登录后，该浏览器须重新登录。',
+    'admin.endConfirm': '结束 {u} 在 {b} 的登录？',
   },
   en: {
     'admin.title': 'Users & audit', 'admin.users': 'Users', 'admin.username': 'Username', 'admin.displayName': 'Name',
@@ -31,11 +35,13 @@ addMessages({
     'admin.action': 'Action', 'admin.anyAction': 'All actions', 'admin.since': 'From', 'admin.until': 'To', 'admin.search': 'Search',
     'admin.export': 'Export Excel', 'admin.when': 'Time', 'admin.object': 'Object', 'admin.change': 'Change', 'admin.address': 'Address',
     'admin.count': '{n} entries, newest {m} shown', 'admin.denied': 'This page is for administrators.', 'admin.signIn': 'Please sign in first.',
-    'admin.tokens': 'Tokens', 'admin.tokensOf': 'API tokens of {u}', 'admin.close': 'Close',
+    'admin.tokens': 'Tokens & sessions', 'admin.tokensOf': 'API tokens of {u}', 'admin.close': 'Close',
     'admin.tokensNote': 'A token\'s secret is shown once, when it is created: only names and prefixes are listed. Revoking is immediate and cannot be undone.',
     'admin.noTokens': 'No API tokens.', 'admin.tokenPrefix': 'Prefix', 'admin.tokenCreated': 'Created',
     'admin.tokenLive': 'active', 'admin.tokenRevoked': 'revoked {t}', 'admin.revoke': 'Revoke',
     'admin.revokeConfirm': 'Revoke token “{n}” ({p}…) of {u}? Programs using it lose access at once; this cannot be undone.',
+    'admin.sessions': 'Sign-in sessions', 'admin.sessionsNote': 'A browser whose session is ended must sign in again.',
+    'admin.endConfirm': 'End the sign-in of {u} on {b}?',
   },
 });
 
@@ -45,6 +51,7 @@ let users = [];
 let audit = { entries: [], total: 0 };
 let tokensOf = null; // the user whose tokens the panel shows (null: closed)
 let tokens = [];
+let sessions = [];
 
 function fmtTime(iso) {
   return iso ? new Date(iso).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false }) : '—';
@@ -94,13 +101,31 @@ function renderTokens() {
     dataset: { act: 'revoke-token', id: tk.id, testid: 'revoke-token' } }, t('admin.revoke')))));
 }
 
+async function endSession(one, button) {
+  const user = users.find((u) => u.id === tokensOf);
+  if (!user) return;
+  const where = button.closest('li').querySelector('[data-testid=session-browser]').textContent;
+  if (!window.confirm(t('admin.endConfirm', { u: user.username, b: where }))) return;
+  button.disabled = true;
+  try {
+    await api.endUserSession(user.id, one.id);
+    await Promise.all([loadTokens(), loadAudit()]);
+  } catch (err) { button.disabled = false; showError(err); }
+}
+
+function renderUserSessions() {
+  renderSessions($('user-sessions'), sessions, { onEnd: endSession, empty: $('user-sessions-empty') });
+}
+
 async function loadTokens() {
   const id = tokensOf;
-  if (id == null) { tokens = []; renderTokens(); return; }
-  const answer = (await api.userTokens(id)).tokens;
+  if (id == null) { tokens = []; sessions = []; renderTokens(); return; }
+  const [answer, live] = await Promise.all([api.userTokens(id), api.userSessions(id)]);
   if (id !== tokensOf) return; // another user's panel was opened meanwhile
-  tokens = answer;
+  tokens = answer.tokens;
+  sessions = live.sessions;
   renderTokens();
+  renderUserSessions();
 }
 
 async function openTokens(user) {
@@ -162,7 +187,19 @@ function fillSelects() {
   syncDistrict();
 }
 
+/** The one-time password leaves the screen with the next action, so it is not left for the next passer-by. */
+function clearPassword() {
+  const box = $('password-once');
+  box.hidden = true;
+  box.replaceChildren();
+}
+
 function wire() {
+  // Capturing, so it runs before the action's own handler (which may show a new password).
+  for (const id of ['users-section', 'audit-section']) {
+    $(id).addEventListener('click', (e) => { if (e.target.closest('button, a')) clearPassword(); }, true);
+    $(id).addEventListener('submit', clearPassword, true);
+  }
   $('user-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const form = e.target;
@@ -232,7 +269,7 @@ async function boot() {
   $('users-section').hidden = false;
   $('audit-section').hidden = false;
   await Promise.all([loadUsers(), loadAudit()]);
-  onLangChange(() => { langLabel(); fillSelects(); renderUsers(); renderAudit(); renderTokens(); });
+  onLangChange(() => { langLabel(); fillSelects(); renderUsers(); renderAudit(); renderTokens(); renderUserSessions(); });
   document.body.dataset.ready = '1';
 }
 

@@ -177,6 +177,17 @@ export const api = {
   userTokens: (id, o) => getJSON(`/api/users/${encodeURIComponent(id)}/tokens`, o),
   /** Revoke one token of an account; answers the token with its revoked_at. */
   revokeUserToken: (id, tokenId) => sendJSON('DELETE', `/api/users/${encodeURIComponent(id)}/tokens/${encodeURIComponent(tokenId)}`),
+  /** An account's live sign-in sessions (address, browser, start, last use), the most recently used first. */
+  userSessions: (id, o) => getJSON(`/api/users/${encodeURIComponent(id)}/sessions`, o),
+  endUserSession: (id, sessionId) => sendJSON('DELETE', `/api/users/${encodeURIComponent(id)}/sessions/${encodeURIComponent(sessionId)}`),
+  // One's own account (js/account.js)
+  changePassword: (current, next) => sendJSON('POST', '/api/auth/password', { current, new: next }),
+  myTokens: (o) => getJSON('/api/auth/tokens', o),
+  createToken: (name) => sendJSON('POST', '/api/auth/tokens', { name }),
+  revokeToken: (tokenId) => sendJSON('DELETE', `/api/auth/tokens/${encodeURIComponent(tokenId)}`),
+  mySessions: (o) => getJSON('/api/auth/sessions', o),
+  endSession: (sessionId) => sendJSON('DELETE', `/api/auth/sessions/${encodeURIComponent(sessionId)}`),
+  signOutOthers: () => sendJSON('POST', '/api/auth/sessions/sign-out-others'),
   audit: (filters = {}, o) => getJSON(`/api/audit${query(filters)}`, o),
   auditExportUrl: (filters = {}) => `/api/audit/export.xlsx${query(filters)}`,
 };

@@ -16,6 +16,7 @@ addMessages({
     'auth.otherDistrict': '您只能为{d}的项目上传照片。',
     'auth.userLabel': '当前用户',
     'auth.backToMap': '← 返回地图',
+    'auth.account': '我的账户',
   },
   en: {
     'auth.signIn': 'Sign in',
@@ -28,6 +29,7 @@ addMessages({
     'auth.otherDistrict': 'You may upload photos for projects of {d} only.',
     'auth.userLabel': 'Signed in as',
     'auth.backToMap': '← Back to the map',
+    'auth.account': 'My account',
   },
 });
 
@@ -65,6 +67,8 @@ export function mountUserBox(host) {
   if (!host) return;
   async function render() {
     const user = await currentUser();
+    // A link to a tool the account may not use is not offered (a visitor keeps it: the tool offers sign-in).
+    for (const el of document.querySelectorAll('[data-needs]')) el.hidden = Boolean(user) && !user.permissions.includes(el.dataset.needs);
     host.replaceChildren();
     if (!user) {
       host.append(link(signInUrl(), t('auth.signIn'), 'sign-in-link'));
@@ -76,13 +80,18 @@ export function mountUserBox(host) {
     const role = document.documentElement.lang === 'en' ? user.role_name_en : user.role_name;
     const detail = ` · ${role}${user.district ? ` · ${user.district}` : ''}`;
     who.title = `${t('auth.userLabel')}: ${user.display_name}${detail} (${user.username})`;
-    const name = document.createElement('b');
-    name.textContent = user.display_name;
+    const name = document.createElement('a');
+    name.href = '/account.html'; // on a phone, whose header has no room for the 我的账户 button
+    name.className = 'user-account';
+    const bold = document.createElement('b');
+    bold.textContent = user.display_name;
+    name.append(bold);
     const more = document.createElement('span');
     more.className = 'user-role';
     more.textContent = detail;
     who.append(name, more);
     host.append(who);
+    if (user.permissions.includes('own_account')) host.append(link('/account.html', t('auth.account'), 'account-link'));
     if (user.permissions.includes('review_reports')) host.append(link('/review.html', t('auth.review'), 'review-link'));
     if (user.permissions.includes('import_data')) host.append(link('/workspace.html', t('auth.workspace'), 'workspace-link'));
     if (user.permissions.includes('manage_users')) host.append(link('/admin.html', t('auth.admin'), 'admin-link'));

@@ -8,6 +8,7 @@ import * as build from './charts.js';
 import { showError } from './toast.js';
 import { asOfText } from './filters.js';
 import { h, fill } from './dom.js';
+import { mountUserBox } from './auth.js'; // the header's user box, as on every page
 
 const $ = (id) => document.getElementById(id);
 let resolveReady;
@@ -22,6 +23,7 @@ export function mapHref(kind, name, month) {
 
 async function boot() {
   initI18n();
+  mountUserBox(document.getElementById('user-box'));
   const meta = await api.meta();
   setMeta(meta);
   const months = meta.report_months || [];

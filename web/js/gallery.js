@@ -25,6 +25,7 @@ export function mountProjectPhotos(host, p, meta) {
   let photos = [];
   let ctrl = null;
   let mayPublish = false;
+  let mayPlace = false; // placing by hand is an uploader's act, within a reporter's own district
 
   async function publish(box, photo) {
     box.disabled = true;
@@ -41,7 +42,7 @@ export function mountProjectPhotos(host, p, meta) {
       h('button', { type: 'button', class: 'photo-open', title: name, onclick: () => openLightbox(meta, photos, i) },
         h('img', { src: x.urls.thumb, alt: name, loading: 'lazy', width: 160, height: 120 })),
       h('div', { class: 'photo-meta' }, h('span', { class: 'muted' }, takenText(x)), badges(meta, x),
-        x.gps !== 'ok' && h('button', { type: 'button', class: 'btn btn-small photo-place', onclick: place }, t('photos.place')),
+        x.gps !== 'ok' && mayPlace && h('button', { type: 'button', class: 'btn btn-small photo-place', onclick: place }, t('photos.place')),
         mayPublish && h('label', { class: 'photo-publish', title: t('photos.publishTitle') },
           h('input', { type: 'checkbox', dataset: { testid: 'photo-publish', id: x.id }, checked: x.published, onchange: (e) => publish(e.target, x) }),
           ' ', t('photos.publish'))));
@@ -70,5 +71,9 @@ export function mountProjectPhotos(host, p, meta) {
   const offLang = onLangChange(() => section.isConnected && render());
   dispose = () => { window.removeEventListener('warroom:photos-changed', onChanged); offLang(); if (ctrl) ctrl.abort(); };
   fill(gallery, h('p', { class: 'muted' }, '…'));
-  currentUser().then((user) => { mayPublish = userMay(meta, user, 'publish_photos'); load(); });
+  currentUser().then((user) => {
+    mayPublish = userMay(meta, user, 'publish_photos');
+    mayPlace = userMay(meta, user, 'upload_photos') && !(user.district && p.district && user.district !== p.district);
+    load();
+  });
 }

@@ -6,6 +6,7 @@ import { badges, takenText, thisMonth } from './photo-common.js';
 import { h, fill } from './dom.js';
 import { openLightbox } from './lightbox.js';
 import { showError } from './toast.js';
+import { mountUserBox } from './auth.js'; // the header's user box, as on every page
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,6 +17,7 @@ function readHash() {
 
 async function boot() {
   initI18n();
+  mountUserBox(document.getElementById('user-box'));
   const meta = await api.meta();
   setMeta(meta);
   const select = $('wall-district');

@@ -6,6 +6,13 @@ import { t, label, fmtPct, fmtYi } from './i18n.js';
 import { toast, showError } from './toast.js';
 import { getState } from './state.js';
 import { h, fill } from './dom.js';
+import { currentUser, userMay } from './auth.js';
+
+/** Whether the account may file this project's report: a reporter role or above, and a reporter's own district. */
+export function mayReport(meta, user, project) {
+  if (!userMay(meta, user, 'submit_reports')) return false;
+  return !(user.district && project.district && user.district !== project.district);
+}
 
 const FIELDS = [
   ['progress', 'report.progress', 'number', { min: 0, max: 100, step: '0.01', required: true }],
@@ -44,8 +51,15 @@ function reportSummary(meta, r, project, { shownMonth }) {
 export function mountReportForm(slot, project, meta) {
   const body = h('div', { class: 'report-body', hidden: true });
   const status = h('div', { class: 'report-status', dataset: { testid: 'report-status' } });
-  const button = h('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'report-open' } }, t('report.open'));
+  // Offered only to an account that may file this project's report (known once /api/auth/me answers).
+  const button = h('button', { type: 'button', class: 'btn btn-small', hidden: true, dataset: { testid: 'report-open' } }, t('report.open'));
   fill(slot, status, button, body);
+  currentUser().then((user) => {
+    const may = mayReport(meta, user, project);
+    slot.dataset.reportOffered = may ? '1' : '0';
+    if (may) button.hidden = false;
+    else button.remove();
+  });
   let periods = null;
 
   // Without opening the form: the selected month's figures and the due month's submission (pending / returned).

@@ -6,6 +6,7 @@ import { t, initI18n, onLangChange, toggleLang, setMeta, nameOf, fmtDistance, ge
 import { showError } from './toast.js';
 import { h, fill } from './dom.js';
 import { hoverTooltip } from './map-text.js';
+import { mountUserBox } from './auth.js'; // the header's user box, as on every page
 
 const $ = (id) => document.getElementById(id);
 /** Lines "lon, lat[, name]" -> {points, bad} (bad: 1-based line numbers that hold no two numbers). */
@@ -44,6 +45,7 @@ function agreesCell(r) {
 
 async function boot() {
   initI18n();
+  mountUserBox(document.getElementById('user-box'));
   document.title = t('siting.title');
   const meta = await api.meta();
   setMeta(meta);

@@ -5,11 +5,13 @@ import { api } from './api.js';
 import { t } from './i18n.js';
 import { badges, thisMonth, photosChanged, cameraIcon } from './photo-common.js';
 import { h, fill } from './dom.js';
-import { currentUser, signInUrl } from './auth.js';
+import { currentUser, signInUrl, userMay } from './auth.js';
 
-/** In place of the upload box: who may not upload here, and why (nothing when the user may). */
-function uploadNote(user, district) {
+/** In place of the upload box: who may not upload here, and why ('' when the role may not upload at all;
+ * null when the user may). */
+function uploadNote(meta, user, district) {
   if (!user) return [t('auth.signInToUpload'), ' ', h('a', { href: signInUrl(), dataset: { testid: 'photo-sign-in' } }, t('auth.signIn'))];
+  if (!userMay(meta, user, 'upload_photos')) return '';
   if (user.district && district && user.district !== district) return [t('auth.otherDistrict', { d: user.district })];
   return null;
 }
@@ -60,9 +62,14 @@ export function createUploader(meta, projectId, { onUploaded, district } = {}) {
   for (const ev of ['dragenter', 'dragover']) drop.addEventListener(ev, (e) => { e.preventDefault(); drop.classList.add('drag'); });
   for (const ev of ['dragleave', 'drop']) drop.addEventListener(ev, () => drop.classList.remove('drag'));
   drop.addEventListener('drop', (e) => { e.preventDefault(); sendAll([...(e.dataTransfer?.files || [])]); });
+  // Hidden until the account is known: a box the role may not use is never offered, not even for a moment.
+  el.hidden = true;
   currentUser().then((user) => {
-    const note = uploadNote(user, district);
-    if (note) fill(el, h('p', { class: 'muted photo-upload-note', dataset: { testid: 'photo-upload-note' } }, note));
+    const note = uploadNote(meta, user, district);
+    if (note === '') fill(el);
+    else if (note) fill(el, h('p', { class: 'muted photo-upload-note', dataset: { testid: 'photo-upload-note' } }, note));
+    el.dataset.state = note === null ? 'allowed' : 'denied';
+    el.hidden = note === '';
   });
   return el;
 }
