@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from geo.db.sql import JOIN_REPORTING_DISTRICT, feature_collection, project_not_found
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
 from geo.errors import InvalidInput, UnknownValue
+from geo.problems.rules import overdue_count_sql
 from geo.progress.completeness import COMPLETENESS_JSON_SQL, completeness_params
 from geo.progress.cycle import month_state, shown_month
 from geo.progress.lights import LIGHT_SQL
@@ -29,6 +30,7 @@ class ProjectFilter:
     status: str | None = None
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    overdue_problems: bool = False  # only projects with an open problem past its deadline (geo/problems/rules.py)
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
@@ -97,6 +99,8 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
     if f.bbox:
         clauses.append("p.geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326)")
         params.update(zip(("x1", "y1", "x2", "y2"), f.bbox))
+    if f.overdue_problems:
+        clauses.append(f"{overdue_count_sql()} > 0")
     return (" AND ".join(clauses) or "true"), params
 
 
@@ -108,7 +112,7 @@ SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cl
        p.investment_total, p.investment_year, st.investment_completed,
        to_char(st.report_month, 'YYYY-MM') AS report_month,
        p.unit, p.person, p.start_date, p.end_date, p.demo,
-       p.zone_names AS zones, p.base_names AS bases,
+       p.zone_names AS zones, p.base_names AS bases, {overdue_count_sql()} AS overdue_problems,
        p.geom
 FROM projects p
 {JOIN_REPORTING_DISTRICT}
@@ -142,6 +146,7 @@ PROJECT_PROPERTIES = (
     "demo",
     "zones",
     "bases",
+    "overdue_problems",
 )
 
 
