@@ -20,7 +20,7 @@ def upgrade() -> None:
         "problems",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("project_id", sa.Integer, sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("report_id", sa.Integer, sa.ForeignKey("progress_reports.id"), nullable=True),
+        sa.Column("report_id", sa.Integer, sa.ForeignKey("progress_reports.id", ondelete="SET NULL"), nullable=True),
         sa.Column("source_month", sa.Date, nullable=True),
         sa.Column("description", sa.Text, nullable=False),
         sa.Column("department", sa.Text, nullable=False),

@@ -496,7 +496,7 @@ class Problem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id", ondelete="SET NULL"))
     source_month: Mapped[dt.date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
     department: Mapped[str] = mapped_column(Text)  # 牵头协调部门

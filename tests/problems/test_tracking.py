@@ -124,10 +124,12 @@ def test_the_deadline_day_itself_is_on_time(as_planner, session):
 
 def test_the_map_marks_and_filters_projects_with_an_overdue_problem(as_planner, session):
     pid, problem = _tracked(as_planner, session, deadline="2026-12-01")
-    feature = as_planner.get(f"/api/projects/{pid}").json()
-    assert feature["properties"]["overdue_problems"] == 0  # 最新 is October's end, before the problem was entered
-    today = as_planner.get(f"/api/projects/{pid}?month=2026-12").json()
-    assert today["properties"]["overdue_problems"] == 1
+    # Without a month: as of today (3 December), two days past the deadline.
+    assert as_planner.get(f"/api/projects/{pid}").json()["properties"]["overdue_problems"] == 1
+    # At November's end the problem was not entered yet.
+    assert as_planner.get(f"/api/projects/{pid}?month=2026-11").json()["properties"]["overdue_problems"] == 0
+    ids = {f["properties"]["id"] for f in as_planner.get("/api/projects?overdue_problems=true").json()["features"]}
+    assert pid in ids
     ids = {
         f["properties"]["id"]
         for f in as_planner.get("/api/projects?month=2026-12&overdue_problems=true").json()["features"]

@@ -15,6 +15,7 @@ import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (i
 import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
+import { mountOverdueFilter } from './problems-filter.js'; // [problems] 有逾期问题
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -94,6 +95,7 @@ async function boot() {
 
   const filters = initFilters(meta);
   initMonthSelector(meta, $('filters')); // issue 6
+  mountOverdueFilter($('filters')); // [problems]
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
 
   // Mode toggle (进度 / 亮灯)
@@ -244,6 +246,11 @@ async function boot() {
     }
   });
   // issue 6: a saved monthly report changes progress and lights: reload, keeping the card open.
+  const reloadKeepingCard = () => {
+    const s = getState();
+    loadData(s.filters, { refit: false }).then(() => { if (s.project) openProject(s.project, { move: false }); });
+  };
+  window.addEventListener('warroom:problem-changed', reloadKeepingCard); // [problems] overdue flags follow the list
   window.addEventListener('warroom:report-saved', () => {
     const s = getState();
     loadData(s.filters, { refit: false }).then(() => { if (s.project) openProject(s.project, { move: false }); });
