@@ -367,6 +367,8 @@ def get_problem(session: Session, *, settings: Settings, problem_id: int) -> dic
 
 
 def overdue_problems(session: Session, *, settings: Settings, month: dt.date | None = None) -> dict:
-    """The overdue problems as of the month's end (or today) with counts per district: the dashboard's and the
-    bulletin's section 需协调解决的问题."""
-    return json.loads(list_problems(session, settings=settings, filters=ProblemFilter(overdue=True, month=month)))
+    """The overdue problems as of the month's end (or today), with the open and overdue counts in all and per
+    district: the dashboard's and the bulletin's section 需协调解决的问题."""
+    everything = json.loads(list_problems(session, settings=settings, filters=ProblemFilter(month=month)))
+    overdue = [p for p in everything["problems"] if p["overdue"]]
+    return {**everything, "problems": overdue}
