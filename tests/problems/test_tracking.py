@@ -4,6 +4,7 @@ with a required note, is overdue by the rule at a month's end, and a district re
 import pytest
 from sqlalchemy import text
 
+from geo.problems.rules import overdue_on
 from tests.factories import file_report, interior_point, make_project, make_user, token_for
 
 REPORT = {
@@ -182,3 +183,23 @@ def test_a_reporter_tracks_problems_of_their_own_district_only(client, session, 
     # Moving a problem on and closing it (销号) is the planner's.
     moved = client.post(f"/api/problems/{r.json()['id']}/transition", json={"to": "coordinating"}, headers=reporter)
     assert moved.status_code == 403
+
+
+def test_the_cli_lists_the_overdue_problems_of_a_month(session, monkeypatch):
+    from contextlib import contextmanager
+
+    from typer.testing import CliRunner
+
+    from api import cli
+    from api.cli import problems
+
+    monkeypatch.setattr(problems, "domain_session", contextmanager(lambda: (yield session)))  # the test's transaction
+    month_end = "DATE '2026-11-30'"
+    listed = session.execute(text(f"SELECT count(*) FROM problems pr WHERE {overdue_on(day=month_end)}")).scalar_one()
+    assert listed  # the demo problems: some were overdue at November's end
+    result = CliRunner().invoke(cli.app, ["problems", "list", "--overdue", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("逾期") == listed + 1  # one line each, and the counts line
+    assert "截至 2026-11-30" in result.output
+    bad = CliRunner().invoke(cli.app, ["problems", "list", "--status", "closed"])
+    assert bad.exit_code == 2 and "resolved" in bad.output
