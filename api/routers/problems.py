@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, SettingsDep, require
+from api.errors import problems
 from api.params import MAX_ID, DistrictQuery, MonthQuery, ProblemId
 from api.responses import RawJSONResponse, documented
 from geo.accounts.principal import Principal
@@ -87,7 +88,7 @@ class Transition(BaseModel):
 @router.get(
     "",
     response_class=RawJSONResponse,
-    responses=documented(RawJSONResponse.media_type, PROBLEM_LIST),
+    responses={**documented(RawJSONResponse.media_type, PROBLEM_LIST), **problems(404)},  # an unknown project
     summary="督办问题清单 / problems to coordinate",
 )
 def get_problems(
@@ -109,7 +110,7 @@ def get_problems(
 @router.post(
     "",
     status_code=201,
-    responses={201: documented("application/json", PROBLEM)[200]},
+    responses={201: documented("application/json", PROBLEM)[200], **problems(404)},  # unknown project or report
     summary="登记督办问题 / track a problem",
 )
 def post_problem(

@@ -72,6 +72,14 @@ def test_a_reports_problem_is_tracked_from_the_card_and_closed_with_a_note(page,
         history = done.get_by_test_id("problem-history").text_content()  # folded under 办理记录
         assert "待协调 → 协调中" in history and "协调中 → 已解决(销号)" in history
         assert month
+
+        # The dashboard lists the demo problems overdue today, counted per district.
+        page.goto(f"{live_server}/dashboard.html")
+        ready(page)
+        section = page.get_by_test_id("dash-problems")
+        section.get_by_test_id("dash-problem").first.wait_for()
+        assert "逾期" in section.get_by_test_id("dash-problems-list").inner_text()
+        assert section.get_by_test_id("dash-problems-districts").locator("tr[data-district]").count() >= 1
     finally:
         with engine.begin() as conn:  # the live server commits: restore the seeded state for other tests
             conn.execute(text("DELETE FROM problems WHERE project_id = :p AND NOT demo"), {"p": project})

@@ -160,6 +160,10 @@ def test_bad_input_says_what_to_fix(as_planner, session):
     r = as_planner.patch(f"/api/problems/{problem['id']}", json={"deadline": "2026-10-01"})
     assert r.status_code == 422 and "早于" in r.json()["detail"]
     assert as_planner.get("/api/problems?status=closed").status_code == 422
+    nul = as_planner.post(
+        "/api/problems", json={"project_id": pid, "description": "a\x00b", "department": "y", "deadline": "2026-12-31"}
+    )
+    assert nul.status_code == 422
 
 
 @pytest.fixture
