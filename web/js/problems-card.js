@@ -26,7 +26,9 @@ export function mountProjectProblems(card, project, meta) {
       [user, listed, reports] = await Promise.all([currentUser(), problemsApi.list({ project: project.id }), api.reports(project.id)]);
     } catch { return; }
     const tracked = new Set(listed.problems.filter((p) => p.status !== 'resolved').map((p) => p.report_id));
-    const withProblems = reports.filter((r) => r.problems && r.current).slice(0, 6);
+    // A problem reported month after month shows once, at its latest month (reports come newest first).
+    const seen = new Set();
+    const withProblems = reports.filter((r) => r.problems && r.current && !seen.has(r.problems) && seen.add(r.problems)).slice(0, 6);
     const canTrack = mayTrack(user, project);
     const reportRow = (r) => {
       const li = h('li', { class: 'report-problem', dataset: { testid: 'report-problem', month: r.month, reportId: r.id } });

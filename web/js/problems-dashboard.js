@@ -16,7 +16,7 @@ async function mount() {
     const byDistrict = listed.by_district.filter((r) => r.open || r.overdue);
     fill(section,
       h('h2', { class: 'card-title' }, t('problems.overdueTitle'), ' ',
-        h('small', { class: 'muted', dataset: { testid: 'dash-problems-asof' } }, `${t('problems.asOf', { d: listed.as_of })} · ${listed.overdue}`), ' ',
+        h('small', { class: 'muted', dataset: { testid: 'dash-problems-asof' } }, `${t('problems.asOf', { d: listed.as_of })} · ${t('problems.overdueCount', { n: listed.overdue })}`), ' ',
         h('a', { class: 'btn btn-small', href: '/problems.html' }, t('problems.link'))),
       byDistrict.length > 0 && h('table', { class: 'lag-table', dataset: { testid: 'dash-problems-districts' } },
         h('thead', {}, h('tr', {}, h('th', {}, t('problems.byDistrict')), h('th', {}, t('problems.open')), h('th', {}, t('problems.overdue')))),
