@@ -224,7 +224,7 @@ def update_problem(session: Session, *, settings: Settings, actor: Principal, pr
         text(f"UPDATE problems SET {assignments}, updated_at = clock_timestamp() WHERE id = :id"),
         {**new, "id": problem_id},
     )
-    readable = ";".join(f"{EDITABLE[k]}:{row[k] or '(空)'} → {v or '(空)'}" for k, v in new.items())
+    readable = "；".join(f"{EDITABLE[k]}：{row[k] or '（空）'} → {v or '（空）'}" for k, v in new.items())
     _event(session, problem_id, actor, "edit", changes=readable)
     audit(
         session,

@@ -57,6 +57,13 @@ def test_a_reports_problem_is_tracked_from_the_card_and_closed_with_a_note(page,
         page.goto(f"{live_server}/problems.html#project={project}")
         ready(page)
         item = page.get_by_test_id("problem").first
+        # A new deadline: the overdue days follow, and the history says what changed.
+        item.get_by_test_id("problem-edit").click()
+        item.get_by_test_id("problem-edit-deadline").fill("2026-11-25")
+        item.get_by_test_id("problem-save").click()
+        page.get_by_test_id("problem-overdue").filter(has_text="逾期 8 天").wait_for()
+        item = page.get_by_test_id("problem").first
+        assert "办结时限：2026-11-20 → 2026-11-25" in item.get_by_test_id("problem-history").text_content()
         item.get_by_test_id("problem-to-coordinating").click()
         page.locator("[data-testid=problem][data-state=coordinating]").wait_for()
         item = page.locator("[data-testid=problem][data-state=coordinating]")

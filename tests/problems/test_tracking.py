@@ -94,8 +94,8 @@ def test_an_edit_is_a_readable_change_in_the_history(as_planner, session):
     r = as_planner.patch(f"/api/problems/{problem['id']}", json={"deadline": "2027-01-15", "department": "市财政局"})
     assert r.status_code == 200
     change = r.json()["history"][-1]["changes"]
-    assert "办结时限:2026-12-20 → 2027-01-15" in change
-    assert "牵头协调部门:市自然资源和规划局 → 市财政局" in change
+    assert "办结时限：2026-12-20 → 2027-01-15" in change
+    assert "牵头协调部门：市自然资源和规划局 → 市财政局" in change
 
 
 def _overdue(client, problem_id, month=None):

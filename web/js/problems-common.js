@@ -19,7 +19,7 @@ addMessages({
     'problems.overdueTitle': '逾期未解决的问题', 'problems.asOf': '截至 {d}', 'problems.overdueCount': '逾期 {n} 个', 'problems.byDistrict': '分区市',
     'problems.open': '未销号', 'problems.overdue': '已逾期', 'problems.all': '全部', 'problems.onlyOverdue': '只看逾期',
     'problems.project': '项目', 'problems.state': '状态', 'problems.filterOverdue': '有逾期问题',
-    'problems.alreadyTracked': '已督办', 'problems.ev.create': '登记', 'problems.ev.edit': '修改', 'problems.ev.transition': '状态',
+    'problems.alreadyTracked': '已督办', 'problems.edit': '修改', 'problems.save': '保存', 'problems.saved': '已保存修改', 'problems.ev.create': '登记', 'problems.ev.edit': '修改', 'problems.ev.transition': '状态',
   },
   en: {
     'problems.title': 'Problems to coordinate', 'problems.pageTitle': 'Problems to coordinate', 'problems.none': 'No tracked problems',
@@ -33,7 +33,7 @@ addMessages({
     'problems.overdueTitle': 'Overdue problems', 'problems.asOf': 'as of {d}', 'problems.overdueCount': '{n} overdue', 'problems.byDistrict': 'By district',
     'problems.open': 'Open', 'problems.overdue': 'Overdue', 'problems.all': 'All', 'problems.onlyOverdue': 'Overdue only',
     'problems.project': 'Project', 'problems.state': 'State', 'problems.filterOverdue': 'Has an overdue problem',
-    'problems.alreadyTracked': 'tracked', 'problems.ev.create': 'entered', 'problems.ev.edit': 'changed', 'problems.ev.transition': 'state',
+    'problems.alreadyTracked': 'tracked', 'problems.edit': 'Edit', 'problems.save': 'Save', 'problems.saved': 'Changes saved', 'problems.ev.create': 'entered', 'problems.ev.edit': 'changed', 'problems.ev.transition': 'state',
   },
 });
 
@@ -84,9 +84,44 @@ function transitionControls(meta, p, onChange) {
     nexts.includes('resolved') && button('resolved', 'problems.resolve'), error);
 }
 
+/** Change department, requested action or deadline of a problem not yet closed; onChange(problem) once saved. */
+function editForm(meta, p, onChange) {
+  const errorFor = (name) => h('small', { class: 'field-error', dataset: { errorFor: name } });
+  const list = `problem-edit-departments-${p.id}`;
+  const form = h('form', { class: 'problem-form', dataset: { testid: 'problem-edit-form' }, novalidate: true },
+    h('label', { class: 'field' }, h('span', {}, t('problems.department')),
+      h('input', { name: 'department', list, maxlength: 100, value: p.department }), errorFor('department')),
+    h('datalist', { id: list }, (meta.problem_departments || []).map((d) => h('option', { value: d }))),
+    h('label', { class: 'field' }, h('span', {}, t('problems.action')), h('input', { name: 'action', maxlength: 2000, value: p.action || '' }), errorFor('action')),
+    h('label', { class: 'field' }, h('span', {}, t('problems.deadline')),
+      h('input', { name: 'deadline', type: 'date', value: p.deadline, dataset: { testid: 'problem-edit-deadline' } }), errorFor('deadline')),
+    h('button', { type: 'submit', class: 'btn btn-small', dataset: { testid: 'problem-save' } }, t('problems.save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+    const data = Object.fromEntries(new FormData(form).entries());
+    try {
+      const saved = await problemsApi.update(p.id, { department: data.department, action: data.action || null, deadline: data.deadline || null });
+      toast(t('problems.saved'), { kind: 'info', timeout: 3000 });
+      onChange(saved);
+    } catch (err) {
+      const placed = (err.errors || []).filter((fe) => {
+        const slot = form.querySelector(`[data-error-for="${CSS.escape(fe.field || '')}"]`);
+        if (slot) slot.textContent = (err.detail || fe.message || '').split(' / ')[0];
+        return Boolean(slot);
+      });
+      if (!placed.length) showError(err);
+    }
+  });
+  return h('details', { class: 'problem-edit' }, h('summary', { dataset: { testid: 'problem-edit' } }, t('problems.edit')), form);
+}
+
 /** One problem: state, overdue, text, department, action, source, resolution, history; controls for planners. */
 export function problemItem(meta, p, { user, withProject = false, onChange = () => {} } = {}) {
-  const mayMove = Boolean(user && (user.permissions || []).includes('coordinate_problems'));
+  const may = (permission) => Boolean(user && (user.permissions || []).includes(permission));
+  const mayMove = may('coordinate_problems');
+  // Reporters edit their own district's problems; the server says so too (403 elsewhere).
+  const mayEdit = (q) => q.status !== 'resolved' && may('track_problems') && (mayMove || user.district === q.district);
   const el = h('li', { class: 'problem', dataset: { testid: 'problem', id: p.id, state: p.status, overdue: p.overdue ? '1' : '0' } });
   const render = (q) => fill(el,
     h('div', { class: 'problem-head' }, stateLine(meta, q),
@@ -100,6 +135,7 @@ export function problemItem(meta, p, { user, withProject = false, onChange = () 
     h('p', { class: 'muted' }, q.source_month ? t('problems.source', { m: q.source_month }) : t('problems.free')),
     q.resolution && h('p', { class: 'problem-resolution', dataset: { testid: 'problem-resolution' } }, q.resolution),
     h('details', {}, h('summary', {}, t('problems.history')), historyList(meta, q)),
+    mayEdit(q) && editForm(meta, q, (saved) => { render(saved); onChange(saved); }),
     mayMove && transitionControls(meta, q, (moved) => { render(moved); onChange(moved); }));
   render(p);
   return el;
