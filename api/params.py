@@ -19,6 +19,7 @@ PhotoId = Annotated[int, Path(ge=1, le=MAX_ID, description="照片 id / photo id
 UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="用户 id / account id")]
 TokenId = Annotated[int, Path(ge=1, le=MAX_ID, description="令牌 id / token id")]
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="登录会话 id / session id")]
+ProblemId = Annotated[int, Path(ge=1, le=MAX_ID, description="督办问题 id / problem id")]
 
 
 def month_query(
@@ -63,10 +64,18 @@ def project_filter(
     ),
     q: str | None = Query(None, max_length=100, description="name or code contains"),
     bbox: str | None = Query(None, max_length=200, description="minLon,minLat,maxLon,maxLat"),
+    overdue_problems: bool = Query(False, description="有逾期问题: only projects with an open overdue problem"),
 ) -> ProjectFilter:
     """The project filters shared by the map, the summary and the exports."""
     return ProjectFilter(
-        district=district, cluster=cluster, zone=zone, base=base, status=status, q=q, bbox=parse_bbox(bbox)
+        district=district,
+        cluster=cluster,
+        zone=zone,
+        base=base,
+        status=status,
+        q=q,
+        bbox=parse_bbox(bbox),
+        overdue_problems=overdue_problems,
     )
 
 

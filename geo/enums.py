@@ -187,6 +187,44 @@ EVIDENCE_SHORTFALLS: tuple[EvidenceShortfall, ...] = (
     EvidenceShortfall("unpublished", "未公开", "not published"),
 )
 
+
+@dataclass(frozen=True)
+class ProblemState:
+    """Where a problem to coordinate (问题清单) stands: 待协调 → 协调中 → 已解决 (销号)."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+PROBLEM_STATES: tuple[ProblemState, ...] = (
+    ProblemState("open", "待协调", "To coordinate"),
+    ProblemState("coordinating", "协调中", "Being coordinated"),
+    ProblemState("resolved", "已解决(销号)", "Resolved (closed)"),
+)
+PROBLEM_STATE_CODES = tuple(s.code for s in PROBLEM_STATES)
+# The closed loop moves forward only; a problem solved before anyone coordinated it may be closed at once.
+PROBLEM_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "open": ("coordinating", "resolved"),
+    "coordinating": ("resolved",),
+    "resolved": (),
+}
+# Suggestions for 牵头协调部门 (the field is free text: any other department may be typed).
+PROBLEM_DEPARTMENTS: tuple[str, ...] = (
+    "市发展和改革委员会",
+    "市自然资源和规划局",
+    "市生态环境局",
+    "市住房和城乡建设局",
+    "市工业和信息化局",
+    "市行政审批服务局",
+    "市财政局",
+    "市交通运输局",
+    "市水务局",
+    "市商务局",
+    "国网威海供电公司",
+    "属地区市政府",
+)
+
 # A planner's verdicts: on a hand placement, and on a suspected reuse.
 PLACEMENT_VERDICTS = ("verified", "rejected", "pending")
 REUSE_VERDICTS = ("confirmed", "cleared")
@@ -235,6 +273,10 @@ class Permission(StrEnum):
     submit_reports = "submit_reports"
     review_reports = "review_reports"  # pass or return reports, approve corrections of a closed month
     close_periods = "close_periods"  # close a month of the dispatch cycle
+    track_problems = (
+        "track_problems"  # turn a report's 存在问题 into a tracked problem, edit it (reporter: own district)
+    )
+    coordinate_problems = "coordinate_problems"  # move a problem through 待协调 → 协调中 → 已解决 (销号)
     check_siting = "check_siting"
     import_data = "import_data"
     export_data = "export_data"
@@ -281,6 +323,15 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
         PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
         PermissionRule(Permission.review_reports, "planner", name="审核月度进度", name_en="review monthly reports"),
         PermissionRule(Permission.close_periods, "planner", name="月度关账", name_en="close a month"),
+        PermissionRule(
+            Permission.track_problems, "reporter", name="登记督办问题", name_en="track problems to coordinate"
+        ),
+        PermissionRule(
+            Permission.coordinate_problems,
+            "planner",
+            name="协调和销号督办问题",
+            name_en="coordinate and close problems",
+        ),
         PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
         PermissionRule(
             Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"
@@ -332,6 +383,10 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("import.boundaries", "导入边界", "imported boundaries"),
     AuditAction("import.projects", "导入项目台账", "imported a project register"),
     AuditAction("bulletin.issue", "签发简报", "issued a bulletin"),
+    AuditAction("problem.create", "登记督办问题", "tracked a problem"),
+    AuditAction("problem.update", "修改督办问题", "changed a problem"),
+    AuditAction("problem.transition", "督办问题转入协调", "moved a problem on"),
+    AuditAction("problem.resolve", "督办问题销号", "closed a problem"),
 )
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)

@@ -15,6 +15,9 @@ from geo.enums import (
     PERMISSIONS,
     PHOTO_BADGES,
     PHOTO_FORMATS,
+    PROBLEM_DEPARTMENTS,
+    PROBLEM_STATES,
+    PROBLEM_TRANSITIONS,
     PROGRESS_BANDS,
     REVIEW_STATES,
     ROLES,
@@ -61,6 +64,9 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "report_months": report_months(session),  # for the month selector, newest first
         "period_states": as_dicts(PERIOD_STATES),
         "review_states": as_dicts(REVIEW_STATES),
+        "problem_states": as_dicts(PROBLEM_STATES),
+        "problem_transitions": PROBLEM_TRANSITIONS,
+        "problem_departments": list(PROBLEM_DEPARTMENTS),
         # Today's due month (forms, photo box, reminders) and shown month (最新); GET /api/periods has the rest.
         "cycle": {
             "due_month": month_label(due_month(session, settings)),

@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from geo.bulletin import charts, text
+from geo.bulletin import charts, coordination, text
 from geo.bulletin.fonts import register_cjk_font
 from geo.bulletin.maps import lights_map
 
@@ -120,7 +120,12 @@ def blocks(data: dict) -> list[tuple]:
             out.append(("para", f"本期无{name}项目。"))
     out.append(_heading(7, "主要问题"))
     out += [("para", p) for p in text.problem_paragraphs(data)]
-    out.append(_heading(8, "下步工作"))
+    out.append(_heading(8, "需协调解决的问题"))
+    out += [("para", p) for p in coordination.coordination_paragraphs(data)]
+    rows = coordination.coordination_rows(data)
+    if rows:
+        out.append(("table", [coordination.HEADER, *rows], coordination.WIDTHS, coordination.WRAP, False))
+    out.append(_heading(9, "下步工作"))
     out += [("para", p) for p in text.next_step_paragraphs(data)]
     if data.get("photos"):
         out.append(("h2", "附：项目建设现场图片"))

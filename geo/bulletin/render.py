@@ -45,6 +45,7 @@ def bulletin_data(
     from geo.bulletin.issues import find_issue, issue_dict
     from geo.bulletin.maps import map_layers
     from geo.bulletin.photos import district_photos
+    from geo.problems.tracking import overdue_problems
 
     data = _figures(session, settings, period)
     data["title"] = period.title_zh
@@ -59,6 +60,7 @@ def bulletin_data(
     data["has_demo"] = data["notes"]["demo"]
     data["photos"] = district_photos(session, settings=settings, period=period)
     data["map"] = map_layers(session) if with_map else None
+    data["coordination"] = overdue_problems(session, settings=settings, month=period.last)
     return data
 
 

@@ -6,6 +6,7 @@ every row goes through geo.transfer.sheets.append_row, which keeps reporters' te
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -13,10 +14,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from geo.bulletin.text import LIGHT_ZH, STATUS_ZH, completeness_paragraphs, overview_paragraphs, zh
+from geo.enums import PROBLEM_STATES
 from geo.transfer.sheets import append_row, new_workbook
 
 HEAD_FILL = PatternFill("solid", fgColor="DCE3EC")
-MONEY, RATE, COUNT, POINTS = "0.00", "0.0%", "0", "0.0"
+MONEY, RATE, COUNT, POINTS, DATE = "0.00", "0.0%", "0", "0.0", "yyyy-mm-dd"
+PROBLEM_STATE_ZH = {s.code: s.name for s in PROBLEM_STATES}
 GROUP_COLUMNS = [
     ("名称", None, 22),
     ("项目数", COUNT, 8),
@@ -43,6 +46,35 @@ LIGHT_COLUMNS = [
     ("存在问题", None, 34),
     ("下步打算", None, 34),
 ]
+
+
+COORDINATION_COLUMNS = [
+    ("项目编号", None, 14),
+    ("项目名称", None, 40),
+    ("区市", None, 10),
+    ("问题", None, 40),
+    ("牵头协调部门", None, 22),
+    ("协调事项", None, 30),
+    ("来源月份", None, 10),
+    ("办结时限", DATE, 12),
+    ("状态", None, 12),
+    ("逾期天数", COUNT, 10),
+]
+
+
+def _problem(p: dict) -> list:
+    return [
+        p["project_code"],
+        p["project_name"],
+        p["district"],
+        p["description"],
+        p["department"],
+        p["action"],
+        p["source_month"],
+        dt.date.fromisoformat(p["deadline"]),
+        PROBLEM_STATE_ZH.get(p["status"], p["status"]),
+        p["overdue_days"],
+    ]
 
 
 def _fraction(percent) -> Decimal | None:
@@ -179,6 +211,12 @@ def render_xlsx(data: dict) -> bytes:
             ]
             for t in data["trend"]
         ],
+    )
+    _sheet(
+        wb,
+        "需协调解决的问题",
+        COORDINATION_COLUMNS,
+        [_problem(p) for p in (data.get("coordination") or {}).get("problems", [])],
     )
     out = io.BytesIO()
     wb.save(out)

@@ -479,3 +479,56 @@ class BulletinIssue(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_by_name: Mapped[str] = mapped_column(Text)
+
+
+class Problem(Base):
+    """A problem to coordinate (问题清单): from a report's 存在问题 or entered freely, tracked until closed (销号)."""
+
+    __tablename__ = "problems"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'coordinating', 'resolved')", name="problem_status_known"),
+        CheckConstraint(
+            "status <> 'resolved' OR (resolution IS NOT NULL AND resolved_at IS NOT NULL AND resolved_on IS NOT NULL)",
+            name="problem_resolved_has_note",
+        ),
+        CheckConstraint(
+            "source_month IS NULL OR source_month = date_trunc('month', source_month)::date",
+            name="problem_month_is_first_day",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id", ondelete="SET NULL"))
+    source_month: Mapped[dt.date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    department: Mapped[str] = mapped_column(Text)  # 牵头协调部门
+    action: Mapped[str | None] = mapped_column(Text)  # requested action
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), server_default="open")
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    opened_on: Mapped[dt.date] = mapped_column(Date)  # the overdue rule's days, by the app's clock
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
+class ProblemEvent(Base):
+    """One step of a problem's history: created, edited (a readable change) or moved between states, by whom, when."""
+
+    __tablename__ = "problem_events"
+    __table_args__ = (CheckConstraint("kind IN ('create', 'edit', 'transition')", name="problem_event_kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[str | None] = mapped_column(Text)

@@ -12,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.demo.problems import seed_demo_problems
 from geo.demo.reports import seed_demo_reports
 from geo.enums import CLUSTERS
 from geo.settings import PROJECT_ROOT
@@ -169,7 +170,9 @@ def seed_all(session: Session, *, demo_projects: int | None = SEED_PROJECT_COUNT
     loaded = reports = 0
     if demo_projects is not None:
         loaded = seed_demo_projects(session, count=demo_projects, seed_dir=seed_dir)
+        session.execute(text("DELETE FROM problems WHERE demo"))  # they point at the demo reports replaced next
         reports = seed_demo_reports(session)
+        seed_demo_problems(session)
     refresh_project_siting(session)
     totals = session.execute(
         text("SELECT count(*), COALESCE(sum(investment_total), 0), COALESCE(sum(investment_year), 0) FROM projects")

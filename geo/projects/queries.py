@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from geo.db.sql import JOIN_REPORTING_DISTRICT, feature_collection, project_not_found
 from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
 from geo.errors import InvalidInput, UnknownValue
+from geo.periods import local_today, month_end
+from geo.problems.rules import overdue_count_sql
 from geo.progress.completeness import COMPLETENESS_JSON_SQL, completeness_params
 from geo.progress.cycle import month_state, shown_month
 from geo.progress.lights import LIGHT_SQL
@@ -29,6 +31,7 @@ class ProjectFilter:
     status: str | None = None
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    overdue_problems: bool = False  # only projects with an open problem past its deadline (geo/problems/rules.py)
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
@@ -64,6 +67,9 @@ def _names(session: Session, table: str) -> list[str]:
     return list(session.execute(text(f"SELECT name FROM {table} ORDER BY code")).scalars())
 
 
+# Problems are overdue as of the month's end when a month is asked for, as of today otherwise (geo/problems/rules.py).
+PROBLEMS_AS_OF = "CAST(:problems_as_of AS date)"
+
 # Filters whose values are fixed enumerations, and the column each one compares.
 _ENUMERATED = (
     ("district", DISTRICT_NAMES, "d.name"),
@@ -97,6 +103,8 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
     if f.bbox:
         clauses.append("p.geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326)")
         params.update(zip(("x1", "y1", "x2", "y2"), f.bbox))
+    if f.overdue_problems:
+        clauses.append(f"{overdue_count_sql(day=PROBLEMS_AS_OF)} > 0")
     return (" AND ".join(clauses) or "true"), params
 
 
@@ -108,7 +116,7 @@ SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cl
        p.investment_total, p.investment_year, st.investment_completed,
        to_char(st.report_month, 'YYYY-MM') AS report_month,
        p.unit, p.person, p.start_date, p.end_date, p.demo,
-       p.zone_names AS zones, p.base_names AS bases,
+       p.zone_names AS zones, p.base_names AS bases, {overdue_count_sql(day=PROBLEMS_AS_OF)} AS overdue_problems,
        p.geom
 FROM projects p
 {JOIN_REPORTING_DISTRICT}
@@ -142,6 +150,7 @@ PROJECT_PROPERTIES = (
     "demo",
     "zones",
     "bases",
+    "overdue_problems",
 )
 
 
@@ -235,8 +244,10 @@ SELECT json_build_object(
 
 def _params(session: Session, settings: Settings, month: dt.date | None, as_of: dt.date | None) -> dict:
     """State at the end of `month`; without one, of the month 最新 means (the latest closed, geo.progress.cycle)."""
+    problems_as_of = month_end(month) if month else (as_of or local_today(settings.today))
     month = month or shown_month(session, settings, today=as_of)
     params = state_params(settings, month)
+    params["problems_as_of"] = problems_as_of
     params["month_label"] = month.strftime("%Y-%m")
     return params
 

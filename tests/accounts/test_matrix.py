@@ -214,7 +214,48 @@ def _import_register(session, user):
     return "/api/imports/projects", {"params": {"apply": "true"}, "files": {"file": ("register.xlsx", data)}}
 
 
+def _problem_of(session, user) -> int:
+    from geo.problems.tracking import create_problem
+
+    project = _project_in(session, _district_of(user))
+    planner = make_user(session, role="planner")
+    problem = create_problem(
+        session,
+        settings=Settings(database_url=None),
+        actor=principal_of(planner),
+        project_id=project,
+        report_id=None,
+        description="用地指标待落实",
+        department="市自然资源和规划局",
+        action=None,
+        deadline=dt.date(2026, 12, 31),
+    )
+    return problem["id"]
+
+
+def _track_problem(session, user):
+    project = _project_in(session, _district_of(user))
+    body = {
+        "project_id": project,
+        "description": "供电线路迁改",
+        "department": "国网威海供电公司",
+        "deadline": "2026-12-31",
+    }
+    return "/api/problems", {"json": body}
+
+
+def _edit_problem(session, user):
+    return f"/api/problems/{_problem_of(session, user)}", {"json": {"deadline": "2027-01-15"}}
+
+
+def _move_problem(session, user):
+    return f"/api/problems/{_problem_of(session, user)}/transition", {"json": {"to": "coordinating"}}
+
+
 EXAMPLES = {
+    ("POST", "/api/problems"): _track_problem,
+    ("PATCH", "/api/problems/{problem_id}"): _edit_problem,
+    ("POST", "/api/problems/{problem_id}/transition"): _move_problem,
     ("POST", "/api/lookup"): lambda s, u: ("/api/lookup", {"json": {"points": [[122.1, 37.5]]}}),
     ("PUT", "/api/projects/{project_id}/reports/{month}"): _submit_report,
     ("POST", "/api/projects/{project_id}/reports/{month}/review"): _review_report,

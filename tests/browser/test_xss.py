@@ -102,6 +102,8 @@ def plant_through_the_api(base: str, admin: dict, pid: int) -> str:
     }
     status, saved = file_report(c, pid, month, report)
     assert status in (200, 201), saved
+    problem = {"report_id": saved["id"], "department": hostile("部门", 100), "action": hostile("事项", 500)}
+    assert c.post("/api/problems", json={**problem, "deadline": f"{month}-28"}).is_success  # overdue: on the dashboard
     lon, lat = c.get(f"/api/projects/{pid}").json()["geometry"]["coordinates"]
     photo = jpeg(seed=404, lon=lon + 0.001, lat=lat, taken=dt.datetime.now().strftime("%Y:%m:%d %H:%M:%S"))
     r = c.post(
@@ -218,6 +220,14 @@ def see_the_other_pages(go, site) -> None:
         });
     }).join(' ')""")
     assert "基地<img" in tips
+    page.wait_for_selector("[data-testid=dash-problem]")
+    assert "部门<img" in page.inner_text("[data-testid=dash-problems]")
+    assert ran(page) == NOTHING_RAN
+    page = go(f"/problems.html#project={site.project}")
+    page.wait_for_selector("[data-testid=problem]")
+    assert "问题<img" in page.inner_text("[data-testid=problems]") and "事项<img" in page.inner_text(
+        "[data-testid=problems]"
+    )
     assert ran(page) == NOTHING_RAN
     page = go("/siting.html")
     lon, lat = site.base_point

@@ -55,7 +55,8 @@ def test_the_preview_reads_as_a_bulletin(client):
         f"五、红灯项目（{h['by_light']['red']}个）",
         f"六、黄灯项目（{h['by_light']['yellow']}个）",
         "七、主要问题",
-        "八、下步工作",
+        "八、需协调解决的问题",
+        "九、下步工作",
     ):
         assert heading in t, heading
     assert "全市纳入调度的重大项目116个，总投资2289.60亿元，年度计划投资293.80亿元" in t
@@ -81,7 +82,7 @@ def test_red_and_yellow_projects_are_separate_tables_with_whole_names(client):
     yellow_part = t[t.index("六、黄灯项目") : t.index("七、主要问题")]
     for x in d["lagging"]:
         assert x["name"] in (red_part if x["light"] == "red" else yellow_part), x["name"]
-    problems = t[t.index("七、主要问题") : t.index("八、下步工作")]
+    problems = t[t.index("七、主要问题") : t.index("八、需协调解决的问题")]
     some = next(x for x in d["lagging"] if x["problems"])
     assert zh(some["problems"]).rstrip("。") in problems
     assert "下一步，市新旧动能转换重大工程推进办公室" in t

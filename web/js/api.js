@@ -32,7 +32,7 @@ function noticeUnauthorized(err) {
   return err;
 }
 
-const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox', 'month']; // month: state at that month's end
+const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox', 'month', 'overdue_problems']; // month: state at that month's end
 
 /** Build a query string from a filters object, keeping only contract keys with a value. */
 export function filterQuery(filters = {}) {
@@ -233,4 +233,13 @@ export const workspaceApi = {
   exportLayerUrl: (layer, format) => `/api/exports/layers/${encodeURIComponent(layer)}?format=${encodeURIComponent(format)}`,
   offlineMapUrl: (district) => `/api/exports/map${query({ district })}`,
   quarterlyBulletinUrl: (quarter, fmt) => `/api/reports/quarterly/${encodeURIComponent(quarter)}.${fmt}`,
+};
+
+// Problems to coordinate (问题清单: js/problems-common.js and the modules using it).
+export const problemsApi = {
+  /** {as_of, count, open, overdue, by_district, problems}; filters: district, status, overdue, project, month */
+  list: (params = {}, o) => getJSON(`/api/problems${query(params)}`, o),
+  create: (body) => sendJSON('POST', '/api/problems', body),
+  update: (id, change) => sendJSON('PATCH', `/api/problems/${encodeURIComponent(id)}`, change),
+  transition: (id, to, note) => sendJSON('POST', `/api/problems/${encodeURIComponent(id)}/transition`, { to, note }),
 };

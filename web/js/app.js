@@ -17,6 +17,7 @@ import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers 
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
 import { mountExportMenu } from './exports.js'; // issue 13: 导出 the current filter
+import { mountOverdueFilter } from './problems-filter.js'; // [problems] 有逾期问题
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -97,6 +98,7 @@ async function boot() {
 
   const filters = initFilters(meta);
   initMonthSelector(meta, $('filters')); // issue 6
+  mountOverdueFilter($('filters')); // [problems]
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
 
   // Mode toggle (进度 / 亮灯)
@@ -247,6 +249,11 @@ async function boot() {
     }
   });
   // issue 6: a saved monthly report changes progress and lights: reload, keeping the card open.
+  const reloadKeepingCard = () => {
+    const s = getState();
+    loadData(s.filters, { refit: false }).then(() => { if (s.project) openProject(s.project, { move: false }); });
+  };
+  window.addEventListener('warroom:problem-changed', reloadKeepingCard); // [problems] overdue flags follow the list
   window.addEventListener('warroom:report-saved', () => {
     const s = getState();
     loadData(s.filters, { refit: false }).then(() => { if (s.project) openProject(s.project, { move: false }); });

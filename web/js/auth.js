@@ -11,6 +11,7 @@ addMessages({
     'auth.admin': '用户与审计',
     'auth.review': '审核与关账',
     'auth.workspace': '导入导出',
+    'auth.problems': '问题清单',
     'auth.needSignIn': '此操作需要登录。',
     'auth.signInToUpload': '登录后可上传现场照片。',
     'auth.otherDistrict': '您只能为{d}的项目上传照片。',
@@ -24,6 +25,7 @@ addMessages({
     'auth.admin': 'Users & audit',
     'auth.review': 'Review & close',
     'auth.workspace': 'Import & export',
+    'auth.problems': 'Problems',
     'auth.needSignIn': 'This needs you to sign in.',
     'auth.signInToUpload': 'Sign in to upload site photos.',
     'auth.otherDistrict': 'You may upload photos for projects of {d} only.',
@@ -94,6 +96,7 @@ export function mountUserBox(host) {
     if (user.permissions.includes('own_account')) host.append(link('/account.html', t('auth.account'), 'account-link'));
     if (user.permissions.includes('review_reports')) host.append(link('/review.html', t('auth.review'), 'review-link'));
     if (user.permissions.includes('import_data')) host.append(link('/workspace.html', t('auth.workspace'), 'workspace-link'));
+    if (user.permissions.includes('track_problems')) host.append(link('/problems.html', t('auth.problems'), 'problems-link'));
     if (user.permissions.includes('manage_users')) host.append(link('/admin.html', t('auth.admin'), 'admin-link'));
     const out = document.createElement('button');
     out.type = 'button';

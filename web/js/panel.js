@@ -5,6 +5,7 @@ import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
 import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
 import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
+import { mountProjectProblems } from './problems-card.js'; // [problems] 督办问题
 import { h, fill } from './dom.js';
 
 const LIST_LIMIT = 300;
@@ -110,6 +111,7 @@ export function createPanel(meta, { onZoomTo }) {
       card);
     mountReportForm(slot, p, meta);
     mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
+    mountProjectProblems(slot, p, meta); // [problems] tracked problems and the reports' 存在问题
   }
 
   function render() { if (current) renderCard(current); else renderList(); }
