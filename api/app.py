@@ -71,8 +71,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: FastAPI):
         owned = db is None
         app.state.db = db or open_database(settings)
-        for path in store.remove_temp_files(settings.photo_dir):
-            log.warning("removed a photo temp file left by an interrupted write: %s", path)
+        for key in store.get_store(settings).remove_temp_files():
+            log.warning("removed a photo temp file left by an interrupted write: %s", key)
         # In a thread with a deadline: an unreachable database must not hold up the start (it answers 503 later).
         with suppress(TimeoutError):
             await asyncio.wait_for(asyncio.to_thread(warn_if_privileged, app.state.db.engine), timeout=10)

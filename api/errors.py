@@ -19,6 +19,7 @@ from geo.errors import (
     InvalidInput,
     NotFound,
     PayloadTooLarge,
+    StoreUnavailable,
     TooManyRequests,
     Unauthorized,
     UnsupportedMediaType,
@@ -41,6 +42,7 @@ STATUS_OF: dict[type[WarroomError], int] = {
     DatabaseUnavailable: 503,
     EmbeddedDatabaseError: 503,
     FontMissing: 503,
+    StoreUnavailable: 503,
 }
 
 _HTTP_TITLES = {

@@ -118,14 +118,15 @@ def add_photos(
         for up, sha in hashed
     ]
     photos, written = [], []
+    files = store.get_store(settings)
     try:
         for up, sha, d in prepared:
             photos.append(_new_photo(session, settings, project_id, up, sha, d, caption, actor.user_id, report_month))
             ext = PHOTO_FORMATS[d.format][1]
             for kind, data in (("original", up.data), ("display", d.display), ("thumb", d.thumb)):
-                path = store.path_of(settings.photo_dir, kind, sha, ext)
-                written.append(path)
-                store.write_atomic(path, data)
+                key = store.key_of(kind, sha, ext)
+                written.append(key)
+                files.put(key, data)
         session.add_all(photos)
         session.flush()
         for p in photos:
@@ -145,7 +146,10 @@ def add_photos(
         session.commit()
     except BaseException:
         session.rollback()
-        store.remove(written)
+        try:
+            files.delete(written)
+        except store.StoreError:  # the store is down: `warroom photos check --repair` removes these later
+            pass
         raise
     return [photo_dict(session, p.id, actor=actor) for p in photos]
 
