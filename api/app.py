@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit
+from api.observe import Observe
 from api.openapi import install_openapi
 from api.routers import (
     audit,
@@ -36,6 +37,7 @@ from api.routers import (
 )
 from geo.db.engine import Database, open_database
 from geo.db.roles import warn_if_privileged
+from geo.ops.supervise import Supervisor
 from geo.photos import store
 from geo.settings import Settings, get_settings
 
@@ -76,9 +78,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # In a thread with a deadline: an unreachable database must not hold up the start (it answers 503 later).
         with suppress(TimeoutError):
             await asyncio.wait_for(asyncio.to_thread(warn_if_privileged, app.state.db.engine), timeout=10)
+        supervisor = None
+        if app.state.db.cluster is not None and settings.supervise_database:
+            supervisor = Supervisor(app.state.db.cluster)
+            supervisor.start()
         try:
             yield
         finally:
+            if supervisor is not None:
+                supervisor.stop()
             if owned:
                 app.state.db.close()
 
@@ -99,7 +107,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
     app.add_middleware(BodyLimit, settings=settings)
-    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every answer carries them, 413s included
+    app.add_middleware(SecurityHeaders, settings=settings)  # every answer carries them, 413s included
+    app.add_middleware(Observe, settings=settings)  # outermost: the request id and timing cover everything
     for module in ROUTERS:
         app.include_router(module.router)
     web = settings.web_dir

@@ -16,6 +16,7 @@ from geo.db.models import SRID, Photo
 from geo.enums import PHOTO_FORMATS
 from geo.errors import Conflict, InvalidInput, PayloadTooLarge, TooManyRequests
 from geo.files import Upload
+from geo.ops.metrics import PHOTO_BYTES, PHOTO_UPLOADS
 from geo.periods import current_month
 from geo.photos import store
 from geo.photos.checks import classify_gps, verify
@@ -151,6 +152,8 @@ def add_photos(
         except store.StoreError:  # the store is down: `warroom photos check --repair` removes these later
             pass
         raise
+    PHOTO_UPLOADS.inc(len(photos))
+    PHOTO_BYTES.inc(sum(p.size_bytes for p in photos))
     return [photo_dict(session, p.id, actor=actor) for p in photos]
 
 
