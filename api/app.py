@@ -117,3 +117,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if web.is_dir():
         app.mount("/", StaticFiles(directory=web, html=True), name="web")
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one `warroom serve --workers N` process: its own pool, the embedded cluster the parent started."""
+    from api.cli.common import setup_logging
+
+    setup_logging()
+    return create_app()

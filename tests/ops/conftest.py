@@ -47,5 +47,6 @@ def ops_db(cluster, settings, tmp_path_factory):
         "settings": ops_settings,
         "project": {"id": project, "lon": lon, "lat": lat},
         "headers": headers,
+        "planner": planner,
     }
     owner.dispose()
