@@ -42,8 +42,8 @@ def fill(url, settings: Settings, n: int) -> None:
             conn.execute(
                 text(
                     "INSERT INTO photos (project_id, sha256, format, size_bytes, width, height, original_name, "
-                    "uploaded_by, report_month, gps_status, in_month) "
-                    "VALUES (:p, :sha, 'JPEG', :size, 4000, 3000, :name, :u, DATE '2026-10-01', 'missing', true)"
+                    "uploaded_by, report_month, gps_status, in_month, radius_m) "
+                    "VALUES (:p, :sha, 'JPEG', :size, 4000, 3000, :name, :u, DATE '2026-10-01', 'missing', true, 1000)"
                 ),
                 {"p": project, "sha": sha, "size": len(original), "name": f"bench-{i}.jpg", "u": user},
             )
