@@ -41,7 +41,7 @@ class StoreError(StoreUnavailable):
 
 @dataclass(frozen=True)
 class Entry:
-    """One stored object: its key, size in bytes, last write (epoch seconds) and content sha256 when known."""
+    """One stored object: its key, size in bytes and last write (epoch seconds)."""
 
     key: str
     size: int
