@@ -1,5 +1,6 @@
 """Two app servers on one database and one object store (one of them with two uvicorn workers): a write through one
-is seen through the other on the next request, and the sign-in limit counts attempts on both together."""
+is seen through the other on the next request, a session opened on one is valid on the other, and the sign-in limit
+counts attempts on both together."""
 
 import hashlib
 import os
@@ -88,6 +89,17 @@ def test_a_write_through_one_server_is_seen_through_the_other(two_servers, ops_d
     assert original.status_code == 200 and original.content == data, "B streams what A stored in the bucket"
     listed = httpx.get(f"{b}/api/projects/{project['id']}/photos", timeout=30).json()["photos"]
     assert photo["id"] in [p["id"] for p in listed]
+
+
+def test_a_browser_session_opened_on_one_server_is_valid_on_the_other(two_servers, ops_db):
+    a, b = two_servers
+    planner = ops_db["planner"]
+    signed = httpx.post(
+        f"{a}/api/auth/login", json={"username": planner["username"], "password": planner["password"]}, timeout=30
+    )
+    assert signed.status_code == 200, signed.text
+    me = httpx.get(f"{b}/api/auth/me", cookies=signed.cookies, timeout=30)
+    assert me.status_code == 200 and me.json()["user"]["username"] == planner["username"]
 
 
 def test_the_sign_in_limit_holds_across_both_servers(two_servers, ops_db):
