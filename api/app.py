@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit
+from api.observe import Observe
 from api.openapi import install_openapi
 from api.routers import (
     audit,
@@ -38,6 +39,7 @@ from api.routers import (
 from api.web import WebFiles
 from geo.db.engine import Database, open_database
 from geo.db.roles import warn_if_privileged
+from geo.ops.supervise import Supervisor
 from geo.photos import store
 from geo.settings import Settings, get_settings
 
@@ -74,14 +76,20 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: FastAPI):
         owned = db is None
         app.state.db = db or open_database(settings)
-        for path in store.remove_temp_files(settings.photo_dir):
-            log.warning("removed a photo temp file left by an interrupted write: %s", path)
+        for key in store.get_store(settings).remove_temp_files():
+            log.warning("removed a photo temp file left by an interrupted write: %s", key)
         # In a thread with a deadline: an unreachable database must not hold up the start (it answers 503 later).
         with suppress(TimeoutError):
             await asyncio.wait_for(asyncio.to_thread(warn_if_privileged, app.state.db.engine), timeout=10)
+        supervisor = None
+        if app.state.db.cluster is not None and settings.supervise_database:
+            supervisor = Supervisor(app.state.db.cluster)
+            supervisor.start()
         try:
             yield
         finally:
+            if supervisor is not None:
+                supervisor.stop()
             if owned:
                 app.state.db.close()
 
@@ -102,9 +110,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
     app.add_middleware(BodyLimit, settings=settings)
-    # Outside even Starlette's ServerErrorMiddleware, so a 500 carries them too (413s and 401s included).
+    # Outside even Starlette's ServerErrorMiddleware, so a 500 carries the headers and the request id too (413s and
+    # 401s included); Observe outermost, so the request id and timing cover everything.
     inner_stack = app.build_middleware_stack
-    app.build_middleware_stack = lambda: SecurityHeaders(inner_stack(), settings=settings)
+    app.build_middleware_stack = lambda: Observe(SecurityHeaders(inner_stack(), settings=settings), settings=settings)
     for module in ROUTERS:
         app.include_router(module.router)
     web = settings.web_dir
@@ -113,3 +122,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if web.is_dir():
         app.mount("/", WebFiles(directory=web, html=True), name="web")
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one `warroom serve --workers N` process: its own pool, the embedded cluster the parent started."""
+    from api.cli.common import setup_logging
+
+    setup_logging()
+    return create_app()

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.observe import current_request_id
 from geo.errors import (
     Conflict,
     DatabaseUnavailable,
@@ -20,6 +21,7 @@ from geo.errors import (
     InvalidInput,
     NotFound,
     PayloadTooLarge,
+    StoreUnavailable,
     TooManyRequests,
     Unauthorized,
     UnsupportedMediaType,
@@ -42,6 +44,7 @@ STATUS_OF: dict[type[WarroomError], int] = {
     DatabaseUnavailable: 503,
     EmbeddedDatabaseError: 503,
     FontMissing: 503,
+    StoreUnavailable: 503,
 }
 
 _HTTP_TITLES = {
@@ -61,6 +64,7 @@ _PROBLEM_SCHEMA = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object"}},
+        "request_id": {"type": "string"},
     },
 }
 
@@ -97,6 +101,9 @@ def problem(
 ) -> JSONResponse:
     """A problem+json response."""
     body = {**(extensions or {}), "type": "about:blank", "title": title, "status": status, "detail": detail}
+    rid = current_request_id()
+    if rid:  # the same id as the X-Request-ID header and the access log line: quote it when reporting a problem
+        body["request_id"] = rid
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)

@@ -21,6 +21,27 @@ class Health(Out):
     postgis: str
 
 
+class Liveness(Out):
+    """The process answers."""
+
+    status: str
+
+
+class Check(Out):
+    """One dependency: whether it answered, how, and how long it took."""
+
+    ok: bool
+    detail: str
+    ms: float
+
+
+class Readiness(Out):
+    """Whether the database and the photo store answer."""
+
+    ready: bool
+    checks: dict[str, Check]
+
+
 class Meta(Out):
     """Enumerations and map settings the front end must not hard-code."""
 

@@ -103,6 +103,12 @@ class DatabaseUnavailable(WarroomError):
     title = "数据库不可用 / Database unavailable"
 
 
+class StoreUnavailable(WarroomError):
+    """The photo store (directory or S3-compatible object store) cannot be reached or refused a write."""
+
+    title = "照片存储不可用 / Photo store unavailable"
+
+
 class EmbeddedDatabaseError(WarroomError):
     """The embedded PostgreSQL cluster could not be prepared or started."""
 

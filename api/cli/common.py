@@ -22,9 +22,17 @@ errors = Console(stderr=True)
 
 def setup_logging() -> None:
     """Log at the configured level; alembic only when it has something to say."""
-    level = get_settings().log_level.upper()
+    settings = get_settings()
+    level = settings.log_level.upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    access = logging.getLogger("warroom.access")
+    if settings.log_json and not access.handlers:
+        # One JSON object a line, nothing around it, for log shippers (each line carries its own time).
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.propagate = False
 
 
 def fail(exc: WarroomError, code: int = 1) -> None:

@@ -1,4 +1,4 @@
-"""`warroom photos check | rehash | review-placement | review-reuse`: the store, hashes and reviews."""
+"""`warroom photos check | migrate | rehash | review-placement | review-reuse`: the store, hashes and reviews."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def check(
     settings = get_settings()
     with domain_session() as session:
         report = check_store(session, settings=settings, repair=repair)
-    typer.echo(f"照片 / photos: {report['rows']} rows in the database, files under {settings.photo_dir}")
+    typer.echo(f"照片 / photos: {report['rows']} rows in the database, files in {report['store']}")
     for path in report["removed"]:
         typer.echo(f"  已删除无记录的文件 / removed file without row: {path}")
     for path in report["files_without_rows"]:
@@ -32,6 +32,33 @@ def check(
     problems = len(report["files_without_rows"]) + len(report["rows_without_files"])
     typer.echo("一切正常 / all consistent" if not problems else f"发现 {problems} 处不一致 / {problems} problems")
     raise typer.Exit(1 if problems else 0)
+
+
+@app.command("migrate")
+def migrate_command(
+    to: str = typer.Option(..., "--to", help="the target store: s3://bucket/prefix (endpoint and keys from settings)"),
+    source: str = typer.Option(None, "--from", help="the source store (default: the configured one)"),
+):
+    """Copy the photo store into another, resumable (objects already there with the same sha256 are skipped) and
+    verified by hash; the source is left as it is. Then set WARROOM_PHOTO_STORE to the target and restart."""
+    from geo.photos import store
+    from geo.photos.migrate import migrate
+
+    settings = get_settings()
+    src = store.open_store(source, settings) if source else store.get_store(settings)
+    dst = store.open_store(to, settings)
+    dst.ping()
+    typer.echo(f"复制 / copying {src.url} → {dst.url}")
+    report = migrate(src, dst)
+    typer.echo(
+        f"已复制 / copied {report['copied']} ({report['bytes'] / 2**20:.1f} MB), "
+        f"已存在且一致 / already there {report['skipped']}, 失败 / failed {len(report['failed'])}"
+    )
+    for f in report["failed"]:
+        typer.echo(f"  失败 / failed: {f['key']}: {f['why']}")
+    if not report["failed"]:
+        typer.echo(f"完成。设置 / now set WARROOM_PHOTO_STORE={to} and restart the app")
+    raise typer.Exit(1 if report["failed"] else 0)
 
 
 @app.command("rehash")

@@ -45,8 +45,14 @@ def serve(
     port: int = typer.Option(None, help="port (default from WARROOM_PORT, 8000)"),
     migrate: bool = typer.Option(False, "--migrate", help="apply migrations before serving"),
     seed: bool = typer.Option(False, "--seed", help="load the seed data when the database is empty"),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="worker processes (uvicorn's); about one per core, see the README"
+    ),
 ):
     """Serve the map and API; with no DATABASE_URL, run the embedded PostGIS for as long as the server runs."""
+    import os
+    import shutil
+
     import uvicorn
 
     from api.app import create_app
@@ -55,13 +61,26 @@ def serve(
     with database() as db:
         prepare(db, migrate=migrate, seed=seed)
         url = f"http://{host or settings.host}:{port or settings.port}"
-        typer.secho(f"威海挂图作战地图 / war-room map: {url}", fg=typer.colors.GREEN)
-        uvicorn.run(
-            create_app(settings, db),
+        typer.secho(f"威海挂图作战地图 / war-room map: {url} ({workers} worker(s))", fg=typer.colors.GREEN)
+        common = dict(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level.lower(),
+            access_log=False,  # api/observe.py writes the access log, with the request id
+            proxy_headers=True,  # X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS (default 127.0.0.1)
         )
+        if workers == 1:
+            uvicorn.run(create_app(settings, db), **common)
+            return
+        # Each worker keeps its metrics in files here, so that one scrape sums them all.
+        metrics_dir = settings.var_dir / f"prometheus-{os.getpid()}"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        try:
+            uvicorn.run("api.app:create_worker_app", factory=True, workers=workers, **common)
+        finally:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def seed(

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep, require
 from api.errors import problems
@@ -16,7 +16,7 @@ from api.schemas import Photo, PhotosUploaded, PhotoWall, ProjectPhotos
 from geo.accounts.principal import Principal
 from geo.enums import PHOTO_FORMATS, PLACEMENT_VERDICTS, REUSE_VERDICTS, Permission
 from geo.files import JPEG, Upload
-from geo.photos.queries import photo_dict, photo_file, photo_positions_geojson, photo_wall, project_photos
+from geo.photos.queries import file_missing, photo_dict, photo_file, photo_positions_geojson, photo_wall, project_photos
 from geo.photos.review import place_photo, review_placement, review_reuse, set_published
 from geo.photos.upload import add_photos
 
@@ -237,10 +237,19 @@ def get_photo_file(
     """The 320 px thumbnail, the 1600 px display copy (JPEG, upright, sRGB) or the original: as uploaded (with EXIF
     and GPS) for planners, admins and the reporters of its district; else a copy without metadata (HEIC: the display
     copy). 404 for an unpublished photo out of the caller's scope."""
-    path, media_type, etag = photo_file(session, settings=settings, photo_id=photo_id, kind=kind, actor=actor)
+    store, key, media_type, etag = photo_file(session, settings=settings, photo_id=photo_id, kind=kind, actor=actor)
     headers = {"ETag": etag, "Cache-Control": CACHE_FOREVER}
     if kind == "original":  # the evidence file or the public copy, by who asks: a cache must not mix them up
         headers["Vary"] = "Cookie, Authorization"
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type=media_type, headers=headers)
+    path = store.local_path(key)
+    if path is not None:
+        if not path.is_file():
+            raise file_missing(photo_id)
+        return FileResponse(path, media_type=media_type, headers=headers)
+    try:
+        chunks = store.stream(key)  # an object store's body is passed on chunk by chunk, never held whole
+    except FileNotFoundError:
+        raise file_missing(photo_id) from None
+    return StreamingResponse(chunks, media_type=media_type, headers=headers)

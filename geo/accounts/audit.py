@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from geo.accounts.principal import Principal
 from geo.enums import AUDIT_ACTIONS
+from geo.ops.metrics import count_on_commit
 from geo.periods import LOCAL_TZ
 from geo.transfer.sheets import write_xlsx
 
@@ -53,6 +54,7 @@ def audit(
             "address": address or actor.address,
         },
     )
+    count_on_commit(session, action)
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def blocks(data: dict) -> list[tuple]:
             (
                 "photos",
                 [
-                    (p["path"].read_bytes(), f"{p['district']}｜{text.zh(p['project'])}｜{text.zh_date(p['taken'])}摄")
+                    (p["image"], f"{p['district']}｜{text.zh(p['project'])}｜{text.zh_date(p['taken'])}摄")
                     for p in data["photos"]
                 ],
             )

@@ -5,8 +5,6 @@ The display copy is found through geo.photos.store, the one place that knows the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -15,13 +13,12 @@ from geo.accounts.scope import photo_visible
 from geo.db.sql import JOIN_REPORTING_DISTRICT
 from geo.periods import Period
 from geo.photos.evidence import counts_as_evidence
-from geo.photos.store import path_of
+from geo.photos.store import get_store, key_of
 from geo.settings import Settings
 
 
-def _display_file(settings: Settings, sha256: str) -> Path | None:
-    path = path_of(settings.photo_dir, "display", sha256, "jpg")
-    return path if path.is_file() else None
+def _display_file(settings: Settings, sha256: str) -> bytes | None:
+    return get_store(settings).read(key_of("display", sha256, "jpg"))
 
 
 # Published (a bulletin is handed on, so it shows what an anonymous visitor may see), of the period's months, and
@@ -37,7 +34,7 @@ WHERE ph.report_month BETWEEN CAST(:first AS date) AND CAST(:last AS date) AND {
 
 
 def district_photos(session: Session, *, settings: Settings, period: Period) -> list[dict]:
-    """[{district, project, taken, path}]: each district's photo for the bulletin, districts in name order.
+    """[{district, project, taken, image}]: each district's photo for the bulletin, districts in name order.
 
     The one place the choice is made."""
     rows = session.execute(
@@ -48,12 +45,12 @@ def district_photos(session: Session, *, settings: Settings, period: Period) -> 
     for row in rows:
         if row["district"] in found:
             continue
-        path = _display_file(settings, row["sha256"])  # a row whose file is gone gives way to the next best
-        if path is not None:
+        data = _display_file(settings, row["sha256"])  # a row whose file is gone gives way to the next best
+        if data is not None:
             found[row["district"]] = {
                 "district": row["district"],
                 "project": row["project"],
                 "taken": row["taken"] or row["uploaded"],
-                "path": path,
+                "image": data,
             }
     return list(found.values())

@@ -292,6 +292,23 @@ class EmbeddedCluster:
             self._ensure_database(database)
         return self.url(database)
 
+    def revive(self) -> bool:
+        """Start the cluster again if it has died (kill -9, OOM killer) since it was started; True when it was.
+
+        Under the start lock, so that of several workers noticing at once only one starts it."""
+        if self.is_running():
+            return False
+        bin_dir = self._bin()
+        with self._locked():
+            if self.is_running():
+                return False
+            log.warning("the embedded PostgreSQL is not running: starting it again")
+            self._make_dir(self.socket_dir, 0o755)
+            self._remove_stale_locks()
+            self._start_server(bin_dir)
+            self._claim()
+        return True
+
     def _remove_stale_locks(self) -> None:
         """After a kill -9 of postgres: drop postmaster.pid and the socket lock files whose PID is no postgres."""
         # pg_ctl and postgres only ask whether the PID is alive; a reused PID would block the start for good.

@@ -1,6 +1,6 @@
 """The public copy of an original: the same image bytes without its metadata (EXIF GPS, XMP, IPTC, comments, embedded
 previews), keeping only the orientation. Made by rewriting the container, never by decoding, so it is lossless and
-costs no more memory than the file; kept beside the originals under <photo_dir>/public the first time it is asked for.
+costs no more memory than the file; kept in the photo store under public/ the first time it is asked for.
 
 JPEG, PNG and WebP are rewritten; a HEIC has its metadata inside an ISO box tree that browsers cannot show anyway, so
 its public "original" is the display copy (JPEG, upright, already without metadata)."""
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from pathlib import Path
 
 from PIL import Image
 
@@ -137,16 +136,18 @@ def without_metadata(data: bytes, fmt: str, orientation: int = 1) -> bytes:
         raise ValueError(f"truncated {fmt}") from e
 
 
-def public_original(root: Path, *, sha256: str, fmt: str, ext: str, orientation: int) -> tuple[Path, bool]:
-    """(path, is the display copy) of the original as the public may have it, made and stored on first use."""
+def public_original(files: store.PhotoStore, *, sha256: str, fmt: str, ext: str, orientation: int) -> tuple[str, bool]:
+    """(key, is the display copy) of the original as the public may have it, made and stored on first use."""
     if fmt not in _STRIP:
-        return store.path_of(root, "display", sha256, ext), True
-    path = root / "public" / sha256[:2] / f"{sha256}.{ext}"
-    if not path.is_file():
-        original = store.path_of(root, "original", sha256, ext)
+        return store.key_of("display", sha256, ext), True
+    key = store.key_of("public", sha256, ext)
+    if not files.exists(key):
+        original = files.read(store.key_of("original", sha256, ext))
+        if original is None:
+            raise FileNotFoundError(store.key_of("original", sha256, ext))
         try:
-            stripped = without_metadata(original.read_bytes(), fmt, orientation)
+            stripped = without_metadata(original, fmt, orientation)
         except ValueError:  # a file Pillow accepted but this parser does not: the public gets the display copy
-            return store.path_of(root, "display", sha256, ext), True
-        store.write_atomic(path, stripped)
-    return path, False
+            return store.key_of("display", sha256, ext), True
+        files.put(key, stripped)
+    return key, False

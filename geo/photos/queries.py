@@ -262,10 +262,10 @@ def photo_positions_geojson(session: Session, *, district: str | None, project_i
 
 def photo_file(
     session: Session, *, settings: Settings, photo_id: int, kind: str, actor: Principal
-) -> tuple[str, str, object]:
-    """(path, media type, etag) of a stored file of a photo; NotFound when the row or the file is missing or the
-    actor may not see the photo. The original is the evidence file (EXIF and GPS) only for those in scope; others
-    get the public copy without metadata."""
+) -> tuple[store.PhotoStore, str, str, str]:
+    """(store, key, media type, etag) of a stored file of a photo; NotFound when the row is missing or the actor may
+    not see the photo. The original is the evidence file (EXIF and GPS) only for those in scope; others get the
+    public copy without metadata."""
     row = session.execute(
         select(
             Photo.sha256, Photo.format, Photo.orientation, literal_column(photo_in_scope(actor, alias="photos"))
@@ -276,40 +276,51 @@ def photo_file(
     sha256, fmt, orientation, evidence = row
     mime, ext = PHOTO_FORMATS[fmt]
     tag = kind
+    files = store.get_store(settings)
     if kind == "original" and not evidence:
-        path, is_display = public_original(
-            settings.photo_dir, sha256=sha256, fmt=fmt, ext=ext, orientation=orientation or 1
-        )
+        try:
+            key, is_display = public_original(files, sha256=sha256, fmt=fmt, ext=ext, orientation=orientation or 1)
+        except FileNotFoundError:
+            raise file_missing(photo_id) from None
         mime, tag = ("image/jpeg", "display") if is_display else (mime, "public")
     else:
-        path = store.path_of(settings.photo_dir, kind, sha256, ext)
+        key = store.key_of(kind, sha256, ext)
         mime = mime if kind == "original" else "image/jpeg"
-    if not path.is_file():
-        raise NotFound(
-            f"照片 {photo_id} 的文件缺失,请运行 warroom photos check / the file of photo {photo_id} is missing"
-        )
-    return str(path), mime, f'"{sha256[:32]}-{tag}"'
+    return files, key, mime, f'"{sha256[:32]}-{tag}"'
 
 
-def check_store(session: Session, *, settings: Settings, repair: bool = False) -> dict:
+def file_missing(photo_id: int) -> NotFound:
+    """The row is there but its file is not."""
+    return NotFound(f"照片 {photo_id} 的文件缺失,请运行 warroom photos check / the file of photo {photo_id} is missing")
+
+
+def check_store(
+    session: Session, *, settings: Settings, repair: bool = False, grace: float = store.GRACE_SECONDS
+) -> dict:
     """Files without rows (and temp files), rows missing files; `repair` removes the former, never a row."""
+    files = store.get_store(settings)
     rows = {sha: PHOTO_FORMATS[fmt][1] for sha, fmt in session.execute(select(Photo.sha256, Photo.format))}
-    orphan_paths = [p for kind, sha, p in store.stored_files(settings.photo_dir) if sha not in rows]
-    removed = []
+    present: set[str] = set()
+    orphans: list[store.Entry] = []
+    for entry in files.entries((*store.KINDS, "public")):
+        present.add(entry.key)
+        if entry.sha256 not in rows:
+            orphans.append(entry)
+    removed: list[store.Entry] = []
     if repair:
         # Only settled files: a young one may be an upload whose row is about to be committed.
-        removed = [p for p in orphan_paths if store.settled(p)]
-        store.remove(removed)
-    orphans = [str(p) for p in orphan_paths if p not in removed]
+        removed = [e for e in orphans if store.settled(e, grace)]
+        files.delete(e.key for e in removed)
     missing = [
-        {"sha256": sha, "kind": kind, "path": str(store.path_of(settings.photo_dir, kind, sha, ext))}
+        {"sha256": sha, "kind": kind, "path": files.describe(store.key_of(kind, sha, ext))}
         for sha, ext in rows.items()
         for kind in store.KINDS
-        if not store.path_of(settings.photo_dir, kind, sha, ext).is_file()
+        if store.key_of(kind, sha, ext) not in present
     ]
     return {
         "rows": len(rows),
-        "files_without_rows": orphans,
+        "store": files.url,
+        "files_without_rows": [files.describe(e.key) for e in orphans if e not in removed],
         "rows_without_files": missing,
-        "removed": [str(p) for p in removed],
+        "removed": [files.describe(e.key) for e in removed],
     }

@@ -119,11 +119,13 @@ def rehash(session: Session, *, settings: Settings, actor: Principal, flag: bool
     hashed, flagged, missing = 0, [], []
     for photo_id in todo:
         photo = session.get(Photo, photo_id)
-        path = store.path_of(settings.photo_dir, "display", photo.sha256, PHOTO_FORMATS[photo.format][1])
-        if not path.is_file():
-            missing.append(str(path))
+        files = store.get_store(settings)
+        key = store.key_of("display", photo.sha256, PHOTO_FORMATS[photo.format][1])
+        data = files.read(key)
+        if data is None:
+            missing.append(files.describe(key))
             continue
-        with Image.open(io.BytesIO(path.read_bytes())) as img:
+        with Image.open(io.BytesIO(data)) as img:
             photo.phash, photo.dhash = perceptual_hashes(img)
         if flag and photo.reuse_status is None:
             matches = find_matches(

@@ -16,6 +16,7 @@ from geo.db.models import SRID, Photo
 from geo.enums import PHOTO_FORMATS
 from geo.errors import Conflict, InvalidInput, PayloadTooLarge, TooManyRequests
 from geo.files import Upload
+from geo.ops.metrics import PHOTO_BYTES, PHOTO_UPLOADS
 from geo.periods import current_month
 from geo.photos import store
 from geo.photos.checks import classify_gps, verify
@@ -118,14 +119,15 @@ def add_photos(
         for up, sha in hashed
     ]
     photos, written = [], []
+    files = store.get_store(settings)
     try:
         for up, sha, d in prepared:
             photos.append(_new_photo(session, settings, project_id, up, sha, d, caption, actor.user_id, report_month))
             ext = PHOTO_FORMATS[d.format][1]
             for kind, data in (("original", up.data), ("display", d.display), ("thumb", d.thumb)):
-                path = store.path_of(settings.photo_dir, kind, sha, ext)
-                written.append(path)
-                store.write_atomic(path, data)
+                key = store.key_of(kind, sha, ext)
+                written.append(key)
+                files.put(key, data)
         session.add_all(photos)
         session.flush()
         for p in photos:
@@ -145,8 +147,13 @@ def add_photos(
         session.commit()
     except BaseException:
         session.rollback()
-        store.remove(written)
+        try:
+            files.delete(written)
+        except store.StoreError:  # the store is down: `warroom photos check --repair` removes these later
+            pass
         raise
+    PHOTO_UPLOADS.inc(len(photos))
+    PHOTO_BYTES.inc(sum(p.size_bytes for p in photos))
     return [photo_dict(session, p.id, actor=actor) for p in photos]
 
 

@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput
+from geo.ops.metrics import SITING_POINTS
 from geo.siting.lookup import lookup_points
 from geo.transfer.sheets import cell_text, find_columns, read_table, write_xlsx
 
@@ -180,6 +181,7 @@ def check_points(session: Session, *, points: list[PointIn], max_points: int) ->
     """Each point's answer as GET /api/lookup gives it, plus its id/name and, when declared, whether that agrees."""
     if len(points) > max_points:
         raise too_many_points(max_points, len(points))
+    SITING_POINTS.observe(len(points))
     answers = lookup_points(session, lons=[p.lon for p in points], lats=[p.lat for p in points])
     for p, answer in zip(points, answers):
         if p.extra:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +14,7 @@ from api.deps import get_session
 from geo.db.engine import Database
 from geo.photos import store
 from tests.factories import interior_point, make_project, make_user, token_for
+from tests.photos.conftest import both_stores
 from tests.photos.images import corrupt_exif_jpeg, encode, exif_bytes, jpeg, picture, png_bomb
 
 
@@ -42,10 +42,12 @@ def upload(client, project_id, *files, **form):
     return client.post(f"/api/projects/{project_id}/photos", files=parts, data=form)
 
 
-def photo_files(settings, sha: str) -> list[Path]:
-    return [p for p in settings.photo_dir.glob(f"*/{sha[:2]}/{sha}.*")]
+def photo_files(settings, sha: str) -> list[str]:
+    """The keys of a content's files in the configured store (local or S3)."""
+    return [e.key for e in store.get_store(settings).entries((*store.KINDS, "public")) if e.sha256 == sha]
 
 
+@both_stores
 def test_upload_reads_place_and_time_and_verifies(client, project, settings, uploader):
     data = jpeg(lon=project["lon"] + 0.001, lat=project["lat"], taken="2026:05:03 10:00:00", offset="+08:00")
     r = upload(client, project["id"], ("site.jpg", data), month="2026-05", caption="主体封顶")
@@ -189,6 +191,7 @@ def test_oversized_file_is_413(engine, session, project, settings, client):
         refused(upload(c, project["id"], ("big.jpg", data)), 413, settings, data, session)
 
 
+@both_stores
 def test_one_bad_file_refuses_the_whole_upload(client, project, settings, session):
     good = jpeg(seed=32)
     refused(
@@ -226,6 +229,7 @@ def refusing_trigger(owner_engine):
         conn.execute(text("DROP TRIGGER refuse_photo ON photos; DROP FUNCTION refuse_photo()"))
 
 
+@both_stores
 def test_failed_commit_leaves_no_file(client, project, settings, session, refusing_trigger):
     # A real database failure at commit time: a trigger that refuses the row when it is flushed.
     session.execute(text("SELECT set_config('warroom.refuse_photo', 'on', true)"))
@@ -233,11 +237,15 @@ def test_failed_commit_leaves_no_file(client, project, settings, session, refusi
     r = upload(client, project["id"], ("a.jpg", data))
     assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
     assert photo_files(settings, hashlib.sha256(data).hexdigest()) == []
-    assert not list(settings.photo_dir.glob("*/*/.tmp-*"))
+    assert not [e for e in store.get_store(settings).entries() if not e.sha256], "a temp file was left"
 
 
+@both_stores
 def test_files_have_etag_and_long_cache_and_answer_304(client, project):
-    p = upload(client, project["id"], ("c.jpg", jpeg(seed=36, size=(2000, 1500)))).json()["photos"][0]
+    original = jpeg(seed=36, size=(2000, 1500))
+    p = upload(client, project["id"], ("c.jpg", original)).json()["photos"][0]
+    r = client.get(p["urls"]["original"])  # streamed from the store, byte for byte
+    assert r.status_code == 200 and r.content == original and r.headers["etag"]
     for kind, edge in (("thumb", 320), ("display", 1600)):
         r = client.get(p["urls"][kind])
         assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
@@ -297,19 +305,22 @@ def test_meta_serves_badges_and_limits(client):
     assert meta["photo_limits"]["max_bytes"] == 30 * 1024 * 1024
 
 
+@both_stores
 def test_check_store_reports_files_without_rows_and_rows_without_files(client, session, project, settings):
     from geo.photos.queries import check_store
 
+    files = store.get_store(settings)
     p = upload(client, project["id"], ("k.jpg", jpeg(seed=60))).json()["photos"][0]
-    store.path_of(settings.photo_dir, "thumb", p["sha256"], "jpg").unlink()
-    stray = store.path_of(settings.photo_dir, "original", "f" * 64, "jpg")
-    store.write_atomic(stray, b"x")
+    files.delete([store.key_of("thumb", p["sha256"], "jpg")])
+    stray = store.key_of("original", "f" * 64, "jpg")
+    files.put(stray, b"x")
     report = check_store(session, settings=settings)
-    assert str(stray) in report["files_without_rows"]
+    assert files.describe(stray) in report["files_without_rows"]
     assert [(m["sha256"], m["kind"]) for m in report["rows_without_files"] if m["sha256"] == p["sha256"]] == [
         (p["sha256"], "thumb")
     ]
-    stray.unlink()
+    assert client.get(p["urls"]["thumb"]).status_code == 404  # a missing file is a 404 that says so, not a 500
+    files.delete([stray])
 
 
 def test_declared_huge_upload_is_refused_before_reading(engine, session, project, settings):
