@@ -11,6 +11,14 @@ from geo.ops.supervise import Supervisor
 from geo.settings import PROJECT_ROOT
 
 
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_a_killed_embedded_postgres_is_started_again_and_answers():
     cluster = EmbeddedCluster(PROJECT_ROOT / "var", name="pgsupervise", fast=True)
     cluster.start()
@@ -20,6 +28,9 @@ def test_a_killed_embedded_postgres_is_started_again_and_answers():
         pid = int((cluster.data_dir / "postmaster.pid").read_text().splitlines()[0])
         os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 60
+        while _running(pid):  # a connection made before the signal lands would prove nothing
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         while True:
             try:
                 with psycopg.connect(host=str(cluster.socket_dir), user="warroom", dbname="postgres") as conn:
