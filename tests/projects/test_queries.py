@@ -119,7 +119,7 @@ def test_one_project(client):
     r = client.get(f"/api/projects/{first['properties']['id']}")
     assert r.status_code == 200
     one = r.json()["properties"]
-    # the card's answer adds whether (and since when) the project is retired (退库)
+    # the card's answer adds whether (and since when) the project is retired (退库), and its declared district
     assert {k: one[k] for k in first["properties"]} == first["properties"]
     assert (one["retired"], one["retired_month"]) == (False, None)
 

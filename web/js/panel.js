@@ -5,6 +5,7 @@ import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
 import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
 import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
+import { mountProjectTools } from './project-edit.js'; // issue 13: edit, retire, propose, 历史
 import { h, fill } from './dom.js';
 
 const LIST_LIMIT = 300;
@@ -102,6 +103,7 @@ export function createPanel(meta, { onZoomTo }) {
       card);
     mountReportForm(slot, p, meta);
     mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
+    mountProjectTools(card, f); // issue 13: the library tools above the report slot
   }
 
   function render() { if (current) renderCard(current); else renderList(); }
