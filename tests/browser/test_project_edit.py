@@ -159,13 +159,18 @@ def test_a_reporter_proposes_and_the_planner_accepts_from_the_card(
 
         context, planner = app_page(browser, live_server, page_problems)
         try:
-            sign_in(planner, live_server, accounts["planner"], f"/#project={pid}")
-            ready(planner)
-            proposal = planner.get_by_test_id("proposal")
+            # The review page lists every pending proposal; the planner accepts it there.
+            sign_in(planner, live_server, accounts["planner"], "/review.html")
+            planner.wait_for_function("() => document.body.dataset.ready === '1'")
+            proposal = planner.locator(f"[data-testid=proposal][data-project='{pid}']")
             proposal.wait_for()
-            assert "乳山市发展和改革局" in proposal.inner_text()
+            assert "乳山市发展和改革局" in proposal.inner_text() and "乳山提议项目" in proposal.inner_text()
             proposal.get_by_test_id("proposal-accept").click()
             planner.get_by_test_id("toast").filter(has_text="已采纳").wait_for()
+            proposal.wait_for(state="detached")
+            # The card's 历史 shows it applied as version 2.
+            planner.goto(f"{live_server}/#project={pid}")
+            ready(planner)
             planner.get_by_test_id("project-history-tab").click()
             change = planner.locator("[data-testid=history-version][data-version='2'] [data-field=unit]")
             change.wait_for()

@@ -9,6 +9,7 @@ import { h, fill } from './dom.js';
 import { toast, showError } from './toast.js';
 import { currentUser, userMay } from './auth.js';
 import { mountProjectHistory } from './project-history.js';
+import { proposalItem } from './project-proposals.js';
 
 addMessages({
   zh: {
@@ -39,8 +40,7 @@ addMessages({
     'pe.restoreHint': '恢复后该项目在每个月份重新计入统计。',
     'pe.propose': '提议修改', 'pe.proposeTitle': '提议修改(由规划人员审核后生效)', 'pe.proposeSend': '提交提议',
     'pe.proposed': '已提交提议,待规划人员审核',
-    'pe.proposals': '待审核的修改提议', 'pe.accept': '采纳', 'pe.reject': '驳回', 'pe.rejectReason': '驳回原因',
-    'pe.accepted': '已采纳提议', 'pe.rejected': '已驳回提议', 'pe.proposedBy': '{who} 提议 · {at}',
+    'pe.proposals': '待审核的修改提议',
     'pe.needReason': '请填写原因',
     'pe.retiredInMonth': '{m} 退库 {n} 个',
   },
@@ -72,8 +72,7 @@ addMessages({
     'pe.restoreHint': 'It counts again in every month.',
     'pe.propose': 'Propose a change', 'pe.proposeTitle': 'Propose a change (a planner decides)', 'pe.proposeSend': 'Send proposal',
     'pe.proposed': 'Proposal sent; a planner will decide',
-    'pe.proposals': 'Proposals awaiting a decision', 'pe.accept': 'Accept', 'pe.reject': 'Reject', 'pe.rejectReason': 'Reason',
-    'pe.accepted': 'Proposal accepted', 'pe.rejected': 'Proposal rejected', 'pe.proposedBy': 'proposed by {who} · {at}',
+    'pe.proposals': 'Proposals awaiting a decision',
     'pe.needReason': 'Give the reason',
     'pe.retiredInMonth': '{m}: {n} retired',
   },
@@ -448,26 +447,6 @@ async function mountProposals(section, p) {
   let list;
   try { list = (await projectApi.proposals(p.id, 'pending')).proposals; } catch { return; }
   if (!list.length) return;
-  const items = list.map((pr) => {
-    const reason = h('input', { type: 'text', maxlength: 1000, placeholder: t('pe.rejectReason'), dataset: { testid: 'proposal-reason' } });
-    const error = h('small', { class: 'field-error' });
-    const decide = async (decision) => {
-      if (decision === 'reject' && !reason.value.trim()) { error.textContent = t('pe.needReason'); return; }
-      try {
-        await projectApi.decide(p.id, pr.id, decision, reason.value.trim());
-        toast(t(decision === 'accept' ? 'pe.accepted' : 'pe.rejected'), { kind: 'info', timeout: 4000 });
-        saved(p.id);
-      } catch (err) { showError(err); }
-    };
-    return h('li', { class: 'pe-proposal', dataset: { testid: 'proposal', id: pr.id } },
-      h('p', { class: 'muted' }, t('pe.proposedBy', { who: pr.proposed_by, at: pr.proposed_at.slice(0, 16).replace('T', ' ') })),
-      pr.note && h('p', {}, pr.note),
-      h('ul', { class: 'pe-changes' }, pr.preview.map((c) => h('li', {}, h('b', {}, c.label), ':', h('del', {}, c.before || '—'), ' → ', h('ins', {}, c.after || '—')))),
-      h('div', { class: 'pe-actions' },
-        h('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'proposal-accept' }, onclick: () => decide('accept') }, t('pe.accept')),
-        reason,
-        h('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'proposal-reject' }, onclick: () => decide('reject') }, t('pe.reject')),
-        error));
-  });
-  section.append(h('div', { class: 'pe-proposals' }, h('h3', {}, t('pe.proposals')), h('ul', {}, items)));
+  section.append(h('div', { class: 'pe-proposals' }, h('h3', {}, t('pe.proposals')),
+    h('ul', {}, list.map((pr) => proposalItem(pr, { onDecided: () => saved(p.id) })))));
 }
