@@ -93,9 +93,11 @@ def record_version(
     action: str,
     before: dict[str, str] | None,
     note: str | None = None,
+    audited: bool = True,
 ) -> dict | None:
     """Store the change since `before` as the project's next version and audit it (both in the caller's
-    transaction); None when nothing changed."""
+    transaction; not audited one by one when the caller audits the whole, as a register import does); None when
+    nothing changed."""
     after = snapshot(session, project_id)
     changes = diff(before, after)
     if not changes:
@@ -123,18 +125,8 @@ def record_version(
         .one()
     )
     link = history_link(project_id, row["version"])
-    audit(
-        session,
-        actor=actor,
-        action=f"project.{action}",
-        obj=("project", project_id),
-        before={c["label"]: c["before"] for c in changes} if before else None,
-        after={
-            **{c["label"]: c["after"] for c in changes},
-            "版本 / version": row["version"],
-            "history": link,
-        },
-    )
+    if audited:
+        _audit(session, actor, action, project_id, before, changes, row["version"], link)
     return {
         "id": row["id"],
         "version": row["version"],
@@ -146,6 +138,17 @@ def record_version(
         "changes": changes,
         "link": link,
     }
+
+
+def _audit(session, actor, action, project_id, before, changes, version, link) -> None:
+    audit(
+        session,
+        actor=actor,
+        action=f"project.{action}",
+        obj=("project", project_id),
+        before={c["label"]: c["before"] for c in changes} if before else None,
+        after={**{c["label"]: c["after"] for c in changes}, "版本 / version": version, "history": link},
+    )
 
 
 def history_link(project_id: int, version: int | None = None) -> str:

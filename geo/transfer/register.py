@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.accounts.principal import Principal
 from geo.crs import parse_crs
 from geo.errors import InvalidInput
 from geo.projects.fields import COORDS, FIELD_ZH, PROJECT_COLUMNS, REQUIRED, check_fields
+from geo.projects.versions import record_version, snapshot
 from geo.siting.engine import refresh_project_siting
 from geo.transfer.archives import ArchiveLimits
 from geo.transfer.sheets import cell_text, find_columns, read_table, write_xlsx
@@ -147,6 +149,11 @@ FIELDS = (
 )
 
 
+def _existing(session: Session, codes: list[str]) -> dict[str, int]:
+    rows = session.execute(text("SELECT code, id FROM projects WHERE code = ANY(:codes)"), {"codes": codes})
+    return dict(rows.all())
+
+
 def import_register(
     session: Session,
     check: RegisterCheck,
@@ -154,8 +161,10 @@ def import_register(
     apply: bool,
     allow_partial: bool = False,
     progress: Callable[[int], None] | None = None,
+    actor: Principal | None = None,
 ) -> dict:
-    """Summarise (and with apply, upsert in the caller's transaction) the checked rows; refuses rows with errors."""
+    """Summarise (and with apply, upsert in the caller's transaction) the checked rows; refuses rows with errors.
+    Applied by an `actor`, each added or changed project gets a version (geo/projects/versions.py)."""
     good = [r for r in check.rows if r["row"] not in check.bad_rows]
     summary = {
         "rows": len(check.rows),
@@ -172,7 +181,10 @@ def import_register(
         return summary
     # A dry run does the very same writes inside a savepoint and rolls them back: its counts are exact.
     savepoint = session.begin_nested()
+    versioned = apply and actor is not None
     try:
+        existing = _existing(session, [r["code"] for r in good]) if versioned else {}
+        before = {pid: snapshot(session, pid) for pid in existing.values()}
         written = []
         for r in good:
             hit = session.execute(_UPSERT, {k: r[k] for k in FIELDS}).first()
@@ -185,6 +197,11 @@ def import_register(
                 progress(1)
         if written:
             refresh_project_siting(session, project_ids=written)
+        if versioned:
+            for pid in written:
+                record_version(
+                    session, actor=actor, project_id=pid, action="import", before=before.get(pid), audited=False
+                )
     except BaseException:
         savepoint.rollback()
         raise

@@ -246,3 +246,19 @@ def test_a_reporter_proposes_a_change_a_planner_accepts_or_rejects(client, sessi
     r = client.post(path, json={"decision": "reject", "reason": "单位名称以批复为准"}, headers=planner)
     assert r.json()["state"] == "rejected" and r.json()["reason"] == "单位名称以批复为准"
     assert client.get(f"/api/projects/{pid}").json()["properties"]["unit"] is None
+
+
+def test_a_register_import_is_a_version_too(as_planner, session):
+    from tests.transfer.test_register import post, row, xlsx
+
+    assert post(as_planner, xlsx([row(项目编号="R-V1")]), apply="true").status_code == 200
+    pid = session.execute(text("SELECT id FROM projects WHERE code = 'R-V1'")).scalar_one()
+    assert post(as_planner, xlsx([row(项目编号="R-V1", 项目名称="碳纤维二期")]), apply="true").status_code == 200
+    versions = as_planner.get(f"/api/projects/{pid}/history").json()["versions"]
+    assert [(v["version"], v["action_name"]) for v in versions] == [(2, "台账导入"), (1, "台账导入")]
+    assert {c["label"]: (c["before"], c["after"]) for c in versions[0]["changes"]} == {
+        "项目名称": ("碳纤维新材料项目", "碳纤维二期")
+    }
+    # a dry run writes no version
+    assert post(as_planner, xlsx([row(项目编号="R-V1", 项目名称="三期")])).status_code == 200
+    assert len(as_planner.get(f"/api/projects/{pid}/history").json()["versions"]) == 2
