@@ -262,3 +262,26 @@ def test_a_register_import_is_a_version_too(as_planner, session):
     # a dry run writes no version
     assert post(as_planner, xlsx([row(项目编号="R-V1", 项目名称="三期")])).status_code == 200
     assert len(as_planner.get(f"/api/projects/{pid}/history").json()["versions"]) == 2
+
+
+def test_a_retired_project_leaves_the_exports_and_the_bulletin_map_from_its_month(as_planner, session, rongcheng):
+    import datetime as dt
+
+    from geo.bulletin.maps import map_layers
+
+    lon, lat = rongcheng
+    pid = make_project(session, district="荣成市", lon=lon, lat=lat)
+    assert (
+        as_planner.post(f"/api/projects/{pid}/retire", json={"reason": "撤销", "month": "2026-11"}).status_code == 200
+    )
+
+    code = session.execute(text("SELECT code FROM projects WHERE id = :id"), {"id": pid}).scalar_one()
+
+    def exported(month: str) -> set[str]:
+        r = as_planner.get("/api/exports/projects", params={"format": "geojson", "district": "荣成市", "month": month})
+        assert r.status_code == 200, r.text
+        return {f["properties"]["code"] for f in r.json()["features"]}
+
+    assert code in exported("2026-10") and code not in exported("2026-11")
+    drawn = lambda month: {p["id"] for p in map_layers(session, month)["points"]}  # noqa: E731
+    assert pid in drawn(dt.date(2026, 10, 1)) and pid not in drawn(dt.date(2026, 11, 1))
