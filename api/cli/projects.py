@@ -116,4 +116,3 @@ def project_history(code: str = typer.Argument(..., help="项目编号")):
     for v in versions:
         typer.echo(f"{v['at'][:16]}  {v['actor']}" + (f"  ({v['note']})" if v["note"] else ""))
         _show(v)
-
