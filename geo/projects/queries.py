@@ -196,12 +196,13 @@ def project_feature(
     session: Session, *, settings: Settings, project_id: int, month: dt.date | None = None, as_of: dt.date | None = None
 ) -> str:
     """One project as a GeoJSON Feature (text); a retired one too, saying since when (`retired_month`), and the
-    district declared for it (`declared_district`, which its point may override as `district`)."""
+    district declared for it (`declared_district`, which its point may override as `district`) and the library's own
+    status and progress (`library_status`, `library_progress`; `status` and `progress` are as of the month)."""
     sql = f"""
 SELECT ST_AsGeoJSON(rows.*, 'geom', 6) FROM (
     SELECT r.*, to_char(px.retired_month, 'YYYY-MM') AS retired_month, px.retired_reason,
            (px.retired_month IS NOT NULL AND px.retired_month <= CAST(:report_until AS date)) AS retired,
-           dx.name AS declared_district
+           dx.name AS declared_district, px.status AS library_status, px.progress AS library_progress
     FROM ({_rows_sql("p.id = :project_id", include_retired=True)}) r JOIN projects px ON px.id = r.id
     JOIN districts dx ON dx.id = px.district_id) rows"""
     found = session.execute(text(sql), {"project_id": project_id, **_params(session, settings, month, as_of)}).scalar()

@@ -156,6 +156,7 @@ def test_a_reporter_proposes_and_the_planner_accepts_from_the_card(
         form.get_by_test_id("pe-save").click()
         page.get_by_test_id("toast").filter(has_text="待规划人员审核").wait_for()
         assert page.get_by_test_id("project-edit").count() == 0  # a reporter proposes, never edits
+        page.locator("[data-testid=own-proposal][data-state=pending]").wait_for()  # and sees it awaiting a decision
 
         context, planner = app_page(browser, live_server, page_problems)
         try:

@@ -41,6 +41,8 @@ addMessages({
     'pe.propose': '提议修改', 'pe.proposeTitle': '提议修改(由规划人员审核后生效)', 'pe.proposeSend': '提交提议',
     'pe.proposed': '已提交提议,待规划人员审核',
     'pe.proposals': '待审核的修改提议',
+    'pe.ownProposals': '修改提议', 'pe.state.pending': '待审核', 'pe.state.accepted': '已采纳', 'pe.state.rejected': '已驳回',
+    'pe.rejectedBecause': '驳回原因:{r}',
     'pe.needReason': '请填写原因',
     'pe.retiredInMonth': '{m} 退库 {n} 个',
   },
@@ -73,6 +75,8 @@ addMessages({
     'pe.propose': 'Propose a change', 'pe.proposeTitle': 'Propose a change (a planner decides)', 'pe.proposeSend': 'Send proposal',
     'pe.proposed': 'Proposal sent; a planner will decide',
     'pe.proposals': 'Proposals awaiting a decision',
+    'pe.ownProposals': 'Proposed changes', 'pe.state.pending': 'Awaiting decision', 'pe.state.accepted': 'Accepted', 'pe.state.rejected': 'Rejected',
+    'pe.rejectedBecause': 'Rejected: {r}',
     'pe.needReason': 'Give the reason',
     'pe.retiredInMonth': '{m}: {n} retired',
   },
@@ -344,6 +348,19 @@ export async function mountProjectTools(card, feature) {
   fill(section, banner, h('div', { class: 'pe-buttons' }, buttons), body, historySlot);
   mountProjectHistory(historySlot, p, section.querySelector('.pe-buttons'));
   if (editor) mountProposals(section, p);
+  if (proposer) mountOwnProposals(section, p);
+}
+
+/** A reporter sees what became of the proposals on this project: pending, accepted, or rejected with the reason. */
+async function mountOwnProposals(section, p) {
+  let list;
+  try { list = (await projectApi.proposals(p.id)).proposals; } catch { return; }
+  if (!list.length) return;
+  const items = list.slice(-5).reverse().map((pr) => h('li', { class: 'pe-proposal', dataset: { testid: 'own-proposal', state: pr.state } },
+    h('b', {}, t(`pe.state.${pr.state}`)), ` · ${pr.proposed_at.slice(0, 10)} · `,
+    pr.preview.map((c) => c.label).join('、'),
+    pr.state === 'rejected' && pr.reason && h('p', { class: 'review-reason' }, t('pe.rejectedBecause', { r: pr.reason }))));
+  section.append(h('div', { class: 'pe-proposals' }, h('h3', {}, t('pe.ownProposals')), h('ul', {}, items)));
 }
 
 function closeBody(body) {
@@ -355,8 +372,10 @@ function openEdit(body, p, { propose }) {
   const [lon, lat] = p.point;
   const initial = {
     code: p.code, name: p.name, district: p.declared_district || p.district, cluster: p.cluster,
-    investment_total: p.investment_total, investment_year: p.investment_year, status: p.status,
-    progress: p.progress, unit: p.unit, person: p.person, start_date: p.start_date, end_date: p.end_date,
+    investment_total: p.investment_total, investment_year: p.investment_year,
+    // the library's own figures; the card's status and progress are those of the month shown
+    status: p.library_status ?? p.status, progress: p.library_progress ?? p.progress,
+    unit: p.unit, person: p.person, start_date: p.start_date, end_date: p.end_date,
     lon: Number(lon).toFixed(6), lat: Number(lat).toFixed(6),
   };
   const loc = locationFields(initial.lon, initial.lat);
@@ -380,6 +399,7 @@ function openEdit(body, p, { propose }) {
         await projectApi.propose(p.id, change);
         toast(t('pe.proposed'), { kind: 'info', timeout: 4000 });
         closeBody(body);
+        saved(p.id);
         return;
       }
       const answer = await projectApi.update(p.id, change);
