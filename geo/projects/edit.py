@@ -13,8 +13,8 @@ from geo.accounts.principal import Principal
 from geo.crs import parse_crs
 from geo.db.sql import project_not_found
 from geo.errors import Conflict, InvalidInput
-from geo.periods import month_label
-from geo.progress.cycle import shown_month
+from geo.periods import add_months, month_label
+from geo.progress.cycle import month_state, shown_month
 from geo.projects.fields import COORDS, FIELD_ZH, PROJECT_COLUMNS, check_fields
 from geo.projects.queries import project_feature
 from geo.projects.versions import record_version, snapshot
@@ -200,6 +200,13 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
     return reason
 
 
+def earliest_retirement(session: Session, settings: Settings) -> dt.date:
+    """The first month a retirement may start from (and its default): the month shown as 最新, so the project
+    leaves the current figures at once, unless that month's bulletin is published, whose figures never change."""
+    shown = shown_month(session, settings)
+    return add_months(shown, 1) if month_state(session, settings, shown) == "published" else shown
+
+
 def retire_project(
     session: Session,
     *,
@@ -209,7 +216,7 @@ def retire_project(
     reason: str | None,
     month: dt.date | None = None,
 ) -> dict:
-    """退库: the project leaves the figures from `month` on (default: the month shown as 最新), keeping its history,
+    """退库: the project leaves the figures from `month` on (default: earliest_retirement), keeping its history,
     reports and photos; months before still show it."""
     current = _lock(session, project_id)
     reason = _reason(reason, required=True)
@@ -219,13 +226,13 @@ def retire_project(
             f"{month_label(current['retired_month'])}",
             errors=[{"field": "project_id", "message": "already retired"}],
         )
-    shown = shown_month(session, settings)
-    month = (month or shown).replace(day=1)
-    if month < shown:
+    earliest = earliest_retirement(session, settings)
+    month = (month or earliest).replace(day=1)
+    if month < earliest:
         raise InvalidInput(
-            f"退库月份不能早于 {month_label(shown)}:之前的月份已关账并对外公布 / the retirement month cannot be "
-            f"before {month_label(shown)}",
-            errors=[{"field": "month", "label": "退库月份", "message": "before the latest month", "min": str(shown)}],
+            f"退库月份不能早于 {month_label(earliest)}:之前的月份已关账公布或简报已发布 / the retirement month "
+            f"cannot be before {month_label(earliest)}: earlier months are closed or their bulletin is published",
+            errors=[{"field": "month", "label": "退库月份", "message": "too early", "min": month_label(earliest)}],
         )
     before = snapshot(session, project_id)
     session.execute(

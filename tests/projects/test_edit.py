@@ -285,3 +285,16 @@ def test_a_retired_project_leaves_the_exports_and_the_bulletin_map_from_its_mont
     assert code in exported("2026-10") and code not in exported("2026-11")
     drawn = lambda month: {p["id"] for p in map_layers(session, month)["points"]}  # noqa: E731
     assert pid in drawn(dt.date(2026, 10, 1)) and pid not in drawn(dt.date(2026, 11, 1))
+
+
+def test_a_published_month_keeps_its_figures_retiring_starts_after_it(as_planner, session, rongcheng):
+    lon, lat = rongcheng
+    pid = make_project(session, district="荣成市", lon=lon, lat=lat)
+    session.execute(
+        text("INSERT INTO reporting_periods (month, closed_at, published_at) VALUES ('2026-10-01', now(), now())")
+    )
+    early = as_planner.post(f"/api/projects/{pid}/retire", json={"reason": "x", "month": "2026-10"})
+    assert early.status_code == 422 and "2026-11" in early.json()["detail"] and "发布" in early.json()["detail"]
+    r = as_planner.post(f"/api/projects/{pid}/retire", json={"reason": "x"})
+    assert r.status_code == 200 and r.json()["project"]["properties"]["retired_month"] == "2026-11"
+    assert pid in _ids(as_planner, month="2026-10") and pid not in _ids(as_planner, month="2026-11")
