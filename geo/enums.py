@@ -283,6 +283,8 @@ class Permission(StrEnum):
     issue_bulletins = "issue_bulletins"  # give a 简报 its 期号: once issued, the number is the bulletin's for good
     manage_users = "manage_users"
     read_audit = "read_audit"
+    edit_projects = "edit_projects"  # create, edit, retire and restore projects; accept or reject proposals
+    propose_projects = "propose_projects"  # propose a change to a project of one's own district
 
 
 @dataclass(frozen=True)
@@ -340,6 +342,15 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
         PermissionRule(Permission.issue_bulletins, "planner", name="签发简报", name_en="issue bulletins"),
         PermissionRule(Permission.manage_users, "admin", name="管理用户", name_en="manage users"),
         PermissionRule(Permission.read_audit, "admin", name="查看审计日志", name_en="read the audit log"),
+        PermissionRule(
+            Permission.edit_projects,
+            "planner",
+            name="新建、修改、退库和恢复项目",
+            name_en="create, edit, retire projects",
+        ),
+        PermissionRule(
+            Permission.propose_projects, "reporter", name="提议修改项目", name_en="propose changes to projects"
+        ),
     )
 }
 
@@ -387,6 +398,13 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("problem.update", "修改督办问题", "changed a problem"),
     AuditAction("problem.transition", "督办问题转入协调", "moved a problem on"),
     AuditAction("problem.resolve", "督办问题销号", "closed a problem"),
+    AuditAction("project.create", "新建项目", "created a project"),
+    AuditAction("project.update", "修改项目", "changed a project"),
+    AuditAction("project.retire", "项目退库", "retired a project"),
+    AuditAction("project.restore", "项目恢复入库", "restored a project"),
+    AuditAction("project.propose", "提议修改项目", "proposed a project change"),
+    AuditAction("project.proposal_accept", "采纳项目修改提议", "accepted a proposal"),
+    AuditAction("project.proposal_reject", "驳回项目修改提议", "rejected a proposal"),
 )
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)

@@ -6,6 +6,8 @@ outlines are read here.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from matplotlib import patheffects
 from shapely import wkb
 from sqlalchemy import text
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from geo.bulletin.charts import _figure, _kw, _png
 from geo.enums import LIGHTS
+from geo.progress.state import retired_by
 
 _COLOURS = {light.code: light.color for light in LIGHTS}
 # Simplified for a 17 cm figure: 0.001° is about 100 m, far below what the page shows.
@@ -29,15 +32,17 @@ d AS (
 SELECT name, kind, schematic, ST_AsBinary(ST_SimplifyPreserveTopology(geom, 0.001)) AS geom,
        ST_X(label) AS lx, ST_Y(label) AS ly
 FROM d ORDER BY kind = 'functional', name"""
-_POINTS_SQL = "SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM projects"
+# The projects in the library at the period's end: one retired (退库) by then is not drawn (geo.progress.state).
+_POINTS_SQL = f"""SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM projects p
+WHERE CAST(:month AS date) IS NULL OR NOT {retired_by("CAST(:month AS date)")}"""
 
 
-def map_layers(session: Session) -> dict:
-    """The district outlines and project positions the map is drawn from."""
+def map_layers(session: Session, month: dt.date | None = None) -> dict:
+    """The district outlines and the positions of the projects in the library at the end of `month`."""
     districts = [
         {**dict(r), "geom": wkb.loads(bytes(r["geom"]))} for r in session.execute(text(_DISTRICTS_SQL)).mappings()
     ]
-    points = [dict(r) for r in session.execute(text(_POINTS_SQL)).mappings()]
+    points = [dict(r) for r in session.execute(text(_POINTS_SQL), {"month": month}).mappings()]
     return {"districts": districts, "points": points}
 
 

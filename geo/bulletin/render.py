@@ -59,7 +59,7 @@ def bulletin_data(
     data["notes"] = _notes(session)
     data["has_demo"] = data["notes"]["demo"]
     data["photos"] = district_photos(session, settings=settings, period=period)
-    data["map"] = map_layers(session) if with_map else None
+    data["map"] = map_layers(session, period.last) if with_map else None
     data["coordination"] = overdue_problems(session, settings=settings, month=period.last)
     return data
 

@@ -128,6 +128,10 @@ class Project(Base):
         CheckConstraint(f"status IN ({_status_list})", name="status_known"),
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
         CheckConstraint("ST_X(geom) BETWEEN -180 AND 180 AND ST_Y(geom) BETWEEN -90 AND 90", name="lonlat_in_range"),
+        CheckConstraint(
+            "retired_month IS NULL OR retired_month = date_trunc('month', retired_month)::date",
+            name="retired_month_is_first_day",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,6 +161,10 @@ class Project(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+    # 退库: the row, its reports and photos stay; from retired_month on it leaves the figures (geo.progress.state).
+    retired_month: Mapped[dt.date | None] = mapped_column(Date)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ProgressReport(Base):
@@ -532,3 +540,52 @@ class ProblemEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[str | None] = mapped_column(Text)
+
+
+class ProjectVersion(Base):
+    """One change of a project's library entry (create, edit, retire, restore): who, when, field-level before/after."""
+
+    __tablename__ = "project_versions"
+    __table_args__ = (
+        CheckConstraint("version >= 1", name="project_version_positive"),
+        CheckConstraint(
+            "action IN ('create', 'update', 'retire', 'restore', 'import')", name="project_version_action_known"
+        ),
+        UniqueConstraint("project_id", "version", name="project_version_unique"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(Text)
+    changes: Mapped[list] = mapped_column(JSONB)  # [{field, label, before, after}] as people read them
+    snapshot: Mapped[dict] = mapped_column(JSONB)  # the entry after the change
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ProjectProposal(Base):
+    """A district reporter's proposed change to a project of their district, accepted or rejected by a planner."""
+
+    __tablename__ = "project_proposals"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'accepted', 'rejected')", name="proposal_state_known"),
+        CheckConstraint("state <> 'rejected' OR reason IS NOT NULL", name="proposal_rejected_has_reason"),
+        Index("ix_project_proposals_pending", "project_id", postgresql_where=text("state = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_by_name: Mapped[str] = mapped_column(Text)
+    changes: Mapped[dict] = mapped_column(JSONB)  # the fields as sent, checked again when accepted
+    note: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), server_default="pending")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_name: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("project_versions.id"))

@@ -18,6 +18,7 @@ from geo.enums import DISTRICT_NAMES
 from geo.files import XLSX, Download
 from geo.periods import month_label
 from geo.photos.evidence import counts_as_evidence
+from geo.progress.state import retired_by
 from geo.settings import Settings
 
 # A photo counts as the month's site evidence by one rule (geo.photos.evidence): taken in the month it was filed for,
@@ -38,7 +39,8 @@ SELECT p.id, p.code, p.name, d.name AS district, p.unit, p.person,
 FROM projects p
 JOIN districts d ON d.id = {REPORTING_DISTRICT_ID}
 LEFT JOIN progress_reports r ON r.project_id = p.id AND r.month = CAST(:c_month AS date) AND r.superseded_at IS NULL
-WHERE CAST(:c_district AS text) IS NULL OR d.name = CAST(:c_district AS text)
+WHERE (CAST(:c_district AS text) IS NULL OR d.name = CAST(:c_district AS text))
+  AND NOT {retired_by("CAST(:c_month AS date)")}
 GROUP BY p.id, d.name"""
 
 _COUNTS = """'due', count(*), 'reported', count(*) FILTER (WHERE c.passed OR c.pending),

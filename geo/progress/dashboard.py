@@ -13,7 +13,7 @@ from geo.periods import Period, add_months, month_label
 from geo.progress.completeness import COMPLETENESS_JSON_SQL, completeness_params
 from geo.progress.cycle import month_state, shown_month
 from geo.progress.lights import LIGHT_SQL
-from geo.progress.state import STATE_JOINS_SQL, current_report, state_joins, state_params
+from geo.progress.state import STATE_JOINS_SQL, current_report, retired_by, state_joins, state_params
 from geo.settings import Settings
 
 TREND_MONTHS = 12
@@ -97,7 +97,8 @@ SELECT json_build_object(
         'month', to_char(month, 'YYYY-MM'), 'investment_month', investment_month,
         'completed_ytd', completed_ytd,
         'plan_ytd', CASE WHEN extract(year FROM month) = CAST(:year AS int)
-                         THEN round((SELECT sum(investment_year) FROM projects) * extract(month FROM month) / 12, 2)
+                         THEN round((SELECT sum(investment_year) FROM projects p
+                                 WHERE NOT {retired_by("trend.month")}) * extract(month FROM month) / 12, 2)
                              END,
         'progress_avg', progress_avg, 'planned_avg', planned_avg, 'red', red, 'yellow', yellow, 'green', green)
         ORDER BY month) FROM trend),

@@ -2,7 +2,8 @@
 
 Every reader of progress or lights (/api/projects, /api/summary, the dashboard, the bulletin) joins
 STATE_JOINS_SQL after `FROM projects p` and binds state_params(); the columns it adds are
-`st.progress`, `st.status`, `st.investment_completed`, `st.planned`, `st.report_month` and `rep.*`.
+`st.progress`, `st.status`, `st.investment_completed`, `st.planned`, `st.report_month` and `rep.*`; it also drops
+the projects retired (退库) by that month, so they leave every figure from their retirement month on.
 A month's figures read only passed reports (current_report); what the default view shows is geo.progress.cycle's.
 """
 
@@ -51,18 +52,39 @@ CROSS JOIN LATERAL (SELECT
         AS status,
     COALESCE(rep.investment_cumulative, 0) AS investment_completed,
     rep.month AS report_month,
-    COALESCE(plan.planned_progress, {linear}) AS planned) st"""
+    COALESCE(plan.planned_progress, {linear}) AS planned) st{in_library}"""
+
+# 退库: a project retired in month M is gone from the state at the end of M and of every later month; the months
+# before still show it. Joined (not a WHERE) so every reader of the state applies it without saying so.
+_IN_LIBRARY = """
+JOIN LATERAL (SELECT 1 WHERE p.retired_month IS NULL OR p.retired_month > {report_until}) in_library ON true"""
 
 
-def state_joins(*, report_until: str = "CAST(:report_until AS date)", as_of: str = "CAST(:as_of AS date)") -> str:
-    """STATE_JOINS_SQL with other SQL expressions for its two inputs (e.g. a generated month column)."""
+def state_joins(
+    *,
+    report_until: str = "CAST(:report_until AS date)",
+    as_of: str = "CAST(:as_of AS date)",
+    include_retired: bool = False,
+) -> str:
+    """STATE_JOINS_SQL with other SQL expressions for its two inputs (e.g. a generated month column); with
+    include_retired, projects retired by then stay (the card of a retired project, the month's 退库 count)."""
     linear = _LINEAR_PLANNED.format(as_of=as_of)
     return _STATE_JOINS.format(
-        report_until=report_until, as_of=as_of, registered=_REGISTERED, linear=linear, current=current_report()
+        report_until=report_until,
+        as_of=as_of,
+        registered=_REGISTERED,
+        linear=linear,
+        current=current_report(),
+        in_library="" if include_retired else _IN_LIBRARY.format(report_until=report_until),
     )
 
 
 STATE_JOINS_SQL = state_joins()
+
+
+def retired_by(report_until: str = "CAST(:report_until AS date)") -> str:
+    """SQL condition: the project `p` is retired (退库) as of the month starting at report_until."""
+    return f"(p.retired_month IS NOT NULL AND p.retired_month <= {report_until})"
 
 
 def state_params(settings: Settings, month: dt.date) -> dict:

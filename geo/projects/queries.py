@@ -16,7 +16,7 @@ from geo.problems.rules import overdue_count_sql
 from geo.progress.completeness import COMPLETENESS_JSON_SQL, completeness_params
 from geo.progress.cycle import month_state, shown_month
 from geo.progress.lights import LIGHT_SQL
-from geo.progress.state import STATE_JOINS_SQL, state_params
+from geo.progress.state import STATE_JOINS_SQL, state_joins, state_params
 from geo.settings import Settings
 
 
@@ -108,8 +108,9 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
     return (" AND ".join(clauses) or "true"), params
 
 
-def _rows_sql(where: str) -> str:
-    """The project rows with names, siting, state as of the month (geo.progress.state) and light; `geom` last."""
+def _rows_sql(where: str, *, include_retired: bool = False) -> str:
+    """The project rows with names, siting, state as of the month (geo.progress.state) and light; `geom` last.
+    Projects retired (退库) by the month are left out unless include_retired."""
     return f"""
 SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cluster, st.status,
        st.progress, st.planned AS planned_progress, {LIGHT_SQL} AS light,
@@ -122,7 +123,7 @@ FROM projects p
 {JOIN_REPORTING_DISTRICT}
 LEFT JOIN districts c ON c.id = p.county_id
 JOIN industry_clusters cl ON cl.id = p.cluster_id
-{STATE_JOINS_SQL}
+{state_joins(include_retired=True) if include_retired else STATE_JOINS_SQL}
 WHERE {where}
 ORDER BY p.id"""
 
@@ -203,8 +204,16 @@ def projects_geojson(
 def project_feature(
     session: Session, *, settings: Settings, project_id: int, month: dt.date | None = None, as_of: dt.date | None = None
 ) -> str:
-    """One project as a GeoJSON Feature (text)."""
-    sql = f"SELECT ST_AsGeoJSON(rows.*, 'geom', 6) FROM ({_rows_sql('p.id = :project_id')}) rows"
+    """One project as a GeoJSON Feature (text); a retired one too, saying since when (`retired_month`), and the
+    district declared for it (`declared_district`, which its point may override as `district`) and the library's own
+    status and progress (`library_status`, `library_progress`; `status` and `progress` are as of the month)."""
+    sql = f"""
+SELECT ST_AsGeoJSON(rows.*, 'geom', 6) FROM (
+    SELECT r.*, to_char(px.retired_month, 'YYYY-MM') AS retired_month, px.retired_reason,
+           (px.retired_month IS NOT NULL AND px.retired_month <= CAST(:report_until AS date)) AS retired,
+           dx.name AS declared_district, px.status AS library_status, px.progress AS library_progress
+    FROM ({_rows_sql("p.id = :project_id", include_retired=True)}) r JOIN projects px ON px.id = r.id
+    JOIN districts dx ON dx.id = px.district_id) rows"""
     found = session.execute(text(sql), {"project_id": project_id, **_params(session, settings, month, as_of)}).scalar()
     if found is None:
         raise project_not_found(project_id)
@@ -221,6 +230,8 @@ def projects_summary(
 ) -> str:
     """JSON text: count, investment totals (exact decimals), mean progress and counts per status and light."""
     where, params = _where(session, filters)
+    # 退库 in the month shown: "2026-11 退库 1 个" (they are no longer among the rows counted above)
+    retired_sql = _rows_sql(f"({where}) AND p.retired_month = CAST(:report_until AS date)", include_retired=True)
     sql = f"""
 WITH rows AS ({_rows_sql(where)})
 SELECT json_build_object(
@@ -234,7 +245,8 @@ SELECT json_build_object(
     'by_status', COALESCE((SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM rows GROUP BY
         status) s), '{{}}'),
     'by_light', COALESCE((SELECT json_object_agg(light, n) FROM (SELECT light, count(*) AS n FROM rows GROUP BY
-        light) s), '{{}}')
+        light) s), '{{}}'),
+    'retired_in_month', (SELECT count(*) FROM ({retired_sql}) gone)
 )::text FROM rows"""
     state = _params(session, settings, month, as_of)
     shown = state["report_until"]

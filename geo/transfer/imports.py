@@ -87,7 +87,7 @@ def import_register_file(
 ) -> tuple[dict, bytes | None]:
     """Check (and with apply, write and audit) an uploaded register; the Excel error report when asked for."""
     check = check_register(data, filename, coords=coords, crs=crs, limits=limits)
-    summary = import_register(session, check, apply=apply, allow_partial=allow_partial, progress=progress)
+    summary = import_register(session, check, apply=apply, allow_partial=allow_partial, progress=progress, actor=actor)
     if apply:
         audit(
             session,

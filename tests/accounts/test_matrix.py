@@ -252,10 +252,51 @@ def _move_problem(session, user):
     return f"/api/problems/{_problem_of(session, user)}/transition", {"json": {"to": "coordinating"}}
 
 
+def _new_project(session, user):
+    from tests.factories import interior_point
+
+    lon, lat = interior_point(session, "districts", "荣成市")
+    body = {"code": f"M-{user['id']}", "name": "矩阵项目", "district": "荣成市", "cluster": "新一代信息技术"}
+    body |= {"investment_total": "1", "investment_year": "0.5", "status": "planning", "lon": lon, "lat": lat}
+    return "/api/projects", {"json": body}
+
+
+def _retired_project(session, user):
+    from sqlalchemy import text
+
+    project = _project_in(session, "荣成市")
+    session.execute(text("UPDATE projects SET retired_month = '2026-10-01' WHERE id = :id"), {"id": project})
+    return f"/api/projects/{project}/restore", {"json": {}}
+
+
+def _decide_proposal(session, user):
+    from geo.projects.proposals import propose_change
+
+    project = _project_in(session, "乳山市")
+    reporter = make_user(session, role="reporter", district="乳山市")
+    proposal = propose_change(session, actor=principal_of(reporter), project_id=project, fields={"unit": "新单位"})
+    return f"/api/projects/{project}/proposals/{proposal['id']}/decision", {"json": {"decision": "accept"}}
+
+
 EXAMPLES = {
     ("POST", "/api/problems"): _track_problem,
     ("PATCH", "/api/problems/{problem_id}"): _edit_problem,
     ("POST", "/api/problems/{problem_id}/transition"): _move_problem,
+    ("POST", "/api/projects"): _new_project,
+    ("PATCH", "/api/projects/{project_id}"): lambda s, u: (
+        f"/api/projects/{_project_in(s, '荣成市')}",
+        {"json": {"name": "改名 renamed"}},
+    ),
+    ("POST", "/api/projects/{project_id}/retire"): lambda s, u: (
+        f"/api/projects/{_project_in(s, '荣成市')}/retire",
+        {"json": {"reason": "退库 retired"}},
+    ),
+    ("POST", "/api/projects/{project_id}/restore"): _retired_project,
+    ("POST", "/api/projects/{project_id}/proposals"): lambda s, u: (
+        f"/api/projects/{_project_in(s, _district_of(u))}/proposals",
+        {"json": {"unit": "提议单位"}},
+    ),
+    ("POST", "/api/projects/{project_id}/proposals/{proposal_id}/decision"): _decide_proposal,
     ("POST", "/api/lookup"): lambda s, u: ("/api/lookup", {"json": {"points": [[122.1, 37.5]]}}),
     ("PUT", "/api/projects/{project_id}/reports/{month}"): _submit_report,
     ("POST", "/api/projects/{project_id}/reports/{month}/review"): _review_report,

@@ -118,7 +118,10 @@ def test_one_project(client):
     first = features(client)[0]
     r = client.get(f"/api/projects/{first['properties']['id']}")
     assert r.status_code == 200
-    assert r.json()["properties"] == first["properties"]
+    one = r.json()["properties"]
+    # the card's answer adds whether (and since when) the project is retired (退库), and its declared district
+    assert {k: one[k] for k in first["properties"]} == first["properties"]
+    assert (one["retired"], one["retired_month"]) == (False, None)
 
 
 def test_project_points_lie_in_their_district_polygons(client):

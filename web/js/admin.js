@@ -154,6 +154,13 @@ function auditFilters() {
   return Object.fromEntries([...f.entries()].filter(([, v]) => v));
 }
 
+/** The audit entry's object; a project change links to its version in the card's 历史 (issue 13). */
+function objectCell(e) {
+  const text = `${e.object_type} ${e.object_id}`;
+  const link = e.after && typeof e.after.history === 'string' && e.after.history.startsWith('/?history=') ? e.after.history : null;
+  return link ? h('a', { href: link, dataset: { testid: 'audit-history-link' } }, text) : text;
+}
+
 function renderAudit() {
   $('audit-count').textContent = t('admin.count', { n: audit.total, m: audit.entries.length });
   fill($('audit-body'), audit.entries.map((e) => {
@@ -162,7 +169,7 @@ function renderAudit() {
     const action = document.documentElement.lang === 'en' ? e.action_name_en : e.action_name;
     return h('tr', { dataset: { testid: 'audit-row', action: e.action } },
       h('td', {}, fmtTime(e.at)), h('td', {}, who), h('td', { title: e.action }, action),
-      h('td', {}, e.object_type ? `${e.object_type} ${e.object_id}` : ''), h('td', { class: 'summary' }, change), h('td', {}, e.address));
+      h('td', {}, e.object_type ? objectCell(e) : ''), h('td', { class: 'summary' }, change), h('td', {}, e.address));
   }));
 }
 

@@ -243,3 +243,18 @@ export const problemsApi = {
   update: (id, change) => sendJSON('PATCH', `/api/problems/${encodeURIComponent(id)}`, change),
   transition: (id, to, note) => sendJSON('POST', `/api/problems/${encodeURIComponent(id)}/transition`, { to, note }),
 };
+
+// The project library edited in the browser (js/project-edit.js, js/project-history.js).
+const projectPath = (id, rest = '') => `/api/projects/${encodeURIComponent(id)}${rest}`;
+export const projectApi = {
+  /** body: the fields (amounts as text, exact), lon/lat, coords (wgs84 | gcj02); answers {project, version} */
+  create: (body) => sendJSON('POST', '/api/projects', body),
+  update: (id, body) => sendJSON('PATCH', projectPath(id), body),
+  retire: (id, reason, month) => sendJSON('POST', projectPath(id, '/retire'), { reason, month: month || null }),
+  restore: (id, reason) => sendJSON('POST', projectPath(id, '/restore'), { reason: reason || null }),
+  history: (id, o) => getJSON(projectPath(id, '/history'), o),
+  propose: (id, body) => sendJSON('POST', projectPath(id, '/proposals'), body),
+  proposals: (id, state, o) => getJSON(projectPath(id, `/proposals${query({ state })}`), o),
+  pendingProposals: (o) => getJSON('/api/project-proposals', o),
+  decide: (id, proposalId, decision, reason) => sendJSON('POST', projectPath(id, `/proposals/${encodeURIComponent(proposalId)}/decision`), { decision, reason: reason || null }),
+};

@@ -18,6 +18,7 @@ import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
 import { mountExportMenu } from './exports.js'; // issue 13: 导出 the current filter
 import { mountOverdueFilter } from './problems-filter.js'; // [problems] 有逾期问题
+import { initProjectEdit, showRetiredInMonth } from './project-edit.js'; // issue 13: 新建项目, 退库 count
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -67,6 +68,7 @@ async function boot() {
   });
   markers.layer.addTo(map);
   lookup = createLookup(map);
+  initProjectEdit(map, meta); // issue 13
 
   const toggles = [
     areas && { id: 'districts', key: 'legend.districts', layer: areas.districts, swatch: 'sw-districts' },
@@ -189,6 +191,7 @@ async function boot() {
       panel.setFeatures(markers.features());
       lastSummary = summary;
       renderSummary(meta, summary, filtersNow);
+      showRetiredInMonth(summary); // issue 13
     } catch (err) {
       if (err.name === 'AbortError') return;
       panel.setLoading(false);
@@ -257,6 +260,15 @@ async function boot() {
   window.addEventListener('warroom:report-saved', () => {
     const s = getState();
     loadData(s.filters, { refit: false }).then(() => { if (s.project) openProject(s.project, { move: false }); });
+  });
+  // issue 13: a project created, edited, retired or restored: reload and show its card.
+  window.addEventListener('warroom:project-saved', (e) => {
+    const s = getState();
+    const id = String(e.detail.projectId);
+    loadData(s.filters, { refit: false }).then(() => {
+      if (s.project === id) openProject(id, { move: false });
+      else update({ project: id });
+    });
   });
   markers.setMode(state.mode);
   panel.setMode(state.mode);

@@ -6,6 +6,7 @@ import { toHash, getState, update } from './state.js';
 import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
 import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
 import { mountProjectProblems } from './problems-card.js'; // [problems] 督办问题
+import { mountProjectTools } from './project-edit.js'; // issue 13: edit, retire, propose, 历史
 import { h, fill } from './dom.js';
 
 const LIST_LIMIT = 300;
@@ -112,6 +113,7 @@ export function createPanel(meta, { onZoomTo }) {
     mountReportForm(slot, p, meta);
     mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
     mountProjectProblems(slot, p, meta); // [problems] tracked problems and the reports' 存在问题
+    mountProjectTools(card, f); // issue 13: the library tools above the report slot
   }
 
   function render() { if (current) renderCard(current); else renderList(); }
