@@ -69,7 +69,7 @@ def test_a_planner_adds_a_project_sited_from_its_point(as_planner, session, rong
         ({"district": "荣城市"}, "district", "未知区市", "荣成市"),
         ({"district": "石岛管理区"}, "district", "未知区市", "乳山市"),
         ({"cluster": "海洋装备"}, "cluster", "未知产业集群", ""),
-        ({"investment_total": "约5亿"}, "investment_total", "不是数字", "12.5"),
+        ({"investment_total": "约5亿"}, "investment_total", "不是数字", "是否为 5"),
         ({"investment_year": "1.234"}, "investment_year", "两位小数", "1.23"),
         ({"investment_total": "-3"}, "investment_total", "不能为负", ""),
         ({"status": "在建中"}, "status", "未知建设状态", ""),
