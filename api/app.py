@@ -33,6 +33,7 @@ from api.routers import (
     reviews,
     siting,
     users,
+    workplan,
 )
 from geo.db.engine import Database, open_database
 from geo.db.roles import warn_if_privileged
@@ -51,6 +52,7 @@ ROUTERS = (
     lookup,
     photos,
     progress_reports,
+    workplan,
     reviews,
     dashboard,
     bulletins,

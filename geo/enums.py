@@ -235,6 +235,7 @@ class Permission(StrEnum):
     submit_reports = "submit_reports"
     review_reports = "review_reports"  # pass or return reports, approve corrections of a closed month
     close_periods = "close_periods"  # close a month of the dispatch cycle
+    plan_projects = "plan_projects"  # a project's work plan: monthly plan, milestones, responsible leader
     check_siting = "check_siting"
     import_data = "import_data"
     export_data = "export_data"
@@ -281,6 +282,12 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
         PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
         PermissionRule(Permission.review_reports, "planner", name="审核月度进度", name_en="review monthly reports"),
         PermissionRule(Permission.close_periods, "planner", name="月度关账", name_en="close a month"),
+        PermissionRule(
+            Permission.plan_projects,
+            "planner",
+            name="编制项目工作计划(投资计划、节点、分包责任人)",
+            name_en="plan projects (monthly plan, milestones, leader)",
+        ),
         PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
         PermissionRule(
             Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"
@@ -331,6 +338,12 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("import.boundaries", "导入边界", "imported boundaries"),
     AuditAction("import.projects", "导入项目台账", "imported a project register"),
     AuditAction("bulletin.issue", "签发简报", "issued a bulletin"),
+    AuditAction("plan.update", "修改月度投资计划", "changed a monthly plan"),
+    AuditAction("milestone.create", "新增节点", "added a milestone"),
+    AuditAction("milestone.update", "修改节点", "changed a milestone"),
+    AuditAction("milestone.delete", "删除节点", "deleted a milestone"),
+    AuditAction("milestone.document", "上传节点佐证材料", "attached a milestone document"),
+    AuditAction("leader.update", "修改分包责任人", "changed a project's leader"),
 )
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)

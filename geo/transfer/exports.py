@@ -49,6 +49,9 @@ PROJECT_FIELDS = {
     "investment_completed": "inv_done",
     "unit": "unit",
     "person": "person",
+    "leader_name": "leader",
+    "leader_title": "ldr_title",
+    "leader_unit": "ldr_unit",
     "start_date": "start",
     "end_date": "end",
     "zones": "zones",
@@ -63,6 +66,9 @@ EXTRA_EXCEL = (
     ("计划进度(%)", "planned_progress"),
     ("亮灯", "light"),
     ("累计完成投资(亿元)", "investment_completed"),
+    ("分包责任人", "leader_name"),
+    ("责任人职务", "leader_title"),
+    ("责任人单位", "leader_unit"),
 )
 
 
