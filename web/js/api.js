@@ -198,3 +198,24 @@ export const plannerApi = {
   /** the same check answered as an Excel Blob */
   siteManyExcel: (input, o = {}) => send('/api/lookup?format=xlsx', { ...sitingBody(input), as: 'blob', ...o }),
 };
+
+// A project's work plan (js/workplan.js): the monthly plan, milestones with their evidence, the responsible leader.
+const projectPath = (id, rest) => `/api/projects/${encodeURIComponent(id)}/${rest}`;
+const milestonePath = (id, mid, rest = '') => projectPath(id, `milestones/${encodeURIComponent(mid)}${rest}`);
+
+export const workplanApi = {
+  plan: (id, year, o) => getJSON(projectPath(id, `plan${query({ year })}`), o),
+  putPlan: (id, year, months) => sendJSON('PUT', projectPath(id, `plan${query({ year })}`), { months }),
+  milestones: (id, o) => getJSON(projectPath(id, 'milestones'), o),
+  addMilestone: (id, body) => sendJSON('POST', projectPath(id, 'milestones'), body),
+  updateMilestone: (id, mid, change) => sendJSON('PATCH', milestonePath(id, mid), change),
+  deleteMilestone: (id, mid) => request('DELETE', milestonePath(id, mid), { as: 'blob' }),
+  /** Attach a PDF/Office file as the milestone's evidence; answers the project's milestones. */
+  attachDocument: (id, mid, file) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request('PUT', milestonePath(id, mid, '/document'), { body: form });
+  },
+  documentUrl: (id, mid) => milestonePath(id, mid, '/document'),
+  putLeader: (id, leader) => sendJSON('PUT', projectPath(id, 'leader'), leader),
+};
