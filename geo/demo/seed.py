@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.demo.reports import seed_demo_reports
+from geo.demo.workplan import seed_demo_workplans
 from geo.enums import CLUSTERS
 from geo.settings import PROJECT_ROOT
 from geo.siting.engine import refresh_project_siting
@@ -166,10 +167,11 @@ def seed_all(session: Session, *, demo_projects: int | None = SEED_PROJECT_COUNT
     seed_districts(session, district_features)
     seed_areas(session, "zones", read_features(seed_dir / "zones.geojson"))
     seed_areas(session, "bases", read_features(seed_dir / "bases.geojson"))
-    loaded = reports = 0
+    loaded = reports = milestones = 0
     if demo_projects is not None:
         loaded = seed_demo_projects(session, count=demo_projects, seed_dir=seed_dir)
         reports = seed_demo_reports(session)
+        milestones = seed_demo_workplans(session)
     refresh_project_siting(session)
     totals = session.execute(
         text("SELECT count(*), COALESCE(sum(investment_total), 0), COALESCE(sum(investment_year), 0) FROM projects")
@@ -177,6 +179,7 @@ def seed_all(session: Session, *, demo_projects: int | None = SEED_PROJECT_COUNT
     return {
         "demo_projects": loaded,
         "demo_reports": reports,
+        "demo_milestones": milestones,
         "projects": totals[0],
         "investment_total": Decimal(totals[1]),
         "investment_year": Decimal(totals[2]),
