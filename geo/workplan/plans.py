@@ -18,6 +18,7 @@ from geo.periods import parse_month
 from geo.settings import Settings
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_AMOUNT = Decimal("9999999999.99")  # the column's numeric(12, 2)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def validate_plan(months: list[MonthPlan], *, year: int, year_plan: Decimal | No
             errors.append({"field": f"{field}.month", "message": f"{m.month} 重复 / {m.month} appears twice"})
             continue
         inv, prog = m.planned_investment, m.planned_progress
-        if inv is not None and (not _decimal_ok(inv) or inv < 0):
+        if inv is not None and (not _decimal_ok(inv) or not 0 <= inv <= MAX_AMOUNT):
             errors.append(
                 {
                     "field": f"{field}.planned_investment",

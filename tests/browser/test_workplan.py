@@ -35,14 +35,25 @@ def idle(page):
     page.wait_for_function("() => document.body.dataset.ready === '1' && window.warroom.idle()")
 
 
+def renders(page):
+    return int(page.evaluate("() => document.body.dataset.workplanRenders || '0'"))
+
+
+def saved(page, click):
+    """Click a save button and wait until the card's 计划 section is drawn again with what was saved."""
+    before = renders(page)
+    click()
+    page.wait_for_function(f"() => Number(document.body.dataset.workplanRenders || 0) > {before}")
+    idle(page)
+
+
 def add_milestone(page, name, planned, unit, count):
     form = page.get_by_test_id("milestone-add-form")
     form.locator("input[name=name]").fill(name)
     form.locator("input[name=planned_date]").fill(planned)
     form.locator("input[name=responsible_unit]").fill(unit)
-    form.get_by_test_id("milestone-save").click()
-    page.wait_for_function(f"() => document.querySelectorAll('[data-testid=milestone-row]').length === {count}")
-    idle(page)
+    saved(page, form.get_by_test_id("milestone-save").click)
+    assert page.get_by_test_id("milestone-row").count() == count
 
 
 def test_plan_milestones_and_the_light_turns(page, page_problems, live_server, accounts, fresh_project):
@@ -54,8 +65,7 @@ def test_plan_milestones_and_the_light_turns(page, page_problems, live_server, a
     assert card_light(page) == "green"
 
     # The monthly plan: spread the year's 2 亿元 evenly, planned progress 60% by October, 70% by December.
-    page.get_by_test_id("workplan-toggle").click()
-    page.get_by_test_id("plan-table").wait_for()
+    saved(page, page.get_by_test_id("workplan-toggle").click)
     page.get_by_test_id("plan-spread").click()
     assert page.get_by_test_id("plan-sum").get_attribute("data-ok") == "true"
     page.locator("input[name='inv-2026-01']").fill("0.50")  # the running sum tells the planner it is off
@@ -66,9 +76,8 @@ def test_plan_milestones_and_the_light_turns(page, page_problems, live_server, a
     page.get_by_test_id("plan-spread").click()
     page.locator("input[name='prog-2026-10']").fill("60")
     page.locator("input[name='prog-2026-12']").fill("70")
-    page.get_by_test_id("plan-save").click()
+    saved(page, page.get_by_test_id("plan-save").click)
     page.get_by_test_id("toast").filter(has_text="月度计划已保存").wait_for()
-    idle(page)
 
     # Three milestones, all in the future: the light stays green.
     add_milestone(page, "施工许可", "2027-02-01", "荣成市住建局", 1)
@@ -82,12 +91,8 @@ def test_plan_milestones_and_the_light_turns(page, page_problems, live_server, a
     row.get_by_test_id("milestone-edit").click()
     form = page.get_by_test_id("milestone-edit-form")
     form.locator("input[name=planned_date]").fill("2026-10-15")
-    form.get_by_test_id("milestone-save").click()
-    page.wait_for_function(
-        "() => ['yellow', 'red'].includes(document.querySelector('#project-panel .pcard-progress .light-badge')"
-        "?.dataset.light)"
-    )
-    idle(page)
+    saved(page, form.get_by_test_id("milestone-save").click)
+    assert card_light(page) in ("yellow", "red")
     page.get_by_test_id("next-milestone").filter(has_text="主体结构封顶").wait_for()
     assert "逾期" in page.get_by_test_id("next-milestone-late").inner_text()
     assert page.get_by_test_id("workplan").get_attribute("open") is not None  # still open after the reload

@@ -217,5 +217,6 @@ export const workplanApi = {
     return request('PUT', milestonePath(id, mid, '/document'), { body: form });
   },
   documentUrl: (id, mid) => milestonePath(id, mid, '/document'),
+  photoUrl: (photoId) => `/api/photos/${encodeURIComponent(photoId)}/display`,
   putLeader: (id, leader) => sendJSON('PUT', projectPath(id, 'leader'), leader),
 };

@@ -2,7 +2,7 @@
 // milestone always shown; opened, the monthly plan with its running sum against the year plan, the milestones and
 // the leader, editable by planners (read-only for everyone else). A saved change emits `warroom:report-saved`, so the
 // map reloads markers, summary and lights (an overdue milestone turns the light) and the card is drawn again.
-import { workplanApi } from './api.js';
+import { api, workplanApi } from './api.js';
 import { addMessages, t } from './i18n.js';
 import { currentUser, userMay } from './auth.js';
 import { toast, showError } from './toast.js';
@@ -48,7 +48,9 @@ addMessages({
     'wp.msDelete': '删除',
     'wp.msDeleteConfirm': '删除节点“{n}”?',
     'wp.msUpload': '上传佐证(PDF/Office)',
-    'wp.msPhoto': '佐证照片 id',
+    'wp.msPhoto': '佐证照片',
+    'wp.msNoPhoto': '(无)',
+    'wp.photo': '照片 #{n}',
     'wp.msSaved': '节点已保存',
     'wp.msDeleted': '节点已删除',
     'wp.stateDone': '已完成',
@@ -97,7 +99,9 @@ addMessages({
     'wp.msDelete': 'Delete',
     'wp.msDeleteConfirm': 'Delete milestone "{n}"?',
     'wp.msUpload': 'Upload evidence (PDF/Office)',
-    'wp.msPhoto': 'Evidence photo id',
+    'wp.msPhoto': 'Evidence photo',
+    'wp.msNoPhoto': '(none)',
+    'wp.photo': 'photo #{n}',
     'wp.msSaved': 'Milestone saved',
     'wp.msDeleted': 'Milestone deleted',
     'wp.stateDone': 'done',
@@ -110,6 +114,7 @@ addMessages({
 });
 
 const openProjects = new Set(); // cards whose 计划 section is open, kept open when the card is drawn again
+let renders = 0; // body[data-workplan-renders]: how many times a section was filled (browser tests wait on it)
 
 // Amounts in 亿元 with two decimals, added up in fen so 0.1 + 0.2 is 0.3.
 const toFen = (v) => (v === '' || v == null ? 0 : Math.round(Number(v) * 100));
@@ -156,6 +161,7 @@ export function mountWorkplan(card, project, meta) {
     next, details));
 
   let mayEdit = false;
+  let photos = []; // the project's photos, offered as milestone evidence
   const ready = currentUser().then((user) => { mayEdit = userMay(meta, user, 'plan_projects'); });
 
   async function refreshNext() {
@@ -173,11 +179,13 @@ export function mountWorkplan(card, project, meta) {
     const year = meta.plan_year || new Date().getFullYear();
     let plan; let milestones;
     try { [plan, milestones] = await Promise.all([workplanApi.plan(id, year), workplanApi.milestones(id)]); } catch (err) { showError(err); return; }
+    if (mayEdit) photos = await api.projectPhotos(id).then((r) => r.photos).catch(() => []);
     fill(body,
       !mayEdit && h('p', { class: 'muted' }, t('wp.readOnly')),
       planTable(plan),
       milestoneTable(milestones),
       mayEdit && leaderForm());
+    document.body.dataset.workplanRenders = String(++renders);
   }
 
   // ---- the monthly plan ----
@@ -244,7 +252,11 @@ export function mountWorkplan(card, project, meta) {
       input('planned_date', 'date', m?.planned_date, t('wp.msPlanned'), { required: true }),
       input('done_date', 'date', m?.done_date, t('wp.msDone'), { max: today() }),
       input('responsible_unit', 'text', m?.responsible_unit, t('wp.msUnit'), { maxlength: 200 }),
-      input('evidence_photo_id', 'number', m?.evidence_photo_id, t('wp.msPhoto'), { min: 1, step: 1 }),
+      h('label', { class: 'field' }, t('wp.msPhoto'),
+        h('select', { name: 'evidence_photo_id' },
+          h('option', { value: '' }, t('wp.msNoPhoto')),
+          photos.map((p) => h('option', { value: p.id, selected: p.id === m?.evidence_photo_id },
+            `#${p.id} ${p.month}${p.caption ? ` ${p.caption}` : ''}`)))),
       h('div', { class: 'wp-actions' },
         h('button', { type: 'submit', class: 'btn btn-small wp-primary', dataset: { testid: 'milestone-save' } }, m ? t('wp.msSave') : t('wp.msAdd')),
         m && h('button', { type: 'button', class: 'btn btn-small', onclick: onDone }, t('wp.msCancel'))),
@@ -280,7 +292,8 @@ export function mountWorkplan(card, project, meta) {
     });
     const evidence = [
       m.document && h('a', { href: workplanApi.documentUrl(id, m.id), download: m.document.name, dataset: { testid: 'milestone-document' } }, m.document.name),
-      m.evidence_photo_id && h('span', { class: 'muted' }, ` #${m.evidence_photo_id}`),
+      m.evidence_photo_id && [m.document && ' ', h('a', { href: workplanApi.photoUrl(m.evidence_photo_id), target: '_blank', rel: 'noopener', dataset: { testid: 'milestone-photo' } },
+        t('wp.photo', { n: m.evidence_photo_id }))],
     ];
     fill(row,
       h('td', { dataset: { testid: 'milestone-name' } }, m.name, m.responsible_unit && h('div', { class: 'muted' }, m.responsible_unit)),
