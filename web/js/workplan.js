@@ -169,10 +169,13 @@ export function mountWorkplan(card, project, meta) {
   }
   refreshNext();
 
+  // A section drawn open also fires 'toggle' (the open attribute was set): fill it once, not twice.
+  let filled = false;
+  const fillOnce = () => { if (!filled) { filled = true; render(); } };
   details.addEventListener('toggle', () => {
-    if (details.open) { openProjects.add(id); render(); } else openProjects.delete(id);
+    if (details.open) { openProjects.add(id); fillOnce(); } else openProjects.delete(id);
   });
-  if (details.open) render();
+  if (details.open) fillOnce();
 
   async function render() {
     await ready;
