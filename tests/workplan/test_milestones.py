@@ -128,3 +128,17 @@ def test_the_leader_is_set_shown_and_audited(client, session, project):
         text("SELECT after FROM audit_log WHERE action = 'leader.update' ORDER BY id DESC LIMIT 1")
     ).scalar_one()
     assert "分包责任人姓名:— → 王五" in after["变更"]
+
+
+def test_the_leader_travels_with_the_exports(client, project):
+    client.put(f"/api/projects/{project}/leader", json={"name": "赵六", "title": "副区长", "unit": "文登区政府"})
+    code = client.get(f"/api/projects/{project}").json()["properties"]["code"]
+    r = client.get("/api/exports/projects", params={"format": "geojson", "q": code})
+    assert r.status_code == 200, r.text
+    [feature] = r.json()["features"]
+    assert (feature["properties"]["leader"], feature["properties"]["ldr_title"]) == ("赵六", "副区长")
+    sheet = client.get("/api/exports/projects", params={"format": "xlsx", "q": code})
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[1][rows[0].index("分包责任人")] == "赵六"
