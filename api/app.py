@@ -36,6 +36,7 @@ from api.routers import (
     reviews,
     siting,
     users,
+    workplan,
 )
 from api.web import WebFiles
 from geo.db.engine import Database, open_database
@@ -58,6 +59,7 @@ ROUTERS = (
     photos,
     progress_reports,
     problems,
+    workplan,
     reviews,
     dashboard,
     bulletins,

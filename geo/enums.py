@@ -277,6 +277,7 @@ class Permission(StrEnum):
         "track_problems"  # turn a report's 存在问题 into a tracked problem, edit it (reporter: own district)
     )
     coordinate_problems = "coordinate_problems"  # move a problem through 待协调 → 协调中 → 已解决 (销号)
+    plan_projects = "plan_projects"  # a project's work plan: monthly plan, milestones, responsible leader
     check_siting = "check_siting"
     import_data = "import_data"
     export_data = "export_data"
@@ -333,6 +334,12 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
             "planner",
             name="协调和销号督办问题",
             name_en="coordinate and close problems",
+        ),
+        PermissionRule(
+            Permission.plan_projects,
+            "planner",
+            name="编制项目工作计划(投资计划、节点、分包责任人)",
+            name_en="plan projects (monthly plan, milestones, leader)",
         ),
         PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
         PermissionRule(
@@ -405,6 +412,12 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("project.propose", "提议修改项目", "proposed a project change"),
     AuditAction("project.proposal_accept", "采纳项目修改提议", "accepted a proposal"),
     AuditAction("project.proposal_reject", "驳回项目修改提议", "rejected a proposal"),
+    AuditAction("plan.update", "修改月度投资计划", "changed a monthly plan"),
+    AuditAction("milestone.create", "新增节点", "added a milestone"),
+    AuditAction("milestone.update", "修改节点", "changed a milestone"),
+    AuditAction("milestone.delete", "删除节点", "deleted a milestone"),
+    AuditAction("milestone.document", "上传节点佐证材料", "attached a milestone document"),
+    AuditAction("leader.update", "修改分包责任人", "changed a project's leader"),
 )
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     plan_year: int = 2026
     light_yellow_lag: float = Field(default=10.0, description="percentage points behind plan that turn a light yellow")
     light_red_lag: float = Field(default=25.0, description="percentage points behind plan that turn a light red")
+    milestone_red_days: int = Field(
+        default=30, ge=0, description="days a milestone may be overdue at a month's end before its light turns red"
+    )
     # --- the monthly dispatch cycle ---
     today: dt.date | None = Field(
         default=None, description="the date the dispatch cycle reads (pinned for demos and tests); empty: Weihai's"
@@ -120,6 +123,7 @@ class Settings(BaseSettings):
         default=8, ge=0, le=64, description="the same for the dHash: either hash within its distance flags the photo"
     )
     batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
+    document_max_mb: int = Field(default=20, ge=1, description="largest milestone evidence document (PDF/Office) in MB")
     upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
     log_level: str = "info"
     # --- uploaded files: archives and photo decoding ---

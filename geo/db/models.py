@@ -148,6 +148,10 @@ class Project(Base):
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 分包责任人: the leader answering for the project, beside its responsible unit and contact person (geo.workplan).
+    leader_name: Mapped[str | None] = mapped_column(Text)
+    leader_title: Mapped[str | None] = mapped_column(Text)
+    leader_unit: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=False)
     # Siting, written by geo.siting.engine whenever a project or a boundary changes (never per request).
     located_district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
@@ -241,17 +245,48 @@ class ReportingPeriod(Base):
 
 
 class ProgressPlan(Base):
-    """A project's planned image progress for a month, overriding the linear plan from its dates."""
+    """A project's monthly plan (定投资计划): planned investment and image progress; the progress overrides the linear
+    plan from its dates."""
 
     __tablename__ = "progress_plans"
     __table_args__ = (
         CheckConstraint("month = date_trunc('month', month)::date", name="plan_month_is_first_day"),
         CheckConstraint("planned_progress >= 0 AND planned_progress <= 100", name="plan_progress_0_100"),
+        CheckConstraint("planned_investment IS NULL OR planned_investment >= 0", name="plan_investment_nonneg"),
     )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    planned_progress: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    planned_progress: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    planned_investment: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+
+class Milestone(Base):
+    """A milestone of a project's work list (节点): planned and done dates, evidence, responsible unit."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        CheckConstraint("length(btrim(name)) > 0", name="milestone_named"),
+        CheckConstraint(
+            "(evidence_doc_sha256 IS NULL) = (evidence_doc_type IS NULL)", name="milestone_document_complete"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    planned_date: Mapped[dt.date] = mapped_column(Date)
+    done_date: Mapped[dt.date | None] = mapped_column(Date)
+    responsible_unit: Mapped[str | None] = mapped_column(Text)
+    evidence_photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
+    # An uploaded document (PDF/Office), stored by content under var/documents/ like the photos.
+    evidence_doc_sha256: Mapped[str | None] = mapped_column(String(64))
+    evidence_doc_name: Mapped[str | None] = mapped_column(Text)
+    evidence_doc_type: Mapped[str | None] = mapped_column(String(8))
+    evidence_doc_size: Mapped[int | None] = mapped_column(Integer)
+    demo: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class Photo(Base):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from geo.demo.problems import seed_demo_problems
 from geo.demo.reports import seed_demo_reports
+from geo.demo.workplan import seed_demo_workplans
 from geo.enums import CLUSTERS
 from geo.settings import PROJECT_ROOT
 from geo.siting.engine import refresh_project_siting
@@ -167,11 +168,12 @@ def seed_all(session: Session, *, demo_projects: int | None = SEED_PROJECT_COUNT
     seed_districts(session, district_features)
     seed_areas(session, "zones", read_features(seed_dir / "zones.geojson"))
     seed_areas(session, "bases", read_features(seed_dir / "bases.geojson"))
-    loaded = reports = 0
+    loaded = reports = milestones = 0
     if demo_projects is not None:
         loaded = seed_demo_projects(session, count=demo_projects, seed_dir=seed_dir)
         session.execute(text("DELETE FROM problems WHERE demo"))  # they point at the demo reports replaced next
         reports = seed_demo_reports(session)
+        milestones = seed_demo_workplans(session)
         seed_demo_problems(session)
     refresh_project_siting(session)
     totals = session.execute(
@@ -180,6 +182,7 @@ def seed_all(session: Session, *, demo_projects: int | None = SEED_PROJECT_COUNT
     return {
         "demo_projects": loaded,
         "demo_reports": reports,
+        "demo_milestones": milestones,
         "projects": totals[0],
         "investment_total": Decimal(totals[1]),
         "investment_year": Decimal(totals[2]),

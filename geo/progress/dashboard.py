@@ -22,7 +22,8 @@ TREND_MONTHS = 12
 _ROWS = f"""
 SELECT p.id, p.code, p.name, d.name AS district, cl.name AS cluster, p.base_ids, p.unit, p.person,
        p.investment_total, p.investment_year, st.investment_completed, st.progress, st.status, st.planned,
-       round(st.planned - st.progress, 1) AS lag, {LIGHT_SQL} AS light, rep.problems, rep.next_steps,
+       round(st.planned - st.progress, 1) AS lag, {LIGHT_SQL} AS light, st.milestone_overdue_days, rep.problems,
+       rep.next_steps,
        COALESCE(done.completed_year, 0) AS completed_year, COALESCE(done.completed_period, 0) AS completed_period
 FROM projects p
 {JOIN_REPORTING_DISTRICT}
@@ -105,7 +106,8 @@ SELECT json_build_object(
     'lagging', COALESCE((SELECT json_agg(json_build_object(
         'id', id, 'code', code, 'name', name, 'district', district, 'cluster', cluster, 'unit', unit, 'person', person,
         'status', status, 'progress', progress, 'planned', planned, 'lag', lag, 'light', light,
-        'investment_year', investment_year, 'completed_year', completed_year, 'problems', problems,
+        'milestone_overdue_days', milestone_overdue_days, 'investment_year', investment_year,
+        'completed_year', completed_year, 'problems', problems,
         'next_steps', next_steps) ORDER BY light = 'yellow', lag DESC NULLS LAST, investment_total DESC)
         FROM r WHERE light IN ('red', 'yellow')), '[]'::json)
 )::text"""

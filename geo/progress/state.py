@@ -2,8 +2,9 @@
 
 Every reader of progress or lights (/api/projects, /api/summary, the dashboard, the bulletin) joins
 STATE_JOINS_SQL after `FROM projects p` and binds state_params(); the columns it adds are
-`st.progress`, `st.status`, `st.investment_completed`, `st.planned`, `st.report_month` and `rep.*`; it also drops
-the projects retired (退库) by that month, so they leave every figure from their retirement month on.
+`st.progress`, `st.status`, `st.investment_completed`, `st.planned`, `st.report_month`,
+`st.milestone_overdue_days` and `rep.*`; it also drops the projects retired (退库) by that month, so they leave
+every figure from their retirement month on.
 A month's figures read only passed reports (current_report); what the default view shows is geo.progress.cycle's.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from geo.periods import month_end
-from geo.progress.lights import light_params
+from geo.progress.lights import MILESTONE_OVERDUE_SQL, light_params
 from geo.settings import Settings
 
 # Linear from start to planned completion, as of {as_of}; NULL without dates.
@@ -33,7 +34,8 @@ def current_report(alias: str = "r") -> str:
 
 # The latest passed report up to {report_until}; without one, the register's figures from the day the project was
 # registered on, and not started before.
-# A monthly plan (progress_plans) for a month up to {as_of} wins over the linear plan.
+# A monthly plan (progress_plans) for a month up to {as_of} wins over the linear plan; months that plan only
+# investment leave the progress to the month before.
 _STATE_JOINS = """
 LEFT JOIN LATERAL (
     SELECT r.month, r.progress, r.status, r.investment_cumulative, r.investment_month, r.milestone, r.problems,
@@ -43,8 +45,9 @@ LEFT JOIN LATERAL (
     ORDER BY r.month DESC LIMIT 1) rep ON true
 LEFT JOIN LATERAL (
     SELECT pp.planned_progress FROM progress_plans pp
-    WHERE pp.project_id = p.id AND pp.month <= {as_of}
+    WHERE pp.project_id = p.id AND pp.month <= {as_of} AND pp.planned_progress IS NOT NULL
     ORDER BY pp.month DESC LIMIT 1) plan ON true
+CROSS JOIN LATERAL ({milestones}) ms_late
 CROSS JOIN LATERAL (SELECT
     CASE WHEN rep.month IS NOT NULL THEN rep.progress WHEN {registered} > {as_of} THEN 0 ELSE p.progress END
         AS progress,
@@ -52,7 +55,8 @@ CROSS JOIN LATERAL (SELECT
         AS status,
     COALESCE(rep.investment_cumulative, 0) AS investment_completed,
     rep.month AS report_month,
-    COALESCE(plan.planned_progress, {linear}) AS planned) st{in_library}"""
+    COALESCE(plan.planned_progress, {linear}) AS planned,
+    ms_late.overdue_days AS milestone_overdue_days) st{in_library}"""
 
 # 退库: a project retired in month M is gone from the state at the end of M and of every later month; the months
 # before still show it. Joined (not a WHERE) so every reader of the state applies it without saying so.
@@ -76,6 +80,7 @@ def state_joins(
         linear=linear,
         current=current_report(),
         in_library="" if include_retired else _IN_LIBRARY.format(report_until=report_until),
+        milestones=MILESTONE_OVERDUE_SQL.format(as_of=as_of),
     )
 
 

@@ -116,7 +116,8 @@ SELECT p.id, p.code, p.name, d.name AS district, c.name AS county, cl.name AS cl
        st.progress, st.planned AS planned_progress, {LIGHT_SQL} AS light,
        p.investment_total, p.investment_year, st.investment_completed,
        to_char(st.report_month, 'YYYY-MM') AS report_month,
-       p.unit, p.person, p.start_date, p.end_date, p.demo,
+       p.unit, p.person, p.leader_name, p.leader_title, p.leader_unit, st.milestone_overdue_days,
+       p.start_date, p.end_date, p.demo,
        p.zone_names AS zones, p.base_names AS bases, {overdue_count_sql(day=PROBLEMS_AS_OF)} AS overdue_problems,
        p.geom
 FROM projects p
@@ -146,6 +147,10 @@ PROJECT_PROPERTIES = (
     "report_month",
     "unit",
     "person",
+    "leader_name",
+    "leader_title",
+    "leader_unit",
+    "milestone_overdue_days",
     "start_date",
     "end_date",
     "demo",

@@ -52,6 +52,9 @@ PROJECT_FIELDS = {
     "investment_completed": "inv_done",
     "unit": "unit",
     "person": "person",
+    "leader_name": "leader",
+    "leader_title": "ldr_title",
+    "leader_unit": "ldr_unit",
     "start_date": "start",
     "end_date": "end",
     "zones": "zones",
@@ -67,6 +70,9 @@ EXTRA_EXCEL = (
     ("亮灯", "light_zh"),
     ("亮灯代码", "light"),
     ("累计完成投资(亿元)", "investment_completed"),
+    ("分包责任人", "leader_name"),
+    ("责任人职务", "leader_title"),
+    ("责任人单位", "leader_unit"),
 )
 
 

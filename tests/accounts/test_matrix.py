@@ -278,6 +278,40 @@ def _decide_proposal(session, user):
     return f"/api/projects/{project}/proposals/{proposal['id']}/decision", {"json": {"decision": "accept"}}
 
 
+def _milestone(session, user):
+    from geo.settings import Settings
+    from geo.workplan.milestones import create_milestone
+
+    project = _project_in(session, "乳山市")
+    fields = {"name": "开工", "planned_date": dt.date(2026, 3, 1)}
+    made = create_milestone(
+        session, settings=Settings(database_url=None), actor=principal_of(user), project_id=project, fields=fields
+    )
+    return project, made["id"]
+
+
+def _patch_milestone(session, user):
+    project, milestone = _milestone(session, user)
+    return f"/api/projects/{project}/milestones/{milestone}", {"json": {"done_date": "2026-03-05"}}
+
+
+def _delete_milestone(session, user):
+    project, milestone = _milestone(session, user)
+    return f"/api/projects/{project}/milestones/{milestone}", {}
+
+
+def _milestone_document(session, user):
+    project, milestone = _milestone(session, user)
+    pdf = b"%PDF-1.4\n%test\n"
+    return f"/api/projects/{project}/milestones/{milestone}/document", {"files": {"file": ("验收.pdf", pdf)}}
+
+
+def _plan(session, user):
+    project = _project_in(session, "乳山市")  # year plan 2 亿元 (tests.factories)
+    months = [{"month": f"2026-{m:02d}", "planned_investment": "0.5"} for m in (3, 6, 9, 12)]
+    return f"/api/projects/{project}/plan", {"params": {"year": 2026}, "json": {"months": months}}
+
+
 EXAMPLES = {
     ("POST", "/api/problems"): _track_problem,
     ("PATCH", "/api/problems/{problem_id}"): _edit_problem,
@@ -297,6 +331,18 @@ EXAMPLES = {
         {"json": {"unit": "提议单位"}},
     ),
     ("POST", "/api/projects/{project_id}/proposals/{proposal_id}/decision"): _decide_proposal,
+    ("PUT", "/api/projects/{project_id}/plan"): _plan,
+    ("POST", "/api/projects/{project_id}/milestones"): lambda s, u: (
+        f"/api/projects/{_project_in(s, '乳山市')}/milestones",
+        {"json": {"name": "主体封顶", "planned_date": "2026-09-30", "responsible_unit": "乳山市住建局"}},
+    ),
+    ("PATCH", "/api/projects/{project_id}/milestones/{milestone_id}"): _patch_milestone,
+    ("DELETE", "/api/projects/{project_id}/milestones/{milestone_id}"): _delete_milestone,
+    ("PUT", "/api/projects/{project_id}/milestones/{milestone_id}/document"): _milestone_document,
+    ("PUT", "/api/projects/{project_id}/leader"): lambda s, u: (
+        f"/api/projects/{_project_in(s, '乳山市')}/leader",
+        {"json": {"name": "李四", "title": "副市长", "unit": "乳山市人民政府"}},
+    ),
     ("POST", "/api/lookup"): lambda s, u: ("/api/lookup", {"json": {"points": [[122.1, 37.5]]}}),
     ("PUT", "/api/projects/{project_id}/reports/{month}"): _submit_report,
     ("POST", "/api/projects/{project_id}/reports/{month}/review"): _review_report,

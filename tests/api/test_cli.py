@@ -53,3 +53,26 @@ def test_command_line_imports_are_audited(cluster, tmp_path):
     finally:
         engine.dispose()
     assert len(names) == 1 and names[0].startswith("命令行")
+
+
+def test_the_work_plan_from_the_command_line_is_audited(cluster):
+    from sqlalchemy import text
+
+    from geo.db.engine import make_engine
+
+    url = fresh_database(cluster, "warroom_cli_workplan")
+    env = {"DATABASE_URL": url.render_as_string(hide_password=False)}
+    assert warroom("seed", env=env).returncode == 0
+    added = warroom("plan", "milestone-add", "1", "命令行节点", "2031-05-01", "--unit", "某局", env=env)
+    assert added.returncode == 0, added.stderr + added.stdout
+    shown = warroom("plan", "show", "1", env=env)
+    assert shown.returncode == 0 and "命令行节点" in shown.stdout and "分包责任人" in shown.stdout
+    bad = warroom("plan", "milestone-add", "1", " ", "2031-05-01", env=env)
+    assert bad.returncode == 1 and "节点名称" in bad.stderr
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            actor = conn.execute(text("SELECT actor_name FROM audit_log WHERE action = 'milestone.create'")).scalar()
+    finally:
+        engine.dispose()
+    assert actor.startswith("命令行")

@@ -104,6 +104,10 @@ def plant_through_the_api(base: str, admin: dict, pid: int) -> str:
     assert status in (200, 201), saved
     problem = {"report_id": saved["id"], "department": hostile("部门", 100), "action": hostile("事项", 500)}
     assert c.post("/api/problems", json={**problem, "deadline": f"{month}-28"}).is_success  # overdue: on the dashboard
+    leader = {"name": hostile("领导", 100), "title": hostile("职务", 100), "unit": hostile("单位", 200)}
+    assert c.put(f"/api/projects/{pid}/leader", json=leader).is_success
+    milestone = {"name": hostile("节点名", 200), "planned_date": "2030-01-01", "responsible_unit": hostile("责任", 200)}
+    assert c.post(f"/api/projects/{pid}/milestones", json=milestone).is_success
     lon, lat = c.get(f"/api/projects/{pid}").json()["geometry"]["coordinates"]
     photo = jpeg(seed=404, lon=lon + 0.001, lat=lat, taken=dt.datetime.now().strftime("%Y:%m:%d %H:%M:%S"))
     r = c.post(
@@ -265,6 +269,11 @@ def test_planted_text_never_runs_for_an_admin(visit, site):
     page.wait_for_selector("[data-testid=report-form]")
     assert "问题<img" in page.inner_text("[data-testid=report-recent]")
     assert page.input_value("[name=milestone]").startswith("节点<img")
+    assert "领导<img" in page.inner_text("[data-testid=project-leader]")
+    page.click("[data-testid=workplan-toggle]")
+    page.wait_for_selector("[data-testid=milestone-table]")
+    assert "节点名<img" in page.inner_text("[data-testid=milestone-table]")
+    assert page.input_value("[data-testid=leader-form] [name=name]").startswith("领导<img")
     assert ran(page) == NOTHING_RAN
     page = visit("/siting.html")
     lon, lat = site.base_point

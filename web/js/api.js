@@ -258,3 +258,25 @@ export const projectApi = {
   pendingProposals: (o) => getJSON('/api/project-proposals', o),
   decide: (id, proposalId, decision, reason) => sendJSON('POST', projectPath(id, `/proposals/${encodeURIComponent(proposalId)}/decision`), { decision, reason: reason || null }),
 };
+
+// A project's work plan (js/workplan.js): the monthly plan, milestones with their evidence, the responsible leader.
+const planPath = (id, rest) => `/api/projects/${encodeURIComponent(id)}/${rest}`;
+const milestonePath = (id, mid, rest = '') => planPath(id, `milestones/${encodeURIComponent(mid)}${rest}`);
+
+export const workplanApi = {
+  plan: (id, year, o) => getJSON(planPath(id, `plan${query({ year })}`), o),
+  putPlan: (id, year, months) => sendJSON('PUT', planPath(id, `plan${query({ year })}`), { months }),
+  milestones: (id, o) => getJSON(planPath(id, 'milestones'), o),
+  addMilestone: (id, body) => sendJSON('POST', planPath(id, 'milestones'), body),
+  updateMilestone: (id, mid, change) => sendJSON('PATCH', milestonePath(id, mid), change),
+  deleteMilestone: (id, mid) => request('DELETE', milestonePath(id, mid), { as: 'blob' }),
+  /** Attach a PDF/Office file as the milestone's evidence; answers the project's milestones. */
+  attachDocument: (id, mid, file) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request('PUT', milestonePath(id, mid, '/document'), { body: form });
+  },
+  documentUrl: (id, mid) => milestonePath(id, mid, '/document'),
+  photoUrl: (photoId) => `/api/photos/${encodeURIComponent(photoId)}/display`,
+  putLeader: (id, leader) => sendJSON('PUT', planPath(id, 'leader'), leader),
+};

@@ -7,6 +7,7 @@ import { mountReportForm } from './report-form.js'; // issue 6: monthly progress
 import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
 import { mountProjectProblems } from './problems-card.js'; // [problems] 督办问题
 import { mountProjectTools } from './project-edit.js'; // issue 13: edit, retire, propose, 历史
+import { mountWorkplan } from './workplan.js'; // [workplan] monthly plan, milestones, leader (issue 13)
 import { h, fill } from './dom.js';
 
 const LIST_LIMIT = 300;
@@ -111,6 +112,7 @@ export function createPanel(meta, { onZoomTo }) {
         h('button', { type: 'button', class: 'btn btn-small', id: 'zoom-to-project', onclick: () => onZoomTo(p.id) }, t('panel.zoomTo'))),
       card);
     mountReportForm(slot, p, meta);
+    mountWorkplan(card, p, meta); // [workplan]
     mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
     mountProjectProblems(slot, p, meta); // [problems] tracked problems and the reports' 存在问题
     mountProjectTools(card, f); // issue 13: the library tools above the report slot
