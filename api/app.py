@@ -32,6 +32,7 @@ from api.routers import (
     projects,
     reviews,
     siting,
+    tours,
     users,
 )
 from geo.db.engine import Database, open_database
@@ -55,6 +56,7 @@ ROUTERS = (
     dashboard,
     bulletins,
     siting,
+    tours,
     imports,
     exports,
     auth,

@@ -21,6 +21,7 @@ from reportlab.platypus import (
     HRFlowable,
     Image,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -312,7 +313,18 @@ def _page_decor(f: dict, preview: bool):
 
 def render_pdf(data: dict) -> bytes:
     """PDF bytes of the bulletin."""
-    content = blocks(data)
+    masthead = data.get("masthead") or {}
+    return render_blocks(
+        blocks(data),
+        title=f"{masthead.get('title', '')} {data['title']}",
+        author=masthead.get("issuer", ""),
+        preview=data.get("issue") is None,
+    )
+
+
+def render_blocks(content: list[tuple], *, title: str, author: str = "", preview: bool = False) -> bytes:
+    """PDF bytes of blocks (as blocks() makes them, plus ("pagebreak", "")) in the bulletin's faces, styles and
+    page numbers; `preview` adds the 征求意见稿 watermark. Other official documents (tour itineraries) use it too."""
     f = _faces(content)
     s = _styles(f)
     story: list = []
@@ -329,6 +341,8 @@ def render_pdf(data: dict) -> bytes:
             )
         elif kind == "photos":
             story.append(_photos(block, s))
+        elif kind == "pagebreak":
+            story.append(PageBreak())
         elif kind == "h2":
             story.append(CondPageBreak(45 * mm))  # with keepWithNext: room for the heading and a start of its text
             story.append(Paragraph(escape(block[1]), s["h2"]))
@@ -342,10 +356,10 @@ def render_pdf(data: dict) -> bytes:
         rightMargin=MARGIN_R,
         topMargin=MARGIN_T,
         bottomMargin=MARGIN_B,
-        title=f"{(data.get('masthead') or {}).get('title', '')} {data['title']}",
-        author=(data.get("masthead") or {}).get("issuer", ""),
+        title=title,
+        author=author,
     )
     frame = Frame(MARGIN_L, MARGIN_B, TEXT_W, PAGE_H - MARGIN_T - MARGIN_B, id="body", leftPadding=0, rightPadding=0)
-    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_page_decor(f, data.get("issue") is None))])
+    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_page_decor(f, preview))])
     doc.build(story)
     return out.getvalue()
