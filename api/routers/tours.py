@@ -18,6 +18,7 @@ from geo.files import PDF, XLSX
 from geo.periods import monthly, quarterly
 from geo.tours.itinerary import itinerary_pdf, scoresheet
 from geo.tours.tours import (
+    COMMISSION,
     LIGHT_CODES,
     MAX_STOPS,
     ScoreInput,
@@ -52,7 +53,8 @@ class TourBody(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="观摩路线名称")
     date: dt.date = Field(description="观摩日期 YYYY-MM-DD")
     note: str | None = Field(None, max_length=1000, description="组织说明 / organiser's note")
-    start: StartBody | None = None
+    start: StartBody | None = Field(None, description="where the tour sets out from")
+    from_commission: bool = Field(False, description="set out from the commission (市发改委) when no start is given")
     project_ids: ProjectIds | None = Field(None, description="picked projects; omit to take the filter's")
 
 
@@ -135,6 +137,8 @@ def post_tour(
     if ids is None:
         ids = select_projects(session, settings=settings, filters=filters, month=month, light=light)
     start = Start(body.start.lon, body.start.lat, body.start.label) if body.start else None
+    if start is None and body.from_commission:
+        start = Start(COMMISSION["lon"], COMMISSION["lat"], COMMISSION["label"])
     return create_tour(
         session,
         settings=settings,

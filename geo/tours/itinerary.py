@@ -57,6 +57,12 @@ def tour_map(districts: list[dict], tour: dict) -> bytes:
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     half_x = max((max(xs) - min(xs)) / 2 + pad, 0.08)
     half_y = max((max(ys) - min(ys)) / 2 + pad, 0.06)
+    # Widen the narrower side to the figure's shape, so a long north–south tour never outgrows the page.
+    ratio = 7.2 / 5.6
+    if half_x * 0.8 / half_y < ratio:
+        half_x = half_y * ratio / 0.8
+    else:
+        half_y = half_x * 0.8 / ratio
     ax.set_xlim(cx - half_x, cx + half_x)
     ax.set_ylim(cy - half_y, cy + half_y)
     ax.set_aspect(1 / 0.8)  # cos(37.3°), as the bulletin's map

@@ -195,7 +195,44 @@ def _import_register(session, user):
     return "/api/imports/projects", {"params": {"apply": "true"}, "files": {"file": ("register.xlsx", data)}}
 
 
+def _tour_of(session, user) -> tuple[int, list[int]]:
+    from geo.settings import Settings
+    from geo.tours.tours import create_tour
+
+    ids = [_project_in(session, "荣成市"), _project_in(session, "文登区")]
+    tour = create_tour(
+        session,
+        settings=Settings(database_url=None),
+        actor=principal_of(user),
+        name="观摩",
+        date=dt.date(2026, 11, 20),
+        note=None,
+        start=None,
+        project_ids=ids,
+    )
+    return tour["id"], ids
+
+
+def _new_tour(session, user):
+    ids = [_project_in(session, "荣成市")]
+    return "/api/tours", {"json": {"name": "荣成观摩", "date": "2026-11-20", "project_ids": ids}}
+
+
+def _tour_stops(session, user):
+    tour_id, ids = _tour_of(session, user)
+    return f"/api/tours/{tour_id}/stops", {"json": {"project_ids": list(reversed(ids))}}
+
+
+def _tour_scores(session, user):
+    tour_id, ids = _tour_of(session, user)
+    scores = [{"project_id": ids[0], "criterion": "形象进度", "score": 88}]
+    return f"/api/tours/{tour_id}/scores", {"json": {"scorer": "王局长", "scores": scores}}
+
+
 EXAMPLES = {
+    ("POST", "/api/tours"): _new_tour,
+    ("PUT", "/api/tours/{tour_id}/stops"): _tour_stops,
+    ("PUT", "/api/tours/{tour_id}/scores"): _tour_scores,
     ("POST", "/api/lookup"): lambda s, u: ("/api/lookup", {"json": {"points": [[122.1, 37.5]]}}),
     ("PUT", "/api/projects/{project_id}/reports/{month}"): _submit_report,
     ("POST", "/api/projects/{project_id}/reports/{month}/review"): _review_report,
