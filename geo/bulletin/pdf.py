@@ -147,9 +147,9 @@ def _text_of(block: tuple) -> str:
     return block[3] if block[0] == "image" else block[1]
 
 
-def _faces(content: list[tuple]) -> dict[str, str]:
-    """Register one subset per face, each of the characters set in it."""
-    by_face = {"serif-bold": PREVIEW, "sans-bold": "", "serif": "— 0123456789", "sans": ""}
+def _faces(content: list[tuple], preview: bool = True) -> dict[str, str]:
+    """Register one subset per face used, each of the characters set in it; an unused face stands in for by serif."""
+    by_face = {"serif-bold": PREVIEW if preview else "", "sans-bold": "", "serif": "— 0123456789", "sans": ""}
     for b in content:
         if b[0] == "masthead":
             by_face["serif-bold"] += b[1] + b[2]
@@ -163,7 +163,9 @@ def _faces(content: list[tuple]) -> dict[str, str]:
             by_face["serif"] += b[1]
         else:
             by_face["sans"] += _text_of(b)
-    return {face: register_cjk_font(chars, face) for face, chars in by_face.items()}
+    # Each subset costs about a second of font work (more on a busy machine): none for a face nothing is set in.
+    faces = {face: register_cjk_font(chars, face) for face, chars in by_face.items() if chars}
+    return {face: faces.get(face, faces["serif"]) for face in by_face}
 
 
 def _styles(f: dict[str, str]) -> dict[str, ParagraphStyle]:
@@ -325,7 +327,7 @@ def render_pdf(data: dict) -> bytes:
 def render_blocks(content: list[tuple], *, title: str, author: str = "", preview: bool = False) -> bytes:
     """PDF bytes of blocks (as blocks() makes them, plus ("pagebreak", "")) in the bulletin's faces, styles and
     page numbers; `preview` adds the 征求意见稿 watermark. Other official documents (tour itineraries) use it too."""
-    f = _faces(content)
+    f = _faces(content, preview)
     s = _styles(f)
     story: list = []
     for block in content:

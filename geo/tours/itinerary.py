@@ -161,8 +161,8 @@ def itinerary_blocks(session: Session, *, settings: Settings, tour: dict) -> lis
         out.append(("pagebreak", ""))
         out.append(("h2", f"第{s['seq']}站　{zhtext.zh(s['name'])}"))
         out.append(("table", _facts(s, month), [50, 110], {1}, False))
-        out.append(("h2", "本月存在问题"))
-        out.append(("para", zhtext.sentence(problems.get(s["project_id"])) or "本月调度报告未反映问题或尚未报送。"))
+        out.append(("h2", f"存在问题（{_month_zh(month)}调度报告）"))
+        out.append(("para", zhtext.sentence(problems.get(s["project_id"])) or "该月调度报告未反映问题或尚未报送。"))
         out.append(("h2", "现场照片"))
         photo = photos.get(s["project_id"])
         if photo:

@@ -202,3 +202,22 @@ def test_a_tour_from_the_north_coast_to_the_south_fits_its_map_on_the_page(clien
     tour = _tour(client, project_ids=ids, start=START).json()
     r = client.get(f"/api/tours/{tour['id']}/itinerary.pdf")
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (make test installs it)")
+def test_a_stop_shows_its_checked_photo_and_the_month_s_problems(client, session, tmp_path):
+    from tests.factories import make_user, site_with_photo
+
+    site = site_with_photo(client, session, uploader=make_user(session, role="reporter", district="乳山市"))
+    assert site["photo"]["evidence"]["counts"], site["photo"]["evidence"]
+    session.execute(
+        text("""
+        INSERT INTO progress_reports (project_id, month, progress, investment_month, investment_cumulative, status,
+                                      problems)
+        VALUES (:p, DATE '2026-10-01', 45, 1, 5, 'construction', '用地指标未落实,影响二期开工')"""),
+        {"p": site["project"]},
+    )
+    tour = _tour(client, project_ids=[site["project"]]).json()
+    flat = "".join(_pdf_text(client.get(f"/api/tours/{tour['id']}/itinerary.pdf").content, tmp_path).split())
+    assert "存在问题（2026年10月调度报告）用地指标未落实，影响二期开工。" in flat
+    assert "2026年5月3日摄（经核验）" in flat
