@@ -127,12 +127,18 @@ def _facts(stop: dict, month: str) -> list[list[str]]:
     ]
 
 
-def tour_title(name: str) -> str:
-    """'荣成市重点项目观摩' → '荣成市重点项目观摩路线': the itinerary's title, without saying 观摩 twice."""
+def _base_name(name: str) -> str:
+    """The tour's name without a trailing 观摩 or 观摩路线, so titles never say 观摩 twice."""
     name = zhtext.zh(name)
-    if name.endswith("路线"):
-        return name
-    return name + ("路线" if name.endswith("观摩") else "观摩路线")
+    for tail in ("观摩路线", "观摩"):
+        if name.endswith(tail) and len(name) > len(tail):
+            return name[: -len(tail)]
+    return name
+
+
+def tour_title(name: str) -> str:
+    """'荣成市重点项目观摩' → '荣成市重点项目观摩路线': the itinerary's title."""
+    return _base_name(name) + "观摩路线"
 
 
 def itinerary_blocks(session: Session, *, settings: Settings, tour: dict) -> list[tuple]:
@@ -207,11 +213,11 @@ def score_header(tour: dict) -> list[str]:
 def scoresheet(session: Session, *, settings: Settings, tour_id: int, fmt: str) -> Download:
     """The officials' scoring sheet, one row per stop, columns per criterion with its weight (pdf or xlsx)."""
     tour = get_tour(session, settings=settings, tour_id=tour_id)
-    header = score_header(tour)
-    blank = [""] * (len(tour["criteria"]) + 2)
-    rows = [[str(s["seq"]), s["name"], s["district"], *blank] for s in tour["stops"]]
     name = f"观摩评分表-{tour['id']}-{tour['date']}"
     if fmt == "xlsx":
+        header = score_header(tour)
+        blank = [""] * (len(tour["criteria"]) + 2)
+        rows = [[str(s["seq"]), s["name"], s["district"], *blank] for s in tour["stops"]]
         info = [
             ["观摩路线", tour["name"]],
             ["观摩日期", tour["date"]],
@@ -220,14 +226,16 @@ def scoresheet(session: Session, *, settings: Settings, tour_id: int, fmt: str) 
         ]
         data = write_xlsx({"评分表": ([h.replace("\n", "") for h in header], rows), "说明": (["项目", "内容"], info)})
         return Download(data, XLSX, name + ".xlsx")
-    width = 160 - 10 - 50 - 20 - 14 - 18
-    per = width / max(len(tour["criteria"]), 1)
-    widths = [10, 50, 20, *([per] * len(tour["criteria"])), 14, 18]
+    # A4 portrait holds five criteria at 16 mm, wide enough for a handwritten score.
+    per = min(16.0, 84 / max(len(tour["criteria"]), 1))
+    widths = [8, 160 - 8 - 14 - 12 - per * len(tour["criteria"]), 14, *([per] * len(tour["criteria"])), 12]
+    head = ["站序", "项目名称", "区市", *(f"{c['name']}\n{c['weight']:g}分" for c in tour["criteria"]), "合计"]
+    lines = [[str(s["seq"]), s["name"], s["district"], *([""] * (len(tour["criteria"]) + 1))] for s in tour["stops"]]
     content = [
-        ("title", f"{zhtext.zh(tour['name'])}观摩评分表"),
+        ("title", f"{_base_name(tour['name'])}观摩评分表"),
         ("note", f"观摩日期：{zhtext.zh_date(_date(tour['date']))}"),
         ("para", f"每项按百分制打分，合计=各项得分×权重÷100之和。权重：{_criteria_line(tour)}。"),
-        ("table", [header, *rows], widths, {1}, False),
+        ("table", [head, *lines], widths, {1}, False),
         ("para", "评分人（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日"),
     ]
     data = render_blocks(content, title=f"{tour['name']} 观摩评分表", author=settings.bulletin_issuer)
