@@ -1,6 +1,7 @@
 """Browser: a planner makes a 观摩 tour from the filters, sees its numbered stops and the not-a-road-route notice,
 reorders it, enters a score and downloads the itinerary PDF."""
 
+import os
 import shutil
 import subprocess
 
@@ -47,6 +48,8 @@ def test_planner_creates_a_tour_from_a_filter_and_downloads_its_itinerary(page, 
     page.get_by_test_id("tour-save-scores").click()
     page.wait_for_function("() => document.querySelectorAll('[data-testid=tour-stop]')[0].innerText.includes('80.00')")
     page.screenshot(path=str(tmp_path / "tours.png"), full_page=True)
+    if os.environ.get("TOUR_PAGES_DIR"):
+        shutil.copy(tmp_path / "tours.png", os.environ["TOUR_PAGES_DIR"])
 
     with page.expect_download() as download:
         page.get_by_test_id("tour-itinerary").click()

@@ -216,7 +216,7 @@ async function boot() {
       }));
       try {
         tour = await tourApi.putScores(tour.id, scorer.value, scores);
-        toast(t('tours.saved'), { kind: 'notice' });
+        toast(t('tours.saved'), { kind: 'info', timeout: 3000 });
         renderTour();
       } catch (err) { showError(err); }
     };
@@ -279,7 +279,7 @@ async function boot() {
     if (projectIds) body.project_ids = projectIds;
     try {
       const made = await tourApi.create(body, projectIds ? {} : filters());
-      toast(t('tours.created'), { kind: 'notice' });
+      toast(t('tours.created'), { kind: 'info', timeout: 3000 });
       picked.clear();
       pickedLabel();
       tour = made;
@@ -303,7 +303,7 @@ async function boot() {
     picking = !picking;
     $('tour-pick').setAttribute('aria-pressed', String(picking));
     $('tour-map').classList.toggle('picking', picking);
-    if (picking) toast(t('tours.pickHint'), { kind: 'notice' });
+    if (picking) toast(t('tours.pickHint'), { kind: 'info', timeout: 3000 });
   });
   onLangChange(() => { fillFilters(); pickedLabel(); renderTour(); });
   await Promise.all([loadCandidates(), loadList()]);
