@@ -22,6 +22,9 @@ addMessages({
     'tours.all': '全部',
     'tours.allDistricts': '全部区市',
     'tours.allClusters': '全部产业集群',
+    'tours.allAreas': '全部功能区、基地',
+    'tours.zones': '五区',
+    'tours.bases': '九基地',
     'tours.allStatuses': '全部建设状态',
     'tours.allLights': '全部亮灯',
     'tours.latestMonth': '最新月份',
@@ -66,6 +69,9 @@ addMessages({
     'tours.all': 'All',
     'tours.allDistricts': 'All districts',
     'tours.allClusters': 'All clusters',
+    'tours.allAreas': 'All zones and bases',
+    'tours.zones': 'Zones',
+    'tours.bases': 'Bases',
     'tours.allStatuses': 'All statuses',
     'tours.allLights': 'All lights',
     'tours.latestMonth': 'Latest month',
@@ -107,8 +113,10 @@ function options(select, allLabel, items) {
 }
 
 function filters() {
+  const [kind, area] = $('tour-area').value.split(':'); // "zone:…" or "base:…", as the map's area selector
   return {
     district: $('tour-district').value, cluster: $('tour-cluster').value, status: $('tour-status').value,
+    zone: kind === 'zone' ? area : '', base: kind === 'base' ? area : '',
     light: $('tour-light').value, month: $('tour-month').value,
   };
 }
@@ -133,6 +141,9 @@ async function boot() {
   function fillFilters() {
     options($('tour-district'), t('tours.allDistricts'), meta.districts.map((d) => [d.name, nameOf(d.name)]));
     options($('tour-cluster'), t('tours.allClusters'), meta.clusters.map((c) => [c.name, nameOf(c.name)]));
+    fill($('tour-area'), h('option', { value: '' }, t('tours.allAreas')),
+      h('optgroup', { label: t('tours.zones') }, (meta.zones || []).map((z) => h('option', { value: `zone:${z.name}` }, nameOf(z.name)))),
+      h('optgroup', { label: t('tours.bases') }, (meta.bases || []).map((b) => h('option', { value: `base:${b.name}` }, nameOf(b.name)))));
     options($('tour-status'), t('tours.allStatuses'), meta.statuses.map((s) => [s.code, codeLabel('statuses', s.code)]));
     options($('tour-light'), t('tours.allLights'), meta.lights.map((l) => [l.code, codeLabel('lights', l.code)]));
     options($('tour-month'), t('tours.latestMonth'), (meta.report_months || []).map((m) => [m, m]));
@@ -154,7 +165,7 @@ async function boot() {
 
   async function loadCandidates() {
     const f = filters();
-    const res = await api.projects({ district: f.district, cluster: f.cluster, status: f.status, month: f.month });
+    const res = await api.projects({ district: f.district, cluster: f.cluster, zone: f.zone, base: f.base, status: f.status, month: f.month });
     features = res.features.filter((x) => !f.light || x.properties.light === f.light);
     $('tour-filter-count').textContent = t('tours.filterCount', { n: features.length });
     $('tour-filter-count').dataset.count = String(features.length);
@@ -292,7 +303,7 @@ async function boot() {
   pickedLabel();
   if (!mayPlan) $('tour-form').prepend(h('p', { class: 'muted' }, t('tours.needPlanner')));
   $('tour-date').value = new Date().toISOString().slice(0, 10);
-  for (const id of ['tour-district', 'tour-cluster', 'tour-status', 'tour-light', 'tour-month']) {
+  for (const id of ['tour-district', 'tour-cluster', 'tour-area', 'tour-status', 'tour-light', 'tour-month']) {
     $(id).addEventListener('change', () => loadCandidates().catch(showError));
   }
   $('tour-form').addEventListener('submit', (e) => { e.preventDefault(); create(null); });
