@@ -35,6 +35,7 @@ from api.routers import (
     projects,
     reviews,
     siting,
+    tours,
     users,
     workplan,
 )
@@ -64,6 +65,7 @@ ROUTERS = (
     dashboard,
     bulletins,
     siting,
+    tours,
     imports,
     exports,
     auth,

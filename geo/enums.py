@@ -281,6 +281,7 @@ class Permission(StrEnum):
     check_siting = "check_siting"
     import_data = "import_data"
     export_data = "export_data"
+    plan_tours = "plan_tours"  # make 观摩 tours, order their stops, enter the officials' scores
     issue_bulletins = "issue_bulletins"  # give a 简报 its 期号: once issued, the number is the bulletin's for good
     manage_users = "manage_users"
     read_audit = "read_audit"
@@ -346,6 +347,12 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
             Permission.import_data, "planner", name="导入边界和项目库", name_en="import boundaries and registers"
         ),
         PermissionRule(Permission.export_data, "planner", name="导出", name_en="exports"),
+        PermissionRule(
+            Permission.plan_tours,
+            "planner",
+            name="组织观摩、录入观摩评分",
+            name_en="plan inspection tours, enter scores",
+        ),
         PermissionRule(Permission.issue_bulletins, "planner", name="签发简报", name_en="issue bulletins"),
         PermissionRule(Permission.manage_users, "admin", name="管理用户", name_en="manage users"),
         PermissionRule(Permission.read_audit, "admin", name="查看审计日志", name_en="read the audit log"),
@@ -418,6 +425,9 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("milestone.delete", "删除节点", "deleted a milestone"),
     AuditAction("milestone.document", "上传节点佐证材料", "attached a milestone document"),
     AuditAction("leader.update", "修改分包责任人", "changed a project's leader"),
+    AuditAction("tour.create", "创建观摩路线", "created an inspection tour"),
+    AuditAction("tour.stops", "调整观摩站点", "changed a tour's stops"),
+    AuditAction("tour.scores", "录入观摩评分", "entered tour scores"),
 )
 
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)

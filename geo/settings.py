@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         default="威海市发展和改革委员会 / 市新旧动能转换重大工程推进办公室",
         description="发文单位 under the masthead; ' / ' separates joint issuers",
     )
+    # --- 观摩 tours (geo/tours) ---
+    tour_criteria: dict[str, float] = Field(
+        default={"形象进度": 25, "投资完成": 25, "建设质量": 20, "带动效应": 15, "现场管理": 15},
+        description="the inspecting officials' scoring criteria and their weights (summing to 100), as JSON, e.g. "
+        'WARROOM_TOUR_CRITERIA=\'{"形象进度": 50, "建设质量": 50}\'; copied onto each tour when it is made',
+    )
     gzip_level: int = 5
     photo_max_bytes: int = Field(
         default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)"
@@ -179,6 +185,16 @@ class Settings(BaseSettings):
         "row privileges only. Unset: DATABASE_URL migrates too, and the app warns at start that its role is too "
         "powerful. Not used by the embedded cluster, which has its own two roles",
     )
+
+    @field_validator("tour_criteria")
+    @classmethod
+    def _criteria_weigh_100(cls, value: dict[str, float]) -> dict[str, float]:
+        # A weighted score out of 100 only reads as one when the weights add up to 100.
+        if not value or any(not name.strip() or w <= 0 for name, w in value.items()):
+            raise ValueError("tour_criteria needs named criteria with positive weights")
+        if abs(sum(value.values()) - 100) > 1e-6:
+            raise ValueError(f"tour_criteria weights must sum to 100, not {sum(value.values())}")
+        return value
 
     @property
     def web_dir(self) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from api.cli.common import domain_session, fail
+from api.cli.common import domain_session, fail, planner_actor
 from geo.errors import WarroomError
 from geo.periods import monthly, quarterly
 
@@ -64,10 +64,8 @@ def report_issue(
     by: str = typer.Option(..., "--by", help="the planner (account name) issuing it, recorded with the 期号"),
 ):
     """Issue the period's bulletin: give it the next 期号 of its kind and year (as POST /api/reports/…/issue)."""
-    from geo.accounts.principal import Principal
-    from geo.accounts.users import find_user
     from geo.bulletin.issues import issue_bulletin
-    from geo.errors import Forbidden, InvalidInput
+    from geo.errors import InvalidInput
 
     try:
         if kind not in KINDS:
@@ -76,21 +74,7 @@ def report_issue(
     except WarroomError as exc:
         fail(exc, 2)
     with domain_session() as session:
-        user = find_user(session, by)
-        actor = (
-            None
-            if user is None or not user.active
-            else Principal(
-                user_id=user.id,
-                username=user.username,
-                display_name=user.display_name,
-                role=user.role,
-                via="cli",
-                address="localhost",
-            )
-        )
-        if actor is None or not actor.has_role("planner"):
-            fail(Forbidden(f"“{by}”不是在用的规划人员账户 / {by!r} is not an active planner (or admin) account"))
+        actor = planner_actor(session, by)
         from geo.settings import get_settings
 
         issued = issue_bulletin(session, settings=get_settings(), actor=actor, period=parsed)

@@ -102,3 +102,27 @@ def progress_bar() -> Progress:
         console=console,
         transient=False,
     )
+
+
+def planner_actor(session, by: str):
+    """The active planner (or admin) account named `by`, as the actor of a CLI write; else exit saying so."""
+    from geo.accounts.principal import Principal
+    from geo.accounts.users import find_user
+    from geo.errors import Forbidden
+
+    user = find_user(session, by)
+    actor = (
+        None
+        if user is None or not user.active
+        else Principal(
+            user_id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            role=user.role,
+            via="cli",
+            address="localhost",
+        )
+    )
+    if actor is None or not actor.has_role("planner"):
+        fail(Forbidden(f"“{by}”不是在用的规划人员账户 / {by!r} is not an active planner (or admin) account"))
+    return actor

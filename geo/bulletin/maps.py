@@ -51,11 +51,9 @@ def _rings(geom):
         yield polygon.exterior.coords
 
 
-def lights_map(layers: dict, lagging: list[dict]) -> bytes:
-    """PNG: districts (schematic ones dashed and labelled 示意), projects as dots coloured by light, red on top."""
-    fig = _figure(7.2, 5.2)
-    ax = fig.add_subplot()
-    for d in layers["districts"]:
+def draw_districts(ax, districts: list[dict]) -> None:
+    """Fill, outline and label the districts on a matplotlib axes (schematic ones dashed and labelled 示意)."""
+    for d in districts:
         functional = d["kind"] == "functional"
         for ring in _rings(d["geom"]):
             xs, ys = zip(*ring)
@@ -79,6 +77,26 @@ def lights_map(layers: dict, lagging: list[dict]) -> bytes:
             path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],  # legible over the dots
             **_kw(6 if functional else 8),
         )
+
+
+def schematic_note(ax, districts: list[dict]) -> None:
+    """The footnote that dashed outlines are schematic, when any is."""
+    if any(d["schematic"] for d in districts):
+        ax.text(
+            0.0,
+            0.0,
+            "注：虚线为示意边界，非法定界线。",
+            transform=ax.transAxes,
+            color="#64748b",
+            **_kw(6),
+        )
+
+
+def lights_map(layers: dict, lagging: list[dict]) -> bytes:
+    """PNG: districts (schematic ones dashed and labelled 示意), projects as dots coloured by light, red on top."""
+    fig = _figure(7.2, 5.2)
+    ax = fig.add_subplot()
+    draw_districts(ax, layers["districts"])
     light_of = {x["id"]: x["light"] for x in lagging}
     counts = {}
     for code, size, z in (("green", 5, 4), ("yellow", 12, 5), ("red", 16, 5.5)):
@@ -99,13 +117,5 @@ def lights_map(layers: dict, lagging: list[dict]) -> bytes:
     ax.set_axis_off()
     legend = ax.legend(loc="lower right", frameon=False, prop={"family": _kw()["fontfamily"], "size": 7})
     legend.set_zorder(7)
-    if any(d["schematic"] for d in layers["districts"]):
-        ax.text(
-            0.0,
-            0.0,
-            "注：虚线为示意边界，非法定界线。",
-            transform=ax.transAxes,
-            color="#64748b",
-            **_kw(6),
-        )
+    schematic_note(ax, layers["districts"])
     return _png(fig)

@@ -21,6 +21,7 @@ from reportlab.platypus import (
     HRFlowable,
     Image,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -151,9 +152,9 @@ def _text_of(block: tuple) -> str:
     return block[3] if block[0] == "image" else block[1]
 
 
-def _faces(content: list[tuple]) -> dict[str, str]:
-    """Register one subset per face, each of the characters set in it."""
-    by_face = {"serif-bold": PREVIEW, "sans-bold": "", "serif": "— 0123456789", "sans": ""}
+def _faces(content: list[tuple], preview: bool = True) -> dict[str, str]:
+    """Register one subset per face used, each of the characters set in it; an unused face stands in for by serif."""
+    by_face = {"serif-bold": PREVIEW if preview else "", "sans-bold": "", "serif": "— 0123456789", "sans": ""}
     for b in content:
         if b[0] == "masthead":
             by_face["serif-bold"] += b[1] + b[2]
@@ -167,7 +168,9 @@ def _faces(content: list[tuple]) -> dict[str, str]:
             by_face["serif"] += b[1]
         else:
             by_face["sans"] += _text_of(b)
-    return {face: register_cjk_font(chars, face) for face, chars in by_face.items()}
+    # Each subset costs about a second of font work (more on a busy machine): none for a face nothing is set in.
+    faces = {face: register_cjk_font(chars, face) for face, chars in by_face.items() if chars}
+    return {face: faces.get(face, faces["serif"]) for face in by_face}
 
 
 def _styles(f: dict[str, str]) -> dict[str, ParagraphStyle]:
@@ -317,8 +320,19 @@ def _page_decor(f: dict, preview: bool):
 
 def render_pdf(data: dict) -> bytes:
     """PDF bytes of the bulletin."""
-    content = blocks(data)
-    f = _faces(content)
+    masthead = data.get("masthead") or {}
+    return render_blocks(
+        blocks(data),
+        title=f"{masthead.get('title', '')} {data['title']}",
+        author=masthead.get("issuer", ""),
+        preview=data.get("issue") is None,
+    )
+
+
+def render_blocks(content: list[tuple], *, title: str, author: str = "", preview: bool = False) -> bytes:
+    """PDF bytes of blocks (as blocks() makes them, plus ("pagebreak", "")) in the bulletin's faces, styles and
+    page numbers; `preview` adds the 征求意见稿 watermark. Other official documents (tour itineraries) use it too."""
+    f = _faces(content, preview)
     s = _styles(f)
     story: list = []
     for block in content:
@@ -334,6 +348,8 @@ def render_pdf(data: dict) -> bytes:
             )
         elif kind == "photos":
             story.append(_photos(block, s))
+        elif kind == "pagebreak":
+            story.append(PageBreak())
         elif kind == "h2":
             story.append(CondPageBreak(45 * mm))  # with keepWithNext: room for the heading and a start of its text
             story.append(Paragraph(escape(block[1]), s["h2"]))
@@ -347,10 +363,10 @@ def render_pdf(data: dict) -> bytes:
         rightMargin=MARGIN_R,
         topMargin=MARGIN_T,
         bottomMargin=MARGIN_B,
-        title=f"{(data.get('masthead') or {}).get('title', '')} {data['title']}",
-        author=(data.get("masthead") or {}).get("issuer", ""),
+        title=title,
+        author=author,
     )
     frame = Frame(MARGIN_L, MARGIN_B, TEXT_W, PAGE_H - MARGIN_T - MARGIN_B, id="body", leftPadding=0, rightPadding=0)
-    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_page_decor(f, data.get("issue") is None))])
+    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_page_decor(f, preview))])
     doc.build(story)
     return out.getvalue()

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Numeric,
@@ -624,3 +625,58 @@ class ProjectProposal(Base):
     decided_by_name: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("project_versions.id"))
+
+
+class Tour(Base):
+    """A 观摩 inspection tour: its name, date, note, optional start point, and the criteria copied at creation."""
+
+    __tablename__ = "tours"
+    __table_args__ = (CheckConstraint("length(btrim(name)) > 0", name="tour_name_not_blank"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    tour_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    start_label: Mapped[str | None] = mapped_column(Text)
+    start_geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False), nullable=True)
+    criteria: Mapped[dict] = mapped_column(JSONB)  # [{"name": 形象进度, "weight": 25}, …]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TourStop(Base):
+    """A project visited on a tour, at position `seq` (1 = first stop)."""
+
+    __tablename__ = "tour_stops"
+    __table_args__ = (
+        CheckConstraint("seq >= 1", name="tour_stop_seq_positive"),
+        UniqueConstraint("tour_id", "seq", name="tour_stop_seq_unique", deferrable=True, initially="DEFERRED"),
+        Index("ix_tour_stops_project", "project_id"),
+    )
+
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
+class TourScore(Base):
+    """One inspecting official's score (0–100) of one stop on one criterion."""
+
+    __tablename__ = "tour_scores"
+    __table_args__ = (
+        CheckConstraint("score >= 0 AND score <= 100", name="tour_score_0_100"),
+        ForeignKeyConstraint(
+            ["tour_id", "project_id"], ["tour_stops.tour_id", "tour_stops.project_id"], ondelete="CASCADE"
+        ),
+        UniqueConstraint("tour_id", "project_id", "scorer", "criterion", name="tour_score_unique"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(Integer)
+    project_id: Mapped[int] = mapped_column(Integer)
+    scorer: Mapped[str] = mapped_column(Text)
+    criterion: Mapped[str] = mapped_column(Text)
+    score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -32,6 +32,7 @@ class ProjectFilter:
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
     overdue_problems: bool = False  # only projects with an open problem past its deadline (geo/problems/rules.py)
+    ids: tuple[int, ...] | None = None  # just these projects (a tour's stops)
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
@@ -100,6 +101,9 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
         clauses.append("(p.name ILIKE :q ESCAPE '\\' OR p.code ILIKE :q ESCAPE '\\')")
         escaped = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["q"] = f"%{escaped}%"
+    if f.ids is not None:
+        clauses.append("p.id = ANY(CAST(:ids AS integer[]))")
+        params["ids"] = list(f.ids)
     if f.bbox:
         clauses.append("p.geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326)")
         params.update(zip(("x1", "y1", "x2", "y2"), f.bbox))

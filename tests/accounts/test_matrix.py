@@ -312,6 +312,40 @@ def _plan(session, user):
     return f"/api/projects/{project}/plan", {"params": {"year": 2026}, "json": {"months": months}}
 
 
+def _tour_of(session, user) -> tuple[int, list[int]]:
+    from geo.settings import Settings
+    from geo.tours.tours import create_tour
+
+    ids = [_project_in(session, "荣成市"), _project_in(session, "文登区")]
+    tour = create_tour(
+        session,
+        settings=Settings(database_url=None),
+        actor=principal_of(user),
+        name="观摩",
+        date=dt.date(2026, 11, 20),
+        note=None,
+        start=None,
+        project_ids=ids,
+    )
+    return tour["id"], ids
+
+
+def _new_tour(session, user):
+    ids = [_project_in(session, "荣成市")]
+    return "/api/tours", {"json": {"name": "荣成观摩", "date": "2026-11-20", "project_ids": ids}}
+
+
+def _tour_stops(session, user):
+    tour_id, ids = _tour_of(session, user)
+    return f"/api/tours/{tour_id}/stops", {"json": {"project_ids": list(reversed(ids))}}
+
+
+def _tour_scores(session, user):
+    tour_id, ids = _tour_of(session, user)
+    scores = [{"project_id": ids[0], "criterion": "形象进度", "score": 88}]
+    return f"/api/tours/{tour_id}/scores", {"json": {"scorer": "王局长", "scores": scores}}
+
+
 EXAMPLES = {
     ("POST", "/api/problems"): _track_problem,
     ("PATCH", "/api/problems/{problem_id}"): _edit_problem,
@@ -343,6 +377,9 @@ EXAMPLES = {
         f"/api/projects/{_project_in(s, '乳山市')}/leader",
         {"json": {"name": "李四", "title": "副市长", "unit": "乳山市人民政府"}},
     ),
+    ("POST", "/api/tours"): _new_tour,
+    ("PUT", "/api/tours/{tour_id}/stops"): _tour_stops,
+    ("PUT", "/api/tours/{tour_id}/scores"): _tour_scores,
     ("POST", "/api/lookup"): lambda s, u: ("/api/lookup", {"json": {"points": [[122.1, 37.5]]}}),
     ("PUT", "/api/projects/{project_id}/reports/{month}"): _submit_report,
     ("POST", "/api/projects/{project_id}/reports/{month}/review"): _review_report,

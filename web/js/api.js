@@ -280,3 +280,15 @@ export const workplanApi = {
   photoUrl: (photoId) => `/api/photos/${encodeURIComponent(photoId)}/display`,
   putLeader: (id, leader) => sendJSON('PUT', planPath(id, 'leader'), leader),
 };
+
+// 观摩 tours (js/tours.js): the list, one tour, making one from filters or picked projects, its stops and scores.
+export const tourApi = {
+  list: (o) => getJSON('/api/tours', o),
+  get: (id, o) => getJSON(`/api/tours/${encodeURIComponent(id)}`, o),
+  /** body: {name, date, note, start, project_ids?}; without project_ids the filters (map's, plus light) choose. */
+  create: (body, filters = {}) => request('POST', `/api/tours${query(filters)}`, { json: body }),
+  setStops: (id, projectIds, optimise = false) => sendJSON('PUT', `/api/tours/${encodeURIComponent(id)}/stops`, { project_ids: projectIds, optimise }),
+  putScores: (id, scorer, scores) => sendJSON('PUT', `/api/tours/${encodeURIComponent(id)}/scores`, { scorer, scores }),
+  itineraryUrl: (id) => `/api/tours/${encodeURIComponent(id)}/itinerary.pdf`,
+  scoresheetUrl: (id, fmt) => `/api/tours/${encodeURIComponent(id)}/scoresheet.${fmt}`,
+};
