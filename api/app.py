@@ -32,6 +32,7 @@ from api.routers import (
     projects,
     reviews,
     siting,
+    tasks,
     users,
 )
 from geo.db.engine import Database, open_database
@@ -53,6 +54,7 @@ ROUTERS = (
     progress_reports,
     reviews,
     dashboard,
+    tasks,
     bulletins,
     siting,
     imports,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import bulletins, db, exports, imports, photos, serve, users
+from api.cli import bulletins, db, exports, imports, photos, serve, tasks, users
 
 app = typer.Typer(help="威海新旧动能转换挂图作战 / Weihai war-room map", no_args_is_help=True, add_completion=False)
 app.command("serve")(serve.serve)
@@ -15,6 +15,8 @@ app.add_typer(bulletins.app, name="report")
 app.add_typer(photos.app, name="photos")
 app.add_typer(imports.app, name="import")
 app.add_typer(exports.app, name="export")
+app.add_typer(tasks.app, name="tasks")
+app.add_typer(tasks.departments_app, name="departments")
 app.command("export-map")(exports.export_map)
 
 

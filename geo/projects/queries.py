@@ -29,6 +29,7 @@ class ProjectFilter:
     status: str | None = None
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    task: int | None = None  # only the projects that carry out this key task (task_projects)
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
@@ -94,6 +95,14 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
         clauses.append("(p.name ILIKE :q ESCAPE '\\' OR p.code ILIKE :q ESCAPE '\\')")
         escaped = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["q"] = f"%{escaped}%"
+    if f.task is not None:
+        if session.execute(text("SELECT 1 FROM tasks WHERE id = :t"), {"t": f.task}).scalar() is None:
+            raise InvalidInput(
+                f"重点任务 {f.task} 不存在 / key task {f.task} does not exist",
+                errors=[{"field": "task", "message": "unknown task id"}],
+            )
+        clauses.append("EXISTS (SELECT 1 FROM task_projects tp WHERE tp.project_id = p.id AND tp.task_id = :task)")
+        params["task"] = f.task
     if f.bbox:
         clauses.append("p.geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326)")
         params.update(zip(("x1", "y1", "x2", "y2"), f.bbox))
