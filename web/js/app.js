@@ -16,6 +16,7 @@ import { mountReporterTodo } from './todo.js';
 import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
+import { mountTaskChip } from './task-chip.js'; // issue 14: markers filtered by a key task
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -95,6 +96,7 @@ async function boot() {
 
   const filters = initFilters(meta);
   initMonthSelector(meta, $('filters')); // issue 6
+  mountTaskChip($('filters')); // issue 14
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
 
   // Mode toggle (进度 / 亮灯)
