@@ -42,9 +42,13 @@ def test_the_register_lists_155_tasks_and_filters_narrow_them(page, live_server)
     assert titles and all("国家区域创新中心" in x for x in titles)
     # The lead department's filter lists today's names; the register is the same via the old name in the URL.
     page.get_by_test_id("tf-reset").click()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=task-row]').length === 155")
     page.get_by_test_id("tf-department").select_option(label="市工业和信息化局")
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=task-row]').length < 155")
-    assert all("市工业和信息化局" in x for x in page.get_by_test_id("task-row").all_inner_texts())
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=task-row]')]"
+        ".every((r) => r.innerText.includes('市工业和信息化局'))"
+    )
+    assert 0 < page.get_by_test_id("task-row").count() < 155
 
 
 def test_the_card_shows_deliverable_deadline_and_linked_projects_on_a_mini_map(page, live_server, engine):
@@ -130,3 +134,31 @@ def test_the_dashboard_has_the_tasks_by_department_and_category(page, live_serve
     assert values["completed"] and values["lagging"]
     assert page.locator("[data-testid=chart-task-department] canvas").count() == 1
     assert page.locator("[data-testid=chart-task-category] canvas").count() == 1
+
+
+def test_a_planner_renames_a_department_and_the_old_name_becomes_its_alias(page, live_server, accounts):
+    from tests.browser.conftest import signed_in_client
+
+    planner = accounts["planner"]
+    client = signed_in_client(live_server, planner)
+    dept = next(d for d in client.get("/api/departments").json() if d["name"] == "市中小企业局")
+    try:
+        sign_in(page, live_server, planner, "/tasks.html")
+        page.wait_for_function("() => document.body.dataset.ready === '1'")
+        page.get_by_test_id("departments").locator("summary").click()
+        row = page.locator("[data-testid=dept-row][data-code=ZXQ]")
+        row.get_by_test_id("dept-name").fill("市中小企业发展局")
+        row.get_by_test_id("dept-save").click()
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=dept-row][data-code=ZXQ]')?.innerText.includes('市中小企业局')"
+        )
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#tf-department option')].some((o) => o.text === '市中小企业发展局')"
+        )
+        options = page.get_by_test_id("tf-department").locator("option").all_inner_texts()
+        assert "市中小企业发展局" in options and "市中小企业局" not in options
+        audit = client.get("/api/audit", params={"action": "department.update"})
+        assert audit.status_code in (200, 403)  # planners may not read the audit log; the admin can (tests/tasks)
+    finally:
+        client.patch(f"/api/departments/{dept['id']}", json={"name": dept["name"], "alias": dept["alias"] or ""})
+        client.close()

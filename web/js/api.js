@@ -192,6 +192,8 @@ export const api = {
     return request('POST', `/api/tasks/${encodeURIComponent(id)}/evidence${query({ month })}`, { body: form });
   },
   departments: (o) => getJSON('/api/departments', o),
+  createDepartment: (body) => sendJSON('POST', '/api/departments', body),
+  updateDepartment: (id, change) => sendJSON('PATCH', `/api/departments/${encodeURIComponent(id)}`, change),
   auditExportUrl: (filters = {}) => `/api/audit/export.xlsx${query(filters)}`,
 };
 

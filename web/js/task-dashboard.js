@@ -26,8 +26,8 @@ function stacked(groups, names) {
 /** Mount the section in `host`; load(month) draws it for a month (YYYY-MM). */
 export function mountTaskSection(host, meta) {
   const kpis = h('dl', { class: 'dash-tasks-kpis', dataset: { testid: 'dash-tasks-kpis' } });
-  const byDept = h('div', { class: 'chart', dataset: { testid: 'chart-task-department' } });
-  const byCat = h('div', { class: 'chart', dataset: { testid: 'chart-task-category' } });
+  const byDept = h('div', { class: 'task-chart', dataset: { testid: 'chart-task-department' } });
+  const byCat = h('div', { class: 'task-chart', dataset: { testid: 'chart-task-category' } });
   const title = h('h2', { class: 'card-title' });
   const deptTitle = h('h3', {});
   const catTitle = h('h3', {});

@@ -8,6 +8,7 @@ import { h, fill } from './dom.js';
 import { showError } from './toast.js';
 import { mountUserBox } from './auth.js';
 import { createTaskCard, lightBadge } from './task-card.js';
+import { mountDepartments } from './departments.js';
 
 const $ = (id) => document.getElementById(id);
 const KEYS = ['source', 'category', 'department', 'district', 'status', 'light', 'q'];
@@ -29,7 +30,8 @@ function writeHash(filters, task) {
 
 async function boot() {
   initI18n();
-  const [meta, departments] = await Promise.all([api.meta(), api.departments()]);
+  const [meta, initialDepartments] = await Promise.all([api.meta(), api.departments()]);
+  let departments = initialDepartments;
   setMeta(meta);
   mountUserBox($('user-box'));
   $('lang-toggle').addEventListener('click', toggleLang);
@@ -117,6 +119,9 @@ async function boot() {
   });
   onLangChange(() => { fillSelects(); render(); card.render(); });
 
+  mountDepartments($('departments'), meta, {
+    onChange: async () => { departments = await api.departments(); fillSelects(); await load(); },
+  }).catch(showError);
   Object.assign(window.warroomTasks, { openTask: open, rows: () => rows, card });
   await load();
   if (state.task) await open(state.task);
