@@ -1,6 +1,8 @@
 """The key tasks in the browser: the register and its filters, the task card with its mini map, a department
 reporter filing a month from the card, the map filtered to a task's projects, and the dashboard's task section."""
 
+import json
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -162,3 +164,59 @@ def test_a_planner_renames_a_department_and_the_old_name_becomes_its_alias(page,
     finally:
         client.patch(f"/api/departments/{dept['id']}", json={"name": dept["name"], "alias": dept["alias"] or ""})
         client.close()
+
+
+def test_hostile_text_in_a_task_and_its_department_is_shown_as_text(browser, live_server, engine):
+    from tests.browser.conftest import PageProblems, app_page
+    from tests.browser.test_xss import SEEN, WATCH
+    from tests.payloads import hostile
+
+    with Session(engine) as s:
+        dept = s.execute(
+            text("INSERT INTO departments (code, name) VALUES ('XSS', :n) RETURNING id"),
+            {"n": hostile("市恶意局", 200)},
+        ).scalar_one()
+        task = s.execute(
+            text("""INSERT INTO tasks (code, title, source, category, lead_department_id, deliverable, target, deadline,
+                        milestones, districts)
+                    VALUES ('XSS-1', :t, 'city', 'reform', :d, :t, :t, '2027-06-30',
+                        CAST(:m AS jsonb), ARRAY['荣成市']) RETURNING id"""),
+            {
+                "t": hostile("恶意任务"),
+                "d": dept,
+                "m": json.dumps([{"month": "2027-03", "text": hostile("节点")}]),
+            },
+        ).scalar_one()
+        s.execute(
+            text("""INSERT INTO task_reports (task_id, month, status, narrative, problems)
+                    VALUES (:t, '2026-10-01', 'lagging', :x, :x)"""),
+            {"t": task, "x": hostile("恶意进展")},
+        )
+        s.execute(text("INSERT INTO task_projects (task_id, project_id) SELECT :t, min(id) FROM projects"), {"t": task})
+        s.commit()
+    problems = PageProblems()
+    context, pg = app_page(browser, live_server, problems, init_script=WATCH)
+    try:
+        pg.goto(f"{live_server}/tasks.html#task={task}")
+        pg.wait_for_function(f"() => document.getElementById('task-card').dataset.taskId === '{task}'")
+        pg.get_by_test_id("departments").locator("summary").click()
+        pg.hover("[data-testid=task-minimap] path.leaflet-interactive")
+        assert "恶意任务<img" in pg.get_by_test_id("task-title").inner_text()
+        assert "恶意进展" in pg.get_by_test_id("task-reports").inner_text()
+        seen = pg.evaluate(SEEN)
+        assert seen == {"xss": None, "csp": [], "planted": 0}, seen
+        # The map's chip names the task; the dashboard draws the department on its chart.
+        pg.goto(f"{live_server}/#task={task}")
+        pg.wait_for_function(f"() => document.querySelector('[data-testid=task-chip]')?.dataset.taskId === '{task}'")
+        assert "恶意任务<img" in pg.get_by_test_id("task-chip").inner_text()
+        assert pg.evaluate(SEEN) == {"xss": None, "csp": [], "planted": 0}
+        pg.goto(f"{live_server}/dashboard.html")
+        pg.wait_for_function("() => document.getElementById('dash-tasks').dataset.month")
+        assert pg.evaluate(SEEN) == {"xss": None, "csp": [], "planted": 0}
+        assert not problems.unexpected()
+    finally:
+        context.close()
+        with Session(engine) as s:
+            s.execute(text("DELETE FROM tasks WHERE id = :t"), {"t": task})
+            s.execute(text("DELETE FROM departments WHERE id = :d"), {"d": dept})
+            s.commit()
