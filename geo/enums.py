@@ -242,6 +242,7 @@ class Permission(StrEnum):
     export_data = "export_data"
     submit_task_reports = "submit_task_reports"  # a task's month: its lead department's reporter, or a planner
     edit_departments = "edit_departments"  # add or rename a city department
+    edit_tasks = "edit_tasks"  # add a key task or change its register entry and project links
     issue_bulletins = "issue_bulletins"  # give a 简报 its 期号: once issued, the number is the bulletin's for good
     manage_users = "manage_users"
     read_audit = "read_audit"
@@ -290,6 +291,7 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
             name_en="submit monthly task reports",
         ),
         PermissionRule(Permission.edit_departments, "planner", name="维护部门名录", name_en="edit departments"),
+        PermissionRule(Permission.edit_tasks, "planner", name="维护重点任务台账", name_en="edit the key task register"),
         PermissionRule(Permission.review_reports, "planner", name="审核月度进度", name_en="review monthly reports"),
         PermissionRule(Permission.close_periods, "planner", name="月度关账", name_en="close a month"),
         PermissionRule(Permission.check_siting, "planner", name="落位核查", name_en="siting check"),
@@ -344,6 +346,8 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("bulletin.issue", "签发简报", "issued a bulletin"),
     AuditAction("department.create", "新增部门", "added a department"),
     AuditAction("department.update", "修改部门", "changed a department"),
+    AuditAction("task.create", "新增重点任务", "added a key task"),
+    AuditAction("task.update", "修改重点任务", "changed a key task"),
     AuditAction("task_report.submit", "填报重点任务月度进展", "submitted a monthly task report"),
     AuditAction("task_report.correct", "更正重点任务月度进展", "corrected a monthly task report"),
     AuditAction("task_report.pass", "审核通过重点任务进展", "passed a monthly task report"),

@@ -1,5 +1,6 @@
 """The key tasks (重点任务): register, one task, dashboard counts, monthly task reports, evidence; the departments."""
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
@@ -8,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, SettingsDep, require
 from api.errors import problems
-from api.params import DepartmentId, EvidenceId, MonthPath, MonthQuery, TaskFilterDep, TaskId
+from api.params import MAX_ID, DepartmentId, EvidenceId, MonthPath, MonthQuery, TaskFilterDep, TaskId
 from api.responses import RawJSONResponse, documented, download, files
 from api.schemas import (
     DEPARTMENT,
@@ -26,6 +27,7 @@ from geo.accounts.principal import Principal
 from geo.enums import DOCUMENT_FORMATS, Permission
 from geo.periods import parse_month
 from geo.tasks.departments import create_department, list_departments, update_department
+from geo.tasks.editing import TaskChange, create_task, update_task
 from geo.tasks.evidence import add_evidence, evidence_file, list_evidence
 from geo.tasks.register import get_task, list_tasks, tasks_summary
 from geo.tasks.reports import (
@@ -39,6 +41,15 @@ from geo.tasks.reports import (
 router = APIRouter(prefix="/api", tags=["key tasks"], dependencies=[require(Permission.read_public)])
 Reporter = Annotated[Principal, require(Permission.submit_task_reports)]
 DepartmentEditor = Annotated[Principal, require(Permission.edit_departments)]
+TaskEditor = Annotated[Principal, require(Permission.edit_tasks)]
+
+
+class Milestone(BaseModel):
+    """A milestone (节点) of a task."""
+
+    month: str = Field(max_length=7, description="YYYY-MM")
+    kind: Literal["monthly", "quarterly"] = "monthly"
+    text: str = Field(max_length=500)
 
 
 @router.get(
@@ -97,6 +108,56 @@ def get_tasks(session: SessionDep, settings: SettingsDep, filters: TaskFilterDep
     """The tasks matching the filters, each with its lead department, status and light at the month's end (最新 by
     default). Light: red = 滞后 or past the deadline and not completed; yellow = 未启动 within 90 days of it."""
     return list_tasks(session, settings=settings, filters=filters, month=month)
+
+
+class TaskBody(BaseModel):
+    """A task's register entry; on a change (PATCH) absent fields stay as they are."""
+
+    code: str | None = Field(None, max_length=16, description="编号, e.g. C-084")
+    title: str | None = Field(None, max_length=500, description="任务名称")
+    source: str | None = Field(None, max_length=16, description="province (省规划) | city (市方案)")
+    category: str | None = Field(None, max_length=16, description="类别 code (/api/meta task_categories)")
+    lead: str | None = Field(None, max_length=64, description="牵头单位: department id, code, name or former name")
+    cooperators: list[Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=30, description="配合单位")
+    districts: list[Annotated[str, Field(max_length=32)]] | None = Field(None, max_length=8, description="涉及区市")
+    clusters: list[Annotated[str, Field(max_length=32)]] | None = Field(None, max_length=7, description="服务产业集群")
+    deliverable: str | None = Field(None, max_length=1000, description="成果形式")
+    target: str | None = Field(None, max_length=1000, description="目标要求")
+    deadline: dt.date | None = Field(None, description="完成时限 YYYY-MM-DD")
+    milestones: list[Milestone] | None = Field(None, max_length=60, description="节点")
+    projects: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=500, description="承载项目 ids"
+    )
+
+    def change(self) -> TaskChange:
+        """The domain's change record."""
+        data = self.model_dump()
+        if self.milestones is not None:
+            data["milestones"] = [m.model_dump() for m in self.milestones]
+        return TaskChange(**data)
+
+
+@router.post(
+    "/tasks",
+    status_code=201,
+    summary="新增重点任务 / add a key task",
+    responses={201: documented("application/json", TASK_CARD)[200]},
+)
+def post_task(session: SessionDep, settings: SettingsDep, actor: TaskEditor, body: TaskBody) -> dict:
+    """Add a task (code, title, source, category, lead and deadline required); audited. 409 when the code is taken."""
+    task_id = create_task(session, actor=actor, change=body.change())
+    return get_task(session, settings=settings, task_id=task_id)
+
+
+@router.patch(
+    "/tasks/{task_id}",
+    summary="修改重点任务 / change a key task",
+    responses=documented("application/json", TASK_CARD),
+)
+def patch_task(session: SessionDep, settings: SettingsDep, actor: TaskEditor, task_id: TaskId, body: TaskBody) -> dict:
+    """Change the entry: the fields given (lists replace the whole list, e.g. `projects`); audited before and after."""
+    update_task(session, actor=actor, task_id=task_id, change=body.change())
+    return get_task(session, settings=settings, task_id=task_id)
 
 
 @router.get(

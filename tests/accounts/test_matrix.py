@@ -268,6 +268,23 @@ EXAMPLES = {
     ("PATCH", "/api/users/{user_id}"): _patch_user,
     ("POST", "/api/users/{user_id}/password"): _reset_password,
     ("PUT", "/api/tasks/{task_id}/reports/{month}"): _submit_task_report,
+    ("POST", "/api/tasks"): lambda s, u: (
+        "/api/tasks",
+        {
+            "json": {
+                "code": f"M-{u['id']}",
+                "title": "测试任务",
+                "source": "city",
+                "category": "reform",
+                "lead": "市发展和改革委员会",
+                "deadline": "2027-06-30",
+            }
+        },
+    ),
+    ("PATCH", "/api/tasks/{task_id}"): lambda s, u: (
+        f"/api/tasks/{_task_led_by(s, u)}",
+        {"json": {"target": "新目标"}},
+    ),
     ("POST", "/api/tasks/{task_id}/reports/{month}/review"): _review_task_report,
     ("POST", "/api/tasks/{task_id}/evidence"): _upload_task_evidence,
     ("POST", "/api/departments"): lambda s, u: (

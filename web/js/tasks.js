@@ -117,7 +117,9 @@ async function boot() {
     writeHash(state.filters, state.task);
     load();
   });
-  onLangChange(() => { fillSelects(); render(); card.render(); });
+  const langButton = () => { $('lang-toggle').textContent = t('lang.switch'); };
+  langButton();
+  onLangChange(() => { langButton(); fillSelects(); render(); card.render(); });
 
   mountDepartments($('departments'), meta, {
     onChange: async () => { departments = await api.departments(); fillSelects(); await load(); },
