@@ -269,6 +269,8 @@ def _history(rng: random.Random, *, first: dt.date, last: dt.date, deadline_mont
     misses = rng.random() < 0.17
     done_month = add_months(deadline_month, -rng.randrange(0, 3))
     start = min(start, add_months(done_month, -2))  # a task is under way for a while before it is done
+    if last < deadline_month <= add_months(last, 3) and rng.random() < 0.4:
+        start = add_months(last, 1)  # due within three months and not started yet: at risk (yellow)
     slips = rng.random() < 0.08  # some tasks not yet due run late all the same
     rows = []
     for i in range(DEMO_MONTHS):
@@ -346,7 +348,9 @@ def seed_demo_tasks(session: Session, *, plan_year: int = 2026) -> dict:
     )
     session.execute(
         text("""DELETE FROM task_reports r USING tasks t
-                WHERE r.task_id = t.id AND t.demo AND r.demo AND r.superseded_at IS NULL""")
+                WHERE r.task_id = t.id AND t.demo AND r.demo AND r.superseded_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM task_reports o
+                                  WHERE o.task_id = r.task_id AND o.month = r.month AND NOT o.demo)""")
     )
     reports = [{"task": t["code"], **r, "month": r["month"].isoformat()} for t in tasks for r in t["reports"]]
     # Months someone has filed (any non-demo version) keep their own reports.

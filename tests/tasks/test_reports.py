@@ -160,3 +160,21 @@ def test_demo_history_is_consistent_with_deadlines(session):
         deadline, last_month, last = months[-1]
         if deadline.replace(day=1) <= last_month:
             assert last in ("completed", "lagging"), code
+
+
+def test_reseeding_keeps_the_months_people_filed(client, session):
+    from geo.demo.tasks import seed_demo_tasks
+
+    task = _task_of(session, "市商务局")
+    r = client.put(
+        f"/api/tasks/{task}/reports/2026-10",
+        json={"status": "in_progress", "narrative": "更正"},
+        headers=_reporter(session, "市商务局"),
+    )
+    assert r.status_code == 200 and r.json()["review_state"] == "pending"
+    assert seed_demo_tasks(session)["demo_tasks"] == 155
+    states = session.execute(
+        text("SELECT review_state, demo FROM task_reports WHERE task_id = :t AND month = '2026-10-01' ORDER BY id"),
+        {"t": task},
+    ).all()
+    assert [tuple(s) for s in states] == [("passed", True), ("pending", False)]
