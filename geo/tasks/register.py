@@ -169,8 +169,8 @@ def require_task(session: Session, task_id: int) -> dict:
 
 
 def tasks_summary(session: Session, *, settings: Settings, month: dt.date | None = None) -> dict:
-    """Counts for the dashboard, by lead department, by category and by source: completed (已完成), on schedule (not
-    completed, not red) and lagging (red: 滞后 or overdue)."""
+    """Counts for the dashboard, by lead department (most tasks first), by category and by source: completed (已完成),
+    on schedule (not completed, not red) and lagging (red: 滞后 or overdue)."""
     params = state_params(session, settings, month)
     counts = """'total', count(*), 'completed', count(*) FILTER (WHERE s.status = 'completed'),
         'lagging', count(*) FILTER (WHERE s.light = 'red'),
@@ -181,8 +181,9 @@ def tasks_summary(session: Session, *, settings: Settings, month: dt.date | None
                           COALESCE(tr.status, 'not_started') AS status, {TASK_LIGHT_SQL} AS light
                    {_FROM})
         SELECT json_build_object({counts},
-            'by_department', (SELECT COALESCE(json_agg(x.j ORDER BY x.code), '[]'::json) FROM (
-                SELECT s.dept_code AS code, json_build_object('id', s.dept_id, 'name', s.department, {counts}) AS j
+            'by_department', (SELECT COALESCE(json_agg(x.j ORDER BY x.n DESC, x.code), '[]'::json) FROM (
+                SELECT s.dept_code AS code, count(*) AS n,
+                       json_build_object('id', s.dept_id, 'name', s.department, {counts}) AS j
                 FROM s GROUP BY s.dept_id, s.department, s.dept_code) x),
             'by_category', (SELECT COALESCE(json_agg(x.j ORDER BY x.ord), '[]'::json) FROM (
                 SELECT g.ord, json_build_object('code', g.code, {counts}) AS j

@@ -26,9 +26,11 @@ export function createTaskCard(host, meta, { onClose = () => {}, onSaved = () =>
   let map = null;
   let seq = 0;
 
-  const field = (key, value, testid) => (value == null || value === '' || (Array.isArray(value) && !value.length)
+  // `name` is a message key, or [key, vars] for a message with placeholders.
+  const field = (name, value, testid) => (value == null || value === '' || (Array.isArray(value) && !value.length)
     ? null
-    : h('div', { class: 'task-field' }, h('dt', {}, t(key)), h('dd', { dataset: { testid } }, Array.isArray(value) ? value.join('、') : value)));
+    : h('div', { class: 'task-field' }, h('dt', {}, Array.isArray(name) ? t(...name) : t(name)),
+      h('dd', { dataset: { testid } }, Array.isArray(value) ? value.join('、') : value)));
 
   function drawMap(el, projects) {
     if (map) { map.remove(); map = null; }
@@ -152,7 +154,7 @@ export function createTaskCard(host, meta, { onClose = () => {}, onSaved = () =>
         field('card.districts', task.districts.map(nameOf), 'task-districts'),
         field('card.clusters', task.clusters.map(nameOf), 'task-clusters'),
         field('card.milestones', milestones, 'task-milestones'),
-        field('card.thisMonth', task.narrative, 'task-narrative'),
+        field(['card.thisMonth', { m: task.report_month || task.month }], task.narrative, 'task-narrative'),
         field('card.problems', task.problems, 'task-problems')),
       h('section', { class: 'task-section' },
         h('h3', {}, t('card.projects', { n: task.linked_projects.length })),
