@@ -112,6 +112,7 @@ def task_filter(
     ),
     q: str | None = Query(None, max_length=100, description="title, code or lead department contains"),
     project: int | None = Query(None, ge=1, le=MAX_ID, description="only tasks this project carries out"),
+    pending: bool = Query(False, description="only tasks with a monthly report awaiting review"),
 ) -> TaskFilter:
     """The filters of the task register page."""
     return TaskFilter(
@@ -123,6 +124,7 @@ def task_filter(
         light=light or None,
         q=q or None,
         project=project,
+        pending=pending,
     )
 
 

@@ -354,6 +354,7 @@ TASK = {
         "status": {"enum": ["not_started", "in_progress", "completed", "lagging"]},
         "light": {"enum": ["green", "yellow", "red"]},
         "projects": {"type": "integer"},
+        "pending": {"type": "boolean"},
         "demo": {"type": "boolean"},
     },
 }

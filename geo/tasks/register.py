@@ -61,6 +61,7 @@ class TaskFilter:
     light: str | None = None
     q: str | None = None
     project: int | None = None
+    pending: bool = False  # only tasks with a submission awaiting review (the planner's 审核 queue)
 
 
 def state_params(session: Session, settings: Settings, month: dt.date | None) -> dict:
@@ -94,6 +95,8 @@ def _where(session: Session, f: TaskFilter) -> tuple[str, dict]:
     if f.project is not None:
         clauses.append("EXISTS (SELECT 1 FROM task_projects tp WHERE tp.task_id = t.id AND tp.project_id = :f_project)")
         params["f_project"] = f.project
+    if f.pending:
+        clauses.append(_PENDING_SQL)
     if f.q:
         clauses.append(
             "(t.title ILIKE :f_q ESCAPE '\\' OR t.code ILIKE :f_q ESCAPE '\\' OR ld.name ILIKE :f_q ESCAPE '\\')"
@@ -102,6 +105,10 @@ def _where(session: Session, f: TaskFilter) -> tuple[str, dict]:
         params["f_q"] = f"%{escaped}%"
     return (" AND ".join(clauses) or "true"), params
 
+
+# Whether task `t` has a submission awaiting review (any month): the planner's queue.
+_PENDING_SQL = """EXISTS (SELECT 1 FROM task_reports pr WHERE pr.task_id = t.id AND pr.superseded_at IS NULL
+    AND pr.review_state = 'pending')"""
 
 _TASK_FIELDS = f"""'id', t.id, 'code', t.code, 'title', t.title, 'source', t.source, 'category', t.category,
     'lead', json_build_object('id', ld.id, 'name', ld.name, 'alias', ld.alias),
@@ -112,6 +119,7 @@ _TASK_FIELDS = f"""'id', t.id, 'code', t.code, 'title', t.title, 'source', t.sou
     'status', COALESCE(tr.status, 'not_started'), 'report_month', to_char(tr.month, 'YYYY-MM'),
     'light', {TASK_LIGHT_SQL},
     'projects', (SELECT count(*) FROM task_projects tp WHERE tp.task_id = t.id),
+    'pending', {_PENDING_SQL},
     'demo', t.demo"""
 
 _FROM = f"FROM tasks t JOIN departments ld ON ld.id = t.lead_department_id {TASK_STATE_JOIN}"

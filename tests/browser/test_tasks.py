@@ -71,7 +71,7 @@ def test_the_card_shows_deliverable_deadline_and_linked_projects_on_a_mini_map(p
     assert page.get_by_test_id("task-report-row").count() == 12
 
 
-def test_a_department_reporter_files_a_month_from_the_card(page, live_server, engine):
+def test_a_department_reporter_files_a_month_from_the_card_and_a_planner_passes_it(page, live_server, engine, accounts):
     from tests.factories import make_user
 
     with Session(engine) as s:
@@ -101,6 +101,18 @@ def test_a_department_reporter_files_a_month_from_the_card(page, live_server, en
         page.evaluate(f"window.warroomTasks.openTask('{other}')")
         page.wait_for_selector("[data-testid=task-not-yours]")
         assert page.get_by_test_id("task-report-form").count() == 0
+        # A planner finds it among the tasks awaiting review and passes it: the card then tells it as 滞后.
+        sign_in(page, live_server, accounts["planner"], "/tasks.html")
+        page.wait_for_function("() => document.body.dataset.ready === '1'")
+        page.get_by_test_id("tf-pending").check()
+        page.wait_for_function(
+            f"() => [...document.querySelectorAll('[data-testid=task-row]')].map((r) => r.dataset.taskId)"
+            f".join() === '{task_id}'"
+        )
+        page.get_by_test_id("task-row").first.click()
+        page.wait_for_function(f"() => document.getElementById('task-card').dataset.taskId === '{task_id}'")
+        page.get_by_test_id("tr-pass").click()
+        page.wait_for_selector("[data-testid=task-report-row][data-month='2026-11'][data-review=passed]")
     finally:
         with Session(engine) as s:
             s.execute(text("DELETE FROM task_reports WHERE task_id = :t AND NOT demo"), {"t": task_id})

@@ -27,11 +27,14 @@ def test_a_department_reporter_files_its_task_it_waits_for_review_and_passing_mo
     assert r.json()["review_state"] == "pending" and r.json()["correction"] is False
     # Nothing the city sees moves before review (and November is not yet the shown month).
     assert client.get(f"/api/tasks/{task}", params={"month": "2026-11"}).json()["status"] != "lagging"
+    queue = client.get("/api/tasks", params={"pending": "true"}).json()["tasks"]
+    assert [t["id"] for t in queue] == [task] and queue[0]["pending"] is True
     planner = token_for(session, make_user(session, role="planner"))
     passed = client.post(f"/api/tasks/{task}/reports/2026-11/review", json={"decision": "pass"}, headers=planner)
     assert passed.status_code == 200, passed.text
     card = client.get(f"/api/tasks/{task}", params={"month": "2026-11"}).json()
     assert (card["status"], card["light"], card["problems"]) == ("lagging", "red", "外方日程调整")
+    assert client.get("/api/tasks", params={"pending": "true"}).json()["tasks"] == []
     audit = session.execute(
         text("SELECT action FROM audit_log WHERE object_type = 'task' AND object_id = :id ORDER BY id"),
         {"id": str(task)},

@@ -6,12 +6,13 @@ import './i18n-progress.js';
 import './i18n-tasks.js';
 import { h, fill } from './dom.js';
 import { showError } from './toast.js';
-import { mountUserBox } from './auth.js';
+import { mountUserBox, currentUser, userMay } from './auth.js';
 import { createTaskCard, lightBadge } from './task-card.js';
 import { mountDepartments } from './departments.js';
 
 const $ = (id) => document.getElementById(id);
-const KEYS = ['source', 'category', 'department', 'district', 'status', 'light', 'q'];
+const KEYS = ['source', 'category', 'department', 'district', 'status', 'light', 'q', 'pending'];
+const SELECTS = ['source', 'category', 'department', 'district', 'status', 'light'];
 let resolveReady;
 const ready = new Promise((r) => { resolveReady = r; });
 window.warroomTasks = { ready, openTask: null, rows: () => [] };
@@ -55,6 +56,7 @@ async function boot() {
       el.value = state.filters[key] || '';
     }
     $('tf-q').value = state.filters.q || '';
+    $('tf-pending').checked = state.filters.pending === 'true';
     $('task-light-rule').textContent = t('tasks.lightRule', { d: meta.task_at_risk_days });
   }
   fillSelects();
@@ -72,7 +74,8 @@ async function boot() {
     },
     h('td', { class: 'mono' }, x.code),
     h('td', {}, h('a', { href: `#task=${x.id}`, onclick: (e) => { e.preventDefault(); open(String(x.id)); } }, x.title),
-      x.demo ? h('span', { class: 'badge-demo' }, t('tasks.demo')) : null),
+      x.demo ? h('span', { class: 'badge-demo' }, t('tasks.demo')) : null,
+      x.pending ? h('span', { class: 'review-badge review-pending', dataset: { testid: 'task-pending' } }, t('tasks.pending')) : null),
     h('td', {}, label(categories.get(x.category))),
     h('td', {}, x.lead.name),
     h('td', { class: 'mono' }, x.deadline),
@@ -102,7 +105,14 @@ async function boot() {
     return id ? card.show(id) : card.clear();
   }
 
-  for (const key of KEYS.filter((k) => k !== 'q')) {
+  // Planners review: they may list only the tasks with a month awaiting review.
+  if (userMay(meta, await currentUser(), 'review_reports')) $('tf-pending-field').hidden = false;
+  $('tf-pending').addEventListener('change', (e) => {
+    state.filters.pending = e.target.checked ? 'true' : '';
+    writeHash(state.filters, state.task);
+    load();
+  });
+  for (const key of SELECTS) {
     $(`tf-${key}`).addEventListener('change', (e) => { state.filters[key] = e.target.value; writeHash(state.filters, state.task); load(); });
   }
   let timer;
