@@ -130,6 +130,11 @@ def test_the_map_shows_only_a_tasks_projects_and_names_the_task(page, live_serve
     page.wait_for_function(f"() => document.querySelector('[data-testid=task-chip]')?.dataset.taskId === '{task_id}'")
     assert code in page.get_by_test_id("task-chip").inner_text()
     assert page.get_by_test_id("summary-count").get_attribute("data-value") == str(n)
+    # The project's card names the task among those it carries out.
+    with Session(engine) as s:
+        pid = s.execute(text("SELECT min(project_id) FROM task_projects WHERE task_id = :t"), {"t": task_id}).scalar()
+    page.evaluate(f"window.warroom.openProject({pid})")
+    page.wait_for_selector(f"[data-testid=project-task][data-task-id='{task_id}']")
     page.get_by_test_id("task-chip-clear").click()
     page.wait_for_function("() => window.warroom.totalCount() > 100")
     assert page.get_by_test_id("task-chip").is_hidden()

@@ -70,6 +70,7 @@ addMessages({
     'dashTasks.total': '任务总数',
     'dashTasks.open': '打开重点任务台账',
     'chip.task': '重点任务',
+    'project.tasks': '承载的重点任务({n} 项)',
     'chip.clear': '清除任务筛选',
   },
   en: {
@@ -140,6 +141,7 @@ addMessages({
     'dashTasks.total': 'Tasks',
     'dashTasks.open': 'Open the task register',
     'chip.task': 'Key task',
+    'project.tasks': 'Key tasks it carries out ({n})',
     'chip.clear': 'Clear the task filter',
   },
 });

@@ -5,6 +5,7 @@ import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
 import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
 import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
+import { mountProjectTasks } from './project-tasks.js'; // issue 14: the key tasks this project serves
 import { h, fill } from './dom.js';
 
 const LIST_LIMIT = 300;
@@ -109,6 +110,7 @@ export function createPanel(meta, { onZoomTo }) {
         h('button', { type: 'button', class: 'btn btn-small', id: 'zoom-to-project', onclick: () => onZoomTo(p.id) }, t('panel.zoomTo'))),
       card);
     mountReportForm(slot, p, meta);
+    mountProjectTasks(slot, p, meta); // issue 14
     mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
   }
 
