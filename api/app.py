@@ -36,6 +36,7 @@ from api.routers import (
     reviews,
     siting,
     tours,
+    tasks,
     users,
     workplan,
 )
@@ -63,6 +64,7 @@ ROUTERS = (
     workplan,
     reviews,
     dashboard,
+    tasks,
     bulletins,
     siting,
     tours,

@@ -35,6 +35,7 @@ UPLOAD_ROUTES = (
     UploadRoute("POST", "/api/imports/boundaries", "upload"),
     UploadRoute("POST", "/api/imports/projects", "upload"),
     UploadRoute("POST", "/api/lookup", "upload"),
+    UploadRoute("POST", "/api/tasks/{task_id}/evidence", "upload"),
 )
 
 

@@ -22,6 +22,8 @@ def permission_note(permission) -> str:
         return "**权限 / Permission**: 无需登录 / no account needed"
     role = ROLE_BY_CODE[rule.min_role]
     scope = "(仅本区市项目 / own district's projects only)" if role.district_scoped else ""
+    if role.department_scoped:
+        scope = "(仅本部门牵头的任务 / own department's tasks only)"
     anonymous = (
         ";WARROOM_ANONYMOUS_READ 开启时无需登录 / anonymous when WARROOM_ANONYMOUS_READ" if rule.anonymous_read else ""
     )

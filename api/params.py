@@ -7,16 +7,28 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from geo.enums import CLUSTER_NAMES, DISTRICT_NAMES, STATUS_CODES
+from geo.enums import (
+    CLUSTER_NAMES,
+    DISTRICT_NAMES,
+    LIGHTS,
+    STATUS_CODES,
+    TASK_CATEGORY_CODES,
+    TASK_SOURCE_CODES,
+    TASK_STATUS_CODES,
+)
 from geo.errors import UnknownValue
 from geo.periods import parse_month
 from geo.projects.queries import ProjectFilter, parse_bbox, parse_fields
+from geo.tasks.register import TaskFilter
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist, so they are a 422, not a database error
 
 ProjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="项目 id / project id")]
 PhotoId = Annotated[int, Path(ge=1, le=MAX_ID, description="照片 id / photo id")]
 UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="用户 id / account id")]
+TaskId = Annotated[int, Path(ge=1, le=MAX_ID, description="重点任务 id / key task id")]
+DepartmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="部门 id / department id")]
+EvidenceId = Annotated[int, Path(ge=1, le=MAX_ID, description="佐证材料 id / evidence document id")]
 TokenId = Annotated[int, Path(ge=1, le=MAX_ID, description="令牌 id / token id")]
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="登录会话 id / session id")]
 ProblemId = Annotated[int, Path(ge=1, le=MAX_ID, description="督办问题 id / problem id")]
@@ -65,6 +77,7 @@ def project_filter(
     q: str | None = Query(None, max_length=100, description="name or code contains"),
     bbox: str | None = Query(None, max_length=200, description="minLon,minLat,maxLon,maxLat"),
     overdue_problems: bool = Query(False, description="有逾期问题: only projects with an open overdue problem"),
+    task: int | None = Query(None, ge=1, le=MAX_ID, description="重点任务 id: only the projects carrying it out"),
 ) -> ProjectFilter:
     """The project filters shared by the map, the summary and the exports."""
     return ProjectFilter(
@@ -76,6 +89,7 @@ def project_filter(
         q=q,
         bbox=parse_bbox(bbox),
         overdue_problems=overdue_problems,
+        task=task,
     )
 
 
@@ -90,3 +104,39 @@ def fields_query(
 
 
 FieldsQuery = Annotated[tuple[str, ...] | None, Depends(fields_query)]
+
+
+def task_filter(
+    district: DistrictQuery,
+    source: str | None = Query(
+        None, max_length=16, description="来源 省规划 | 市方案", json_schema_extra={"enum": list(TASK_SOURCE_CODES)}
+    ),
+    category: str | None = Query(
+        None, max_length=16, description="任务类别 code", json_schema_extra={"enum": list(TASK_CATEGORY_CODES)}
+    ),
+    department: str | None = Query(None, max_length=64, description="牵头单位: id, code, name or former name"),
+    status: str | None = Query(
+        None, max_length=16, description="任务状态 code", json_schema_extra={"enum": list(TASK_STATUS_CODES)}
+    ),
+    light: str | None = Query(
+        None, max_length=8, description="亮灯 code", json_schema_extra={"enum": [light.code for light in LIGHTS]}
+    ),
+    q: str | None = Query(None, max_length=100, description="title, code or lead department contains"),
+    project: int | None = Query(None, ge=1, le=MAX_ID, description="only tasks this project carries out"),
+    pending: bool = Query(False, description="only tasks with a monthly report awaiting review"),
+) -> TaskFilter:
+    """The filters of the task register page."""
+    return TaskFilter(
+        source=source or None,
+        category=category or None,
+        department=department or None,
+        district=district,
+        status=status or None,
+        light=light or None,
+        q=q or None,
+        project=project,
+        pending=pending,
+    )
+
+
+TaskFilterDep = Annotated[TaskFilter, Depends(task_filter)]

@@ -260,6 +260,7 @@ class User(Out):
     username: str
     role: str
     district: str | None
+    department: str | None = None
     active: bool
 
 
@@ -375,3 +376,100 @@ REVIEW_QUEUE = {
     "type": "array",
     "items": {"type": "object", "required": ["report", "project"], "properties": {"report": REPORT}},
 }
+
+# --- key tasks (geo.tasks): JSON assembled in the database, described for the OpenAPI and its fuzzing ---
+DEPARTMENT = {
+    "type": "object",
+    "required": ["id", "code", "name", "active"],
+    "properties": {
+        "id": {"type": "integer"},
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+        "alias": {"type": ["string", "null"]},
+        "active": {"type": "boolean"},
+    },
+}
+DEPARTMENTS = {"type": "array", "items": DEPARTMENT}
+TASK = {
+    "type": "object",
+    "required": ["id", "code", "title", "source", "category", "lead", "deadline", "status", "light", "demo"],
+    "properties": {
+        "id": {"type": "integer"},
+        "code": {"type": "string"},
+        "title": {"type": "string"},
+        "source": {"enum": ["province", "city"]},
+        "category": {"type": "string"},
+        "lead": {"type": "object", "required": ["id", "name"]},
+        "cooperators": {"type": "array"},
+        "districts": {"type": "array", "items": {"type": "string"}},
+        "clusters": {"type": "array", "items": {"type": "string"}},
+        "deadline": {"type": "string", "format": "date"},
+        "status": {"enum": ["not_started", "in_progress", "completed", "lagging"]},
+        "light": {"enum": ["green", "yellow", "red"]},
+        "projects": {"type": "integer"},
+        "pending": {"type": "boolean"},
+        "demo": {"type": "boolean"},
+    },
+}
+TASK_LIST = {
+    "type": "object",
+    "required": ["month", "tasks"],
+    "properties": {"month": {"type": "string"}, "tasks": {"type": "array", "items": TASK}},
+}
+TASK_CARD = {
+    "allOf": [
+        TASK,
+        {
+            "type": "object",
+            "required": ["month", "milestones", "linked_projects"],
+            "properties": {
+                "linked_projects": {
+                    "type": "array",
+                    "items": {"type": "object", "required": ["id", "name", "lon", "lat"]},
+                }
+            },
+        },
+    ]
+}
+_TASK_COUNTS = {k: {"type": "integer"} for k in ("total", "completed", "on_schedule", "lagging")}
+TASKS_SUMMARY = {
+    "type": "object",
+    "required": ["month", *_TASK_COUNTS, "by_department", "by_category", "by_source"],
+    "properties": {
+        "month": {"type": "string"},
+        **_TASK_COUNTS,
+        "by_department": {"type": "array", "items": {"type": "object", "properties": _TASK_COUNTS}},
+        "by_category": {"type": "array", "items": {"type": "object", "properties": _TASK_COUNTS}},
+        "by_source": {"type": "array", "items": {"type": "object", "properties": _TASK_COUNTS}},
+    },
+}
+TASK_REPORT = {
+    "type": "object",
+    "required": ["id", "task_id", "month", "version", "status", "narrative", "review_state", "current"],
+    "properties": {
+        "id": {"type": "integer"},
+        "task_id": {"type": "integer"},
+        "month": {"type": "string", "pattern": "^\\d{4}-\\d{2}$"},
+        "version": {"type": "integer"},
+        "status": {"enum": ["not_started", "in_progress", "completed", "lagging"]},
+        "narrative": {"type": "string"},
+        "problems": {"type": ["string", "null"]},
+        "review_state": {"enum": ["pending", "passed", "returned"]},
+        "current": {"type": "boolean"},
+    },
+}
+TASK_REPORTS = {"type": "array", "items": TASK_REPORT}
+TASK_EVIDENCE = {
+    "type": "object",
+    "required": ["id", "task_id", "month", "format", "size_bytes", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "task_id": {"type": "integer"},
+        "month": {"type": "string"},
+        "format": {"type": "string"},
+        "size_bytes": {"type": "integer"},
+        "name": {"type": ["string", "null"]},
+        "url": {"type": "string"},
+    },
+}
+TASK_EVIDENCE_LIST = {"type": "array", "items": TASK_EVIDENCE}

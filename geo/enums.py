@@ -247,11 +247,13 @@ class Role:
     name_en: str
     rank: int
     district_scoped: bool = False
+    department_scoped: bool = False
 
 
 ROLES: tuple[Role, ...] = (
     Role("viewer", "查看", "Viewer", 1),
     Role("reporter", "区市填报员", "District reporter", 2, district_scoped=True),
+    Role("dept_reporter", "部门填报员", "Department reporter", 2, department_scoped=True),
     Role("planner", "规划人员", "Planner", 3),
     Role("admin", "管理员", "Administrator", 4),
 )
@@ -282,6 +284,9 @@ class Permission(StrEnum):
     import_data = "import_data"
     export_data = "export_data"
     plan_tours = "plan_tours"  # make 观摩 tours, order their stops, enter the officials' scores
+    submit_task_reports = "submit_task_reports"  # a task's month: its lead department's reporter, or a planner
+    edit_departments = "edit_departments"  # add or rename a city department
+    edit_tasks = "edit_tasks"  # add a key task or change its register entry and project links
     issue_bulletins = "issue_bulletins"  # give a 简报 its 期号: once issued, the number is the bulletin's for good
     manage_users = "manage_users"
     read_audit = "read_audit"
@@ -325,6 +330,14 @@ PERMISSIONS: dict[Permission, PermissionRule] = {
             name_en="review site photos (hand placements, suspected reuse)",
         ),
         PermissionRule(Permission.submit_reports, "reporter", name="填报月度进度", name_en="submit monthly reports"),
+        PermissionRule(
+            Permission.submit_task_reports,
+            "dept_reporter",
+            name="填报重点任务月度进展",
+            name_en="submit monthly task reports",
+        ),
+        PermissionRule(Permission.edit_departments, "planner", name="维护部门名录", name_en="edit departments"),
+        PermissionRule(Permission.edit_tasks, "planner", name="维护重点任务台账", name_en="edit the key task register"),
         PermissionRule(Permission.review_reports, "planner", name="审核月度进度", name_en="review monthly reports"),
         PermissionRule(Permission.close_periods, "planner", name="月度关账", name_en="close a month"),
         PermissionRule(
@@ -428,8 +441,87 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("tour.create", "创建观摩路线", "created an inspection tour"),
     AuditAction("tour.stops", "调整观摩站点", "changed a tour's stops"),
     AuditAction("tour.scores", "录入观摩评分", "entered tour scores"),
+    AuditAction("department.create", "新增部门", "added a department"),
+    AuditAction("department.update", "修改部门", "changed a department"),
+    AuditAction("task.create", "新增重点任务", "added a key task"),
+    AuditAction("task.update", "修改重点任务", "changed a key task"),
+    AuditAction("task_report.submit", "填报重点任务月度进展", "submitted a monthly task report"),
+    AuditAction("task_report.correct", "更正重点任务月度进展", "corrected a monthly task report"),
+    AuditAction("task_report.pass", "审核通过重点任务进展", "passed a monthly task report"),
+    AuditAction("task_report.return", "退回重点任务进展", "returned a monthly task report"),
+    AuditAction("task_evidence.upload", "上传重点任务佐证材料", "uploaded task evidence"),
 )
 
+
+@dataclass(frozen=True)
+class TaskSource:
+    """Where a key task (重点任务) comes from: the provincial plan's tasks concerning Weihai, or the city's plan."""
+
+    code: str
+    name: str
+    name_en: str
+    count: int  # how many tasks the programme lists from this source
+
+
+TASK_SOURCES: tuple[TaskSource, ...] = (
+    TaskSource("province", "省规划", "Provincial plan", 72),
+    TaskSource("city", "市方案", "City plan", 83),
+)
+
+
+@dataclass(frozen=True)
+class TaskCategory:
+    """A category of key task."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+TASK_CATEGORIES: tuple[TaskCategory, ...] = (
+    TaskCategory("planning", "规划引领", "Planning"),
+    TaskCategory("projects", "项目建设", "Project construction"),
+    TaskCategory("policy", "政策落实", "Policy implementation"),
+    TaskCategory("promotion", "推介宣传", "Promotion"),
+    TaskCategory("cluster_plan", "产业集群三年行动计划", "Cluster three-year action plans"),
+    TaskCategory("innovation", "创新平台", "Innovation platforms"),
+    TaskCategory("reform", "改革事项", "Reforms"),
+)
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    """A key task's status in its monthly report."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+TASK_STATUSES: tuple[TaskStatus, ...] = (
+    TaskStatus("not_started", "未启动", "Not started"),
+    TaskStatus("in_progress", "推进中", "In progress"),
+    TaskStatus("completed", "已完成", "Completed"),
+    TaskStatus("lagging", "滞后", "Lagging"),
+)
+
+# A task's light, in plain words (geo.tasks.queries.TASK_LIGHT_SQL): red when reported 滞后 or past its deadline and not
+# completed; yellow when not started with the deadline within TASK_AT_RISK_DAYS; green otherwise.
+TASK_AT_RISK_DAYS = 90
+
+# Evidence documents accepted, recognised by content: code -> (MIME type, file extension).
+DOCUMENT_FORMATS: dict[str, tuple[str, str]] = {
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+    "doc": ("application/msword", "doc"),
+    "xls": ("application/vnd.ms-excel", "xls"),
+}
+
+TASK_SOURCE_CODES = tuple(s.code for s in TASK_SOURCES)
+TASK_CATEGORY_CODES = tuple(c.code for c in TASK_CATEGORIES)
+TASK_STATUS_CODES = tuple(s.code for s in TASK_STATUSES)
 DISTRICT_NAMES = tuple(d.name for d in DISTRICTS)
 CLUSTER_NAMES = tuple(c.name for c in CLUSTERS)
 STATUS_CODES = tuple(s.code for s in STATUSES)

@@ -22,6 +22,10 @@ from geo.enums import (
     REVIEW_STATES,
     ROLES,
     STATUSES,
+    TASK_AT_RISK_DAYS,
+    TASK_CATEGORIES,
+    TASK_SOURCES,
+    TASK_STATUSES,
     as_dicts,
 )
 from geo.periods import month_label
@@ -88,6 +92,11 @@ def meta(session: Session, *, settings: Settings) -> dict:
             "radius_m": settings.photo_radius_m,
             "types": [mime for mime, _ in PHOTO_FORMATS.values()],
         },
+        # The key tasks (geo.tasks); the departments are data, at /api/departments.
+        "task_sources": as_dicts(TASK_SOURCES),
+        "task_categories": as_dicts(TASK_CATEGORIES),
+        "task_statuses": as_dicts(TASK_STATUSES),
+        "task_at_risk_days": TASK_AT_RISK_DAYS,
         "roles": as_dicts(ROLES),
         "permissions": [{**as_dicts([rule])[0], "permission": rule.permission.value} for rule in PERMISSIONS.values()],
         "audit_actions": as_dicts(AUDIT_ACTIONS),

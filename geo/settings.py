@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     batch_max_points: int = Field(default=200_000, description="most points one siting check (POST /api/lookup) takes")
     document_max_mb: int = Field(default=20, ge=1, description="largest milestone evidence document (PDF/Office) in MB")
     upload_max_mb: int = Field(default=50, description="largest upload (boundary file, register, point list) in MB")
+    evidence_max_bytes: int = Field(
+        default=20 * 1024 * 1024, description="largest task evidence document (PDF, Office) accepted, in bytes"
+    )
     log_level: str = "info"
     # --- uploaded files: archives and photo decoding ---
     upload_max_unzipped_mb: int = Field(
@@ -205,6 +208,11 @@ class Settings(BaseSettings):
     def photo_dir(self) -> Path:
         """Directory of stored photos (originals and derivatives, content-addressed)."""
         return self.var_dir / "photos"
+
+    @property
+    def document_dir(self) -> Path:
+        """Directory of stored evidence documents of the key tasks (content-addressed, like the photos)."""
+        return self.var_dir / "documents"
 
 
 @lru_cache

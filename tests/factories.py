@@ -73,16 +73,26 @@ PASSWORD = "correct-horse-42"
 _user_seq = itertools.count(1)
 
 
-def make_user(session, *, role: str = "viewer", district: str | None = None, password: str = PASSWORD) -> dict:
+def make_user(
+    session,
+    *,
+    role: str = "viewer",
+    district: str | None = None,
+    department: str | None = None,
+    password: str = PASSWORD,
+) -> dict:
     """A new active account; the dict carries its password for signing in."""
     if role == "reporter" and district is None:
         district = "乳山市"
+    if role == "dept_reporter" and department is None:
+        department = "市商务局"
     user, _ = create_user(
         session,
         actor=cli_principal(),
         username=f"t{role}{next(_user_seq)}",
         role=role,
         district=district,
+        department=department,
         password=password,
     )
     return {**user, "password": password}
@@ -96,6 +106,7 @@ def principal_of(user: dict, *, via: str = "token") -> Principal:
         display_name=user["display_name"],
         role=user["role"],
         district=user["district"],
+        department_id=user.get("department_id"),
         via=via,
     )
 

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import backup, bulletins, db, exports, imports, photos, problems, projects, serve, tours, users, workplan
+from api.cli import (
+    backup,
+    bulletins,
+    db,
+    exports,
+    imports,
+    photos,
+    problems,
+    projects,
+    serve,
+    tasks,
+    tours,
+    users,
+    workplan,
+)
 
 app = typer.Typer(help="威海新旧动能转换挂图作战 / Weihai war-room map", no_args_is_help=True, add_completion=False)
 app.command("serve")(serve.serve)
@@ -19,6 +33,8 @@ app.add_typer(workplan.app, name="plan")
 app.add_typer(exports.app, name="export")
 app.add_typer(projects.app, name="project")
 app.add_typer(tours.app, name="tour")
+app.add_typer(tasks.app, name="tasks")
+app.add_typer(tasks.departments_app, name="departments")
 app.command("export-map")(exports.export_map)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)

@@ -97,3 +97,5 @@ def seed(
         f"projects: {summary['projects']} (demo {summary['demo_projects']}), "
         f"total {summary['investment_total']} 亿元, this year {summary['investment_year']} 亿元"
     )
+    if "demo_tasks" in summary:
+        typer.echo(f"key tasks: {summary['demo_tasks']} demo (72 + 83), {summary['demo_task_reports']} monthly reports")

@@ -23,14 +23,21 @@ def _user_id(session, username: str) -> int:
 @app.command("add")
 def add(
     username: str = typer.Argument(..., help="login name"),
-    role: str = typer.Option("viewer", help="viewer | reporter | planner | admin"),
+    role: str = typer.Option("viewer", help="viewer | reporter | dept_reporter | planner | admin"),
     district: str = typer.Option(None, help="区市 the reporter reports for, e.g. 乳山市"),
+    department: str = typer.Option(None, help="部门 a department reporter reports for, e.g. 市商务局"),
     display_name: str = typer.Option(None, "--display-name", help="name shown in the app and the audit log"),
 ):
     """Create an account with a random password, printed once."""
     with domain_session(migrate=True) as session:
         user, password = create_user(
-            session, actor=cli_principal(), username=username, display_name=display_name, role=role, district=district
+            session,
+            actor=cli_principal(),
+            username=username,
+            display_name=display_name,
+            role=role,
+            district=district,
+            department=department,
         )
     typer.echo(f"已创建 / created: {user['username']} ({user['role_name']} {user['district'] or ''})".rstrip())
     show_password_once(user["username"], password)

@@ -25,8 +25,9 @@ class NewUser(BaseModel):
 
     username: str = Field(max_length=32)
     display_name: str | None = Field(None, max_length=100)
-    role: str = Field("viewer", max_length=16, description="viewer | reporter | planner | admin")
+    role: str = Field("viewer", max_length=16, description="viewer | reporter | dept_reporter | planner | admin")
     district: str | None = Field(None, max_length=32, description="区市, required for reporters")
+    department: str | None = Field(None, max_length=64, description="部门 name, required for department reporters")
     password: str | None = Field(None, max_length=256)
 
 
@@ -36,6 +37,7 @@ class UserChange(BaseModel):
     display_name: str | None = Field(None, max_length=100)
     role: str | None = Field(None, max_length=16)
     district: str | None = Field(None, max_length=32)
+    department: str | None = Field(None, max_length=64)
     active: bool | None = None
 
 

@@ -16,6 +16,7 @@ class Principal:
     display_name: str | None = None
     role: str | None = None
     district: str | None = None
+    department_id: int | None = None
     address: str | None = None
     via: str = "anonymous"
     session_id: int | None = None
@@ -37,6 +38,11 @@ class Principal:
         """Whether the role may act only for its own district."""
         return self.role is not None and ROLE_BY_CODE[self.role].district_scoped
 
+    @property
+    def department_scoped(self) -> bool:
+        """Whether the role may act only on its own department's key tasks."""
+        return self.role is not None and ROLE_BY_CODE[self.role].department_scoped
+
     def at(self, address: str | None) -> Principal:
         """The same principal seen from another address."""
         return replace(self, address=address)
@@ -55,6 +61,7 @@ class Principal:
                 "role_name": role.name,
                 "role_name_en": role.name_en,
                 "district": self.district,
+                "department_id": self.department_id,
                 "via": self.via,
                 # what the front end may offer this account, from the one permission table
                 "permissions": sorted(

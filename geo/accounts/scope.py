@@ -13,6 +13,12 @@ from geo.projects.queries import project_district
 def ensure_may_act_on_project(session: Session, *, actor: Principal, project_id: int) -> str:
     """The project's district; Forbidden, naming the actor's own district, when a reporter reaches beyond it."""
     district = project_district(session, project_id=project_id)
+    if actor.department_scoped:
+        raise Forbidden(
+            "部门填报员填报本部门牵头的重点任务,项目由区市填报员填报 / a department reporter reports its department's "
+            "key tasks; projects are reported by district reporters",
+            errors=[{"field": "project_id", "message": "department reporters report tasks, not projects"}],
+        )
     if actor.district_scoped and actor.district != district:
         raise Forbidden(
             f"您是{actor.district}的区市填报员,只能为{actor.district}的项目上传和填报;"

@@ -83,6 +83,7 @@ def open_session(
         display_name=user.display_name,
         role=user.role,
         district=user.district,
+        department_id=user.department_id,
         address=address,
         via="session",
         session_id=row.id,
@@ -124,7 +125,7 @@ def sign_out(session: Session, *, actor: Principal) -> None:
     audit(session, actor=actor, action="auth.sign_out", obj=("session", actor.session_id))
 
 
-_ACCOUNT_COLUMNS = "u.id AS user_id, u.username, u.display_name, u.role, u.district"
+_ACCOUNT_COLUMNS = "u.id AS user_id, u.username, u.display_name, u.role, u.district, u.department_id"
 # Last seen / last used is written at most this often per session or token: a request mostly only reads the row.
 TOUCH_EVERY = "60 seconds"
 _STALE = "({col} IS NULL OR {col} < now() - interval '" + TOUCH_EVERY + "')"

@@ -19,6 +19,14 @@ LEGACY_USERNAME = "legacy"  # owns rows made before accounts existed; cannot sig
 USERNAME_RE = re.compile(r"^[\w.-]{2,32}$")
 
 
+def _department_name(user: User) -> str | None:
+    if user.department_id is None:
+        return None
+    from sqlalchemy.orm import object_session
+
+    return object_session(user).scalar(text("SELECT name FROM departments WHERE id = :id"), {"id": user.department_id})
+
+
 def user_dict(user: User) -> dict:
     """An account as the API shows it (never the password hash)."""
     role = ROLE_BY_CODE[user.role]
@@ -30,6 +38,8 @@ def user_dict(user: User) -> dict:
         "role_name": role.name,
         "role_name_en": role.name_en,
         "district": user.district,
+        "department_id": user.department_id,
+        "department": _department_name(user),
         "active": user.active,
         "created_at": user.created_at.isoformat() if user.created_at else None,
         "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None,
@@ -42,6 +52,7 @@ def _summary(user: User) -> dict:
         "display_name": user.display_name,
         "role": user.role,
         "district": user.district,
+        "department_id": user.department_id,
         "active": user.active,
     }
 
@@ -60,6 +71,22 @@ def _check_role_district(role: str, district: str | None) -> str | None:
     if district not in DISTRICT_NAMES:
         raise UnknownValue("district", district, DISTRICT_NAMES)
     return district
+
+
+def _check_role_department(session: Session, role: str, department: str | int | None) -> int | None:
+    """The department id to store for the role: a department reporter needs a known department (name or id)."""
+    if not ROLE_BY_CODE[role].department_scoped:
+        return None
+    from geo.tasks.departments import department_names, find_department
+
+    if department in (None, ""):
+        raise InvalidInput(
+            "部门填报员必须指定所属部门 / a department reporter needs a department",
+            errors=[
+                {"field": "department", "message": "required", "allowed": department_names(session)},
+            ],
+        )
+    return find_department(session, department)["id"]
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -83,6 +110,7 @@ def create_user(
     display_name: str | None = None,
     role: str = "viewer",
     district: str | None = None,
+    department: str | int | None = None,
     password: str | None = None,
 ) -> tuple[dict, str | None]:
     """Create an account; without a password a random one is made and returned (to be shown once)."""
@@ -93,6 +121,7 @@ def create_user(
             errors=[{"field": "username", "message": "2–32 letters, digits, _ . -"}],
         )
     district = _check_role_district(role, district)
+    department_id = _check_role_department(session, role, department)
     if find_user(session, username) is not None:
         raise Conflict(
             f"用户名“{username}”已存在 / username {username!r} is taken",
@@ -104,6 +133,7 @@ def create_user(
         display_name=(display_name or "").strip() or username,
         role=role,
         district=district,
+        department_id=department_id,
         active=True,
         password_hash=hash_password(password or generated),
         password_changed_at=func.now(),
@@ -132,6 +162,7 @@ def update_user(
     display_name: str | None = None,
     role: str | None = None,
     district: str | None = None,
+    department: str | int | None = None,
     active: bool | None = None,
 ) -> dict:
     """Change an account's name, role, district or active flag; disabling ends its sessions at once."""
@@ -141,6 +172,9 @@ def update_user(
     before = _summary(user)
     new_role = role or user.role
     new_district = _check_role_district(new_role, district if district is not None else user.district)
+    new_department = _check_role_department(
+        session, new_role, department if department is not None else user.department_id
+    )
     new_active = user.active if active is None else active
     if (
         user.role == "admin"
@@ -154,7 +188,7 @@ def update_user(
     # Disabling ends every session and token; so does enabling, for tokens left live by a disabling before this rule.
     if new_active != user.active or not new_active:
         _end_access(session, user.id)
-    user.role, user.district, user.active = new_role, new_district, new_active
+    user.role, user.district, user.department_id, user.active = new_role, new_district, new_department, new_active
     session.flush()
     audit(session, actor=actor, action="user.update", obj=("user", user.id), before=before, after=_summary(user))
     return user_dict(user)

@@ -29,7 +29,15 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from geo.crs import METRIC_SRID
-from geo.enums import REVIEW_STATE_CODES, ROLE_CODES, STATUS_CODES
+from geo.enums import (
+    DOCUMENT_FORMATS,
+    REVIEW_STATE_CODES,
+    ROLE_CODES,
+    STATUS_CODES,
+    TASK_CATEGORY_CODES,
+    TASK_SOURCE_CODES,
+    TASK_STATUS_CODES,
+)
 
 SRID = 4326
 
@@ -427,6 +435,7 @@ class User(Base):
     __table_args__ = (
         CheckConstraint(f"role IN ({_role_list})", name="role_known"),
         CheckConstraint("role <> 'reporter' OR district IS NOT NULL", name="reporter_has_district"),
+        CheckConstraint("role <> 'dept_reporter' OR department_id IS NOT NULL", name="dept_reporter_has_department"),
         Index("ux_users_username_lower", func.lower(text("username")), unique=True),
     )
 
@@ -435,6 +444,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(16))
     district: Mapped[str | None] = mapped_column(String(32))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))  # a department reporter's
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(Text)  # argon2id; NULL: cannot sign in (the legacy account)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -680,3 +690,133 @@ class TourScore(Base):
     score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class Department(Base):
+    """A city department (市直部门): lead or cooperating unit of key tasks; `alias` is the name the 2018 plan used."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    alias: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Task(Base):
+    """A key task (重点任务): from the provincial or the city plan, led by one department, carried by projects."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint(f"source IN ({_in(TASK_SOURCE_CODES)})", name="task_source_known"),
+        CheckConstraint(f"category IN ({_in(TASK_CATEGORY_CODES)})", name="task_category_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(16), index=True)
+    lead_department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    districts: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    clusters: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    deliverable: Mapped[str | None] = mapped_column(Text)
+    target: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    # [{"month": "YYYY-MM", "kind": "monthly" | "quarterly", "text": "…"}]
+    milestones: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    demo: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TaskCooperator(Base):
+    """A cooperating unit (配合单位) of a task."""
+
+    __tablename__ = "task_cooperators"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+
+
+class TaskProject(Base):
+    """A project that carries out a task (many to many)."""
+
+    __tablename__ = "task_projects"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class TaskReport(Base):
+    """A monthly report of a key task, on the same cycle (periods, review, corrections) as the project reports."""
+
+    __tablename__ = "task_reports"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="task_report_month_is_first_day"),
+        CheckConstraint(f"status IN ({_in(TASK_STATUS_CODES)})", name="task_report_status_known"),
+        CheckConstraint(f"review_state IN ({_review_list})", name="task_report_review_state_known"),
+        CheckConstraint(
+            "review_state <> 'returned' OR review_reason IS NOT NULL", name="task_report_returned_has_reason"
+        ),
+        UniqueConstraint("task_id", "month", "version", name="task_report_version_unique"),
+        Index(
+            "ux_task_reports_current",
+            "task_id",
+            "month",
+            unique=True,
+            postgresql_where=text("superseded_at IS NULL AND review_state = 'passed'"),
+        ),
+        Index(
+            "ux_task_reports_submitted",
+            "task_id",
+            "month",
+            unique=True,
+            postgresql_where=text("superseded_at IS NULL AND review_state <> 'passed'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    month: Mapped[dt.date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    status: Mapped[str] = mapped_column(String(16))
+    narrative: Mapped[str] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(Text)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: generated demo history
+    demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    review_state: Mapped[str] = mapped_column(String(8), server_default="passed")
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    correction: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
+class TaskEvidence(Base):
+    """An evidence document (PDF or Office file) of a task's month, stored by sha256 like the photos."""
+
+    __tablename__ = "task_evidence"
+    __table_args__ = (
+        CheckConstraint(f"format IN ({_in(DOCUMENT_FORMATS)})", name="task_evidence_format_known"),
+        CheckConstraint("EXTRACT(DAY FROM report_month) = 1", name="task_evidence_month_first_day"),
+        UniqueConstraint("task_id", "sha256", name="task_evidence_unique"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    report_month: Mapped[dt.date] = mapped_column(Date)
+    sha256: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(8))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from geo.demo.problems import seed_demo_problems
 from geo.demo.reports import seed_demo_reports
 from geo.demo.workplan import seed_demo_workplans
+from geo.demo.tasks import seed_demo_tasks
 from geo.enums import CLUSTERS
 from geo.settings import PROJECT_ROOT
 from geo.siting.engine import refresh_project_siting
+from geo.tasks.departments import seed_departments
 
 log = logging.getLogger("warroom.seed")
 
@@ -168,6 +170,7 @@ def seed_all(session: Session, *, demo_projects: int | None = SEED_PROJECT_COUNT
     seed_districts(session, district_features)
     seed_areas(session, "zones", read_features(seed_dir / "zones.geojson"))
     seed_areas(session, "bases", read_features(seed_dir / "bases.geojson"))
+    seed_departments(session)
     loaded = reports = milestones = 0
     if demo_projects is not None:
         loaded = seed_demo_projects(session, count=demo_projects, seed_dir=seed_dir)
@@ -176,6 +179,7 @@ def seed_all(session: Session, *, demo_projects: int | None = SEED_PROJECT_COUNT
         milestones = seed_demo_workplans(session)
         seed_demo_problems(session)
     refresh_project_siting(session)
+    tasks = seed_demo_tasks(session) if demo_projects is not None else {}
     totals = session.execute(
         text("SELECT count(*), COALESCE(sum(investment_total), 0), COALESCE(sum(investment_year), 0) FROM projects")
     ).one()
@@ -183,6 +187,7 @@ def seed_all(session: Session, *, demo_projects: int | None = SEED_PROJECT_COUNT
         "demo_projects": loaded,
         "demo_reports": reports,
         "demo_milestones": milestones,
+        **tasks,
         "projects": totals[0],
         "investment_total": Decimal(totals[1]),
         "investment_year": Decimal(totals[2]),

@@ -59,6 +59,35 @@ def month_state(session: Session, settings: Settings, month: dt.date, *, today: 
     return state_of(settings, month, _rows(session, month, month).get(month), today)
 
 
+def filing_rules(
+    session: Session, settings: Settings, month: dt.date, *, today: dt.date | None = None
+) -> tuple[bool, bool]:
+    """(correction, passes) for a report filed now for `month`, whatever its subject (a project or a key task): a
+    closed month's report is a correction awaiting approval; with review on, every report waits for a planner."""
+    correction = month_state(session, settings, month, today=today) != "open"
+    return correction, not correction and not settings.report_review
+
+
+def review_reason(decision: str, reason: str | None) -> str | None:
+    """The checked reason of a planner's decision on any report: pass, or return with a reason the reporter reads."""
+    if decision not in ("pass", "return"):
+        raise InvalidInput(
+            "审核结论应为 pass(通过)或 return(退回)/ decision must be pass or return",
+            errors=[{"field": "decision", "message": "expected pass | return"}],
+        )
+    reason = (reason or "").strip() or None
+    if decision == "return" and not reason:
+        raise InvalidInput(
+            "退回时请写明原因,填报员将据此修改 / give the reason for returning the report",
+            errors=[{"field": "reason", "message": "required when returning"}],
+        )
+    return reason
+
+
+# The tables of monthly reports on this cycle: closing a month counts what still awaits review in each.
+REPORT_TABLES = ("progress_reports", "task_reports")
+
+
 def due_month(session: Session, settings: Settings, *, today: dt.date | None = None) -> dt.date:
     """The month the forms, the photo box and the reminders default to: last month while it is open, else this one."""
     today = today or local_today(settings.today)
@@ -135,15 +164,28 @@ def close_month(
         ON CONFLICT (month) DO UPDATE SET closed_at = EXCLUDED.closed_at, closed_by = EXCLUDED.closed_by"""),
         {"m": month, "by": actor.user_id},
     )
-    pending = session.execute(
-        text(
-            "SELECT count(*) FROM progress_reports WHERE month = :m AND superseded_at IS NULL AND "
-            "review_state = 'pending'"
-        ),
-        {"m": month},
-    ).scalar_one()
-    audit(session, actor=actor, action="period.close", obj=("period", month_label(month)), after={"pending": pending})
-    return {"month": month_label(month), "state": "closed", "pending": pending}
+    pending = {
+        table: session.execute(
+            text(
+                f"SELECT count(*) FROM {table} WHERE month = :m AND superseded_at IS NULL AND review_state = 'pending'"
+            ),
+            {"m": month},
+        ).scalar_one()
+        for table in REPORT_TABLES
+    }
+    audit(
+        session,
+        actor=actor,
+        action="period.close",
+        obj=("period", month_label(month)),
+        after={"pending": pending["progress_reports"], "tasks_pending": pending["task_reports"]},
+    )
+    return {
+        "month": month_label(month),
+        "state": "closed",
+        "pending": pending["progress_reports"],
+        "tasks_pending": pending["task_reports"],
+    }
 
 
 def publish_month(session: Session, *, settings: Settings, actor: Principal, month: dt.date) -> None:

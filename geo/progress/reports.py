@@ -16,7 +16,7 @@ from geo.db.sql import REPORTING_DISTRICT_ID, project_not_found, require_project
 from geo.enums import STATUS_CODES
 from geo.errors import Conflict, InvalidInput, NotFound
 from geo.periods import local_today, month_label
-from geo.progress.cycle import month_state
+from geo.progress.cycle import filing_rules, review_reason
 from geo.progress.state import current_report
 from geo.settings import Settings
 
@@ -159,8 +159,7 @@ def submit_report(
             + "; ".join(e["field"] for e in errors),
             errors=errors,
         )
-    correction = month_state(session, settings, month, today=today) != "open"
-    passes = not correction and not settings.report_review
+    correction, passes = filing_rules(session, settings, month, today=today)
     existing = session.execute(
         text("""
         SELECT count(*) FILTER (WHERE review_state = 'passed' AND superseded_at IS NULL) AS passed,
@@ -242,17 +241,7 @@ def review_report(
 ) -> str:
     """Pass or return the (project, month) submission awaiting review; passing replaces the passed version."""
     require_project(session, project_id)
-    if decision not in ("pass", "return"):
-        raise InvalidInput(
-            "审核结论应为 pass(通过)或 return(退回)/ decision must be pass or return",
-            errors=[{"field": "decision", "message": "expected pass | return"}],
-        )
-    reason = (reason or "").strip() or None
-    if decision == "return" and not reason:
-        raise InvalidInput(
-            "退回时请写明原因,填报员将据此修改 / give the reason for returning the report",
-            errors=[{"field": "reason", "message": "required when returning"}],
-        )
+    reason = review_reason(decision, reason)
     pending = session.execute(
         text("""
         SELECT id, version, correction FROM progress_reports

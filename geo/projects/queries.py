@@ -33,6 +33,7 @@ class ProjectFilter:
     bbox: tuple[float, float, float, float] | None = None
     overdue_problems: bool = False  # only projects with an open problem past its deadline (geo/problems/rules.py)
     ids: tuple[int, ...] | None = None  # just these projects (a tour's stops)
+    task: int | None = None  # only the projects that carry out this key task (task_projects)
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
@@ -104,6 +105,14 @@ def _where(session: Session, f: ProjectFilter) -> tuple[str, dict]:
     if f.ids is not None:
         clauses.append("p.id = ANY(CAST(:ids AS integer[]))")
         params["ids"] = list(f.ids)
+    if f.task is not None:
+        if session.execute(text("SELECT 1 FROM tasks WHERE id = :t"), {"t": f.task}).scalar() is None:
+            raise InvalidInput(
+                f"重点任务 {f.task} 不存在 / key task {f.task} does not exist",
+                errors=[{"field": "task", "message": "unknown task id"}],
+            )
+        clauses.append("EXISTS (SELECT 1 FROM task_projects tp WHERE tp.project_id = p.id AND tp.task_id = :task)")
+        params["task"] = f.task
     if f.bbox:
         clauses.append("p.geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326)")
         params.update(zip(("x1", "y1", "x2", "y2"), f.bbox))

@@ -196,6 +196,50 @@ def _review_report(session, user):
     return f"/api/projects/{project}/reports/2025-09/review", {"json": {"decision": "pass"}}
 
 
+def _task_led_by(session, user) -> int:
+    from sqlalchemy import text
+
+    # A department reporter files its own department's task; a planner any task.
+    return session.execute(
+        text("SELECT id FROM tasks WHERE lead_department_id = COALESCE(:d, lead_department_id) ORDER BY code LIMIT 1"),
+        {"d": user.get("department_id")},
+    ).scalar_one()
+
+
+def _submit_task_report(session, user):
+    task = _task_led_by(session, user)
+    return f"/api/tasks/{task}/reports/2026-11", {"json": {"status": "in_progress", "narrative": "按计划推进"}}
+
+
+def _review_task_report(session, user):
+    from geo.tasks.reports import TaskReportInput, submit_task_report
+
+    reporter = make_user(session, role="dept_reporter", department="市商务局")
+    task = _task_led_by(session, reporter)
+    submit_task_report(
+        session,
+        settings=Settings(database_url=None),
+        actor=principal_of(reporter),
+        task_id=task,
+        month=dt.date(2026, 11, 1),
+        report=TaskReportInput(status="in_progress", narrative="按计划推进"),
+    )
+    return f"/api/tasks/{task}/reports/2026-11/review", {"json": {"decision": "pass"}}
+
+
+def _upload_task_evidence(session, user):
+    task = _task_led_by(session, user)
+    pdf = b"%PDF-1.4\n%" + str(user["id"]).encode() + b"\n%%EOF\n"
+    return f"/api/tasks/{task}/evidence", {"files": {"file": ("会议纪要.pdf", pdf)}}
+
+
+def _patch_department(session, user):
+    from geo.tasks.departments import create_department
+
+    made = create_department(session, actor=principal_of(user), code=f"M{user['id']}", name=f"市测试局{user['id']}")
+    return f"/api/departments/{made['id']}", {"json": {"name": f"市测试局{user['id']}(新)"}}
+
+
 def _import_boundaries(session, user):
     from tests.transfer.gisfiles import layer_frame
 
@@ -410,6 +454,31 @@ EXAMPLES = {
     ("POST", "/api/users"): _new_user,
     ("PATCH", "/api/users/{user_id}"): _patch_user,
     ("POST", "/api/users/{user_id}/password"): _reset_password,
+    ("PUT", "/api/tasks/{task_id}/reports/{month}"): _submit_task_report,
+    ("POST", "/api/tasks"): lambda s, u: (
+        "/api/tasks",
+        {
+            "json": {
+                "code": f"M-{u['id']}",
+                "title": "测试任务",
+                "source": "city",
+                "category": "reform",
+                "lead": "市发展和改革委员会",
+                "deadline": "2027-06-30",
+            }
+        },
+    ),
+    ("PATCH", "/api/tasks/{task_id}"): lambda s, u: (
+        f"/api/tasks/{_task_led_by(s, u)}",
+        {"json": {"target": "新目标"}},
+    ),
+    ("POST", "/api/tasks/{task_id}/reports/{month}/review"): _review_task_report,
+    ("POST", "/api/tasks/{task_id}/evidence"): _upload_task_evidence,
+    ("POST", "/api/departments"): lambda s, u: (
+        "/api/departments",
+        {"json": {"code": f"N{u['id']}", "name": f"市新局{u['id']}"}},
+    ),
+    ("PATCH", "/api/departments/{department_id}"): _patch_department,
 }
 
 
@@ -514,10 +583,12 @@ def test_meta_serves_the_roles(client):
     assert [(r["code"], r["name"]) for r in meta["roles"]] == [
         ("viewer", "查看"),
         ("reporter", "区市填报员"),
+        ("dept_reporter", "部门填报员"),
         ("planner", "规划人员"),
         ("admin", "管理员"),
     ]
     assert next(r for r in meta["roles"] if r["code"] == "reporter")["district_scoped"] is True
+    assert next(r for r in meta["roles"] if r["code"] == "dept_reporter")["department_scoped"] is True
     assert any(p["permission"] == "upload_photos" and p["min_role"] == "reporter" for p in meta["permissions"])
 
 

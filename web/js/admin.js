@@ -11,7 +11,7 @@ import { renderSessions } from './session-list.js';
 addMessages({
   zh: {
     'admin.title': '用户与审计', 'admin.users': '用户', 'admin.username': '用户名', 'admin.displayName': '姓名',
-    'admin.role': '角色', 'admin.district': '区市', 'admin.state': '状态', 'admin.lastSignIn': '最近登录',
+    'admin.role': '角色', 'admin.district': '区市', 'admin.department': '部门', 'admin.state': '状态', 'admin.lastSignIn': '最近登录',
     'admin.create': '创建用户', 'admin.active': '启用', 'admin.inactive': '已停用', 'admin.disable': '停用',
     'admin.enable': '启用', 'admin.reset': '重置密码', 'admin.resetConfirm': '为 {u} 生成新密码？其当前登录将失效。',
     'admin.passwordOnce': '{u} 的密码（只显示这一次，请立即告知本人）：', 'admin.audit': '审计日志', 'admin.actor': '用户',
@@ -28,7 +28,7 @@ addMessages({
   },
   en: {
     'admin.title': 'Users & audit', 'admin.users': 'Users', 'admin.username': 'Username', 'admin.displayName': 'Name',
-    'admin.role': 'Role', 'admin.district': 'District', 'admin.state': 'State', 'admin.lastSignIn': 'Last sign-in',
+    'admin.role': 'Role', 'admin.district': 'District', 'admin.department': 'Department', 'admin.state': 'State', 'admin.lastSignIn': 'Last sign-in',
     'admin.create': 'Create user', 'admin.active': 'active', 'admin.inactive': 'disabled', 'admin.disable': 'Disable',
     'admin.enable': 'Enable', 'admin.reset': 'Reset password', 'admin.resetConfirm': 'Give {u} a new password? Their sessions end.',
     'admin.passwordOnce': 'Password of {u} (shown this once: pass it on now):', 'admin.audit': 'Audit log', 'admin.actor': 'User',
@@ -70,7 +70,7 @@ function showPassword(username, password) {
 
 function renderUsers() {
   fill($('users-body'), users.map((u) => h('tr', { class: u.active ? '' : 'inactive', dataset: { testid: 'user-row', username: u.username } },
-    h('td', {}, u.username), h('td', {}, u.display_name), h('td', {}, roleName(u.role)), h('td', {}, u.district),
+    h('td', {}, u.username), h('td', {}, u.display_name), h('td', {}, roleName(u.role)), h('td', {}, u.district || u.department),
     h('td', {}, t(u.active ? 'admin.active' : 'admin.inactive')), h('td', {}, fmtTime(u.last_sign_in_at)),
     h('td', {}, h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'toggle', id: u.id } }, t(u.active ? 'admin.disable' : 'admin.enable')),
       ' ', h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'reset', id: u.id } }, t('admin.reset')),
@@ -189,7 +189,14 @@ function fillSelects() {
   const current = actionSel.value;
   fill(actionSel, h('option', { value: '' }, t('admin.anyAction')), meta.audit_actions.map((a) => h('option', { value: a.code }, label(a))));
   actionSel.value = current;
-  const syncDistrict = () => { $('district-field').hidden = !meta.roles.find((r) => r.code === roleSel.value)?.district_scoped; };
+  // A department reporter (issue 14) names a department instead of a district.
+  const departmentSel = document.querySelector('[name=department]');
+  api.departments().then((ds) => fill(departmentSel, ds.filter((d) => d.active).map((d) => h('option', { value: d.name }, d.name)))).catch(showError);
+  const syncDistrict = () => {
+    const role = meta.roles.find((r) => r.code === roleSel.value);
+    $('district-field').hidden = !role?.district_scoped;
+    $('department-field').hidden = !role?.department_scoped;
+  };
   roleSel.onchange = syncDistrict;
   syncDistrict();
 }
@@ -212,9 +219,10 @@ function wire() {
     const form = e.target;
     const role = form.role.value;
     const scoped = meta.roles.find((r) => r.code === role)?.district_scoped;
+    const inDepartment = meta.roles.find((r) => r.code === role)?.department_scoped;
     try {
       const made = await api.createUser({ username: form.username.value.trim(), display_name: form.display_name.value.trim() || null,
-        role, district: scoped ? form.district.value : null });
+        role, district: scoped ? form.district.value : null, department: inDepartment ? form.department.value : null });
       showPassword(made.user.username, made.password);
       form.reset();
       fillSelects();

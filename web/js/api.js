@@ -32,7 +32,7 @@ function noticeUnauthorized(err) {
   return err;
 }
 
-const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox', 'month', 'overdue_problems']; // month: state at that month's end
+const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'bbox', 'month', 'overdue_problems', 'task']; // month: state at that month's end; task: 重点任务 id
 
 /** Build a query string from a filters object, keeping only contract keys with a value. */
 export function filterQuery(filters = {}) {
@@ -189,6 +189,22 @@ export const api = {
   endSession: (sessionId) => sendJSON('DELETE', `/api/auth/sessions/${encodeURIComponent(sessionId)}`),
   signOutOthers: () => sendJSON('POST', '/api/auth/sessions/sign-out-others'),
   audit: (filters = {}, o) => getJSON(`/api/audit${query(filters)}`, o),
+  // Key tasks (重点任务): register, card, dashboard counts, monthly reports, evidence, departments
+  tasks: (filters = {}, o) => getJSON(`/api/tasks${query(filters)}`, o),
+  task: (id, o = {}) => getJSON(`/api/tasks/${encodeURIComponent(id)}${query({ month: o.month })}`, o),
+  taskSummary: (month, o) => getJSON(`/api/tasks/summary${query({ month })}`, o),
+  taskReports: (id, o) => getJSON(`/api/tasks/${encodeURIComponent(id)}/reports`, o),
+  putTaskReport: (id, month, body) => sendJSON('PUT', `/api/tasks/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, body),
+  reviewTaskReport: (id, month, decision, reason) => sendJSON('POST', `/api/tasks/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}/review`, { decision, reason }),
+  taskEvidence: (id, o) => getJSON(`/api/tasks/${encodeURIComponent(id)}/evidence`, o),
+  uploadTaskEvidence: (id, file, month) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request('POST', `/api/tasks/${encodeURIComponent(id)}/evidence${query({ month })}`, { body: form });
+  },
+  departments: (o) => getJSON('/api/departments', o),
+  createDepartment: (body) => sendJSON('POST', '/api/departments', body),
+  updateDepartment: (id, change) => sendJSON('PATCH', `/api/departments/${encodeURIComponent(id)}`, change),
   auditExportUrl: (filters = {}) => `/api/audit/export.xlsx${query(filters)}`,
 };
 

@@ -19,6 +19,7 @@ import { initMonthSelector } from './month.js'; // issue 6: month selector
 import { mountExportMenu } from './exports.js'; // issue 13: 导出 the current filter
 import { mountOverdueFilter } from './problems-filter.js'; // [problems] 有逾期问题
 import { initProjectEdit, showRetiredInMonth } from './project-edit.js'; // issue 13: 新建项目, 退库 count
+import { mountTaskChip } from './task-chip.js'; // issue 14: markers filtered by a key task
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -101,6 +102,7 @@ async function boot() {
   const filters = initFilters(meta);
   initMonthSelector(meta, $('filters')); // issue 6
   mountOverdueFilter($('filters')); // [problems]
+  mountTaskChip($('filters')); // issue 14
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
 
   // Mode toggle (进度 / 亮灯)

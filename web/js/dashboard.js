@@ -9,6 +9,7 @@ import { showError } from './toast.js';
 import { asOfText } from './filters.js';
 import { h, fill } from './dom.js';
 import { mountUserBox } from './auth.js'; // the header's user box, as on every page
+import { mountTaskSection } from './task-dashboard.js'; // issue 14: key tasks by department and category
 
 const $ = (id) => document.getElementById(id);
 let resolveReady;
@@ -43,6 +44,7 @@ async function boot() {
   }
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
 
+  const tasksSection = mountTaskSection($('dash-tasks'), meta);
   const select = $('dash-month');
   select.replaceChildren(...months.map((m) => Object.assign(document.createElement('option'), { value: m, textContent: m })));
   if (month) select.value = month;
@@ -111,6 +113,7 @@ async function boot() {
       if (month !== data.month) history.replaceState(null, '', `#month=${data.month}`);
       else history.replaceState(null, '', `#month=${month}`);
       render();
+      await tasksSection.load(data.month);
     } catch (err) { showError(err); }
     document.body.dataset.ready = '1';
   }

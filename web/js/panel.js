@@ -8,6 +8,7 @@ import { mountProjectPhotos } from './gallery.js'; // [photos] site photo sectio
 import { mountProjectProblems } from './problems-card.js'; // [problems] 督办问题
 import { mountProjectTools } from './project-edit.js'; // issue 13: edit, retire, propose, 历史
 import { mountWorkplan } from './workplan.js'; // [workplan] monthly plan, milestones, leader (issue 13)
+import { mountProjectTasks } from './project-tasks.js'; // issue 14: the key tasks this project serves
 import { h, fill } from './dom.js';
 
 const LIST_LIMIT = 300;
@@ -113,6 +114,7 @@ export function createPanel(meta, { onZoomTo }) {
       card);
     mountReportForm(slot, p, meta);
     mountWorkplan(card, p, meta); // [workplan]
+    mountProjectTasks(slot, p, meta); // issue 14
     mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
     mountProjectProblems(slot, p, meta); // [problems] tracked problems and the reports' 存在问题
     mountProjectTools(card, f); // issue 13: the library tools above the report slot

@@ -2,7 +2,7 @@
 //   #district=荣成市&cluster=…&zone=…&base=…&status=…&q=…&month=2026-10&mode=light&project=ID
 
 // `month` (YYYY-MM, the state at that month's end; empty = latest) travels with the filters: see month.js.
-export const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'month', 'overdue_problems']; // overdue_problems: js/problems-filter.js
+export const FILTER_KEYS = ['district', 'cluster', 'zone', 'base', 'status', 'q', 'month', 'overdue_problems', 'task']; // overdue_problems: js/problems-filter.js; task: 重点任务 id (tasks.html)
 const MODES = ['progress', 'light'];
 
 const state = { filters: {}, mode: 'progress', project: null };

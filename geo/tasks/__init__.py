@@ -1,0 +1,1 @@
+"""The key tasks (重点任务): departments, the task register, monthly task reports, evidence documents."""
