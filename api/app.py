@@ -35,8 +35,8 @@ from api.routers import (
     projects,
     reviews,
     siting,
-    tours,
     tasks,
+    tours,
     users,
     workplan,
 )

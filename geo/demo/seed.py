@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from geo.demo.problems import seed_demo_problems
 from geo.demo.reports import seed_demo_reports
-from geo.demo.workplan import seed_demo_workplans
 from geo.demo.tasks import seed_demo_tasks
+from geo.demo.workplan import seed_demo_workplans
 from geo.enums import CLUSTERS
 from geo.settings import PROJECT_ROOT
 from geo.siting.engine import refresh_project_siting
