@@ -97,10 +97,10 @@ class BodyLimit:
         cap = self.cap_for(scope["method"], scope["path"])
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length", b"").strip()
-        if declared.isdigit() and int(declared) > cap:
+        if declared.isascii() and declared.isdigit() and int(declared) > cap:
             await too_large(cap)(scope, receive, send)
             return
-        has_body = (declared.isdigit() and int(declared) > 0) or b"transfer-encoding" in headers
+        has_body = (declared.isascii() and declared.isdigit() and int(declared) > 0) or b"transfer-encoding" in headers
         budget = _Budget(cap, complete=not has_body)
 
         async def limited_receive() -> Message:

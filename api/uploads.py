@@ -14,7 +14,7 @@ async def read_upload(request: Request, settings: Settings, *, filename: str | N
     """The `file` of a multipart form, or the body itself (its name from `filename` or the media type)."""
     limit = settings.upload_max_mb * 1024 * 1024
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise HTTPException(
             413, f"文件超过 {settings.upload_max_mb} MB / upload larger than {settings.upload_max_mb} MB"
         )

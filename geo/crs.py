@@ -65,7 +65,7 @@ def gcj02_to_wgs84(lon, lat, tol: float = 1e-10, max_iter: int = 30) -> tuple[np
 def parse_crs(value: str, *, field: str = "crs") -> CRS:
     """A pyproj CRS from 'EPSG:4549', '4549' or WKT, or InvalidInput naming the common choices."""
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         text = f"EPSG:{text}"
     try:
         return CRS.from_user_input(text)

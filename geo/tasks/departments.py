@@ -75,7 +75,7 @@ def department_names(session: Session) -> list[str]:
 def find_department(session: Session, key: str | int) -> dict:
     """A department by id, code, name or historical alias; UnknownValue listing the names otherwise."""
     row = None
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+    if isinstance(key, int) or (isinstance(key, str) and key.isascii() and key.isdigit()):
         row = session.execute(
             text(f"SELECT {DEPARTMENT_JSON}::text FROM departments dp WHERE dp.id = :id"), {"id": int(key)}
         ).scalar()

@@ -22,8 +22,10 @@ def tooltip_at(page, x, y):
     page.mouse.move(x - 4, y - 4)
     page.mouse.move(x, y)
     page.wait_for_timeout(100)
-    tip = page.locator(".area-tooltip")
-    return tip.inner_text() if tip.count() and tip.is_visible() else None
+    # Read in one go: the tooltip may close between two separate look-ups.
+    return page.evaluate(
+        "() => { const t = document.querySelector('.area-tooltip'); return t && t.offsetParent ? t.innerText : null; }"
+    )
 
 
 def test_zone_tooltips_show_through_the_markers_canvas(page, live_server):

@@ -42,6 +42,8 @@ def test_a_two_polygon_boundary_file_is_applied_without_losing_the_other_bases(
     sign_in(page, live_server, accounts["planner"], "/workspace.html")
     page.wait_for_selector("body[data-ready='1']")
     section = page.get_by_test_id("boundary-import")
+    with engine.connect() as conn:
+        flags = dict(conn.execute(text("SELECT code, schematic FROM bases")).all())
     try:
         page.set_input_files("[data-testid=bnd-file]", str(moved))
         page.wait_for_selector("[data-testid=boundary-import][data-state=preview]")
@@ -80,6 +82,10 @@ def test_a_two_polygon_boundary_file_is_applied_without_losing_the_other_bases(
         )
         client.close()
         assert r.status_code == 200, r.text
+        # An imported boundary is no longer schematic; the seeded ones were, and other tests read that flag.
+        with engine.begin() as conn:
+            for code, schematic in flags.items():
+                conn.execute(text("UPDATE bases SET schematic = :s WHERE code = :c"), {"s": schematic, "c": code})
 
 
 REGISTER_HEADERS = [

@@ -1,6 +1,7 @@
 """A planner keeps the register: adds a task, changes its lead, cooperators and projects; bad entries are refused
 whole with every problem named, and each change is audited in words."""
 
+import pytest
 from sqlalchemy import text
 
 from tests.factories import make_user, token_for
@@ -72,3 +73,12 @@ def test_a_bad_entry_is_refused_whole_with_each_problem(client, session):
     reporter = token_for(session, make_user(session, role="dept_reporter", department="市商务局"))
     task = session.execute(text("SELECT id FROM tasks ORDER BY code LIMIT 1")).scalar_one()
     assert client.patch(f"/api/tasks/{task}", json={"title": "改"}, headers=reporter).status_code == 403
+
+
+@pytest.mark.parametrize("lead", ["²", "١٢", "0", "99999999999999999999"])
+def test_a_lead_that_only_looks_like_a_number_is_an_unknown_department(client, session, lead):
+    body = {"code": "S-900", "title": "x", "source": "city", "category": "reform", "lead": lead}
+    body |= {"districts": [], "deadline": "2027-01-31", "projects": []}
+    r = client.post("/api/tasks", json=body, headers=_planner(session))
+    assert r.status_code == 422, r.text
+    assert "lead" in {e["field"] for e in r.json()["errors"]}
