@@ -348,7 +348,11 @@ def preview_boundaries(
 def _next_codes(session: Session, layer: str, count: int) -> list[str]:
     prefix = CODE_PREFIX[layer]
     used = session.execute(text(f"SELECT code FROM {layer}")).scalars().all()
-    numbers = [int(c[len(prefix) :]) for c in used if c.startswith(prefix) and c[len(prefix) :].isascii() and c[len(prefix) :].isdigit()]
+    numbers = [
+        int(c[len(prefix) :])
+        for c in used
+        if c.startswith(prefix) and c[len(prefix) :].isascii() and c[len(prefix) :].isdigit()
+    ]
     start = max(numbers, default=0) + 1
     return [f"{prefix}{n}" for n in range(start, start + count)]
 
