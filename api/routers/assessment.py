@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from api.deps import SessionDep, SettingsDep, require
 from api.responses import documented, download, files
 from api.schemas import ASSESSMENT_LEAGUE, ASSESSMENT_UNIT
+from geo.assessment.criteria import KINDS
 from geo.assessment.league import check_kind, league, league_xlsx, parse_period, unit_detail
 from geo.enums import Permission
 from geo.files import XLSX
@@ -23,7 +24,7 @@ def _kind(
         "district",
         max_length=16,
         description="district (区市) | department (牵头部门)",
-        json_schema_extra={"enum": ["district", "department"]},
+        json_schema_extra={"enum": list(KINDS)},
     ),
 ) -> str:
     return check_kind(kind)
@@ -63,7 +64,9 @@ def get_unit(
     session: SessionDep,
     settings: SettingsDep,
     period: PeriodQuery,
-    kind: Annotated[str, Path(max_length=16, description="district | department")],
+    kind: Annotated[
+        str, Path(max_length=16, description="district | department", json_schema_extra={"enum": list(KINDS)})
+    ],
     name: Annotated[str, Path(max_length=64, description="区市 or 部门 name")],
 ) -> dict:
     """One unit's breakdown per criterion (raw, score, weight, points), rank and movement, and its 12-month trend."""

@@ -46,8 +46,10 @@ DISTRICT_CRITERIA: tuple[Criterion, ...] = (
         "investment",
         "投资完成率",
         "investment against plan",
-        "年初至期末完成投资 ÷ 同期计划投资(年度计划 × 月数 ÷ 12),超过 100% 按 100 分",
-        "investment completed this year to the period's end ÷ the plan to date (year plan × months ÷ 12), capped",
+        "年初至期末完成投资 ÷ 同期计划投资(月度投资计划累计;无月度计划的项目按年度计划 × 月数 ÷ 12),"
+        "超过 100% 按 100 分",
+        "investment completed this year to the period's end ÷ the plan to date (the monthly investment plans summed; "
+        "without one, year plan × months ÷ 12), capped at 100",
         True,
     ),
     Criterion(

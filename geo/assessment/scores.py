@@ -53,8 +53,13 @@ due AS (
     FROM months m CROSS JOIN projects p {JOIN_REPORTING_DISTRICT}
     WHERE NOT {retired_by("m.month")}),
 state AS (
-    SELECT m.month, d.name AS unit, {LIGHT_SQL} AS light, p.investment_year,
-        extract(month FROM m.month) AS month_no,
+    SELECT m.month, d.name AS unit, {LIGHT_SQL} AS light,
+        CASE WHEN EXISTS (SELECT 1 FROM progress_plans pp WHERE pp.project_id = p.id
+                          AND pp.planned_investment IS NOT NULL
+                          AND date_trunc('year', pp.month) = date_trunc('year', m.month))
+             THEN (SELECT COALESCE(sum(pp.planned_investment), 0) FROM progress_plans pp
+                   WHERE pp.project_id = p.id AND pp.month BETWEEN date_trunc('year', m.month) AND m.month)
+             ELSE round(p.investment_year * extract(month FROM m.month) / 12, 2) END AS plan_to_date,
         (SELECT COALESCE(sum(y.investment_month), 0) FROM progress_reports y
          WHERE y.project_id = p.id AND y.superseded_at IS NULL AND y.review_state = 'passed'
            AND y.month BETWEEN date_trunc('year', m.month) AND m.month) AS completed_year
@@ -92,8 +97,8 @@ rows AS (
     UNION ALL
     SELECT month, unit, 'lights_red', count(*) FILTER (WHERE light = 'red'), 0 FROM state GROUP BY month, unit
     UNION ALL
-    SELECT month, unit, 'investment', COALESCE(sum(completed_year), 0),
-           COALESCE(round(sum(investment_year) * max(month_no) / 12, 2), 0) FROM state GROUP BY month, unit
+    SELECT month, unit, 'investment', COALESCE(sum(completed_year), 0), COALESCE(sum(plan_to_date), 0)
+    FROM state GROUP BY month, unit
     UNION ALL
     SELECT month, unit, 'review', passed, n FROM reviewed
     UNION ALL
