@@ -131,10 +131,10 @@ DEPARTMENT_CRITERIA: tuple[Criterion, ...] = (
 
 CRITERIA: dict[str, tuple[Criterion, ...]] = {"district": DISTRICT_CRITERIA, "department": DEPARTMENT_CRITERIA}
 
-NO_DATA_NOTE = (
-    "某项指标本期对某单位无数据(分母为 0)时显示为“无数据”,不计分,其权重按其余指标的权重比例分摊;"
-    "A criterion with no data for a unit in the period is shown as 无数据 and its weight is re-spread "
-    "over the others in proportion."
+NO_DATA_NOTE = "某项指标本期对某单位无数据(分母为 0)时显示为“无数据”,不计分,其权重按其余指标的权重比例分摊。"
+NO_DATA_NOTE_EN = (
+    "A criterion with no data for a unit in the period (a denominator of 0) is shown as 无数据 (no data), scores "
+    "nothing, and its weight is re-spread over the other criteria in proportion to their weights."
 )
 
 

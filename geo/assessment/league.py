@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
-from geo.assessment.criteria import CRITERIA, KINDS, NO_DATA_NOTE, weights_table
+from geo.assessment.criteria import CRITERIA, KINDS, NO_DATA_NOTE, NO_DATA_NOTE_EN, weights_table
 from geo.assessment.scores import Counts, monthly_counts, period_tours, units
 from geo.errors import NotFound, UnknownValue
 from geo.files import XLSX, Download
@@ -169,6 +169,7 @@ def league(session: Session, *, settings: Settings, kind: str, period: Period, c
         "previous_period": before.label,
         "weights": weights_table(settings.assessment_weights, kind),
         "note": NO_DATA_NOTE,
+        "note_en": NO_DATA_NOTE_EN,
         "units": table,
         "red": [u["name"] for u in ranked[:BOARD]],
         "black": [u["name"] for u in ranked[-BOARD:][::-1]] if len(ranked) > BOARD else [],
@@ -198,7 +199,10 @@ def unit_detail(session: Session, *, settings: Settings, kind: str, name: str, p
         )
         month = add_months(month, 1)
     return {
-        **{k: table[k] for k in ("kind", "period", "period_kind", "title", "previous_period", "weights", "note")},
+        **{
+            k: table[k]
+            for k in ("kind", "period", "period_kind", "title", "previous_period", "weights", "note", "note_en")
+        },
         **unit,
         "trend": trend,
     }

@@ -57,7 +57,7 @@ export function weightsBox(data) {
     h('ul', {}, data.weights.map((w) => h('li', { dataset: { code: w.code, weight: w.weight } },
       h('strong', {}, `${criterionName(w)} ${num(w.weight)}`), ' ', h('span', { class: 'muted' }, isEn() ? w.rule_en : w.rule)))),
     h('p', { class: 'muted' }, t('assess.formula')),
-    h('p', { class: 'muted', dataset: { testid: 'assess-note' } }, data.note));
+    h('p', { class: 'muted', dataset: { testid: 'assess-note' } }, isEn() ? data.note_en : data.note));
 }
 
 function detailText(c) {
