@@ -16,6 +16,7 @@ from api.limits import BodyLimit
 from api.observe import Observe
 from api.openapi import install_openapi
 from api.routers import (
+    assessment,
     audit,
     auth,
     bulletins,
@@ -65,6 +66,7 @@ ROUTERS = (
     reviews,
     dashboard,
     tasks,
+    assessment,
     bulletins,
     siting,
     tours,

@@ -473,3 +473,67 @@ TASK_EVIDENCE = {
     },
 }
 TASK_EVIDENCE_LIST = {"type": "array", "items": TASK_EVIDENCE}
+
+# --- the assessment (考核), geo.assessment.league ---
+_NUM = {"type": ["number", "null"]}
+ASSESSMENT_CRITERION = {
+    "type": "object",
+    "required": ["code", "name", "weight", "no_data", "raw", "score", "effective_weight", "points"],
+    "properties": {
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+        "weight": {"type": "number"},
+        "no_data": {"type": "boolean"},
+        "num": _NUM,
+        "den": _NUM,
+        "raw": _NUM,
+        "score": _NUM,
+        "effective_weight": _NUM,
+        "points": _NUM,
+    },
+}
+ASSESSMENT_UNIT_ROW = {
+    "type": "object",
+    "required": ["name", "score", "rank", "movement", "criteria"],
+    "properties": {
+        "name": {"type": "string"},
+        "score": _NUM,
+        "rank": {"type": ["integer", "null"]},
+        "previous_rank": {"type": ["integer", "null"]},
+        "movement": {"type": "string"},
+        "criteria": {"type": "array", "items": ASSESSMENT_CRITERION},
+    },
+}
+_ASSESSMENT_HEAD = {
+    "kind": {"enum": ["district", "department"]},
+    "period": {"type": "string"},
+    "previous_period": {"type": "string"},
+    "weights": {"type": "array", "items": {"type": "object"}},
+    "note": {"type": "string"},
+}
+ASSESSMENT_LEAGUE = {
+    "type": "object",
+    "required": ["kind", "period", "weights", "units", "red", "black", "note"],
+    "properties": {
+        **_ASSESSMENT_HEAD,
+        "units": {"type": "array", "items": ASSESSMENT_UNIT_ROW},
+        "red": {"type": "array", "items": {"type": "string"}},
+        "black": {"type": "array", "items": {"type": "string"}},
+    },
+}
+ASSESSMENT_UNIT = {
+    "allOf": [
+        ASSESSMENT_UNIT_ROW,
+        {
+            "type": "object",
+            "required": ["kind", "period", "weights", "trend"],
+            "properties": {
+                **_ASSESSMENT_HEAD,
+                "trend": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"month": {"type": "string"}, "score": _NUM}},
+                },
+            },
+        },
+    ]
+}

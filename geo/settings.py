@@ -101,6 +101,24 @@ class Settings(BaseSettings):
         description="the inspecting officials' scoring criteria and their weights (summing to 100), as JSON, e.g. "
         'WARROOM_TOUR_CRITERIA=\'{"形象进度": 50, "建设质量": 50}\'; copied onto each tour when it is made',
     )
+    assessment_weights: dict[str, dict[str, float]] = Field(
+        default={
+            "district": {
+                "timeliness": 15,
+                "review": 10,
+                "investment": 20,
+                "lights": 15,
+                "milestones": 10,
+                "problems": 10,
+                "photos": 10,
+                "tours": 10,
+            },
+            "department": {"timeliness": 30, "task_status": 30, "task_lights": 20, "problems": 20},
+        },
+        description="the assessment's (考核) criteria and weights for districts and lead departments, each summing "
+        'to 100, as JSON, e.g. WARROOM_ASSESSMENT_WEIGHTS=\'{"district": {…}, "department": {…}}\' '
+        "(criteria: geo/assessment/criteria.py)",
+    )
     gzip_level: int = 5
     photo_max_bytes: int = Field(
         default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)"
@@ -197,6 +215,15 @@ class Settings(BaseSettings):
             raise ValueError("tour_criteria needs named criteria with positive weights")
         if abs(sum(value.values()) - 100) > 1e-6:
             raise ValueError(f"tour_criteria weights must sum to 100, not {sum(value.values())}")
+        return value
+
+    @field_validator("assessment_weights")
+    @classmethod
+    def _assessment_weigh_100(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        # Imported here: the criteria module reads settings' neighbours, not the other way round at import time.
+        from geo.assessment.criteria import check_weights
+
+        check_weights(value)
         return value
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from api.cli import (
+    assessment,
     backup,
     bulletins,
     db,
@@ -35,6 +36,7 @@ app.add_typer(projects.app, name="project")
 app.add_typer(tours.app, name="tour")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(tasks.departments_app, name="departments")
+app.add_typer(assessment.app, name="assess")
 app.command("export-map")(exports.export_map)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)

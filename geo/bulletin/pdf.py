@@ -126,7 +126,14 @@ def blocks(data: dict) -> list[tuple]:
     rows = coordination.coordination_rows(data)
     if rows:
         out.append(("table", [coordination.HEADER, *rows], coordination.WIDTHS, coordination.WRAP, False))
-    out.append(_heading(9, "下步工作"))
+    number = 9
+    if data.get("assessment"):  # the quarterly bulletin's 考核排名 (geo.assessment.bulletin)
+        from geo.assessment.bulletin import pdf_blocks
+
+        out.append(_heading(number, "考核排名"))
+        out += pdf_blocks(data["assessment"])
+        number += 1
+    out.append(_heading(number, "下步工作"))
     out += [("para", p) for p in text.next_step_paragraphs(data)]
     if data.get("photos"):
         out.append(("h2", "附：项目建设现场图片"))

@@ -61,6 +61,10 @@ def bulletin_data(
     data["photos"] = district_photos(session, settings=settings, period=period)
     data["map"] = map_layers(session, period.last) if with_map else None
     data["coordination"] = overdue_problems(session, settings=settings, month=period.last)
+    if period.kind == "quarterly":
+        from geo.assessment.league import league
+
+        data["assessment"] = league(session, settings=settings, kind="district", period=period)
     return data
 
 

@@ -218,6 +218,13 @@ def render_xlsx(data: dict) -> bytes:
         COORDINATION_COLUMNS,
         [_problem(p) for p in (data.get("coordination") or {}).get("problems", [])],
     )
+    if data.get("assessment"):  # the quarterly bulletin's 考核排名 (geo.assessment.bulletin)
+        from geo.assessment.bulletin import header, rows, weights_note
+
+        league = data["assessment"]
+        columns = [(h.replace("\n", ""), None, 12 if i > 1 else 8) for i, h in enumerate(header(league))]
+        ws = _sheet(wb, "考核排名", columns, rows(league))
+        append_row(ws, [weights_note(league)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -235,6 +235,7 @@ class ProgressReport(Base):
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     review_reason: Mapped[str | None] = mapped_column(Text)
     correction: Mapped[bool] = mapped_column(Boolean, server_default="false")  # filed after the month closed
+    filed_on: Mapped[dt.date | None] = mapped_column(Date)  # the app's date when filed (0018)
 
 
 class ReportingPeriod(Base):
@@ -799,6 +800,7 @@ class TaskReport(Base):
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     review_reason: Mapped[str | None] = mapped_column(Text)
     correction: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    filed_on: Mapped[dt.date | None] = mapped_column(Date)  # the app's date when filed (0018)
 
 
 class TaskEvidence(Base):

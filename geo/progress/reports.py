@@ -183,10 +183,10 @@ def submit_report(
         text(f"""
         INSERT INTO progress_reports AS r (project_id, month, version, progress, investment_month,
             investment_cumulative, status, milestone, problems, next_steps, regress_reason, reported_by, submitted_by,
-            created_at, review_state, correction)
+            created_at, review_state, correction, filed_on)
         VALUES (:project_id, :month, :version, :progress, :investment_month, :investment_cumulative, :status,
             :milestone, :problems, :next_steps, :regress_reason, :reported_by, :submitted_by, clock_timestamp(),
-            :review_state, :correction)
+            :review_state, :correction, :filed_on)
         RETURNING {REPORT_FIELDS_SQL}::text"""),
         {
             **fields,
@@ -196,6 +196,7 @@ def submit_report(
             "submitted_by": actor.user_id,
             "review_state": "passed" if passes else "pending",
             "correction": correction,
+            "filed_on": today,  # the app's clock, for 填报及时率 (geo.assessment)
         },
     ).scalar_one()
     audit(

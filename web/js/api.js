@@ -308,3 +308,11 @@ export const tourApi = {
   itineraryUrl: (id) => `/api/tours/${encodeURIComponent(id)}/itinerary.pdf`,
   scoresheetUrl: (id, fmt) => `/api/tours/${encodeURIComponent(id)}/scoresheet.${fmt}`,
 };
+
+// The assessment (考核, js/assessment*.js): league tables, one unit's breakdown and trend, the Excel export.
+export const assessmentApi = {
+  /** {kind, period, weights, note, units: [{rank, name, score, movement, criteria}], red, black} */
+  league: (period, kind, o) => getJSON(`/api/assessment${query({ period, kind })}`, o),
+  unit: (kind, name, period, o) => getJSON(`/api/assessment/${encodeURIComponent(kind)}/${encodeURIComponent(name)}${query({ period })}`, o),
+  xlsxUrl: (period, kind) => `/api/assessment.xlsx${query({ period, kind })}`,
+};
