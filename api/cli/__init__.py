@@ -10,6 +10,7 @@ from api.cli import (
     db,
     exports,
     imports,
+    manuals,
     photos,
     problems,
     projects,
@@ -33,6 +34,7 @@ app.add_typer(workplan.app, name="plan")
 app.add_typer(exports.app, name="export")
 app.add_typer(projects.app, name="project")
 app.add_typer(tours.app, name="tour")
+app.add_typer(manuals.app, name="manual")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(tasks.departments_app, name="departments")
 app.command("export-map")(exports.export_map)

@@ -308,3 +308,8 @@ export const tourApi = {
   itineraryUrl: (id) => `/api/tours/${encodeURIComponent(id)}/itinerary.pdf`,
   scoresheetUrl: (id, fmt) => `/api/tours/${encodeURIComponent(id)}/scoresheet.${fmt}`,
 };
+
+// 推进手册 (js/manual-links.js): the task manual (by category) and the project manual (by district), pdf or xlsx.
+export const manualApi = {
+  url: (kind, fmt, filters = {}) => `/api/manuals/${encodeURIComponent(kind)}.${encodeURIComponent(fmt)}${query(filters)}`,
+};
