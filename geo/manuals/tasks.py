@@ -16,9 +16,10 @@ from geo.files import Download
 from geo.manuals import render
 from geo.periods import local_today
 from geo.settings import Settings
-from geo.tasks.departments import find_department
+from geo.tasks.departments import department_names, find_department
 
 TITLE = "重点任务推进手册"
+MAX_ID = 2**31 - 1
 SOURCE_ZH = {s.code: s.name for s in TASK_SOURCES}
 CATEGORY_ZH = {c.code: c.name for c in TASK_CATEGORIES}
 DEMO_NOTE = "说明：本手册所列重点任务及其关联项目为演示数据，非正式下达的任务清单。"
@@ -49,6 +50,9 @@ def manual_tasks(session: Session, *, department: str | None = None, category: s
         clauses.append("t.category = :category")
         params["category"] = category
     if department:
+        # find_department reads any str.isdigit() key as an id: one that is not a plain int4 is no department.
+        if department.isdigit() and not (department.isascii() and int(department) <= MAX_ID):
+            raise UnknownValue("department", department, department_names(session))
         clauses.append("t.lead_department_id = :department")
         params["department"] = find_department(session, department)["id"]
     body = session.execute(

@@ -223,7 +223,9 @@ def test_bad_filters_and_formats_are_problems_a_person_can_act_on(client):
     r = client.get("/api/manuals/tasks.pdf", params={"category": "nonsense"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
     assert "promotion" in r.text
-    assert client.get("/api/manuals/tasks.pdf", params={"department": "市不存在局"}).status_code == 422
+    for department in ("市不存在局", "9" * 30, "²"):
+        r = client.get("/api/manuals/tasks.pdf", params={"department": department})
+        assert r.status_code == 422 and "市发展和改革委员会" in r.text, r.text
     r = client.get("/api/manuals/projects.pdf", params={"district": "北京市"})
     assert r.status_code == 422 and "荣成市" in r.text
     r = client.get("/api/manuals/projects.docx")
