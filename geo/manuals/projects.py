@@ -128,9 +128,10 @@ def blocks(projects: list[dict], *, settings: Settings, today: dt.date) -> list[
     if not projects:
         out.append(("para", "没有符合条件的项目。"))
     for heading, (_, ps) in zip(headings, groups, strict=True):
-        out.append(("h2", heading))
-        for p in ps:
-            record = [
+        for i, p in enumerate(ps):
+            # The district's heading goes with its first project, never alone at a page's foot.
+            record = [("h2", heading)] if i == 0 else []
+            record += [
                 ("h3", f"{p['code']}　{zh(p['name'])}"),
                 ("fields", fields(p, settings.plan_year)),
                 ("unit", f"{settings.plan_year}年月度投资计划（亿元）"),

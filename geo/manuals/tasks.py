@@ -124,9 +124,11 @@ def blocks(tasks: list[dict], *, settings: Settings, today: dt.date) -> list[tup
     if not tasks:
         out.append(("para", "没有符合条件的重点任务。"))
     for heading, (_, ts) in zip(headings, groups, strict=True):
-        out.append(("h2", heading))
-        for t in ts:
-            out.append(("keep", [("h3", f"{t['code']}　{zh(t['title'])}"), ("fields", fields(t))]))
+        for i, t in enumerate(ts):
+            # The category's heading goes with its first task, never alone at a page's foot.
+            record = [("h2", heading)] if i == 0 else []
+            record += [("h3", f"{t['code']}　{zh(t['title'])}"), ("fields", fields(t))]
+            out.append(("keep", record))
     return out
 
 

@@ -95,6 +95,11 @@ def test_pages_are_numbered_and_the_contents_gives_each_section_its_page(rendere
         pages = pages_text(rendered[name, "pdf"].data)
         for number, page in enumerate(pages, 1):
             assert f"—{number}—" in page, (name, number)
+            # No section heading left alone at a page's foot (page 1 is the 目录, a list of them).
+            assert number == 1 or not re.search(r"[一二三四五六七八九十]、\S{1,16}（\d+[项个]）(—\d+—)?$", page), (
+                name,
+                number,
+            )
         # The 目录 as laid out (pdftotext keeps each entry's dot leader and page number on its line).
         saved = tmp_path / f"{name}.pdf"
         saved.write_bytes(rendered[name, "pdf"].data)
