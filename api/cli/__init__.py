@@ -11,6 +11,7 @@ from api.cli import (
     db,
     exports,
     imports,
+    manuals,
     photos,
     problems,
     projects,
@@ -34,6 +35,7 @@ app.add_typer(workplan.app, name="plan")
 app.add_typer(exports.app, name="export")
 app.add_typer(projects.app, name="project")
 app.add_typer(tours.app, name="tour")
+app.add_typer(manuals.app, name="manual")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(tasks.departments_app, name="departments")
 app.add_typer(assessment.app, name="assess")

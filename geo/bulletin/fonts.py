@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,7 @@ FACES = {
     "serif": ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
     "serif-bold": ("NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC"),
 }
+CACHE_KEEP = 200
 ALWAYS = string.printable + "，。、；：？！“”‘’（）《》【】—…·％－～"
 
 
@@ -110,13 +112,46 @@ def _truetype_subset(chars: str, ps_name: str, face: str = "sans") -> bytes:
     return out.getvalue()
 
 
+def _cached_subset(chars: str, name: str, face: str) -> bytes:
+    """The subset from <var_dir>/fonts when an earlier process made it (a long document's faces cost seconds each,
+    most of its render time), else made now and kept there; a cache that cannot be read or written is skipped."""
+    from geo.settings import get_settings
+
+    try:
+        source = face_file(face)[0].stat()  # a new fonts-noto-cjk makes new files, not stale ones
+        path = get_settings().var_dir / "fonts" / f"{name}-{source.st_size}-{source.st_mtime_ns}.ttf"
+        if path.is_file():
+            return path.read_bytes()
+    except (OSError, ValueError):
+        path = None
+    data = _truetype_subset(chars, name, face)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(data)
+            partial.replace(path)  # never a half-written font under the final name
+            _prune(path.parent)
+        except OSError:
+            pass
+    return data
+
+
+def _prune(directory: Path, keep: int = CACHE_KEEP) -> None:
+    """Keep the newest `keep` cached subsets: every filtered document makes its own, a few hundred kB each."""
+    files = sorted(directory.glob("Noto-*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
+
+
 def register_cjk_font(text: str, face: str = "sans") -> str:
     """Register (once per character set and face) a TrueType subset of Noto CJK SC covering `text`; its name."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     chars = "".join(sorted(set(text) | set(ALWAYS)))
-    name = f"Noto-{face}-" + hashlib.sha1((face + chars).encode()).hexdigest()[:12]
+    # The name hashes every character of the subset (sha1, 16 hex digits), so a cached file is the subset it names.
+    name = f"Noto-{face}-" + hashlib.sha1((face + chars).encode()).hexdigest()[:16]
     if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(_truetype_subset(chars, name, face))))
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(_cached_subset(chars, name, face))))
     return name

@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -28,6 +29,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from geo.bulletin import charts, coordination, text
 from geo.bulletin.fonts import register_cjk_font
@@ -160,14 +162,24 @@ def _text_of(block: tuple) -> str:
 
 
 def _faces(content: list[tuple], preview: bool = True) -> dict[str, str]:
-    """Register one subset per face used, each of the characters set in it; an unused face stands in for by serif."""
+    """Register one subset per face used, each of the characters set in it; an unused face stands in for by serif (by
+    sans when serif would set nothing but the page numbers)."""
     by_face = {"serif-bold": PREVIEW if preview else "", "sans-bold": "", "serif": "— 0123456789", "sans": ""}
     for b in content:
         if b[0] == "masthead":
             by_face["serif-bold"] += b[1] + b[2]
             by_face["serif"] += b[3] + b[4]
-        elif b[0] in ("title", "h2"):
+        elif b[0] == "cover":
+            by_face["sans-bold"] += b[1] + b[2]
+            by_face["sans"] += "".join(b[3:])
+        elif b[0] in ("title", "h2", "h3"):
             by_face["sans-bold"] += b[1]
+        elif b[0] == "fields":
+            by_face["sans-bold"] += "".join(label for label, _ in b[1])
+            by_face["sans"] += "".join(value for _, value in b[1])
+        elif b[0] == "toc":
+            by_face["sans-bold"] += b[1]
+            by_face["sans"] += "".join(b[2])
         elif b[0] == "table":
             by_face["sans-bold"] += "".join(b[1][0]) + "合计全市"
             by_face["sans"] += _text_of(b)
@@ -176,8 +188,11 @@ def _faces(content: list[tuple], preview: bool = True) -> dict[str, str]:
         else:
             by_face["sans"] += _text_of(b)
     # Each subset costs about a second of font work (more on a busy machine): none for a face nothing is set in.
+    if by_face["serif"] == "— 0123456789" and by_face["sans"]:
+        by_face["serif"] = ""  # only the page numbers: set them in sans rather than make a subset for them
     faces = {face: register_cjk_font(chars, face) for face, chars in by_face.items() if chars}
-    return {face: faces.get(face, faces["serif"]) for face in by_face}
+    fallback = faces.get("serif") or faces["sans"]
+    return {face: faces.get(face, fallback) for face in by_face}
 
 
 def _styles(f: dict[str, str]) -> dict[str, ParagraphStyle]:
@@ -190,6 +205,24 @@ def _styles(f: dict[str, str]) -> dict[str, ParagraphStyle]:
             "issue", fontName=f["serif-bold"], fontSize=13, leading=18, alignment=1, spaceBefore=6, spaceAfter=10
         ),
         "issuer": ParagraphStyle("issuer", fontName=f["serif"], fontSize=11.5, leading=16),
+        "cover-masthead": ParagraphStyle(
+            "cover-masthead", fontName=f["sans-bold"], fontSize=26, leading=34, alignment=1, textColor=RED
+        ),
+        "cover-issue": ParagraphStyle(
+            "cover-issue", fontName=f["sans-bold"], fontSize=13, leading=18, alignment=1, spaceBefore=6, spaceAfter=10
+        ),
+        "cover-issuer": ParagraphStyle("cover-issuer", fontName=f["sans"], fontSize=11.5, leading=16),
+        "cover-date": ParagraphStyle("cover-date", fontName=f["sans"], fontSize=11.5, leading=16, alignment=2),
+        "cover-note": ParagraphStyle(
+            "cover-note",
+            fontName=f["sans"],
+            fontSize=9,
+            leading=13,
+            textColor=colors.HexColor("#555555"),
+            alignment=1,
+            spaceAfter=6,
+            wordWrap="CJK",
+        ),
         "date": ParagraphStyle("date", fontName=f["serif"], fontSize=11.5, leading=16, alignment=2),
         "title": ParagraphStyle(
             "title",
@@ -215,6 +248,17 @@ def _styles(f: dict[str, str]) -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle(
             "h2", fontName=f["sans-bold"], fontSize=13, leading=20, spaceBefore=10, spaceAfter=4, keepWithNext=1
         ),
+        "h3": ParagraphStyle(
+            "h3",
+            fontName=f["sans-bold"],
+            fontSize=10.5,
+            leading=15,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
+            wordWrap="CJK",
+        ),
+        "toc": ParagraphStyle("toc", fontName=f["sans"], fontSize=11.5, leading=22, rightIndent=12 * mm),
         "para": body,
         "unit": ParagraphStyle("unit", fontName=f["sans"], fontSize=8.5, leading=12, alignment=2, spaceAfter=2),
         "cell": ParagraphStyle("cell", fontName=f["sans"], fontSize=8, leading=10.5, wordWrap="CJK"),
@@ -225,11 +269,11 @@ def _styles(f: dict[str, str]) -> dict[str, ParagraphStyle]:
     }
 
 
-def _masthead(block: tuple, s: dict) -> list:
-    _, title, issue, issuer, date = block
+def _masthead(block: tuple, s: dict, prefix: str = "") -> list:
+    _, title, issue, issuer, date = block[:5]
     issuers = "<br/>".join(escape(x.strip()) for x in issuer.split(" / ") if x.strip())
     row = Table(
-        [[Paragraph(issuers, s["issuer"]), Paragraph(escape(date), s["date"])]],
+        [[Paragraph(issuers, s[prefix + "issuer"]), Paragraph(escape(date), s[prefix + "date"])]],
         colWidths=[TEXT_W * 0.68, TEXT_W * 0.32],
         style=[
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -240,8 +284,8 @@ def _masthead(block: tuple, s: dict) -> list:
     )
     return [
         Spacer(1, 6 * mm),
-        Paragraph(escape(title), s["masthead"]),
-        Paragraph(escape(issue), s["issue"]),
+        Paragraph(escape(title), s[prefix + "masthead"]),
+        Paragraph(escape(issue), s[prefix + "issue"]),
         row,
         HRFlowable(width="100%", thickness=2.2, color=RED, spaceBefore=1, spaceAfter=1),
         HRFlowable(width="100%", thickness=0.6, color=RED, spaceBefore=0, spaceAfter=6),
@@ -279,6 +323,50 @@ def _table(block: tuple, f: dict, s: dict) -> Table:
     table = Table(shaped, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="CENTER")
     table.setStyle(TableStyle(style))
     return table
+
+
+def _fields(block: tuple, f: dict, s: dict) -> Table:
+    """A record as a two-column table: the label (黑体) beside its value, which wraps at a character."""
+    room = TEXT_W - 24 * mm - 6
+
+    def cell(value: str):
+        # A Paragraph only where the value wraps: CJK line breaking is most of a long document's layout time.
+        if "\n" not in value and stringWidth(value, f["sans"], 8) <= room:
+            return value
+        return Paragraph(escape(value).replace("\n", "<br/>"), s["cell"])
+
+    rows = [[label, cell(value)] for label, value in block[1]]
+    table = Table(rows, colWidths=[24 * mm, TEXT_W - 24 * mm], hAlign="CENTER")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (0, -1), f["sans-bold"], 8),
+                ("FONT", (1, 0), (1, -1), f["sans"], 8),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8ecf2")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#666666")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _toc(block: tuple, s: dict) -> list:
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.levelStyles = [s["toc"]]
+    return [Paragraph(escape(block[1]), s["title"]), Spacer(1, 4 * mm), toc]
+
+
+class _Document(BaseDocTemplate):
+    """Tells a table of contents the page of every 二级标题 (h2) as it is laid out."""
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, Paragraph) and flowable.style.name == "h2":
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
 
 
 def _image(png: bytes, width_mm: float, max_height_mm: float | None = None) -> Image:
@@ -325,6 +413,34 @@ def _page_decor(f: dict, preview: bool):
     return draw
 
 
+def _flowables(block: tuple, f: dict, s: dict) -> list:
+    """The flowables of one block; ("keep", [blocks]) keeps its blocks on one page (a record never split)."""
+    kind = block[0]
+    if kind == "keep":
+        return [KeepTogether([x for b in block[1] for x in _flowables(b, f, s)])]
+    if kind == "masthead":
+        return _masthead(block, s)
+    if kind == "cover":  # the masthead set in 黑体 only, with its note: two font subsets instead of four
+        return _masthead(block, s, "cover-") + ([Paragraph(escape(block[5]), s["cover-note"])] if block[5] else [])
+    if kind == "table":
+        return [_table(block, f, s), Spacer(1, 3 * mm)]
+    if kind == "image":
+        caption = Paragraph(escape(block[3]), s["caption"])
+        return [KeepTogether([Spacer(1, 2 * mm), _image(block[1], block[2]), caption])]
+    if kind == "photos":
+        return [_photos(block, s)]
+    if kind == "pagebreak":
+        return [PageBreak()]
+    if kind == "fields":
+        return [_fields(block, f, s), Spacer(1, 2 * mm)]
+    if kind == "toc":
+        return _toc(block, s)
+    if kind == "h2":
+        # with keepWithNext: room for the heading and a start of its text
+        return [CondPageBreak(45 * mm), Paragraph(escape(block[1]), s["h2"])]
+    return [Paragraph(escape(block[1]), s[kind])]
+
+
 def render_pdf(data: dict) -> bytes:
     """PDF bytes of the bulletin."""
     masthead = data.get("masthead") or {}
@@ -337,33 +453,18 @@ def render_pdf(data: dict) -> bytes:
 
 
 def render_blocks(content: list[tuple], *, title: str, author: str = "", preview: bool = False) -> bytes:
-    """PDF bytes of blocks (as blocks() makes them, plus ("pagebreak", "")) in the bulletin's faces, styles and
-    page numbers; `preview` adds the 征求意见稿 watermark. Other official documents (tour itineraries) use it too."""
-    f = _faces(content, preview)
+    """PDF bytes of blocks (as blocks() makes them, plus ("pagebreak", ""), ("h3", text), ("fields", [(label, value)]),
+    ("keep", [blocks]), ("cover", title, subtitle, issuer, date, note) and ("toc", title, [h2 texts])) in the
+    bulletin's faces, styles and page numbers; `preview` adds the 征求意见稿 watermark. Other official documents
+    (tour itineraries, the 推进手册) use it too."""
+    f = _faces([b for block in content for b in (block[1] if block[0] == "keep" else [block])], preview)
     s = _styles(f)
     story: list = []
     for block in content:
-        kind = block[0]
-        if kind == "masthead":
-            story += _masthead(block, s)
-        elif kind == "table":
-            story.append(_table(block, f, s))
-            story.append(Spacer(1, 3 * mm))
-        elif kind == "image":
-            story.append(
-                KeepTogether([Spacer(1, 2 * mm), _image(block[1], block[2]), Paragraph(escape(block[3]), s["caption"])])
-            )
-        elif kind == "photos":
-            story.append(_photos(block, s))
-        elif kind == "pagebreak":
-            story.append(PageBreak())
-        elif kind == "h2":
-            story.append(CondPageBreak(45 * mm))  # with keepWithNext: room for the heading and a start of its text
-            story.append(Paragraph(escape(block[1]), s["h2"]))
-        else:
-            story.append(Paragraph(escape(block[1]), s[kind]))
+        story += _flowables(block, f, s)
     out = io.BytesIO()
-    doc = BaseDocTemplate(
+    has_toc = any(block[0] == "toc" for block in content)
+    doc = (_Document if has_toc else BaseDocTemplate)(
         out,
         pagesize=A4,
         leftMargin=MARGIN_L,
@@ -375,5 +476,9 @@ def render_blocks(content: list[tuple], *, title: str, author: str = "", preview
     )
     frame = Frame(MARGIN_L, MARGIN_B, TEXT_W, PAGE_H - MARGIN_T - MARGIN_B, id="body", leftPadding=0, rightPadding=0)
     doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_page_decor(f, preview))])
-    doc.build(story)
+    # A table of contents needs a second pass: its page numbers are known once the body has been laid out.
+    if has_toc:
+        doc.multiBuild(story)
+    else:
+        doc.build(story)
     return out.getvalue()

@@ -82,7 +82,8 @@ def _fraction(percent) -> Decimal | None:
     return None if percent is None else Decimal(str(percent)) / 100
 
 
-def _sheet(wb, title: str, columns: list[tuple], rows: list[list]):
+def styled_sheet(wb, title: str, columns: list[tuple], rows: list[list]):
+    """A sheet of rows under a bold, filled, frozen header; columns are (header, number format or None, width)."""
     ws = wb.create_sheet(title)
     append_row(ws, [c[0] for c in columns])
     for row in rows:
@@ -177,13 +178,13 @@ def render_xlsx(data: dict) -> bytes:
     """XLSX bytes of the bulletin."""
     wb = new_workbook()
     _overview(wb, data)
-    _sheet(wb, "分区市", GROUP_COLUMNS, [_group(g) for g in data["by_district"]] + [_total(data)])
-    _sheet(wb, "分产业集群", GROUP_COLUMNS, [_group(g) for g in data["by_cluster"]] + [_total(data)])
-    _sheet(wb, "分基地", GROUP_COLUMNS, [_group(g) for g in data["by_base"]])
+    styled_sheet(wb, "分区市", GROUP_COLUMNS, [_group(g) for g in data["by_district"]] + [_total(data)])
+    styled_sheet(wb, "分产业集群", GROUP_COLUMNS, [_group(g) for g in data["by_cluster"]] + [_total(data)])
+    styled_sheet(wb, "分基地", GROUP_COLUMNS, [_group(g) for g in data["by_base"]])
     for light in ("red", "yellow"):
         rows = [_light(x) for x in data["lagging"] if x["light"] == light]
-        _sheet(wb, f"{LIGHT_ZH[light]}项目", LIGHT_COLUMNS, rows)
-    _sheet(
+        styled_sheet(wb, f"{LIGHT_ZH[light]}项目", LIGHT_COLUMNS, rows)
+    styled_sheet(
         wb,
         "月度趋势",
         [
@@ -212,7 +213,7 @@ def render_xlsx(data: dict) -> bytes:
             for t in data["trend"]
         ],
     )
-    _sheet(
+    styled_sheet(
         wb,
         "需协调解决的问题",
         COORDINATION_COLUMNS,

@@ -316,3 +316,8 @@ export const assessmentApi = {
   unit: (kind, name, period, o) => getJSON(`/api/assessment/${encodeURIComponent(kind)}/${encodeURIComponent(name)}${query({ period })}`, o),
   xlsxUrl: (period, kind) => `/api/assessment.xlsx${query({ period, kind })}`,
 };
+
+// 推进手册 (js/manual-links.js): the task manual (by category) and the project manual (by district), pdf or xlsx.
+export const manualApi = {
+  url: (kind, fmt, filters = {}) => `/api/manuals/${encodeURIComponent(kind)}.${encodeURIComponent(fmt)}${query(filters)}`,
+};
