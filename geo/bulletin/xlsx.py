@@ -224,7 +224,7 @@ def render_xlsx(data: dict) -> bytes:
 
         league = data["assessment"]
         columns = [(h.replace("\n", ""), None, 12 if i > 1 else 8) for i, h in enumerate(header(league))]
-        ws = _sheet(wb, "考核排名", columns, rows(league))
+        ws = styled_sheet(wb, "考核排名", columns, rows(league))
         append_row(ws, [weights_note(league)])
     out = io.BytesIO()
     wb.save(out)
