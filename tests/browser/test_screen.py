@@ -164,25 +164,34 @@ def test_a_pinned_district_and_the_stale_notice(screen_page, live_server, page_p
     assert pg.get_by_test_id("sc-focus").get_attribute("data-focus") == "荣成市"
 
 
-def heap(cdp) -> int:
-    cdp.send("HeapProfiler.collectGarbage")
-    return cdp.send("Runtime.getHeapUsage")["usedSize"]
+def heap(cdp, pg) -> int:
+    """Retained JS heap: the least of three readings after a forced GC (one may catch a refresh's answer in flight)."""
+    sizes = []
+    for _ in range(3):
+        cdp.send("HeapProfiler.collectGarbage")
+        sizes.append(cdp.send("Runtime.getHeapUsage")["usedSize"])
+        pg.wait_for_timeout(700)
+    return min(sizes)
 
 
 def test_a_fast_tour_keeps_the_heap_and_the_timers_steady(screen_page, live_server):
     pg = screen_page(1920, 1080, TIMER_PROBE)
     open_screen(pg, live_server, "?tour=0.5&refresh=2")
     cdp = pg.context.new_cdp_session(pg)
-    pg.wait_for_timeout(8000)  # warm up: every stop visited once, caches filled
-    start, timers0, stops0 = heap(cdp), pg.evaluate("window.__liveTimers()"), pg.evaluate("window.warroomScreen.stops")
+    pg.wait_for_timeout(20_000)  # warm up: four rounds of the tour, compiled code and timing buffers settled
+    start, timers0, stops0 = (
+        heap(cdp, pg),
+        pg.evaluate("window.__liveTimers()"),
+        pg.evaluate("window.warroomScreen.stops"),
+    )
     t0 = time.monotonic()
-    pg.wait_for_timeout(45_000)
-    end, timers1 = heap(cdp), pg.evaluate("window.__liveTimers()")
+    pg.wait_for_timeout(40_000)
+    end, timers1 = heap(cdp, pg), pg.evaluate("window.__liveTimers()")
     state = pg.evaluate("({stops: window.warroomScreen.stops, refreshes: window.warroomScreen.refreshes})")
     print(
         f"heap {start} -> {end} ({100 * (end - start) / start:+.1f}%) in {time.monotonic() - t0:.0f}s, "
         f"{state['stops'] - stops0} stops, {state['refreshes']} refreshes, timers {timers0} -> {timers1}"
     )
-    assert state["stops"] - stops0 >= 60 and state["refreshes"] >= 15
+    assert state["stops"] - stops0 >= 50 and state["refreshes"] >= 20
     assert end < start * 1.10
     assert timers1 <= timers0 + 2

@@ -129,8 +129,11 @@ export function createPanels(meta) {
     };
   }
 
+  let chartData = null;
   function renderTrend(ratio) {
     const { data } = state;
+    if (chart && ratio === chartRatio && data === chartData) return; // the tour changes the focus, not the city's trend
+    chartData = data;
     if (!chart || ratio !== chartRatio) {
       if (chart) chart.dispose();
       // The chart sits inside the CSS-scaled canvas: draw at the wall's real resolution, not the design's.

@@ -53,6 +53,11 @@ async function assessmentRanking(month) {
   } catch { return null; }
 }
 
+/** What the markers show of the projects: a refresh that changes none of it redraws nothing. */
+function signature(features) {
+  return features.map((f) => `${f.properties.id}:${f.properties.light}:${f.geometry.coordinates}`).join('|');
+}
+
 async function boot() {
   takeToken();
   initI18n();
@@ -120,6 +125,7 @@ async function boot() {
 
   const first = await fetchAll();
   markers.setData(first.features);
+  let markerSig = signature(first.features);
   lastGood = new Date();
   show(first);
 
@@ -152,7 +158,8 @@ async function boot() {
   async function refresh() {
     try {
       const next = await fetchAll();
-      markers.setData(next.features);
+      const sig = signature(next.features);
+      if (sig !== markerSig) { markers.setData(next.features); markerSig = sig; } // unchanged: keep the drawn markers
       show(next);
       lastGood = new Date();
       screenState.refreshes += 1;
