@@ -8,7 +8,7 @@ import { initI18n, setMeta, t, nameOf, fmtInt, fmtPct } from './i18n.js';
 import './i18n-progress.js';
 import './i18n-screen.js';
 import { createMap } from './map.js';
-import { loadAreaLayers } from './layers.js';
+import { fetchAreaLayers, loadAreaLayers } from './layers.js';
 import { createProjectLayer } from './markers.js';
 import { fitCanvas } from './screen-fit.js';
 import { createTour } from './screen-tour.js';
@@ -40,17 +40,33 @@ function takeToken() {
   if (token) useToken(token);
 }
 
-/** The assessment ranking when the server offers one (asked through its OpenAPI, so no 404 reaches the console). */
+// Whether the server offers the assessment (考核): asked once of its OpenAPI, so no 404 reaches the console.
+let offersAssessment = null;
+
+/** The assessment ranking of the month when the server has one, else null (the ranking falls back to completion). */
 async function assessmentRanking(month) {
   try {
-    const doc = await api.openapi();
-    if (!doc.paths || !doc.paths['/api/assessment']) return null;
+    offersAssessment = offersAssessment || api.openapi().then((doc) => Boolean(doc.paths && doc.paths['/api/assessment']), () => false);
+    if (!(await offersAssessment)) return null;
     const a = await api.assessment(month, 'district');
     const list = Array.isArray(a) ? a : a.districts || a.rows || a.items || a.ranking || a.results || [];
     const rows = list.map((r) => ({ name: r.district ?? r.name, score: Number(r.score ?? r.total ?? r.total_score) }))
       .filter((r) => r.name && Number.isFinite(r.score)).sort((x, y) => y.score - x.score);
     return rows.length ? { rows, period: a.period || month } : null;
   } catch { return null; }
+}
+
+/** The dashboard's figures for the month (the server's latest when none is set), then what else the panels show. */
+async function fetchAll(opts) {
+  const data = await api.dashboard(opts.month);
+  const month = data.month;
+  const [fc, problems, wall, ranking] = await Promise.all([
+    api.projects({ month }),
+    problemsApi.list({ month }).catch(() => null),
+    api.photoWall({ month, perProject: 2 }).catch(() => null),
+    assessmentRanking(month),
+  ]);
+  return { data, problems, features: fc.features || [], wall, ranking };
 }
 
 /** What the markers show of the projects: a refresh that changes none of it redraws nothing. */
@@ -62,6 +78,10 @@ async function boot() {
   takeToken();
   initI18n();
   const opts = settings();
+  // Everything the first frame needs is asked at once: meta, the area layers and the figures.
+  const layersData = fetchAreaLayers();
+  const firstData = fetchAll(opts);
+  for (const p of [layersData, firstData]) p.catch(() => {}); // awaited below; a failure there is the boot's error
   const meta = await api.meta();
   setMeta(meta);
   document.title = t('screen.title');
@@ -84,7 +104,7 @@ async function boot() {
     map.fire('viewreset'); // the markers' canvas takes the new resolution
     if (current) panels.render(current, ratio());
   });
-  const areas = await loadAreaLayers(map, meta, map0.basemapKind);
+  const areas = await loadAreaLayers(map, meta, map0.basemapKind, layersData);
 
   function renderFocus() {
     if (!current) return;
@@ -102,18 +122,6 @@ async function boot() {
     renderFocus();
   }
 
-  async function fetchAll() {
-    const data = await api.dashboard(opts.month);
-    const month = data.month;
-    const [fc, problems, wall, ranking] = await Promise.all([
-      api.projects({ month }),
-      problemsApi.list({ month }).catch(() => null),
-      api.photoWall({ month, perProject: 2 }).catch(() => null),
-      assessmentRanking(month),
-    ]);
-    return { data, problems, features: fc.features || [], wall, ranking };
-  }
-
   function fly(name) {
     const b = name ? areas.districtBounds(name) : map0.cityBounds;
     if (!b) return;
@@ -123,7 +131,7 @@ async function boot() {
     else map.fitBounds(b, { ...map0.fitOptions(), animate: false });
   }
 
-  const first = await fetchAll();
+  const first = await firstData;
   markers.setData(first.features);
   let markerSig = signature(first.features);
   lastGood = new Date();
@@ -157,7 +165,7 @@ async function boot() {
   const staleEl = $('sc-stale');
   async function refresh() {
     try {
-      const next = await fetchAll();
+      const next = await fetchAll(opts);
       const sig = signature(next.features);
       if (sig !== markerSig) { markers.setData(next.features); markerSig = sig; } // unchanged: keep the drawn markers
       show(next);
