@@ -131,8 +131,33 @@ async function boot() {
     else map.fitBounds(b, { ...map0.fitOptions(), animate: false });
   }
 
+  // District names would sit under the wall-sized clusters: a label a cluster covers moves just below it.
+  function declutter() {
+    const circles = [];
+    markers.layer.eachLayer((l) => { const p = map.latLngToContainerPoint(l.getLatLng()); circles.push([p.x, p.y, l.getRadius()]); });
+    const k = fit ? fit.scale : 1;
+    const box = map.getContainer().getBoundingClientRect();
+    for (const el of map.getContainer().querySelectorAll('.district-label')) {
+      el.style.marginTop = '0px';
+      const r = el.getBoundingClientRect();
+      const [l, right] = [(r.left - box.left) / k, (r.right - box.left) / k];
+      let [top, bottom] = [(r.top - box.top) / k, (r.bottom - box.top) / k];
+      const start = top;
+      for (let i = 0; i < 3; i += 1) { // below one cluster may be under the next
+        const hit = circles.find(([x, y, rad]) => Math.hypot(x - Math.max(l, Math.min(x, right)), y - Math.max(top, Math.min(y, bottom))) < rad);
+        if (!hit) break;
+        const dy = hit[1] + hit[2] + 2 - top;
+        top += dy;
+        bottom += dy;
+      }
+      if (top !== start) el.style.marginTop = `${Math.round(top - start)}px`;
+    }
+  }
+  map.on('moveend', declutter);
+
   const first = await firstData;
   markers.setData(first.features);
+  declutter();
   let markerSig = signature(first.features);
   lastGood = new Date();
   show(first);
@@ -167,7 +192,7 @@ async function boot() {
     try {
       const next = await fetchAll(opts);
       const sig = signature(next.features);
-      if (sig !== markerSig) { markers.setData(next.features); markerSig = sig; } // unchanged: keep the drawn markers
+      if (sig !== markerSig) { markers.setData(next.features); markerSig = sig; declutter(); } // unchanged: keep the drawn markers
       show(next);
       lastGood = new Date();
       screenState.refreshes += 1;
