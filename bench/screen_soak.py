@@ -49,10 +49,14 @@ def first_frame_ms(browser, base: str) -> float:
         context.close()
 
 
-def heap_mb(cdp) -> float:
-    """Used JS heap after a forced garbage collection, in MB."""
-    cdp.send("HeapProfiler.collectGarbage")
-    return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
+def heap_mb(cdp, page) -> float:
+    """Retained JS heap in MB: the least of three readings after a forced GC (one may catch a refresh in flight)."""
+    sizes = []
+    for _ in range(3):
+        cdp.send("HeapProfiler.collectGarbage")
+        sizes.append(cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6)
+        page.wait_for_timeout(700)
+    return min(sizes)
 
 
 def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample: float) -> bool:
@@ -67,7 +71,7 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
     page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=60_000)
     cdp = context.new_cdp_session(page)
     page.wait_for_timeout(max(10.0, tour * 10) * 1000)  # warm-up: one whole round of the tour
-    start = heap_mb(cdp)
+    start = heap_mb(cdp, page)
     timers0 = page.evaluate("window.__liveTimers()")
     stops0 = page.evaluate("window.warroomScreen.stops || 0")
     print(f"  {'t (s)':>6} {'heap MB':>8} {'growth':>7} {'timers':>6} {'stops':>6} {'refreshes':>9}")
@@ -75,7 +79,7 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
     end = start
     while (elapsed := time.monotonic() - t0) < minutes * 60:
         page.wait_for_timeout(min(sample, minutes * 60 - elapsed) * 1000)
-        end = heap_mb(cdp)
+        end = heap_mb(cdp, page)
         s = page.evaluate("({stops: window.warroomScreen.stops, refreshes: window.warroomScreen.refreshes})")
         print(
             f"  {time.monotonic() - t0:6.0f} {end:8.2f} {100 * (end - start) / start:+6.1f}% "
