@@ -209,6 +209,9 @@ async function boot() {
   }
   refreshTimer = setTimeout(refresh, opts.refresh * 1000);
 
+  // Kiosk: a double click (or the browser's --kiosk / F11) fills the wall; browsers allow it only after a gesture.
+  document.addEventListener('dblclick', () => { if (!document.fullscreenElement) document.documentElement.requestFullscreen?.().catch(() => {}); });
+
   const clock = $('sc-clock');
   const tick = () => { clock.textContent = new Date().toLocaleString('zh-CN', { hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }); };
   tick();
