@@ -68,8 +68,15 @@ const ACCEPT = 'application/json, application/geo+json, application/problem+json
  * Every call to the server: GET or a write (writes carry the CSRF header), a JSON payload or a raw body,
  * answered as parsed JSON (or a Blob with as: 'blob'); anything else throws an ApiError.
  */
+// A screen token (web/js/screen.js): a kiosk with no sign-in sends a viewer's API token where anonymous read is off.
+let bearer = '';
+
+/** Send `token` (an API token, wr_…) as the Authorization of every later call; '' stops. */
+export function useToken(token) { bearer = token || ''; }
+
 async function request(method, path, { json, body, headers = {}, as = 'json', signal } = {}) {
   const sent = { Accept: as === 'blob' ? `${ACCEPT}, */*` : ACCEPT, ...headers };
+  if (bearer) sent.Authorization = `Bearer ${bearer}`;
   if (method !== 'GET') sent[CSRF_HEADER] = csrfToken();
   if (json !== undefined) { sent['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
   let res;

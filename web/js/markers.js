@@ -46,14 +46,15 @@ function passPointerThrough(map, renderer) {
  * keeps Leaflet's hit-testing, click events and zoom animation for free.
  */
 const DonutMarker = L.CircleMarker.extend({
-  options: { parts: [], text: '', font: 'sans-serif' },
+  options: { parts: [], text: '', font: 'sans-serif', scale: 1 },
   _updatePath() {
     const r = this._renderer;
     if (!r._drawing || this._empty()) return;
     const ctx = r._ctx;
     const { x, y } = this._point;
     const rad = this._radius;
-    const w = Math.max(5, rad * 0.38);
+    const k = this.options.scale;
+    const w = Math.max(5 * k, rad * 0.38);
     const total = this.options.parts.reduce((a, p) => a + p.value, 0) || 1;
     ctx.save();
     ctx.shadowColor = 'rgba(0,0,0,0.35)';
@@ -76,7 +77,7 @@ const DonutMarker = L.CircleMarker.extend({
       a += da;
     }
     ctx.fillStyle = '#111827';
-    ctx.font = `700 ${this.options.text.length > 3 ? 11 : 13}px ${this.options.font}`;
+    ctx.font = `700 ${Math.round((this.options.text.length > 3 ? 11 : 13) * k)}px ${this.options.font}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.fillText(this.options.text, x, y + 0.5);
@@ -87,7 +88,35 @@ const DonutMarker = L.CircleMarker.extend({
 // own `cluster: true` flag is not enough to tell clusters from points.
 const isCluster = (it) => it.properties.cluster === true && it.properties.cluster_id !== undefined;
 
-export function createProjectLayer(map, meta, { onSelect, isInteractive = () => true }) {
+/**
+ * A canvas renderer drawing at `ratio` device pixels per CSS pixel: a map inside a CSS-scaled wall canvas
+ * (web/js/screen.js) would otherwise be upscaled and blurred, as Leaflet only knows ratios 1 and 2.
+ */
+const SharpCanvas = L.Canvas.extend({
+  _update() {
+    if (this._map._animatingZoom && this._bounds) return;
+    L.Renderer.prototype._update.call(this);
+    const b = this._bounds;
+    const size = b.getSize();
+    const r = this.options.ratio;
+    const m = typeof r === 'function' ? r() : r;
+    const c = this._container;
+    L.DomUtil.setPosition(c, b.min);
+    c.width = Math.round(m * size.x);
+    c.height = Math.round(m * size.y);
+    c.style.width = `${size.x}px`;
+    c.style.height = `${size.y}px`;
+    this._ctx.setTransform(m, 0, 0, m, 0, 0);
+    this._ctx.translate(-b.min.x, -b.min.y);
+    this.fire('update');
+  },
+});
+
+/**
+ * `scale` enlarges markers, cluster rings, their numbers and the clustering radius (the wall screen: 2);
+ * `pixelRatio` (a number or a function asked at each redraw) sets the canvas resolution (default: Leaflet's own).
+ */
+export function createProjectLayer(map, meta, { onSelect, isInteractive = () => true, scale = 1, pixelRatio = null }) {
   const bands = meta.progress_bands || [];
   const lights = meta.lights || [];
   const lightIdx = new Map(lights.map((l, i) => [l.code, i]));
@@ -99,11 +128,13 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
   const KEYS = [...B_KEYS, ...L_KEYS];
 
   map.createPane('projects').style.zIndex = 610;
-  const renderer = L.canvas({ pane: 'projects', padding: 0.3, tolerance: 3 });
+  const renderer = pixelRatio
+    ? new SharpCanvas({ pane: 'projects', padding: 0.3, tolerance: 3, ratio: pixelRatio })
+    : L.canvas({ pane: 'projects', padding: 0.3, tolerance: 3 });
   const group = L.layerGroup();
   passPointerThrough(map, renderer);
   const selectionRing = L.circleMarker([0, 0], {
-    renderer, radius: 13, color: '#111827', weight: 3, fill: false, interactive: false,
+    renderer, radius: 13 * scale, color: '#111827', weight: 3 * scale, fill: false, interactive: false,
   });
 
   let features = [];
@@ -128,7 +159,7 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
 
   function build() {
     index = new Supercluster({
-      radius: 56,
+      radius: 56 * scale,
       minZoom: Math.max(0, Math.floor(map.getMinZoom())), // levels the map never shows are not built
       maxZoom: MAX_CLUSTER_ZOOM,
       minPoints: 2,
@@ -179,10 +210,10 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
         count += n;
         let entry = rendered.get(key);
         if (!entry) {
-          const radius = Math.round(15 + Math.min(15, Math.log10(n) * 6));
+          const radius = Math.round((15 + Math.min(15, Math.log10(n) * 6)) * scale);
           const m = new DonutMarker([lat, lon], {
             renderer, radius, stroke: false, fill: true, fillOpacity: 0,
-            parts: clusterParts(it.properties), text: String(it.properties.point_count_abbreviated), font,
+            parts: clusterParts(it.properties), text: String(it.properties.point_count_abbreviated), font, scale,
           });
           hover(m, () => t('markers.cluster', { n: fmtInt(n) }));
           const cid = it.properties.cluster_id;
@@ -202,7 +233,7 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
         let entry = rendered.get(key);
         if (!entry) {
           const m = L.circleMarker([lat, lon], {
-            renderer, radius: 7, weight: 1.5, color: '#ffffff', fillColor: colorOf(p), fillOpacity: 1,
+            renderer, radius: 7 * scale, weight: 1.5 * scale, color: '#ffffff', fillColor: colorOf(p), fillOpacity: 1,
             bubblingMouseEvents: true, // so the lookup tool still gets map clicks on a marker
           });
           hover(m, () => p.name);

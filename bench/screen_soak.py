@@ -1,0 +1,128 @@
+"""Soak the war-room screen (/screen.html) in headless Chromium: a long fast auto-tour, the JS heap over time.
+
+Usage: .venv/bin/python bench/screen_soak.py [--minutes 10] [--tour 2] [--refresh 60] [--sample 60] [--loads 3]
+On the demo database (116 projects, private cluster var/pgbench, app in a uvicorn subprocess): first the time from
+navigation start to the first complete frame (mark `screen-complete`: map, markers and every panel drawn), median of
+--loads cold contexts at 1920×1080; then one page touring every --tour seconds, refreshing every --refresh seconds,
+with the heap after a forced GC sampled every --sample seconds (CDP Runtime.getHeapUsage), the live timers, the
+tour stops and refreshes made, and any page or console error. Targets: first frame < 1.5 s, heap growth < 10 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+from _common import bench_cluster, seeded_url, served
+
+CHROMIUM = os.environ.get("WARROOM_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+VIEWPORT = {"width": 1920, "height": 1080}
+
+# Counts the page's live timers, so timers that pile up show.
+TIMER_PROBE = """(() => {
+  const live = new Set();
+  const st = window.setTimeout, ct = window.clearTimeout, si = window.setInterval, ci = window.clearInterval;
+  window.setTimeout = (f, ms, ...a) => {
+    const id = st(() => { live.delete(id); if (typeof f === 'function') f(...a); }, ms);
+    live.add(id);
+    return id;
+  };
+  window.clearTimeout = (id) => { live.delete(id); ct(id); };
+  window.setInterval = (f, ms, ...a) => { const id = si(f, ms, ...a); live.add(id); return id; };
+  window.clearInterval = (id) => { live.delete(id); ci(id); };
+  window.__liveTimers = () => live.size;
+})();"""
+
+
+def first_frame_ms(browser, base: str) -> float:
+    """Navigation start to the `screen-complete` mark in a fresh context."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/screen.html?tour=0")
+        page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=60_000)
+        return page.evaluate("performance.getEntriesByName('screen-complete')[0].startTime")
+    finally:
+        context.close()
+
+
+def heap_mb(cdp, page) -> float:
+    """Retained JS heap in MB: the least of three readings after a forced GC (one may catch a refresh in flight)."""
+    sizes = []
+    for _ in range(3):
+        cdp.send("HeapProfiler.collectGarbage")
+        sizes.append(cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6)
+        page.wait_for_timeout(700)
+    return min(sizes)
+
+
+def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample: float) -> bool:
+    """Tour for `minutes`, printing the heap every `sample` seconds; True when growth < 10 % and nothing failed."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    context.add_init_script(TIMER_PROBE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console error: {m.text}"))
+    page.goto(f"{base}/screen.html?tour={tour}&refresh={refresh}")
+    page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=60_000)
+    cdp = context.new_cdp_session(page)
+    page.wait_for_timeout(max(10.0, tour * 10) * 1000)  # warm-up: one whole round of the tour
+    start = heap_mb(cdp, page)
+    timers0 = page.evaluate("window.__liveTimers()")
+    stops0 = page.evaluate("window.warroomScreen.stops || 0")
+    print(f"  {'t (s)':>6} {'heap MB':>8} {'growth':>7} {'timers':>6} {'stops':>6} {'refreshes':>9}")
+    t0 = time.monotonic()
+    end = start
+    while (elapsed := time.monotonic() - t0) < minutes * 60:
+        page.wait_for_timeout(min(sample, minutes * 60 - elapsed) * 1000)
+        end = heap_mb(cdp, page)
+        s = page.evaluate("({stops: window.warroomScreen.stops, refreshes: window.warroomScreen.refreshes})")
+        print(
+            f"  {time.monotonic() - t0:6.0f} {end:8.2f} {100 * (end - start) / start:+6.1f}% "
+            f"{page.evaluate('window.__liveTimers()'):6d} {s['stops'] - stops0:6d} {s['refreshes']:9d}",
+            flush=True,
+        )
+    timers1 = page.evaluate("window.__liveTimers()")
+    context.close()
+    growth = 100 * (end - start) / start
+    print(f"  heap {start:.2f} MB -> {end:.2f} MB ({growth:+.1f} %, target < 10 %); live timers {timers0} -> {timers1}")
+    for e in errors:
+        print(f"  {e}")
+    print(f"  errors: {len(errors)}")
+    return growth < 10 and not errors and timers1 <= timers0 + 2
+
+
+def main() -> None:
+    """Measure the first complete frame, then soak."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--tour", type=float, default=2)
+    parser.add_argument("--refresh", type=float, default=60)
+    parser.add_argument("--sample", type=float, default=60)
+    parser.add_argument("--loads", type=int, default=3)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with bench_cluster() as cluster, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            with served(seeded_url(cluster), WARROOM_BASEMAP="none") as base:
+                first_frame_ms(browser, base)  # warms the server; each measured load is a cold context
+                frames = [first_frame_ms(browser, base) for _ in range(args.loads)]
+                frame = statistics.median(frames)
+                verdict = "ok" if frame < 1500 else "MISSED"
+                print(f"first complete frame (116 projects, 1920x1080): median {frame:.0f} ms of {frames}")
+                print(f"  target < 1500 ms: {verdict}")
+                print(f"soak: tour {args.tour} s per stop, refresh every {args.refresh} s, {args.minutes} min")
+                ok = soak(browser, base, args.minutes, args.tour, args.refresh, args.sample)
+        finally:
+            browser.close()
+    print("targets: " + ("all met" if ok and frame < 1500 else "MISSED"))
+
+
+if __name__ == "__main__":
+    main()
