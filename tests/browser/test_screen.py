@@ -204,3 +204,11 @@ def test_the_ranking_is_the_assessment_league_of_the_month(screen_page, live_ser
     shown = [r.get_attribute("data-district") for r in pg.get_by_test_id("sc-rank-row").all()]
     league = httpx.get(f"{live_server}/api/assessment", params={"period": MONTH, "kind": "district"}).json()
     assert shown == [u["name"] for u in sorted(league["units"], key=lambda u: -u["score"])]
+
+
+def test_the_wall_says_what_is_demo_and_schematic(screen_page, live_server):
+    pg = screen_page(1920, 1080)
+    open_screen(pg, live_server)
+    note = pg.get_by_test_id("sc-note")
+    note.wait_for()
+    assert "演示" in note.inner_text() and "示意" in note.inner_text()

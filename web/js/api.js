@@ -137,7 +137,7 @@ function query(params = {}) {
 }
 
 // What the markers and the list read; the card fetches the whole project. A third of the bytes at 10,000 projects.
-const MAP_FIELDS = 'id,name,district,cluster,status,progress,light,investment_total';
+const MAP_FIELDS = 'id,name,district,cluster,status,progress,light,investment_total,demo'; // demo: what is generated says so (screen note)
 
 function withFields(query, fields) {
   return `${query}${query ? '&' : '?'}fields=${fields}`;

@@ -3,6 +3,8 @@ import { addMessages } from './i18n.js';
 
 addMessages({
   zh: {
+    'screen.noteSchematic': '功能区和五区九基地范围为示意',
+    'screen.noteDemo': '项目及填报为演示数据,非真实项目',
     'screen.title': '威海市新旧动能转换重大项目作战大屏',
     'screen.short': '作战大屏',
     'screen.kpis': '核心指标',
@@ -34,6 +36,8 @@ addMessages({
     'screen.points': '分',
   },
   en: {
+    'screen.noteSchematic': 'functional areas, zones and bases are schematic',
+    'screen.noteDemo': 'projects and reports are demo data',
     'screen.title': 'Weihai Major Projects · War-room Screen',
     'screen.short': 'War-room screen',
     'screen.kpis': 'Key figures',

@@ -151,6 +151,13 @@ async function boot() {
 
   const first = await firstData;
   markers.setData(first.features);
+  // What is not real says so on the wall too: the data's own flags, not a fixed sentence.
+  const [dist, zones, bases] = await layersData;
+  const schematic = [dist, zones, bases].some((fc) => fc.features.some((f) => f.properties.schematic));
+  const demo = first.features.some((f) => f.properties.demo);
+  const note = [schematic && t('screen.noteSchematic'), demo && t('screen.noteDemo')].filter(Boolean);
+  $('sc-note').hidden = !note.length;
+  $('sc-note').textContent = note.join(' · ');
   declutter();
   let markerSig = signature(first.features);
   lastGood = new Date();
