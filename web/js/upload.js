@@ -6,6 +6,7 @@ import { t } from './i18n.js';
 import { badges, thisMonth, photosChanged, cameraIcon } from './photo-common.js';
 import { h, fill } from './dom.js';
 import { currentUser, signInUrl, userMay } from './auth.js';
+import './i18n-phone.js';
 
 /** In place of the upload box: who may not upload here, and why ('' when the role may not upload at all;
  * null when the user may). */
@@ -19,11 +20,17 @@ function uploadNote(meta, user, district) {
 export function createUploader(meta, projectId, { onUploaded, district } = {}) {
   const input = h('input', { type: 'file', accept: 'image/*', multiple: true, dataset: { testid: 'photo-input' } });
   const drop = h('label', { class: 'photo-drop', dataset: { testid: 'photo-drop' } }, input, h('span', {}, cameraIcon(), ' ', t('photos.drop')));
+  // On a phone (css/phone.css) the drop zone gives way to 拍照 (the rear camera) and 从相册选择.
+  const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment', dataset: { testid: 'photo-camera' } });
+  const album = h('input', { type: 'file', accept: 'image/*', multiple: true, dataset: { testid: 'photo-album' } });
+  const pick = h('div', { class: 'photo-pick' },
+    h('label', { class: 'btn' }, camera, cameraIcon(), ' ', t('photos.camera')),
+    h('label', { class: 'btn' }, album, t('photos.album')));
   const monthInput = h('input', { type: 'month', class: 'photo-month', dataset: { testid: 'photo-month' }, value: thisMonth() });
   const captionInput = h('input', { type: 'text', class: 'photo-caption', maxlength: 500 });
   const queue = h('ul', { class: 'photo-queue', dataset: { testid: 'photo-queue' } });
   const el = h('div', { class: 'photo-upload', dataset: { testid: 'photo-upload' } },
-    drop,
+    drop, pick,
     h('div', { class: 'photo-upload-fields' },
       h('label', {}, t('photos.month'), ' ', monthInput),
       h('label', { class: 'photo-caption-field' }, t('photos.caption'), ' ', captionInput)),
@@ -58,7 +65,7 @@ export function createUploader(meta, projectId, { onUploaded, district } = {}) {
   function sendAll(files) {
     for (const f of files) send(f); // parallel requests; the server decodes them in its threadpool
   }
-  input.addEventListener('change', () => { sendAll([...input.files]); input.value = ''; });
+  for (const x of [input, camera, album]) x.addEventListener('change', () => { sendAll([...x.files]); x.value = ''; });
   for (const ev of ['dragenter', 'dragover']) drop.addEventListener(ev, (e) => { e.preventDefault(); drop.classList.add('drag'); });
   for (const ev of ['dragleave', 'drop']) drop.addEventListener(ev, () => drop.classList.remove('drag'));
   drop.addEventListener('drop', (e) => { e.preventDefault(); sendAll([...(e.dataTransfer?.files || [])]); });
