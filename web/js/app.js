@@ -21,6 +21,7 @@ import { mountOverdueFilter } from './problems-filter.js'; // [problems] 有逾�
 import { initProjectEdit, showRetiredInMonth } from './project-edit.js'; // issue 13: 新建项目, 退库 count
 import { mountTaskChip } from './task-chip.js'; // issue 14: markers filtered by a key task
 import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
+import { startOutbox } from './outbox.js'; // issue 16: queued photos are sent on open and when back online
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -145,6 +146,7 @@ async function boot() {
   const sheet = $('sidebar');
   initSheet(sheet, $('sheet-handle'), { onResize: () => map.invalidateSize() }); // issue 16: peek / half / full
   initTopbarMenu(); // issue 16: the phone's 菜单
+  startOutbox();
 
   // ---- data loading -------------------------------------------------------
   let loadCtrl = null;
