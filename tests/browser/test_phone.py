@@ -214,3 +214,28 @@ def test_landscape_phone_keeps_the_language_and_sign_in_on_screen(browser, live_
     finally:
         context.close()
     assert page_problems.unexpected() == []
+
+
+def test_installable_and_the_shell_opens_offline(browser, live_server, page_problems):
+    """The manifest and service worker register; after one visit the map opens with no connection."""
+    page_problems.allow_http_errors = True  # offline, the worker answers what needs the server with a 503
+    context, pg = app_page(browser, live_server, page_problems, **PHONE)
+    try:
+        pg.goto(f"{live_server}/")
+        ready(pg)
+        manifest = pg.evaluate("() => fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())")
+        assert manifest["display"] == "standalone" and {i["sizes"] for i in manifest["icons"]} >= {"192x192", "512x512"}
+        for icon in manifest["icons"]:
+            assert pg.evaluate(f"() => fetch('{icon['src']}').then((r) => r.ok)")
+        pg.wait_for_function("() => document.body.dataset.offlineReady === '1'")
+        assert pg.evaluate("() => navigator.serviceWorker.controller?.scriptURL").endswith("/sw.js")
+        total = pg.evaluate("() => window.warroom.totalCount()")
+
+        context.set_offline(True)
+        pg.reload()
+        ready(pg)
+        assert pg.evaluate("() => window.warroom.totalCount()") == total > 0
+        pg.screenshot(path=str(ARTIFACTS / "phone-offline-shell.png"))
+    finally:
+        context.set_offline(False)
+        context.close()

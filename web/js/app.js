@@ -22,6 +22,7 @@ import { initProjectEdit, showRetiredInMonth } from './project-edit.js'; // issu
 import { mountTaskChip } from './task-chip.js'; // issue 14: markers filtered by a key task
 import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
 import { startOutbox } from './outbox.js'; // issue 16: queued photos are sent on open and when back online
+import { registerServiceWorker } from './pwa.js'; // issue 16: installable, the shell offline
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -315,6 +316,7 @@ async function boot() {
   if (state.project) await openProject(state.project, { move: true });
   await mountReporterTodo(panel, { hadView: Boolean(location.hash.replace(/^#/, '')) });
   document.body.dataset.ready = '1';
+  registerServiceWorker(); // after boot, so the answers it loaded are among those kept for offline use
   resolveReady(window.warroom);
 }
 
