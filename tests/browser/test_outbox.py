@@ -124,6 +124,10 @@ def test_a_page_killed_mid_upload_finishes_the_item_when_reopened(reporter_phone
     pg.route("**/api/projects/*/photos", hold)
     pg.set_input_files("[data-testid=photo-album]", [str(photo)])
     pg.wait_for_function(f"() => ({OUTBOX_STATES})().then((s) => s[0] === 'sending')")
+    for _ in range(100):  # the item is marked 发送中 just before its request leaves
+        if held:
+            break
+        pg.wait_for_timeout(100)
     assert held and server_photos(live_server, accounts, project, "mid-upload.jpg") == []
     pg.close()  # killed mid-upload
 

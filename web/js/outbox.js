@@ -21,7 +21,8 @@ function db() {
   return dbp;
 }
 
-function newKey() {
+/** A new item's id, which is also its Idempotency-Key. */
+export function newKey() {
   if (crypto.randomUUID) return `ob-${crypto.randomUUID()}`;
   const b = crypto.getRandomValues(new Uint8Array(16));
   return `ob-${[...b].map((x) => x.toString(16).padStart(2, '0')).join('')}`;
@@ -38,10 +39,9 @@ async function save(item) {
 }
 
 /** Keep a photo in the outbox: {projectId, projectName, file, month, caption, device}; returns the stored item. */
-export async function addPhoto({ projectId, projectName, file, month, caption, device }) {
+export async function addPhoto({ id = newKey(), projectId, projectName, file, month, caption, device }) {
   // Ask once that the browser not evict the outbox under storage pressure (Safari and Chromium honour it).
   if (navigator.storage?.persist) navigator.storage.persist().catch(() => {});
-  const id = newKey();
   sendingHere.add(id); // the caller sends it right away: a flush meanwhile leaves it alone
   return save({
     id, kind: 'photo', projectId: String(projectId), projectName: projectName || '', month: month || '',

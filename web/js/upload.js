@@ -86,10 +86,11 @@ export function createUploader(meta, projectId, { onUploaded, district, projectN
       job.status.textContent = f < 1 ? `${t('outbox.sending')} · ${t('photos.uploading', { p: `${Math.round(f * 100)}%` })}` : t('photos.processing');
     };
     let item = null;
+    const id = outbox.newKey();
+    rows.set(id, job); // before it is stored: the store's change event must find this row, not draw another
+    job.row.dataset.outboxId = id;
     try {
-      item = await outbox.addPhoto({ projectId, projectName, file, month: monthInput.value, caption: captionInput.value.trim(), device });
-      rows.set(item.id, job);
-      job.row.dataset.outboxId = item.id;
+      item = await outbox.addPhoto({ id, projectId, projectName, file, month: monthInput.value, caption: captionInput.value.trim(), device });
     } catch { /* no IndexedDB (a private window): send directly, as before the outbox */ }
     try {
       const photo = item
