@@ -3,6 +3,7 @@ notices, and Back / Forward walking district → card → tab."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -239,3 +240,28 @@ def test_installable_and_the_shell_opens_offline(browser, live_server, page_prob
     finally:
         context.set_offline(False)
         context.close()
+
+
+def first_markers_ms(browser, base: str, problems, *, throttle: float, **options) -> float:
+    """Navigation start → first markers drawn (User Timing 'markers-drawn') on a cold load, CPU slowed `throttle`×."""
+    context, pg = app_page(browser, base, problems, **options)
+    try:
+        cdp = context.new_cdp_session(pg)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        pg.goto(f"{base}/")
+        pg.wait_for_function("() => performance.getEntriesByName('markers-drawn').length > 0", timeout=30_000)
+        return pg.evaluate("() => performance.getEntriesByName('markers-drawn')[0].startTime")
+    finally:
+        context.close()
+
+
+# Timings on the shared 2-core test machine (load average ~10 while six engineers test) are noise, not a verdict.
+@pytest.mark.skipif(not os.environ.get("WARROOM_PERF"), reason="a timing: run with WARROOM_PERF=1 on an idle machine")
+def test_first_markers_on_a_cold_phone_with_4x_cpu_throttling(browser, live_server, page_problems):
+    """The issue's target: first markers under 1.5 s on a phone with the CPU slowed 4× (printed beside the laptop)."""
+    phone_ms = sorted(first_markers_ms(browser, live_server, page_problems, throttle=4, **PHONE) for _ in range(3))[1]
+    desktop_ms = sorted(first_markers_ms(browser, live_server, page_problems, throttle=1) for _ in range(3))[1]
+    print(
+        f"\nfirst markers, median of 3 cold loads: phone 390×844 4× CPU {phone_ms:.0f} ms, laptop {desktop_ms:.0f} ms"
+    )
+    assert phone_ms < 1500
