@@ -1,6 +1,6 @@
 """Field capture on phones (issue 16): the phone's own position sent with a photo (设备定位, a labelled piece of
 evidence beside EXIF, never merged into it) with its checks, and the idempotency key of a queued upload so a resend
-after a lost answer gets the first answer again.
+after a lost answer gets the first answer again; the same for a monthly report's PUT.
 
 Revision ID: 0020_pwa
 Revises: 0017_tasks
@@ -39,9 +39,19 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("idempotency_key IS NOT NULL"),
     )
+    op.add_column("progress_reports", sa.Column("idempotency_key", sa.String(80)))
+    op.create_index(
+        "progress_reports_idempotency_key",
+        "progress_reports",
+        ["submitted_by", "idempotency_key"],
+        unique=True,
+        postgresql_where=sa.text("idempotency_key IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("progress_reports_idempotency_key", table_name="progress_reports")
+    op.drop_column("progress_reports", "idempotency_key")
     op.drop_index("photos_idempotency_key", table_name="photos")
     op.drop_constraint("device_position_whole", "photos")
     for c in (

@@ -190,6 +190,13 @@ class ProgressReport(Base):
         CheckConstraint("investment_month >= 0 AND investment_cumulative >= 0", name="report_investment_nonneg"),
         CheckConstraint(f"status IN ({_status_list})", name="report_status_known"),
         UniqueConstraint("project_id", "month", "version", name="report_version_unique"),
+        Index(
+            "progress_reports_idempotency_key",
+            "submitted_by",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
         CheckConstraint(f"review_state IN ({_review_list})", name="report_review_state_known"),
         CheckConstraint("review_state <> 'returned' OR review_reason IS NOT NULL", name="report_returned_has_reason"),
         Index(
@@ -227,6 +234,8 @@ class ProgressReport(Base):
     regress_reason: Mapped[str | None] = mapped_column(Text)
     reported_by: Mapped[str | None] = mapped_column(Text)
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: generated demo history
+    # The client's key of a queued report (web/js/outbox.js): a resend after a lost answer gets the first answer.
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
     demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
