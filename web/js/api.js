@@ -162,7 +162,8 @@ export const api = {
   uploadPhoto,
   // Monthly progress
   reports: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}/reports`, o),
-  putReport: (id, month, body) => sendJSON('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, body),
+  putReport: (id, month, body, { idempotencyKey } = {}) => request('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`,
+    { json: body, headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} }), // the key: an outbox resend
   /** The dispatch cycle: due and shown months, recent months with their states. */
   periods: (o) => getJSON('/api/periods', o),
   reviews: ({ month, district } = {}, o) => getJSON(`/api/reviews${query({ month, district })}`, o),

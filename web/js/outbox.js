@@ -50,6 +50,17 @@ export async function addPhoto({ id = newKey(), projectId, projectName, file, mo
   });
 }
 
+/** Keep a monthly report in the outbox: {projectId, projectName, month, body}; returns the stored item. */
+export async function addReport({ id = newKey(), projectId, projectName, month, body }) {
+  if (navigator.storage?.persist) navigator.storage.persist().catch(() => {});
+  sendingHere.add(id);
+  return save({
+    id, kind: 'report', projectId: String(projectId), projectName: projectName || '', month, body,
+    name: `${projectName || projectId} · ${month}`,
+    state: 'pending', reason: '', tries: 0, createdAt: new Date().toISOString(), result: null,
+  });
+}
+
 export async function items(projectId) {
   const all = await (await db()).getAll(STORE);
   return (projectId == null ? all : all.filter((x) => x.projectId === String(projectId)))
@@ -68,17 +79,20 @@ export async function send(id, { onProgress } = {}) {
   sendingHere.add(id);
   await save({ ...item, state: 'sending', tries: item.tries + 1 });
   try {
-    const photo = await api.uploadPhoto(item.projectId, item.file, {
-      month: item.month, caption: item.caption, device: item.device, idempotencyKey: item.id, name: item.name, onProgress,
-    });
+    const answer = item.kind === 'report'
+      ? await api.putReport(item.projectId, item.month, item.body, { idempotencyKey: item.id })
+      : await api.uploadPhoto(item.projectId, item.file, {
+        month: item.month, caption: item.caption, device: item.device, idempotencyKey: item.id, name: item.name, onProgress,
+      });
     // The bytes are on the server: the outbox keeps only the answer.
-    await save({ ...item, state: 'sent', tries: item.tries + 1, reason: '', result: photo, file: null, sentAt: new Date().toISOString() });
-    return photo;
+    await save({ ...item, state: 'sent', tries: item.tries + 1, reason: '', result: answer, file: null, sentAt: new Date().toISOString() });
+    if (item.kind === 'report') window.dispatchEvent(new CustomEvent('warroom:report-saved', { detail: { projectId: item.projectId, month: item.month } }));
+    return answer;
   } catch (err) {
     const status = err.status ?? 0;
     const waiting = KEEP_WAITING(status);
     const reason = err.detail || err.message || String(err);
-    await save({ ...item, state: waiting ? 'pending' : 'rejected', tries: item.tries + 1, reason, status });
+    await save({ ...item, state: waiting ? 'pending' : 'rejected', tries: item.tries + 1, reason, status, errors: err.errors || null });
     err.queued = waiting;
     throw err;
   } finally {

@@ -109,7 +109,7 @@ export function createUploader(meta, projectId, { onUploaded, district, projectN
   const onOutbox = (e) => {
     if (!el.isConnected) { window.removeEventListener('warroom:outbox', onOutbox); return; }
     const it = e.detail.item;
-    if (it.projectId !== String(projectId)) return;
+    if (it.projectId !== String(projectId) || (it.kind && it.kind !== 'photo')) return; // reports: report-form.js
     let job = rows.get(it.id);
     if (!job && it.state !== 'gone') { job = jobRow(it.name); job.row.dataset.outboxId = it.id; rows.set(it.id, job); }
     if (!job) return;
@@ -120,7 +120,7 @@ export function createUploader(meta, projectId, { onUploaded, district, projectN
   };
   window.addEventListener('warroom:outbox', onOutbox);
   outbox.items(projectId).then((list) => {
-    for (const it of list) if (it.state !== 'sent' && !rows.has(it.id)) onOutbox({ detail: { item: it } });
+    for (const it of list) if (it.kind === 'photo' && it.state !== 'sent' && !rows.has(it.id)) onOutbox({ detail: { item: it } });
   }).catch(() => {});
 
   async function sendAll(files, { locate = false } = {}) {
