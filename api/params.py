@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Header, Path, Query
 
 from geo.enums import (
     CLUSTER_NAMES,
@@ -47,6 +47,22 @@ def month_path(month: str = Path(max_length=7, description="YYYY-MM")) -> dt.dat
 
 
 MonthQuery = Annotated[dt.date | None, Depends(month_query)]
+
+
+def idempotency_key_header(
+    key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=80,
+        pattern=r"^[A-Za-z0-9._:-]{8,80}$",
+        description="a queued item's own key (web/js/outbox.js): a resend after a lost answer gets the first answer",
+    ),
+) -> str | None:
+    """The client's idempotency key of a write, if it sent one."""
+    return key
+
+
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key_header)]
 MonthPath = Annotated[dt.date, Depends(month_path)]
 
 

@@ -103,6 +103,7 @@ class Photo(Out):
     location: dict[str, Any] | None
     checks: dict[str, Any]  # what the EXIF position says; a hand placement's checks are under placement
     placement: dict[str, Any] | None  # a hand placement: a claim, pending until a planner verifies or rejects it
+    device_position: dict[str, Any] | None = None  # the phone's own position (设备定位), beside EXIF, never merged
     reuse: dict[str, Any] | None  # suspected (or reviewed) reuse of another project's or month's photo
     evidence: dict[str, Any]  # counts: whether it counts for its month; shortfalls: why not (geo.photos.evidence)
     badges: list[str]

@@ -163,6 +163,10 @@ PHOTO_BADGES: tuple[PhotoBadge, ...] = (
     PhotoBadge("reuse_suspect", "疑似重复使用", "Suspected reuse", "bad"),
     PhotoBadge("reuse_confirmed", "确认重复使用", "Reuse confirmed", "bad"),
     PhotoBadge("reuse_cleared", "已排除重复", "Reuse ruled out", "info"),
+    # The phone's own position (设备定位): a labelled fact of its own beside EXIF, never merged into it.
+    PhotoBadge("device_near", "设备定位 · 位置相符", "Device position · at the site", "info"),
+    PhotoBadge("device_far", "设备定位 · 偏离项目", "Device position · away from the site", "warn"),
+    PhotoBadge("device_exif_disagree", "设备定位与 EXIF 不符", "Device position disagrees with EXIF", "bad"),
 )
 
 

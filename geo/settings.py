@@ -135,6 +135,11 @@ class Settings(BaseSettings):
     photo_far_m: float = Field(
         default=50_000.0, description="GPS farther than this from every Weihai district is invalid"
     )
+    photo_device_agree_m: float = Field(
+        default=300.0,
+        description="a phone's own position and the photo's EXIF point disagree when farther apart than this plus "
+        "the phone's stated accuracy (metres)",
+    )
     photo_reuse_phash_max: int = Field(
         default=10,
         ge=0,

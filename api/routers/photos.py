@@ -10,12 +10,13 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep, require
 from api.errors import problems
-from api.params import MAX_ID, DistrictQuery, MonthQuery, PhotoId, ProjectId, month_query
+from api.params import MAX_ID, DistrictQuery, IdempotencyKey, MonthQuery, PhotoId, ProjectId, month_query
 from api.responses import FEATURE_COLLECTION, GeoJSONResponse, documented, files
 from api.schemas import Photo, PhotosUploaded, PhotoWall, ProjectPhotos
 from geo.accounts.principal import Principal
 from geo.enums import PHOTO_FORMATS, PLACEMENT_VERDICTS, REUSE_VERDICTS, Permission
 from geo.files import JPEG, Upload
+from geo.photos.checks import DevicePosition, parse_device_position
 from geo.photos.queries import file_missing, photo_dict, photo_file, photo_positions_geojson, photo_wall, project_photos
 from geo.photos.review import place_photo, review_placement, review_reuse, set_published
 from geo.photos.upload import add_photos
@@ -38,9 +39,10 @@ class PhotoForm:
     uploads: list[Upload]
     caption: str | None
     month: str | None
+    device: DevicePosition | None = None
 
 
-_FORM_FIELDS = {"caption": 500, "month": 7}  # field: longest accepted value
+_FORM_FIELDS = {"caption": 500, "month": 7, "device_lon": 32, "device_lat": 32, "device_accuracy_m": 32}
 UPLOAD_FORM_SCHEMA = {
     "type": "object",
     "required": ["files"],
@@ -52,6 +54,9 @@ UPLOAD_FORM_SCHEMA = {
         },
         "caption": {"type": "string", "maxLength": 500},
         "month": {"type": "string", "maxLength": 7, "description": "reporting month YYYY-MM (default: this month)"},
+        "device_lon": {"type": "string", "maxLength": 32, "description": "设备定位: the phone's longitude (WGS 84)"},
+        "device_lat": {"type": "string", "maxLength": 32, "description": "设备定位: the phone's latitude (WGS 84)"},
+        "device_accuracy_m": {"type": "string", "maxLength": 32, "description": "设备定位: its accuracy in metres"},
     },
 }
 
@@ -77,7 +82,8 @@ async def read_photo_form(request: Request, settings: SettingsDep, actor: Upload
             for f in files
         ]
         text = {name: form.get(name) if isinstance(form.get(name), str) else None for name in _FORM_FIELDS}
-    return PhotoForm(uploads, text["caption"] or None, text["month"] or None)
+    device = parse_device_position(text["device_lon"], text["device_lat"], text["device_accuracy_m"])
+    return PhotoForm(uploads, text["caption"] or None, text["month"] or None, device)
 
 
 # Sync handlers run in the threadpool, so decoding never blocks the event loop.
@@ -97,6 +103,7 @@ def upload_photos(
     actor: Uploader,
     project_id: ProjectId,
     form: Annotated[PhotoForm, Depends(read_photo_form)],
+    idempotency_key: IdempotencyKey,
 ):
     """Store photos with their EXIF position and time, checked against the project; 409 for a file already stored.
     Multipart fields: `files` (one or more), `caption`, `month` (YYYY-MM)."""
@@ -108,6 +115,8 @@ def upload_photos(
         caption=form.caption,
         month=month_query(form.month),
         actor=actor,
+        device=form.device,
+        idempotency_key=idempotency_key,
     )
     return {"photos": photos}
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, SettingsDep, require
-from api.params import MonthPath, ProjectId
+from api.params import IdempotencyKey, MonthPath, ProjectId
 from api.responses import RawJSONResponse, documented
 from api.schemas import REPORT, REPORTS
 from geo.accounts.principal import Principal
@@ -60,6 +60,7 @@ def put_report(
     project_id: ProjectId,
     month: MonthPath,
     body: ReportBody,
+    idempotency_key: IdempotencyKey,
 ):
     """File the month's report (201 the first time, else 200; earlier versions stay in the history). It awaits review
     when review is on, and is a correction awaiting approval when the month is closed."""
@@ -70,6 +71,7 @@ def put_report(
         project_id=project_id,
         month=month,
         report=ReportInput(**body.model_dump()),
+        idempotency_key=idempotency_key,
     )
     return RawJSONResponse(stored, status_code=201 if created else 200)
 

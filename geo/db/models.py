@@ -190,6 +190,13 @@ class ProgressReport(Base):
         CheckConstraint("investment_month >= 0 AND investment_cumulative >= 0", name="report_investment_nonneg"),
         CheckConstraint(f"status IN ({_status_list})", name="report_status_known"),
         UniqueConstraint("project_id", "month", "version", name="report_version_unique"),
+        Index(
+            "progress_reports_idempotency_key",
+            "submitted_by",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
         CheckConstraint(f"review_state IN ({_review_list})", name="report_review_state_known"),
         CheckConstraint("review_state <> 'returned' OR review_reason IS NOT NULL", name="report_returned_has_reason"),
         Index(
@@ -227,6 +234,8 @@ class ProgressReport(Base):
     regress_reason: Mapped[str | None] = mapped_column(Text)
     reported_by: Mapped[str | None] = mapped_column(Text)
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: generated demo history
+    # The client's key of a queued report (web/js/outbox.js): a resend after a lost answer gets the first answer.
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
     demo: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -317,6 +326,17 @@ class Photo(Base):
         CheckConstraint(
             "reuse_status IS NULL OR reuse_status IN ('suspect', 'confirmed', 'cleared')", name="reuse_status_known"
         ),
+        CheckConstraint(
+            "(device_lon IS NULL) = (device_lat IS NULL) AND (device_lon IS NULL) = (device_accuracy_m IS NULL)",
+            name="device_position_whole",
+        ),
+        Index(
+            "photos_idempotency_key",
+            "uploaded_by",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -375,6 +395,17 @@ class Photo(Base):
     reuse_reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reuse_reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     reuse_reason: Mapped[str | None] = mapped_column(Text)
+    # The phone's own position when the photo was taken or chosen (设备定位, issue 16): a third, labelled fact beside
+    # EXIF and the hand placement, never merged into them; its distance to the project and its gap to the EXIF point.
+    device_lon: Mapped[float | None] = mapped_column(Float)
+    device_lat: Mapped[float | None] = mapped_column(Float)
+    device_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    device_distance_m: Mapped[float | None] = mapped_column(Float)
+    device_within_radius: Mapped[bool | None] = mapped_column(Boolean)
+    device_exif_gap_m: Mapped[float | None] = mapped_column(Float)
+    device_agrees: Mapped[bool | None] = mapped_column(Boolean)
+    # The client's key of a queued upload (web/js/outbox.js): a resend after a lost answer gets the first answer.
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
 
 
 class BoundaryState(Base):

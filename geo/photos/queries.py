@@ -43,7 +43,9 @@ SELECT {extra_columns}ph.id, ph.project_id, p.name AS project_name, p.code AS pr
        pl.display_name AS placed_by_name, ph.placed_distance_m, ph.placed_within_radius, ph.placed_in_project_area,
        ph.placement_status, ph.placement_reviewed_at, pr.display_name AS placement_reviewed_by_name,
        ph.placement_reason, ph.reuse_status, ph.reuse_reviewed_at, rr.display_name AS reuse_reviewed_by_name,
-       ph.reuse_reason, COALESCE(jsonb_array_length(ph.reuse_matches), 0) AS reuse_match_count,
+       ph.reuse_reason, ph.device_lon, ph.device_lat, ph.device_accuracy_m, ph.device_distance_m,
+       ph.device_within_radius, ph.device_exif_gap_m, ph.device_agrees,
+       COALESCE(jsonb_array_length(ph.reuse_matches), 0) AS reuse_match_count,
        (SELECT COALESCE(json_agg(json_build_object(
                    'id', mp.id, 'project_id', mp.project_id, 'project_name', mpp.name,
                    'month', to_char(mp.report_month, 'YYYY-MM'),
@@ -83,6 +85,22 @@ def _placement(r: dict, staff: bool) -> dict | None:
         "reviewed_at": _iso(r["placement_reviewed_at"]),
         "reason": r["placement_reason"],
         **({"placed_by": r["placed_by_name"], "reviewed_by": r["placement_reviewed_by_name"]} if staff else {}),
+    }
+
+
+def _device(r: dict) -> dict | None:
+    """The phone's own position (设备定位), labelled as such: its checks and whether it agrees with the EXIF point."""
+    if r["device_lon"] is None:
+        return None
+    return {
+        "source": "device",
+        "lon": round(r["device_lon"], 6),
+        "lat": round(r["device_lat"], 6),
+        "accuracy_m": r["device_accuracy_m"],
+        "distance_m": r["device_distance_m"],
+        "within_radius": r["device_within_radius"],
+        "exif_gap_m": r["device_exif_gap_m"],
+        "agrees_with_exif": r["device_agrees"],
     }
 
 
@@ -151,6 +169,7 @@ def _shape(r: dict, actor: Principal) -> dict:
             "in_month": r["in_month"],
         },
         "placement": _placement(r, staff),
+        "device_position": _device(r),
         "reuse": _reuse(r, staff),
         "evidence": {"counts": not r["evidence_shortfalls"], "shortfalls": r["evidence_shortfalls"]},
         "badges": badges(r),

@@ -19,7 +19,7 @@ from geo.files import Upload
 from geo.ops.metrics import PHOTO_BYTES, PHOTO_UPLOADS
 from geo.periods import current_month
 from geo.photos import store
-from geo.photos.checks import classify_gps, verify
+from geo.photos.checks import DevicePosition, classify_gps, verify, verify_device
 from geo.photos.image import Derived, decode_budget, derive
 from geo.photos.queries import photo_dict
 from geo.photos.reuse import find_matches, reuse_columns
@@ -74,14 +74,22 @@ def add_photos(
     caption: str | None,
     month: dt.date | None,
     actor: Principal,
+    device: DevicePosition | None = None,
+    idempotency_key: str | None = None,
 ) -> list[dict]:
     """Check, decode, verify and store photos in one transaction, audited and owned by the actor (a reporter only for
-    their own district); files are written before the commit and removed if it fails."""
+    their own district); files are written before the commit and removed if it fails. A resend under the
+    idempotency key of an upload this account already stored answers that photo again instead of a 409."""
     report_month = month or current_month()
     ensure_may_act_on_project(session, actor=actor, project_id=project_id)
     if not uploads:
         raise InvalidInput(
             "请选择至少一张照片 / send at least one file", errors=[{"field": "files", "message": "empty"}]
+        )
+    if idempotency_key is not None and len(uploads) != 1:
+        raise InvalidInput(
+            "带 Idempotency-Key 的上传一次只能含一张照片 / an upload with an Idempotency-Key carries exactly one photo",
+            errors=[{"field": "files", "message": "one file per Idempotency-Key"}],
         )
     if len(uploads) > settings.photo_max_files:
         raise PayloadTooLarge(
@@ -98,11 +106,27 @@ def add_photos(
                 errors=[{"field": up.name, "message": "too large"}],
             )
         hashed.append((up, hashlib.sha256(up.data).hexdigest()))
-    _check_upload_quota(session, settings=settings, actor=actor, uploads=uploads)
     for sha in sorted(
         {sha for _, sha in hashed}
     ):  # two uploads of one file wait for each other: the loser sees the row
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:sha, 0))"), {"sha": sha})
+    if idempotency_key is not None:
+        # The same queued item again (its first answer was lost): the same answer, not a duplicate, not a new row.
+        first = session.execute(
+            select(Photo.id, Photo.sha256).where(
+                Photo.uploaded_by == actor.user_id, Photo.idempotency_key == idempotency_key
+            )
+        ).first()
+        if first is not None:
+            if first.sha256 != hashed[0][1]:
+                raise Conflict(
+                    f"Idempotency-Key “{idempotency_key}”已用于另一张照片 / this Idempotency-Key was used for another "
+                    "photo",
+                    errors=[{"field": "Idempotency-Key", "message": "used for another file"}],
+                )
+            session.rollback()
+            return [photo_dict(session, first.id, actor=actor)]
+    _check_upload_quota(session, settings=settings, actor=actor, uploads=uploads)
     seen: set[str] = set()
     for up, sha in hashed:  # duplicates are answered before any decoding
         if sha in seen:
@@ -122,7 +146,9 @@ def add_photos(
     files = store.get_store(settings)
     try:
         for up, sha, d in prepared:
-            photos.append(_new_photo(session, settings, project_id, up, sha, d, caption, actor.user_id, report_month))
+            photo = _new_photo(session, settings, project_id, up, sha, d, caption, actor.user_id, report_month, device)
+            photo.idempotency_key = idempotency_key
+            photos.append(photo)
             ext = PHOTO_FORMATS[d.format][1]
             for kind, data in (("original", up.data), ("display", d.display), ("thumb", d.thumb)):
                 key = store.key_of(kind, sha, ext)
@@ -141,6 +167,11 @@ def add_photos(
                     "file": p.original_name,
                     "month": report_month.strftime("%Y-%m"),
                     "sha256": p.sha256[:12],
+                    **(
+                        {"device_position": f"{p.device_lon:.6f}, {p.device_lat:.6f} ±{p.device_accuracy_m:g} m"}
+                        if p.device_lon is not None
+                        else {}
+                    ),
                     **({"reuse_suspect": p.reuse_matches} if p.reuse_status else {}),
                 },
             )
@@ -167,6 +198,7 @@ def _new_photo(
     caption: str | None,
     uploaded_by: int | None,
     report_month: dt.date,
+    device: DevicePosition | None = None,
 ) -> Photo:
     e = d.exif
     gps_status, gps_problem = classify_gps(session, lon=e.lon, lat=e.lat, far_m=settings.photo_far_m)
@@ -215,4 +247,13 @@ def _new_photo(
         dhash=d.dhash,
         **reuse_columns(matches),
         **checks,
+        **verify_device(
+            session,
+            project_id=project_id,
+            device=device,
+            exif_lon=e.lon if gps_status == "ok" else None,
+            exif_lat=e.lat if gps_status == "ok" else None,
+            radius_m=settings.photo_radius_m,
+            agree_m=settings.photo_device_agree_m,
+        ),
     )

@@ -128,6 +128,7 @@ def submit_report(
     month: dt.date,
     report: ReportInput,
     today: dt.date | None = None,
+    idempotency_key: str | None = None,
 ) -> tuple[str, bool]:
     """Store a new version of the (project, month) report; (JSON, first for the month). With review on, or for a
     closed month (a correction), it waits for a planner beside the passed version, which keeps counting."""
@@ -137,6 +138,21 @@ def submit_report(
     ).one_or_none()
     if project is None:
         raise project_not_found(project_id)
+    if idempotency_key is not None:
+        # The same queued report again (its answer was lost): the first answer, not a second version.
+        first = session.execute(
+            text(f"""SELECT {REPORT_FIELDS_SQL}::text AS body, r.version, r.month FROM progress_reports r
+                    WHERE r.submitted_by = :uid AND r.idempotency_key = :key"""),
+            {"uid": actor.user_id, "key": idempotency_key},
+        ).one_or_none()
+        if first is not None:
+            if first.month != month or first.version is None:
+                raise Conflict(
+                    f"Idempotency-Key “{idempotency_key}”已用于另一份填报 / this Idempotency-Key was used for "
+                    "another report",
+                    errors=[{"field": "Idempotency-Key", "message": "used for another report"}],
+                )
+            return first.body, first.version == 1
     today = today or local_today(settings.today)
     previous = (
         session.execute(
@@ -183,10 +199,10 @@ def submit_report(
         text(f"""
         INSERT INTO progress_reports AS r (project_id, month, version, progress, investment_month,
             investment_cumulative, status, milestone, problems, next_steps, regress_reason, reported_by, submitted_by,
-            created_at, review_state, correction, filed_on)
+            created_at, review_state, correction, filed_on, idempotency_key)
         VALUES (:project_id, :month, :version, :progress, :investment_month, :investment_cumulative, :status,
             :milestone, :problems, :next_steps, :regress_reason, :reported_by, :submitted_by, clock_timestamp(),
-            :review_state, :correction, :filed_on)
+            :review_state, :correction, :filed_on, :idempotency_key)
         RETURNING {REPORT_FIELDS_SQL}::text"""),
         {
             **fields,
@@ -197,6 +213,7 @@ def submit_report(
             "review_state": "passed" if passes else "pending",
             "correction": correction,
             "filed_on": today,  # the app's clock, for 填报及时率 (geo.assessment)
+            "idempotency_key": idempotency_key,
         },
     ).scalar_one()
     audit(

@@ -51,10 +51,10 @@ def page_problems() -> PageProblems:
     return PageProblems()
 
 
-def app_page(browser, base_url: str, problems: PageProblems, init_script: str | None = None):
+def app_page(browser, base_url: str, problems: PageProblems, init_script: str | None = None, **context_options):
     """A page in a fresh context (empty localStorage, zh-CN) that may only talk to base_url; (context, page)."""
     app = urlparse(base_url)
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    context = browser.new_context(**{"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN", **context_options})
     if init_script:
         context.add_init_script(init_script)
 

@@ -76,12 +76,14 @@ def test_admin_creates_reporter_who_uploads_for_own_district_and_admin_sees_it(
         )
         open_app(reporter_page, live_server, f"#project={own['properties']['id']}")
         assert "赵填报" in reporter_page.inner_text("[data-testid=current-user]")
+        reporter_page.locator("[data-testid=card-tab][data-tab=photos]").click()  # the phone's card is in tabs
         reporter_page.set_input_files("[data-testid=photo-input]", [str(photo)])
         reporter_page.locator("[data-testid=photo-job].photo-job-ok").wait_for()
         reporter_page.screenshot(path=str(ARTIFACTS / "reporter-phone-upload.png"))
 
         # A 荣成市 project offers no upload box: the reporter is told which district they report for.
         open_app(reporter_page, live_server, f"#project={other['properties']['id']}")
+        reporter_page.locator("[data-testid=card-tab][data-tab=photos]").click()
         note = reporter_page.locator("[data-testid=photo-upload-note]")
         note.wait_for()
         assert "文登区" in note.inner_text()

@@ -105,17 +105,24 @@ const sendJSON = (method, path, payload) => request(method, path, { json: payloa
  * onProgress(fraction 0..1); resolves with the created photo, rejects with ApiError
  * (a 409 duplicate carries the stored photo in err.existing).
  */
-function uploadPhoto(projectId, file, { month, caption, onProgress } = {}) {
+function uploadPhoto(projectId, file, { month, caption, onProgress, device, idempotencyKey, name } = {}) {
   const path = `/api/projects/${encodeURIComponent(projectId)}/photos`;
   const form = new FormData();
-  form.append('files', file, file.name);
+  form.append('files', file, name || file.name);
   if (month) form.append('month', month);
   if (caption) form.append('caption', caption);
+  // 设备定位 (issue 16): the phone's own position, a separate fact the server never merges into the EXIF.
+  if (device) {
+    form.append('device_lon', String(device.lon));
+    form.append('device_lat', String(device.lat));
+    form.append('device_accuracy_m', String(device.accuracy_m));
+  }
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
     xhr.setRequestHeader(CSRF_HEADER, csrfToken());
+    if (idempotencyKey) xhr.setRequestHeader('Idempotency-Key', idempotencyKey); // an outbox resend (js/outbox.js)
     xhr.responseType = 'json';
     xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); });
     xhr.addEventListener('load', () => {
@@ -162,7 +169,8 @@ export const api = {
   uploadPhoto,
   // Monthly progress
   reports: (id, o) => getJSON(`/api/projects/${encodeURIComponent(id)}/reports`, o),
-  putReport: (id, month, body) => sendJSON('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`, body),
+  putReport: (id, month, body, { idempotencyKey } = {}) => request('PUT', `/api/projects/${encodeURIComponent(id)}/reports/${encodeURIComponent(month)}`,
+    { json: body, headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} }), // the key: an outbox resend
   /** The dispatch cycle: due and shown months, recent months with their states. */
   periods: (o) => getJSON('/api/periods', o),
   reviews: ({ month, district } = {}, o) => getJSON(`/api/reviews${query({ month, district })}`, o),

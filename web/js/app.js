@@ -20,6 +20,9 @@ import { mountExportMenu } from './exports.js'; // issue 13: 导出 the current 
 import { mountOverdueFilter } from './problems-filter.js'; // [problems] 有逾期问题
 import { initProjectEdit, showRetiredInMonth } from './project-edit.js'; // issue 13: 新建项目, 退库 count
 import { mountTaskChip } from './task-chip.js'; // issue 14: markers filtered by a key task
+import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
+import { startOutbox } from './outbox.js'; // issue 16: queued photos are sent on open and when back online
+import { registerServiceWorker } from './pwa.js'; // issue 16: installable, the shell offline
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -142,11 +145,9 @@ async function boot() {
 
   // Bottom-sheet handle (phones)
   const sheet = $('sidebar');
-  $('sheet-handle').addEventListener('click', () => {
-    const collapsed = sheet.classList.toggle('collapsed');
-    $('sheet-handle').setAttribute('aria-expanded', String(!collapsed));
-    setTimeout(() => map.invalidateSize(), 260);
-  });
+  initSheet(sheet, $('sheet-handle'), { onResize: () => map.invalidateSize() }); // issue 16: peek / half / full
+  initTopbarMenu(); // issue 16: the phone's 菜单
+  startOutbox();
 
   // ---- data loading -------------------------------------------------------
   let loadCtrl = null;
@@ -225,7 +226,7 @@ async function boot() {
     }
     // The markers carry only what the map draws (MAP_FIELDS in api.js): the card reads the whole project.
     let f;
-    try { f = await api.project(id, { month: state.filters.month }); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }); return; }
+    try { f = await api.project(id, { month: state.filters.month }); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }, { replace: true }); return; }
     if (seq !== projectSeq) return;
     markers.setSelected(id);
     panel.showProject(f);
@@ -315,6 +316,7 @@ async function boot() {
   if (state.project) await openProject(state.project, { move: true });
   await mountReporterTodo(panel, { hadView: Boolean(location.hash.replace(/^#/, '')) });
   document.body.dataset.ready = '1';
+  registerServiceWorker(); // after boot, so the answers it loaded are among those kept for offline use
   resolveReady(window.warroom);
 }
 

@@ -105,6 +105,7 @@ export function mountUserBox(host) {
     out.textContent = t('auth.signOut');
     out.addEventListener('click', async () => {
       try { await api.logout(); } catch (err) { showError(err); return; }
+      navigator.serviceWorker?.controller?.postMessage({ type: 'signed-out' }); // issue 16: no kept API answers outlive the session
       location.reload();
     });
     host.append(out);

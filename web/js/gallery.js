@@ -19,7 +19,7 @@ export function mountProjectPhotos(host, p, meta) {
   const section = h('section', { class: 'photos', dataset: { testid: 'project-photos' } },
     h('h3', { class: 'photos-title' }, t('photos.title'), ' ', count, ' ',
       h('a', { class: 'photos-wall-link', href: `/photos.html#district=${encodeURIComponent(p.district || '')}` }, `${t('photos.wall')} →`)),
-    createUploader(meta, p.id, { district: p.district }),
+    createUploader(meta, p.id, { district: p.district, projectName: p.name }),
     gallery);
   host.append(section);
   let photos = [];

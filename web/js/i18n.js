@@ -83,7 +83,7 @@ const DICT = {
     'panel.demo': '演示数据',
     'panel.none': '—',
     'panel.loading': '加载中…',
-    'panel.zoomTo': '在地图上定位',
+    'panel.zoomTo': '地图上查看',
     'legend.title': '图层与图例',
     'legend.toggle': '图例',
     'legend.layers': '图层',

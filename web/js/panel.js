@@ -9,6 +9,7 @@ import { mountProjectProblems } from './problems-card.js'; // [problems] 督办�
 import { mountProjectTools } from './project-edit.js'; // issue 13: edit, retire, propose, 历史
 import { mountWorkplan } from './workplan.js'; // [workplan] monthly plan, milestones, leader (issue 13)
 import { mountProjectTasks } from './project-tasks.js'; // issue 14: the key tasks this project serves
+import { mountCardTabs } from './card-tabs.js'; // issue 16: 概况 / 进度 / 照片 / 问题 on a phone
 import { h, fill } from './dom.js';
 
 const LIST_LIMIT = 300;
@@ -118,6 +119,7 @@ export function createPanel(meta, { onZoomTo }) {
     mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
     mountProjectProblems(slot, p, meta); // [problems] tracked problems and the reports' 存在问题
     mountProjectTools(card, f); // issue 13: the library tools above the report slot
+    mountCardTabs(card); // issue 16
   }
 
   function render() { if (current) renderCard(current); else renderList(); }

@@ -7,6 +7,8 @@ import { toast, showError } from './toast.js';
 import { getState } from './state.js';
 import { h, fill } from './dom.js';
 import { currentUser, userMay } from './auth.js';
+import * as outbox from './outbox.js'; // issue 16: a report made offline waits on the phone
+import './i18n-phone.js';
 
 /** Whether the account may file this project's report: a reporter role or above, and a reporter's own district. */
 export function mayReport(meta, user, project) {
@@ -53,7 +55,20 @@ export function mountReportForm(slot, project, meta) {
   const status = h('div', { class: 'report-status', dataset: { testid: 'report-status' } });
   // Offered only to an account that may file this project's report (known once /api/auth/me answers).
   const button = h('button', { type: 'button', class: 'btn btn-small', hidden: true, dataset: { testid: 'report-open' } }, t('report.open'));
-  fill(slot, status, button, body);
+  // Reports of this project waiting in the outbox (待发送 / 发送中 / 被拒绝 with the server's reason).
+  const waiting = h('ul', { class: 'report-outbox', dataset: { testid: 'report-outbox' } });
+  const showOutbox = () => outbox.items(project.id).then((list) => fill(waiting, list
+    .filter((x) => x.kind === 'report' && x.state !== 'sent')
+    .map((x) => h('li', { dataset: { testid: 'report-outbox-item', outboxState: x.state, month: x.month } },
+      `${x.month} · ${t(`outbox.${x.state === 'sending' ? 'sending' : x.state}`)}`,
+      x.state === 'pending' && ` · ${t(x.status === 401 ? 'outbox.signIn' : 'outbox.kept')}`,
+      x.state === 'rejected' && [` · ${x.reason} `,
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => outbox.forget(x.id) }, t('outbox.forget'))]))))
+    .catch(() => {});
+  const onOutbox = () => { if (!slot.isConnected) window.removeEventListener('warroom:outbox', onOutbox); else showOutbox(); };
+  window.addEventListener('warroom:outbox', onOutbox);
+  showOutbox();
+  fill(slot, status, button, waiting, body);
   currentUser().then((user) => {
     const may = mayReport(meta, user, project);
     slot.dataset.reportOffered = may ? '1' : '0';
@@ -147,13 +162,22 @@ export function mountReportForm(slot, project, meta) {
     for (const k of ['milestone', 'problems', 'next_steps', 'regress_reason']) if (!data[k]) data[k] = null;
     const submitBtn = form.querySelector('[type=submit]');
     submitBtn.disabled = true;
+    let item = null;
     try {
-      const saved = await api.putReport(project.id, month, data);
+      item = await outbox.addReport({ projectId: project.id, projectName: project.name, month, body: data });
+    } catch { /* no IndexedDB: sent directly, as before the outbox */ }
+    try {
+      const saved = item ? await outbox.send(item.id) : await api.putReport(project.id, month, data);
       const key = saved.review_state === 'pending' ? (saved.correction ? 'report.correction_pending' : 'report.pending')
         : saved.version > 1 ? 'report.corrected' : 'report.saved';
       toast(t(key, { m: month, v: saved.version }), { kind: 'info', timeout: 4000 });
-      window.dispatchEvent(new CustomEvent('warroom:report-saved', { detail: { projectId: project.id, month } }));
+      if (!item) window.dispatchEvent(new CustomEvent('warroom:report-saved', { detail: { projectId: project.id, month } })); // else the outbox said it
     } catch (err) {
+      if (err.queued) { // kept on the phone: nothing typed is lost, it is sent when the connection returns
+        toast(t('outbox.kept'), { kind: 'info', title: `${month} · ${t('outbox.pending')}`, timeout: 6000 });
+        return;
+      }
+      if (item) outbox.forget(item.id).catch(() => {}); // refused while the form is open: its errors are shown here
       const placed = (err.errors || []).filter((fe) => {
         const slotEl = form.querySelector(`[data-error-for="${CSS.escape(fe.field || '')}"]`);
         if (slotEl) slotEl.textContent = (fe.message || '').split(' / ')[0];

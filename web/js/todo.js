@@ -35,5 +35,5 @@ export async function mountReporterTodo(panel, { hadView }) {
   };
   await refresh();
   window.addEventListener('warroom:report-saved', refresh);
-  if (!hadView && !getState().filters.district) update({ filters: { district: user.district } });
+  if (!hadView && !getState().filters.district) update({ filters: { district: user.district } }, { replace: true });
 }

@@ -6,6 +6,8 @@ import { t } from './i18n.js';
 import { badges, thisMonth, photosChanged, cameraIcon } from './photo-common.js';
 import { h, fill } from './dom.js';
 import { currentUser, signInUrl, userMay } from './auth.js';
+import './i18n-phone.js';
+import * as outbox from './outbox.js'; // issue 16: kept and resent until the server answers
 
 /** In place of the upload box: who may not upload here, and why ('' when the role may not upload at all;
  * null when the user may). */
@@ -16,49 +18,118 @@ function uploadNote(meta, user, district) {
   return null;
 }
 
-export function createUploader(meta, projectId, { onUploaded, district } = {}) {
+/** The phone's position now ({lon, lat, accuracy_m}), or null when refused, unavailable or slower than 10 s. */
+function devicePosition() {
+  if (!navigator.geolocation) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lon: p.coords.longitude, lat: p.coords.latitude, accuracy_m: Math.round(p.coords.accuracy * 10) / 10 }),
+      () => resolve(null),
+      { enableHighAccuracy: true, timeout: 10_000, maximumAge: 120_000 });
+  });
+}
+
+export function createUploader(meta, projectId, { onUploaded, district, projectName } = {}) {
   const input = h('input', { type: 'file', accept: 'image/*', multiple: true, dataset: { testid: 'photo-input' } });
   const drop = h('label', { class: 'photo-drop', dataset: { testid: 'photo-drop' } }, input, h('span', {}, cameraIcon(), ' ', t('photos.drop')));
+  // On a phone (css/phone.css) the drop zone gives way to 拍照 (the rear camera) and 从相册选择.
+  const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment', dataset: { testid: 'photo-camera' } });
+  const album = h('input', { type: 'file', accept: 'image/*', multiple: true, dataset: { testid: 'photo-album' } });
+  const pick = h('div', { class: 'photo-pick' },
+    h('label', { class: 'btn' }, camera, cameraIcon(), ' ', t('photos.camera')),
+    h('label', { class: 'btn' }, album, t('photos.album')));
   const monthInput = h('input', { type: 'month', class: 'photo-month', dataset: { testid: 'photo-month' }, value: thisMonth() });
   const captionInput = h('input', { type: 'text', class: 'photo-caption', maxlength: 500 });
   const queue = h('ul', { class: 'photo-queue', dataset: { testid: 'photo-queue' } });
   const el = h('div', { class: 'photo-upload', dataset: { testid: 'photo-upload' } },
-    drop,
+    drop, pick,
     h('div', { class: 'photo-upload-fields' },
       h('label', {}, t('photos.month'), ' ', monthInput),
       h('label', { class: 'photo-caption-field' }, t('photos.caption'), ' ', captionInput)),
     queue);
 
-  async function send(file) {
+  const rows = new Map(); // outbox id → {row, bar, status}
+
+  function showDone(job, photo) {
+    job.bar.value = 1;
+    job.row.classList.remove('photo-job-queued', 'photo-job-failed');
+    job.row.classList.add('photo-job-ok');
+    job.row.dataset.outboxState = 'sent';
+    fill(job.status, t('outbox.sent'), ' · ', t('photos.done'), ' ', badges(meta, photo));
+  }
+  function showWaiting(job, err) {
+    job.row.classList.add('photo-job-queued');
+    job.row.dataset.outboxState = 'pending';
+    const why = err && err.status === 401 ? t('outbox.signIn') : t('outbox.kept');
+    job.status.textContent = `${t('outbox.pending')} · ${why}`;
+  }
+  function showRefused(job, err, existing) {
+    job.row.classList.add('photo-job-failed');
+    job.row.dataset.outboxState = 'rejected';
+    const reason = err?.status === 409 && existing ? t('photos.duplicate', { id: existing.id }) : (err?.detail || err?.message || err?.reason || '');
+    job.status.textContent = `${t('outbox.rejected')} · ${reason}`;
+    job.status.setAttribute('role', 'alert');
+  }
+  function jobRow(name) {
     const bar = h('progress', { max: 1, value: 0 });
     const status = h('span', { class: 'photo-job-status', dataset: { testid: 'photo-job-status' } }, t('photos.uploading', { p: '0%' }));
-    const row = h('li', { class: 'photo-job', dataset: { testid: 'photo-job' } }, h('span', { class: 'photo-job-name' }, file.name), bar, status);
+    const row = h('li', { class: 'photo-job', dataset: { testid: 'photo-job' } }, h('span', { class: 'photo-job-name' }, name), bar, status);
     queue.prepend(row);
+    return { row, bar, status };
+  }
+
+  async function send(file, device) {
+    const job = jobRow(file.name);
+    const onProgress = (f) => {
+      job.bar.value = f;
+      job.row.dataset.outboxState = 'sending';
+      job.status.textContent = f < 1 ? `${t('outbox.sending')} · ${t('photos.uploading', { p: `${Math.round(f * 100)}%` })}` : t('photos.processing');
+    };
+    let item = null;
+    const id = outbox.newKey();
+    rows.set(id, job); // before it is stored: the store's change event must find this row, not draw another
+    job.row.dataset.outboxId = id;
     try {
-      const photo = await api.uploadPhoto(projectId, file, {
-        month: monthInput.value,
-        caption: captionInput.value.trim(),
-        onProgress: (f) => {
-          bar.value = f;
-          status.textContent = f < 1 ? t('photos.uploading', { p: `${Math.round(f * 100)}%` }) : t('photos.processing');
-        },
-      });
-      bar.value = 1;
-      row.classList.add('photo-job-ok');
-      fill(status, t('photos.done'), ' ', badges(meta, photo));
+      item = await outbox.addPhoto({ id, projectId, projectName, file, month: monthInput.value, caption: captionInput.value.trim(), device });
+    } catch { /* no IndexedDB (a private window): send directly, as before the outbox */ }
+    try {
+      const photo = item
+        ? await outbox.send(item.id, { onProgress })
+        : await api.uploadPhoto(projectId, file, { month: monthInput.value, caption: captionInput.value.trim(), device, onProgress });
+      showDone(job, photo);
       photosChanged(projectId);
       onUploaded && onUploaded(photo);
     } catch (err) {
-      row.classList.add('photo-job-failed');
-      status.textContent = err.status === 409 && err.existing ? t('photos.duplicate', { id: err.existing.id }) : (err.detail || err.message);
-      status.setAttribute('role', 'alert');
+      if (err.queued) showWaiting(job, err);
+      else showRefused(job, err, err.existing);
     }
   }
 
-  function sendAll(files) {
-    for (const f of files) send(f); // parallel requests; the server decodes them in its threadpool
+  // Items sent later (back online, on open) or left from an earlier visit update their rows here.
+  const onOutbox = (e) => {
+    if (!el.isConnected) { window.removeEventListener('warroom:outbox', onOutbox); return; }
+    const it = e.detail.item;
+    if (it.projectId !== String(projectId) || (it.kind && it.kind !== 'photo')) return; // reports: report-form.js
+    let job = rows.get(it.id);
+    if (!job && it.state !== 'gone') { job = jobRow(it.name); job.row.dataset.outboxId = it.id; rows.set(it.id, job); }
+    if (!job) return;
+    if (it.state === 'sent' && job.row.dataset.outboxState !== 'sent') { showDone(job, it.result); photosChanged(projectId); }
+    else if (it.state === 'pending' && job.row.dataset.outboxState !== 'pending') showWaiting(job, { status: it.status });
+    else if (it.state === 'sending') { job.row.dataset.outboxState = 'sending'; job.status.textContent = t('outbox.sending'); }
+    else if (it.state === 'rejected') showRefused(job, { status: it.status, detail: it.reason });
+  };
+  window.addEventListener('warroom:outbox', onOutbox);
+  outbox.items(projectId).then((list) => {
+    for (const it of list) if (it.kind === 'photo' && it.state !== 'sent' && !rows.has(it.id)) onOutbox({ detail: { item: it } });
+  }).catch(() => {});
+
+  async function sendAll(files, { locate = false } = {}) {
+    // 设备定位: the phone's own position, asked when a photo is taken or chosen in the app, sent beside the EXIF.
+    const device = locate && files.length ? await devicePosition() : null;
+    for (const f of files) send(f, device); // parallel requests; the server decodes them in its threadpool
   }
   input.addEventListener('change', () => { sendAll([...input.files]); input.value = ''; });
+  for (const x of [camera, album]) x.addEventListener('change', () => { sendAll([...x.files], { locate: true }); x.value = ''; });
   for (const ev of ['dragenter', 'dragover']) drop.addEventListener(ev, (e) => { e.preventDefault(); drop.classList.add('drag'); });
   for (const ev of ['dragleave', 'drop']) drop.addEventListener(ev, () => drop.classList.remove('drag'));
   drop.addEventListener('drop', (e) => { e.preventDefault(); sendAll([...(e.dataTransfer?.files || [])]); });
