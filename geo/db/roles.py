@@ -17,8 +17,9 @@ log = logging.getLogger("warroom.db")
 SCHEMA = "public"
 # The app adds rows and reads them; changing or removing one is refused by privilege as well as by trigger.
 APPEND_ONLY = ("audit_log",)
-# The schema's revision is the owner's to change; the app reads it to refuse an old schema.
-READ_ONLY = ("alembic_version",)
+# The schema's revision is the owner's to change; the app reads it to refuse an old schema. The data's version is
+# moved only by the owner's trigger function (migration 0019), so the app cannot fake or stall it.
+READ_ONLY = ("alembic_version", "data_version")
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 
 
