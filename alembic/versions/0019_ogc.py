@@ -1,4 +1,5 @@
-"""The data's version for honest caching: a counter that every committed write to the published data bumps.
+"""The data's version for honest caching (a counter every committed write to the published data bumps), and the
+curated views that /ogc/ publishes (OGC API Features and Tiles, schema `ogc`).
 
 Revision ID: 0019_ogc
 Revises: 0017_tasks
@@ -45,6 +46,43 @@ TRACKED = (
     "task_evidence",
 )
 
+# What an anonymous visitor may see, and nothing else: never the base tables. numeric is cast to float8 (tipg
+# would send numeric as strings); the month is the latest closed one, as the map's default.
+LATEST_CLOSED = "(SELECT max(month) FROM public.reporting_periods WHERE closed_at IS NOT NULL)"
+VIEWS = {
+    "districts": """
+        SELECT d.id, d.code, d.name, d.full_name, d.name_en, d.kind, parent.name AS parent, d.schematic, d.geom
+        FROM public.districts d LEFT JOIN public.districts parent ON parent.id = d.parent_id""",
+    "zones": """
+        SELECT z.id, z.code, z.name, z.name_en, z.schematic, z.carrier, z.district, z.geom FROM public.zones z""",
+    "bases": """
+        SELECT b.id, b.code, b.name, b.name_en, b.schematic, b.carrier, b.district, cl.name AS cluster, b.geom
+        FROM public.bases b LEFT JOIN public.industry_clusters cl ON cl.id = b.cluster_id""",
+    "projects": f"""
+        SELECT p.id, p.code, p.name, d.name AS district, cl.name AS cluster,
+               COALESCE(rep.status, p.status) AS status, COALESCE(rep.progress, p.progress)::float8 AS progress,
+               p.investment_total::float8 AS investment_total, p.investment_year::float8 AS investment_year,
+               array_to_string(p.zone_names, '、') AS zones, array_to_string(p.base_names, '、') AS bases,
+               p.start_date, p.end_date, rep.month AS report_month, {LATEST_CLOSED} AS month, p.geom
+        FROM public.projects p
+        JOIN public.districts d ON d.id = p.district_id
+        JOIN public.industry_clusters cl ON cl.id = p.cluster_id
+        LEFT JOIN LATERAL (
+            SELECT r.month, r.status, r.progress FROM public.progress_reports r
+            WHERE r.project_id = p.id AND r.superseded_at IS NULL AND r.review_state = 'passed'
+              AND r.month <= COALESCE({LATEST_CLOSED}, r.month)
+            ORDER BY r.month DESC LIMIT 1) rep ON true
+        WHERE p.retired_month IS NULL OR p.retired_month > COALESCE({LATEST_CLOSED}, 'infinity'::date)""",
+    "photos": """
+        SELECT ph.id, ph.project_id, p.name AS project, ph.report_month, ph.caption, ph.taken_at,
+               '/api/photos/' || ph.id || '/thumb' AS thumb,
+               (CASE WHEN ph.placement_status IN ('pending', 'verified') THEN ph.placed_geom ELSE ph.geom END)
+                   ::geometry(Point, 4326) AS geom
+        FROM public.photos ph JOIN public.projects p ON p.id = ph.project_id
+        WHERE ph.published AND p.retired_month IS NULL
+          AND (ph.gps_status = 'ok' AND ph.geom IS NOT NULL OR ph.placement_status IN ('pending', 'verified'))""",
+}
+
 
 def upgrade() -> None:
     op.execute(
@@ -74,9 +112,16 @@ def upgrade() -> None:
             f"CREATE TRIGGER {table}_bumps_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()"
         )
+    op.execute("CREATE SCHEMA ogc")
+    for name, query in VIEWS.items():
+        op.execute(f"CREATE VIEW ogc.{name} AS {query}")
+    # tipg's catalog functions (geo/ogc/catalog.py installs them after every upgrade, from the installed tipg).
+    op.execute("CREATE SCHEMA ogc_catalog")
 
 
 def downgrade() -> None:
+    op.execute("DROP SCHEMA IF EXISTS ogc_catalog CASCADE")
+    op.execute("DROP SCHEMA IF EXISTS ogc CASCADE")
     for table in TRACKED:
         op.execute(f"DROP TRIGGER IF EXISTS {table}_bumps_data_version ON {table}")
     op.execute("DROP FUNCTION IF EXISTS bump_data_version()")
