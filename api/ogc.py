@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncpg
 import orjson
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from tipg import collections as tipg_collections
 from tipg import factory as tipg_factory
@@ -24,6 +24,7 @@ from api.deps import require
 from api.errors import install_error_handlers
 from api.routers.docs import swagger_html
 from geo.enums import Permission
+from geo.errors import DatabaseUnavailable
 from geo.ogc.catalog import CATALOG_SCHEMA, SCHEMA
 
 # One pool beside SQLAlchemy's (10 + 10 overflow): tipg's queries are short; 4 keeps both within max_connections.
@@ -59,6 +60,12 @@ def _connect_args(engine) -> dict:
     }
 
 
+def _pool_ready(request: Request) -> None:
+    """503 instead of a crash while tipg's pool could not be opened at start (database down then)."""
+    if getattr(request.app.state, "collection_catalog", None) is None:
+        raise DatabaseUnavailable("OGC 接口未能连接数据库,请稍后再试 / the OGC API could not reach the database yet")
+
+
 def create_ogc_app() -> FastAPI:
     """The /ogc/ sub-application (its pool and catalog are opened by start_ogc)."""
     sub = FastAPI(
@@ -66,7 +73,7 @@ def create_ogc_app() -> FastAPI:
         openapi_url=None,  # served below, behind the same sign-in rule as the collections
         docs_url=None,
         redoc_url=None,
-        dependencies=[require(Permission.read_public)],
+        dependencies=[require(Permission.read_public), Depends(_pool_ready)],
     )
 
     # Named as FastAPI's own, since tipg's landing page links them as service-desc and service-doc.

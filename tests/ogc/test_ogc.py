@@ -137,3 +137,12 @@ def test_gdal_reads_all_projects_in_large_pages(live_server, engine, tmp_path):
     assert 1 <= len(fetches) <= 2, fetches
     info = subprocess.run(["ogrinfo", "-so", "-al", str(tmp_path / "p.gpkg")], capture_output=True, text=True)
     assert f"Feature Count: {total}" in info.stdout
+
+
+def test_without_its_pool_the_ogc_api_answers_503_not_500(engine, settings):
+    app = create_app(settings, Database(engine))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        ogc = next(r.app for r in app.routes if getattr(r, "path", "") == "/ogc")
+        ogc.state.collection_catalog = None  # as when the database was down at start
+        r = c.get("/ogc/collections")
+        assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem+json")
