@@ -6,6 +6,7 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager, suppress
 
+import asyncpg
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -14,6 +15,7 @@ from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit
 from api.observe import Observe
+from api.ogc import create_ogc_app, start_ogc, stop_ogc
 from api.openapi import install_openapi
 from api.routers import (
     assessment,
@@ -93,6 +95,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # In a thread with a deadline: an unreachable database must not hold up the start (it answers 503 later).
         with suppress(TimeoutError):
             await asyncio.wait_for(asyncio.to_thread(warn_if_privileged, app.state.db.engine), timeout=10)
+        try:
+            await start_ogc(app, ogc)
+        except (OSError, asyncpg.PostgresError) as exc:  # /ogc/ then answers 503, the rest of the app still serves
+            log.warning("OGC API not started: %s", exc)
         supervisor = None
         if app.state.db.cluster is not None and settings.supervise_database:
             supervisor = Supervisor(app.state.db.cluster)
@@ -102,6 +108,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         finally:
             if supervisor is not None:
                 supervisor.stop()
+            await stop_ogc(ogc)
             if owned:
                 app.state.db.close()
 
@@ -128,6 +135,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.build_middleware_stack = lambda: Observe(SecurityHeaders(inner_stack(), settings=settings), settings=settings)
     for module in ROUTERS:
         app.include_router(module.router)
+    ogc = create_ogc_app()
+    app.mount("/ogc", ogc)  # unnamed: tipg's request.url_for("openapi") then finds /ogc/api
     web = settings.web_dir
     if (web / "node_modules").is_dir():
         app.mount("/vendor", StaticFiles(directory=web / "node_modules"), name="vendor")

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from api.caching import NOT_MODIFIED, CacheDep
 from api.deps import SessionDep, SettingsDep, require
 from api.params import MonthQuery
 from api.responses import RawJSONResponse, documented
@@ -15,13 +16,14 @@ router = APIRouter(prefix="/api", tags=["dashboard"], dependencies=[require(Perm
 @router.get(
     "/dashboard",
     response_class=RawJSONResponse,
-    responses=documented(RawJSONResponse.media_type, DASHBOARD),
+    responses=documented(RawJSONResponse.media_type, DASHBOARD) | NOT_MODIFIED,
     summary="月度调度看板 / monthly dashboard data",
 )
 def get_dashboard(
     session: SessionDep,
     settings: SettingsDep,
     month: MonthQuery,
+    cache: CacheDep,
 ):
     """The month (default 最新, the latest closed): investment, lights, completeness by group; the trend."""
-    return RawJSONResponse(dashboard_json(session, settings=settings, month=month))
+    return cache.answer(RawJSONResponse, lambda: dashboard_json(session, settings=settings, month=month))

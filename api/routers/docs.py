@@ -32,8 +32,13 @@ def openapi_document(request: Request) -> JSONResponse:
 @router.get("/docs")
 def swagger_ui(request: Request) -> HTMLResponse:
     """Swagger UI for /openapi.json, with no CDN; started by web/js/docs.js, since the CSP runs no inline script."""
-    title = escape(f"{request.app.title} — API")
-    return HTMLResponse(f"""<!doctype html>
+    return HTMLResponse(swagger_html(request.app.title, OPENAPI_URL))
+
+
+def swagger_html(app_title: str, openapi_url: str) -> str:
+    """The Swagger UI page for an OpenAPI document (also /ogc/api.html's)."""
+    title = escape(f"{app_title} — API")
+    return f"""<!doctype html>
 <html>
 <head>
   <meta charset="utf-8">
@@ -42,8 +47,8 @@ def swagger_ui(request: Request) -> HTMLResponse:
   <link rel="icon" href="{SWAGGER}/favicon-32x32.png">
 </head>
 <body>
-  <div id="swagger-ui" data-openapi-url="{OPENAPI_URL}"></div>
+  <div id="swagger-ui" data-openapi-url="{escape(openapi_url)}"></div>
   <script src="{SWAGGER}/swagger-ui-bundle.js"></script>
   <script src="/js/docs.js"></script>
 </body>
-</html>""")
+</html>"""

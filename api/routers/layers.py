@@ -4,6 +4,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 
+from api.caching import NOT_MODIFIED, CacheDep
 from api.deps import SessionDep, require
 from api.responses import FEATURE_COLLECTION, GeoJSONResponse, documented
 from geo.boundaries.layers import MAX_SIMPLIFY, layer_geojson
@@ -15,13 +16,14 @@ router = APIRouter(prefix="/api/layers", tags=["layers"], dependencies=[require(
 @router.get(
     "/{layer}",
     response_class=GeoJSONResponse,
-    responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION),
+    responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION) | NOT_MODIFIED,
     summary="边界图层 / a boundary layer as GeoJSON",
 )
 def get_layer(
     session: SessionDep,
     layer: Literal["districts", "zones", "bases"],
+    cache: CacheDep,
     simplify: float = Query(0.0, ge=0, le=MAX_SIMPLIFY, description="simplification tolerance in degrees"),
 ):
     """A FeatureCollection of one layer; zones, bases and functional areas carry `schematic: true`."""
-    return GeoJSONResponse(layer_geojson(session, layer=layer, simplify=simplify))
+    return cache.answer(GeoJSONResponse, lambda: layer_geojson(session, layer=layer, simplify=simplify))

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from api.caching import NOT_MODIFIED, CacheDep
 from api.deps import SessionDep, SettingsDep, require
 from api.params import FieldsQuery, FilterDep, MonthQuery, ProjectId
 from api.responses import FEATURE, FEATURE_COLLECTION, SUMMARY, GeoJSONResponse, RawJSONResponse, documented
@@ -14,14 +15,22 @@ router = APIRouter(prefix="/api", tags=["projects"], dependencies=[require(Permi
 @router.get(
     "/projects",
     response_class=GeoJSONResponse,
-    responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION),
+    responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION) | NOT_MODIFIED,
     summary="项目点 / projects as GeoJSON",
 )
 def list_projects(
-    session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery, fields: FieldsQuery
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: FilterDep,
+    month: MonthQuery,
+    fields: FieldsQuery,
+    cache: CacheDep,
 ):
     """Projects matching every given filter, each with its progress, light, district, zone(s) and base(s)."""
-    return GeoJSONResponse(projects_geojson(session, settings=settings, filters=filters, month=month, fields=fields))
+    return cache.answer(
+        GeoJSONResponse,
+        lambda: projects_geojson(session, settings=settings, filters=filters, month=month, fields=fields),
+    )
 
 
 @router.get(
@@ -38,9 +47,11 @@ def get_project(session: SessionDep, settings: SettingsDep, project_id: ProjectI
 @router.get(
     "/summary",
     response_class=RawJSONResponse,
-    responses=documented(RawJSONResponse.media_type, SUMMARY),
+    responses=documented(RawJSONResponse.media_type, SUMMARY) | NOT_MODIFIED,
     summary="汇总 / totals of the filtered projects",
 )
-def get_summary(session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery):
+def get_summary(session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery, cache: CacheDep):
     """Count, total and this-year investment (亿元), mean progress, and counts per status and light."""
-    return RawJSONResponse(projects_summary(session, settings=settings, filters=filters, month=month))
+    return cache.answer(
+        RawJSONResponse, lambda: projects_summary(session, settings=settings, filters=filters, month=month)
+    )

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from alembic import command
 from geo.db import roles
+from geo.ogc.catalog import grant_ogc, install_catalog
 from geo.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -33,8 +34,10 @@ def upgrade(engine: Engine, revision: str = "head", *, app_role: str | None = No
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+        install_catalog(conn)
         if app_role:
             roles.grant_app(conn, app_role)
+            grant_ogc(conn, app_role)
 
 
 def upgrade_database(db: Database, revision: str = "head") -> None:

@@ -419,6 +419,17 @@ class BoundaryState(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class DataVersion(Base):
+    """One row: a counter every committed write to the published tables moves (api/caching.py's ETags)."""
+
+    __tablename__ = "data_version"
+    __table_args__ = (CheckConstraint("id", name="single_row"),)
+
+    id: Mapped[bool] = mapped_column(Boolean, primary_key=True, server_default=text("true"))
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class BoundaryImport(Base):
     """One applied boundary import: which file, which layer, what it changed."""
 

@@ -17,9 +17,11 @@ log = logging.getLogger("warroom.db")
 SCHEMA = "public"
 # The app adds rows and reads them; changing or removing one is refused by privilege as well as by trigger.
 APPEND_ONLY = ("audit_log",)
-# The schema's revision is the owner's to change; the app reads it to refuse an old schema.
-READ_ONLY = ("alembic_version",)
+# The schema's revision is the owner's to change; the app reads it to refuse an old schema. The data's version is
+# moved only by the owner's trigger function (migration 0019), so the app cannot fake or stall it.
+READ_ONLY = ("alembic_version", "data_version")
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
+OWNED_SCHEMAS = ("ogc", "ogc_catalog")  # besides public: the views /ogc/ publishes and tipg's catalog functions
 
 
 def quote(name: str) -> str:
@@ -89,6 +91,19 @@ def hand_over(conn, database: str, owner: str, app: str) -> None:
         (SCHEMA, owner),
     ).fetchall():
         conn.execute(f"ALTER TYPE {SCHEMA}.{quote(name)} OWNER TO {quote(owner)}")
+    # The /ogc/ schemas (migration 0019) with their views and tipg's functions: the owner's as a whole.
+    for schema in OWNED_SCHEMAS:
+        if conn.execute("SELECT to_regnamespace(%s)", (schema,)).fetchone()[0] is None:
+            continue
+        conn.execute(f"ALTER SCHEMA {quote(schema)} OWNER TO {quote(owner)}")
+        for (name,) in conn.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace AND relkind = 'v'", (schema,)
+        ).fetchall():
+            conn.execute(f"ALTER VIEW {quote(schema)}.{quote(name)} OWNER TO {quote(owner)}")
+        for (signature,) in conn.execute(
+            "SELECT oid::regprocedure::text FROM pg_proc WHERE pronamespace = %s::regnamespace", (schema,)
+        ).fetchall():
+            conn.execute(f"ALTER ROUTINE {signature} OWNER TO {quote(owner)}")
 
 
 def grant_app(conn: Connection, app: str) -> None:

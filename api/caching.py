@@ -1,0 +1,123 @@
+"""Answers cached honestly: a strong ETag from the data's version, 304 on If-None-Match, gzipped bodies kept per
+version.
+
+The version is read from the database on every request (one indexed row), so a write committed by any process, the
+CLI's month close or a boundary import included, is seen on the very next request. Bodies are kept per version, path
+and query; a newer version simply never hits the older entries, which age out of the small LRU.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from api.deps import SessionDep, SettingsDep
+from geo.db.version import data_version
+from geo.periods import local_today
+from geo.settings import Settings
+
+# A handful of filters × months; one 10,000-project map is about 1 MB gzipped.
+MAX_ENTRIES = 64
+MAX_BYTES = 128 * 1024 * 1024
+GZIP_MIN_BYTES = 1024  # as the app's GZipMiddleware
+
+
+class AnswerCache:
+    """A small LRU of (identity body, gzipped body) keyed by the representation's ETag."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
+        self._entries: OrderedDict[str, tuple[bytes, bytes | None]] = OrderedDict()
+        self._size = 0
+        self._lock = Lock()
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+
+    def get(self, key: str) -> tuple[bytes, bytes | None] | None:
+        """The bodies kept for this key, if any."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, body: bytes, zipped: bytes | None) -> None:
+        """Keep the bodies, dropping the least recently used beyond the limits."""
+        size = len(body) + len(zipped or b"")
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = (body, zipped)
+            self._size += size
+            while len(self._entries) > self.max_entries or self._size > self.max_bytes:
+                _, (old, old_zipped) = self._entries.popitem(last=False)
+                self._size -= len(old) + len(old_zipped or b"")
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """A digest of the settings, so a restart with other rules (light thresholds, …) changes every ETag."""
+    return hashlib.sha256(settings.model_dump_json().encode()).hexdigest()[:8]
+
+
+def _tags(header: str | None) -> set[str]:
+    """The entity tags of an If-None-Match header, weak ones compared by their opaque part (RFC 9110 §13.1.2)."""
+    if not header:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+class Cached:
+    """Answers one request from the cache, or builds, keeps and sends the body."""
+
+    def __init__(self, request: Request, session: SessionDep, settings: SettingsDep):
+        self.request, self.session, self.settings = request, session, settings
+
+    def answer(self, response_class: type[Response], build: Callable[[], bytes | str]) -> Response:
+        """304 when the client holds this version, else the body (gzipped when accepted), with its ETag."""
+        state = self.request.app.state
+        if not hasattr(state, "answer_cache"):
+            state.answer_cache = AnswerCache()
+            state.settings_fingerprint = settings_fingerprint(self.settings)
+        version = data_version(self.session)  # first: the body built below is at least this new
+        # Answers that count overdue problems depend on the date as well as the data.
+        today = local_today(self.settings.today).isoformat()
+        url = self.request.url
+        digest = hashlib.sha256(f"{url.path}?{url.query}|{today}|{state.settings_fingerprint}".encode()).hexdigest()
+        etag = f'"v{version}-{digest[:16]}"'
+        zipped_etag = etag[:-1] + '-gz"'
+        wants_gzip = "gzip" in self.request.headers.get("accept-encoding", "").lower()
+        headers = {
+            "Cache-Control": "no-cache" if self.settings.anonymous_read else "private, no-cache",
+            "Vary": "Accept-Encoding",
+        }
+        held = _tags(self.request.headers.get("if-none-match"))
+        if held & {etag, zipped_etag, "*"}:
+            return Response(status_code=304, headers={**headers, "ETag": zipped_etag if wants_gzip else etag})
+        found = state.answer_cache.get(etag)
+        if found is None:
+            body = build()
+            body = body.encode() if isinstance(body, str) else body
+            zipped = gzip.compress(body, self.settings.gzip_level) if len(body) >= GZIP_MIN_BYTES else None
+            state.answer_cache.put(etag, body, zipped)
+        else:
+            body, zipped = found
+        if wants_gzip and zipped is not None:
+            # The app's GZipMiddleware leaves a body that already has a Content-Encoding alone.
+            return response_class(zipped, headers={**headers, "ETag": zipped_etag, "Content-Encoding": "gzip"})
+        return response_class(body, headers={**headers, "ETag": etag})
+
+
+NOT_MODIFIED = {
+    304: {
+        "description": "未变化:If-None-Match 与当前数据版本一致 / not modified: If-None-Match holds this version",
+        "headers": {"ETag": {"schema": {"type": "string"}, "description": "强 ETag / strong entity tag"}},
+    }
+}
+CacheDep = Annotated[Cached, Depends(Cached)]
