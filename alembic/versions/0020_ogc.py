@@ -1,15 +1,15 @@
 """The data's version for honest caching (a counter every committed write to the published data bumps), and the
 curated views that /ogc/ publishes (OGC API Features and Tiles, schema `ogc`).
 
-Revision ID: 0019_ogc
-Revises: 0017_tasks
+Revision ID: 0020_ogc
+Revises: 0019_pwa
 Create Date: 2026-12-06
 """
 
 from alembic import op
 
-revision = "0019_ogc"
-down_revision = "0017_tasks"
+revision = "0020_ogc"
+down_revision = "0019_pwa"
 branch_labels = None
 depends_on = None
 
