@@ -1,4 +1,4 @@
-"""The data's version: a counter that every committed write to the published tables moves (migration 0019_ogc)."""
+"""The data's version: a counter that every committed write to the published tables moves (migration 0020_ogc)."""
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
