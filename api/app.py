@@ -95,8 +95,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # In a thread with a deadline: an unreachable database must not hold up the start (it answers 503 later).
         with suppress(TimeoutError):
             await asyncio.wait_for(asyncio.to_thread(warn_if_privileged, app.state.db.engine), timeout=10)
+        pool = None
         try:
-            await start_ogc(app, ogc)
+            pool = await start_ogc(app, ogc)
         except (OSError, asyncpg.PostgresError) as exc:  # /ogc/ then answers 503, the rest of the app still serves
             log.warning("OGC API not started: %s", exc)
         supervisor = None
@@ -108,7 +109,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         finally:
             if supervisor is not None:
                 supervisor.stop()
-            await stop_ogc(ogc)
+            await stop_ogc(ogc, pool)
             if owned:
                 app.state.db.close()
 

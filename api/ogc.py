@@ -93,19 +93,23 @@ def create_ogc_app() -> FastAPI:
     return sub
 
 
-async def start_ogc(app: FastAPI, sub: FastAPI) -> None:
-    """Share the main app's state, open tipg's pool and read the catalog of the published views."""
+async def start_ogc(app: FastAPI, sub: FastAPI) -> asyncpg.Pool:
+    """Share the main app's state, open tipg's pool and read the catalog of the published views; the pool."""
     sub.state.db = app.state.db
     sub.state.settings = app.state.settings
-    sub.state.pool = await asyncpg.create_pool(
+    pool = await asyncpg.create_pool(
         **_connect_args(app.state.db.engine), min_size=1, max_size=POOL_SIZE, init=_init_connection
     )
+    sub.state.pool = pool
     settings = DatabaseSettings(schemas=[SCHEMA], functions=[], application_schema=CATALOG_SCHEMA)
     await register_collection_catalog(sub, db_settings=settings)
+    return pool
 
 
-async def stop_ogc(sub: FastAPI) -> None:
-    """Close tipg's pool."""
-    pool = getattr(sub.state, "pool", None)
-    if pool is not None:
-        await pool.close()
+async def stop_ogc(sub: FastAPI, pool: asyncpg.Pool | None) -> None:
+    """Close the pool this lifespan opened (an app run twice at once, as tests do, has one pool per event loop)."""
+    if pool is None:
+        return
+    if getattr(sub.state, "pool", None) is pool:
+        sub.state.pool = None
+    await pool.close()
