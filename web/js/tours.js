@@ -163,9 +163,12 @@ async function boot() {
     });
   }
 
+  let candidatesSeq = 0;
   async function loadCandidates() {
     const f = filters();
+    const seq = ++candidatesSeq;
     const res = await api.projects({ district: f.district, cluster: f.cluster, zone: f.zone, base: f.base, status: f.status, month: f.month });
+    if (seq !== candidatesSeq) return; // a later filter change is under way: an older answer must not overwrite it
     features = res.features.filter((x) => !f.light || x.properties.light === f.light);
     $('tour-filter-count').textContent = t('tours.filterCount', { n: features.length });
     $('tour-filter-count').dataset.count = String(features.length);
