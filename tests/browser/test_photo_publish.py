@@ -48,5 +48,7 @@ def test_planner_unpublishes_a_photo_in_the_gallery(page, live_server, tmp_path,
     page.wait_for_function("() => !document.querySelector('[data-testid=photo-unpublished]')")
     sign_in(page, live_server, accounts["viewer"])
     open_app(page, live_server, f"#project={pid}")
-    page.locator(f"[data-testid=photo-tile][data-photo-id='{photo_id}']").wait_for()
+    page.reload()  # a fresh boot on the card's address, whatever the sign-in page left in the history
+    page.wait_for_selector(f"#project-panel[data-project-id='{pid}'] [data-testid=project-photos]")
+    page.locator(f"[data-testid=photo-tile][data-photo-id='{photo_id}']").wait_for(timeout=30000)
     assert page.locator("[data-testid=photo-publish]").count() == 0
