@@ -11,8 +11,11 @@ BIN := $(VENV)/bin
 run: system $(VENV)/.installed web
 	$(BIN)/warroom serve --migrate --seed
 
+# Two workers by default (the CI machine has two cores); TEST_WORKERS=0 runs in one process, e.g. to debug.
+TEST_WORKERS ?= 2
+
 test: system-test $(VENV)/.installed-test web
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: system $(VENV)/.installed-lint
 	$(BIN)/ruff format --check .

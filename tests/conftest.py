@@ -35,17 +35,19 @@ from geo.db.engine import Database, make_engine
 from geo.demo.seed import seed_all
 from geo.settings import PROJECT_ROOT, Settings
 
-TEST_DB = "warroom_test"
+# Under pytest-xdist each worker has its own cluster and database, so committing tests never meet another worker's.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+TEST_DB = f"warroom_test_{WORKER}" if WORKER else "warroom_test"
 TODAY = dt.date(2026, 12, 3)  # tests read the dispatch cycle at this date, whatever the real one
 
 
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[EmbeddedCluster | None]:
-    """The embedded test cluster under var/pgtest (fsync off), or None when TEST_DATABASE_URL is given."""
+    """The embedded test cluster under var/pgtest[-gwN] (fsync off), or None when TEST_DATABASE_URL is given."""
     if os.environ.get("TEST_DATABASE_URL"):
         yield None
         return
-    c = EmbeddedCluster(PROJECT_ROOT / "var", name="pgtest", fast=True)
+    c = EmbeddedCluster(PROJECT_ROOT / "var", name=f"pgtest-{WORKER}" if WORKER else "pgtest", fast=True)
     c.start()
     yield c
     c.stop()
@@ -232,6 +234,10 @@ def seaweedfs(tmp_path_factory) -> Iterator[dict]:
             "-s3",
             f"-s3.port={s3}",
             "-master.volumeSizeLimitMB=64",
+            # Listeners with fixed default ports would collide between two test workers; telemetry stays home.
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-master.telemetry=false",
             "-volume.max=20",
         ],
         stdout=log,

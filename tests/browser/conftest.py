@@ -70,7 +70,7 @@ def app_page(browser, base_url: str, problems: PageProblems, init_script: str | 
     pg = context.new_page()
     pg.on("console", lambda m: m.type == "error" and problems.console_errors.append(m.text))
     pg.on("pageerror", lambda e: problems.page_errors.append(str(e)))
-    pg.set_default_timeout(15_000)
+    pg.set_default_timeout(30_000)  # two test workers share the cores: a loaded machine is slow, not wrong
     return context, pg
 
 

@@ -88,16 +88,24 @@ def test_a_send_whose_answer_was_lost_finishes_once_after_reopening(reporter_pho
     photo = tmp_path / "lost-answer.jpg"
     photo.write_bytes(jpeg(seed=711, size=(800, 600)))
 
+    lost = []
+
     def lose_the_answer(route):
         if route.request.method != "POST":
             route.continue_()
             return
         route.fetch()  # the server stores the photo...
         route.abort()  # ...but the connection drops before its answer reaches the phone
+        lost.append(route)
 
     pg.route("**/api/projects/*/photos", lose_the_answer)
     pg.set_input_files("[data-testid=photo-album]", [str(photo)])
-    pg.locator("[data-testid=photo-job][data-outbox-state=pending]").wait_for()
+    for _ in range(300):  # a fresh item is 'pending' before its first try too: wait for the try itself
+        if lost:
+            break
+        pg.wait_for_timeout(100)
+    assert lost, "the phone never tried to send the photo"
+    pg.wait_for_function(f"() => ({OUTBOX_STATES})().then((s) => s.length === 1 && s[0] === 'pending')")
     assert len(server_photos(live_server, accounts, project, "lost-answer.jpg")) == 1
     pg.close()  # the reporter gives up and closes the app
 
@@ -143,7 +151,7 @@ def test_a_report_made_offline_waits_and_arrives_once(reporter_phone, live_serve
 
     context, pg, project = reporter_phone
     pg.goto(f"{live_server}/#project={project}&tab=progress")
-    pg.wait_for_function("() => document.body.dataset.ready === '1'")
+    pg.wait_for_function("() => document.body.dataset.ready === '1' && window.warroom.idle()")
     pg.get_by_test_id("report-open").click()
     form = pg.get_by_test_id("report-form")
     form.wait_for()

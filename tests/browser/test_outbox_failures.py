@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_outbox import OUTBOX_STATES, open_photos_tab, reporter_phone  # noqa: F401 (fixture)
 from tests.photos.images import jpeg
@@ -48,8 +49,8 @@ def test_each_failure_keeps_or_refuses_the_item_as_it_should(
     )
     pg.set_input_files("[data-testid=photo-album]", [str(photo)])
     row = pg.locator(f"[data-testid=photo-job][data-outbox-state={state}]")
-    row.wait_for()
-    assert shown in row.inner_text()
+    # A fresh item is 'pending' before its first try too: wait for the text of the answer, not the first state.
+    expect(row).to_contain_text(shown, timeout=15_000)
     # A kept item may be between two tries ('sending') at any one look: it must be seen in its resting state.
     seen = []
     for _ in range(50):

@@ -39,7 +39,11 @@ let mePromise = null;
 
 /** The signed-in account (or null), asked once per page. */
 export function currentUser() {
-  mePromise ||= api.me().then((r) => r.user).catch(() => null);
+  // A 401 is an answer (nobody is signed in); a dropped connection is not, so the next caller asks again.
+  mePromise ||= api.me().then((r) => r.user).catch((err) => {
+    if (!err || err.status !== 401) mePromise = null;
+    return null;
+  });
   return mePromise;
 }
 
