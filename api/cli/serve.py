@@ -30,6 +30,8 @@ def prepare(db: Database, *, migrate: bool, seed: bool) -> None:
         with db.session() as session:
             if not is_seeded(session):
                 summary = seed_all(session)
+                session.commit()
+                migrations.analyze(db)
                 typer.echo(
                     f"已载入种子数据 / seed loaded: {summary['projects']} projects, "
                     f"{summary['investment_total']} 亿元 total, {summary['investment_year']} 亿元 this year"
@@ -89,10 +91,13 @@ def seed(
     ),
 ):
     """Load or refresh the boundaries, clusters and demo projects (idempotent)."""
+    from geo.db import migrations
     from geo.demo.seed import seed_all
 
-    with database(migrate=True) as db, db.session() as session:
-        summary = seed_all(session, demo_projects=demo_projects)
+    with database(migrate=True) as db:
+        with db.session() as session:
+            summary = seed_all(session, demo_projects=demo_projects)
+        migrations.analyze(db)
     typer.echo(
         f"projects: {summary['projects']} (demo {summary['demo_projects']}), "
         f"total {summary['investment_total']} 亿元, this year {summary['investment_year']} 亿元"

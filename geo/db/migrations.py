@@ -47,6 +47,16 @@ def upgrade_database(db: Database, revision: str = "head") -> None:
         db.owner_engine.dispose()  # a serving process keeps no connection of the owner's open
 
 
+def analyze(db: Database) -> None:
+    """Refresh the planner's statistics as the owner (only a table's owner may), e.g. after a bulk seed or import."""
+    # Without statistics the state SQL's latest-report lookup walks the month index instead of (project, month):
+    # /api/projects at 10,000 projects took 18 s instead of 0.3 s until autovacuum came round.
+    with db.owner_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
+    if db.owner_engine is not db.engine:
+        db.owner_engine.dispose()
+
+
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Migrate the database down to revision."""
     config = alembic_config()
