@@ -32,6 +32,8 @@ EvidenceId = Annotated[int, Path(ge=1, le=MAX_ID, description="佐证材料 id /
 TokenId = Annotated[int, Path(ge=1, le=MAX_ID, description="令牌 id / token id")]
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="登录会话 id / session id")]
 ProblemId = Annotated[int, Path(ge=1, le=MAX_ID, description="督办问题 id / problem id")]
+# The document format of a download route ({name}.{fmt}); the renderer refuses what it cannot write.
+DocumentFormat = Annotated[str, Path(description="pdf or xlsx", max_length=4)]
 
 
 def month_query(

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
+from api.params import DocumentFormat
 from api.responses import download, files
 from geo.accounts.principal import Principal
 from geo.bulletin.issues import issue_bulletin, list_issues
@@ -46,8 +47,8 @@ def post_issue(
 def get_monthly(
     session: SessionDep,
     settings: SettingsDep,
+    fmt: DocumentFormat,
     month: str = Path(description="YYYY-MM", max_length=7),
-    fmt: str = Path(description="pdf or xlsx", max_length=4),
 ):
     """Headline figures, tables by district and cluster, charts, lagging projects and site photos of the month."""
     return download(render_bulletin(session, settings=settings, period=monthly(month), fmt=fmt))
@@ -62,8 +63,8 @@ def get_monthly(
 def get_quarterly(
     session: SessionDep,
     settings: SettingsDep,
+    fmt: DocumentFormat,
     quarter: str = Path(description="YYYY-Qn", max_length=7),
-    fmt: str = Path(description="pdf or xlsx", max_length=4),
 ):
     """The quarter's bulletin: figures at the quarter's end, investment completed in the quarter and the year."""
     return download(render_bulletin(session, settings=settings, period=quarterly(quarter), fmt=fmt))

@@ -1,9 +1,10 @@
 """The two 推进手册 as PDF or Excel downloads: key tasks by category, major projects by district."""
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep, require
+from api.params import DocumentFormat
 from api.responses import download, files
 from geo.enums import Permission
 from geo.files import PDF, XLSX
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api/manuals", tags=["manuals"], dependencies=[requir
 def get_task_manual(
     session: SessionDep,
     settings: SettingsDep,
-    fmt: str = Path(description="pdf or xlsx", max_length=4),
+    fmt: DocumentFormat,
     department: str | None = Query(None, max_length=100, description="牵头单位: id, code, name or former name"),
     category: str | None = Query(None, max_length=32, description="task category code (see /api/meta)"),
 ):
@@ -40,7 +41,7 @@ def get_task_manual(
 def get_project_manual(
     session: SessionDep,
     settings: SettingsDep,
-    fmt: str = Path(description="pdf or xlsx", max_length=4),
+    fmt: DocumentFormat,
     district: str | None = Query(None, max_length=32, description="区市 (reporting district name)"),
 ):
     """The projects by district: cluster, investment, the monthly investment plan, milestones, responsible unit,
