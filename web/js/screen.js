@@ -197,6 +197,7 @@ async function boot() {
       show(next);
       lastGood = new Date();
       screenState.refreshes += 1;
+      performance.clearResourceTimings(); // a wall runs for days: the browser's timing buffer need not fill up
       if (screenState.stale) { screenState.stale = false; staleEl.hidden = true; document.body.dataset.stale = '0'; }
     } catch (err) {
       screenState.failures += 1;
