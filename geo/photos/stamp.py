@@ -153,7 +153,8 @@ def current_keys(session: Session) -> set[str]:
 
 
 @lru_cache(maxsize=64)
-def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+def cjk_font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    """Noto Sans CJK SC (bold for the project line) at a pixel size, from the fonts the bulletin uses."""
     path, family = face_file("sans-bold" if bold else "sans")
     for index in range(16):  # the collection holds SC, TC, JP, KR, HK faces: the simplified Chinese one
         try:
@@ -165,10 +166,15 @@ def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size)
 
 
+def layout(width: int, lines: tuple[str, ...]) -> tuple[int, int, int, int]:
+    """(font size, band height, line height, padding) of these lines on an image this wide."""
+    size = _fitted_size(width, lines)
+    return (size, *_layout(size, len(lines)))
+
+
 def band_height(width: int, lines: tuple[str, ...]) -> int:
     """Height in pixels of the band drawn on an image this wide (what the pixel tests leave out)."""
-    size = _fitted_size(width, lines)
-    return _layout(size, len(lines))[0]
+    return layout(width, lines)[1]
 
 
 def _layout(size: int, n: int) -> tuple[int, int, int]:
@@ -180,7 +186,7 @@ def _layout(size: int, n: int) -> tuple[int, int, int]:
 def _fitted_size(width: int, lines: tuple[str, ...]) -> int:
     """A font size relative to the width (1/42 of it), smaller when the longest line would not fit."""
     size = max(10, width // 42)
-    widest = max(_font(size, i == 0).getlength(line) for i, line in enumerate(lines))
+    widest = max(cjk_font(size, i == 0).getlength(line) for i, line in enumerate(lines))
     room = width * 0.94
     return size if widest <= room else max(8, int(size * room / widest))
 
@@ -192,14 +198,13 @@ def draw(display: bytes, stamp: Stamp, budget: DecodeBudget | None = None) -> by
     need = w * h * 4 * 3 + 4 * 2**20  # the decoded copy, the blended band and the encoder's buffers
     with budget.reserve(need, name="stamp") if budget else nullcontext():
         img = img.convert("RGB")
-        size = _fitted_size(w, stamp.lines)
-        band, line, pad = _layout(size, len(stamp.lines))
+        size, band, line, pad = layout(w, stamp.lines)
         box = (0, max(0, h - band), w, h)
         region = img.crop(box)
         img.paste(Image.blend(region, Image.new("RGB", region.size, (0, 0, 0)), BAND_ALPHA), box)
         pen = ImageDraw.Draw(img)
         for i, text_line in enumerate(stamp.lines):
-            pen.text((pad, box[1] + pad + i * line), text_line, font=_font(size, i == 0), fill=(255, 255, 255))
+            pen.text((pad, box[1] + pad + i * line), text_line, font=cjk_font(size, i == 0), fill=(255, 255, 255))
         out = io.BytesIO()
         img.save(out, "JPEG", quality=QUALITY)  # no exif argument: the stamped copy carries no metadata
         return out.getvalue()
