@@ -21,7 +21,9 @@ def brightness(img: Image.Image, box) -> float:
     return ImageStat.Stat(img.crop(box).convert("L")).mean[0]
 
 
-def test_the_public_wall_shows_stamped_photos(page, live_server, accounts):
+@pytest.fixture(scope="module")
+def published(live_server, accounts) -> dict:
+    """A photo of a seeded project (April 2026, GPS beside it) a planner uploaded; its plain and stamped copies."""
     feature = httpx.get(f"{live_server}/api/projects", timeout=30).json()["features"][11]
     pid, district = feature["properties"]["id"], feature["properties"]["district"]
     lon, lat = feature["geometry"]["coordinates"]
@@ -39,8 +41,12 @@ def test_the_public_wall_shows_stamped_photos(page, live_server, accounts):
     finally:
         planner.close()
     stamped = httpx.get(f"{live_server}{photo['urls']['stamped']}", timeout=30).content
+    return {"photo": photo, "district": district, "plain": plain, "stamped": stamped}
 
-    page.goto(f"{live_server}/photos.html#district={district}&month=2026-04")
+
+def test_the_public_wall_shows_stamped_photos(page, live_server, published):
+    photo, plain, stamped = published["photo"], published["plain"], published["stamped"]
+    page.goto(f"{live_server}/photos.html#district={published['district']}&month=2026-04")
     page.wait_for_function("() => document.body.dataset.ready === '1'")
     tile = page.locator(f"[data-testid=wall-photo][data-photo-id='{photo['id']}']")
     tile.wait_for()
@@ -54,3 +60,20 @@ def test_the_public_wall_shows_stamped_photos(page, live_server, accounts):
     # The band darkens the bottom of the picture; the plain copy's bottom is as bright as the scene made it.
     assert brightness(img, (0, h - 40, w, h)) < brightness(Image.open(io.BytesIO(plain)), (0, h - 40, w, h)) - 20
     page.screenshot(path=str(ARTIFACTS / "photo-stamped-lightbox.png"))
+
+
+def test_the_screen_carousel_shows_the_stamp_uncropped(page, live_server, published):
+    photo = published["photo"]
+    answers = []
+    page.on("response", lambda r: r.url.endswith(photo["urls"]["display"]) and answers.append(r))
+    page.goto(f"{live_server}/screen.html?tour=0&month=2026-04&district={published['district']}")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
+    shown = page.locator(f"[data-testid=sc-photo][data-id='{photo['id']}'] img")
+    shown.wait_for(timeout=90_000)  # the carousel steps every 6 s through the month's checked photos
+    page.wait_for_function(
+        "id => document.querySelector(`[data-testid=sc-photo][data-id='${id}'] img`)?.naturalWidth > 0", arg=photo["id"]
+    )
+    assert answers and answers[-1].body() == published["stamped"], "the wall screen shows the stamped copy"
+    # Cropped to fill the panel from the top, so the band at the bottom is what stays in view.
+    assert shown.evaluate("i => getComputedStyle(i).objectPosition") == "50% 100%"
+    page.screenshot(path=str(ARTIFACTS / "screen-stamped-photo.png"))
