@@ -20,8 +20,8 @@ from geo.photos.evidence import counts_as_evidence, evidence_shortfalls
 from geo.photos.image import decode_budget
 from geo.photos.public import public_original
 from geo.photos.stamp import KIND as STAMPED
+from geo.photos.stamp import PhotoGone, stamped_display
 from geo.photos.stamp import current_keys as current_stamp_keys
-from geo.photos.stamp import stamped_display
 from geo.settings import Settings
 
 SEES_USERNAMES = "reporter"
@@ -311,6 +311,8 @@ def photo_file(
             key, digest = stamped_display(
                 session, files, photo_id=photo_id, budget=decode_budget(settings.photo_decode_memory_mb << 20)
             )
+        except PhotoGone:
+            raise photo_not_found(photo_id) from None
         except FileNotFoundError:
             raise file_missing(photo_id) from None
         mime, tag = "image/jpeg", f"stamped-{digest}"

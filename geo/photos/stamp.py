@@ -44,6 +44,10 @@ SELECT ph.id, ph.sha256, p.name AS project_name, p.demo, ph.taken_at, ph.taken_o
 FROM photos ph JOIN projects p ON p.id = ph.project_id"""
 
 
+class PhotoGone(LookupError):
+    """The photo's row was deleted between the visibility check and the stamp."""
+
+
 @dataclass(frozen=True)
 class Stamp:
     """The lines drawn on a photo and the digest its stored copy is keyed by."""
@@ -140,8 +144,10 @@ def _stamps(session: Session, rows: list[dict]) -> dict[int, Stamp]:
 
 
 def stamp_of(session: Session, photo_id: int) -> tuple[str, Stamp]:
-    """(sha256, stamp) of one photo as its row stands now."""
-    row = session.execute(text(f"{_FACTS} WHERE ph.id = :id"), {"id": photo_id}).mappings().one()
+    """(sha256, stamp) of one photo as its row stands now; PhotoGone when the row is gone."""
+    row = session.execute(text(f"{_FACTS} WHERE ph.id = :id"), {"id": photo_id}).mappings().first()
+    if row is None:  # deleted since the caller looked
+        raise PhotoGone(photo_id)
     return row["sha256"], _stamps(session, [dict(row)])[row["id"]]
 
 
@@ -214,12 +220,17 @@ def stamped_display(
     session: Session, files: store.PhotoStore, *, photo_id: int, budget: DecodeBudget | None = None
 ) -> tuple[str, str]:
     """(key, digest) of the photo's stamped display copy as its facts stand, made and stored on first request;
-    FileNotFoundError when its display copy is missing."""
+    PhotoGone when the row is gone, FileNotFoundError when its display copy is missing or unreadable."""
     sha256, stamp = stamp_of(session, photo_id)
     key = stamp.key(sha256)
     if not files.exists(key):
-        display = files.read(store.key_of("display", sha256, "jpg"))
+        display_key = store.key_of("display", sha256, "jpg")
+        display = files.read(display_key)
         if display is None:
-            raise FileNotFoundError(store.key_of("display", sha256, "jpg"))
-        files.put(key, draw(display, stamp, budget))
+            raise FileNotFoundError(display_key)
+        try:
+            stamped = draw(display, stamp, budget)
+        except (OSError, ValueError, SyntaxError) as e:  # a damaged display copy is as good as a missing one
+            raise FileNotFoundError(display_key) from e
+        files.put(key, stamped)
     return key, stamp.digest

@@ -203,3 +203,16 @@ def test_deleting_a_photo_leaves_no_stamped_copy_behind(client, session, planner
     report = check_store(session, settings=settings, repair=True, grace=0)
     assert {files.describe(k) for k in made} <= set(report["removed"])
     assert [e.key for e in files.entries(store.STORED_KINDS) if e.sha256 == sha] == []
+
+
+def test_a_missing_or_damaged_display_copy_is_a_404_that_says_so(client, session, planner, settings):
+    site = site_with_photo(client, session, uploader=planner, seed=7340)
+    photo, files = site["photo"], store.get_store(settings)
+    display = store.key_of("display", photo["sha256"], "jpg")
+    files.put(display, b"\xff\xd8 not a picture any more")
+    r = client.get(photo["urls"]["display"])
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+    assert "warroom photos check" in r.json()["detail"]
+    files.delete([display])
+    assert client.get(photo["urls"]["stamped"]).status_code == 404
+    assert [e for e in files.entries(["stamped"]) if e.sha256 == photo["sha256"]] == [], "no half-made stamp"
