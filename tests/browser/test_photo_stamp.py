@@ -9,7 +9,7 @@ import httpx
 import pytest
 from PIL import Image, ImageStat
 
-from tests.browser.conftest import signed_in_client
+from tests.browser.conftest import sign_in, signed_in_client
 from tests.photos.images import jpeg
 
 pytestmark = pytest.mark.browser
@@ -77,3 +77,17 @@ def test_the_screen_carousel_shows_the_stamp_uncropped(page, live_server, publis
     # Cropped to fill the panel from the top, so the band at the bottom is what stays in view.
     assert shown.evaluate("i => getComputedStyle(i).objectPosition") == "50% 100%"
     page.screenshot(path=str(ARTIFACTS / "screen-stamped-photo.png"))
+
+
+def test_a_planner_sees_the_plain_copy_and_can_open_the_public_stamped_one(page, live_server, accounts, published):
+    photo = published["photo"]
+    sign_in(page, live_server, accounts["planner"], "/photos.html")
+    page.goto(f"{live_server}/photos.html#district={published['district']}&month=2026-04")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
+    tile = page.locator(f"[data-testid=wall-photo][data-photo-id='{photo['id']}']")
+    tile.wait_for()
+    with page.expect_response(lambda resp: resp.url.endswith(photo["urls"]["display"])) as shown:
+        tile.locator(".photo-open").click()
+    assert shown.value.body() == published["plain"], "staff of the district see the photo without the band"
+    link = page.get_by_test_id("lightbox-stamped")
+    assert link.inner_text() == "公开水印图" and link.get_attribute("href") == photo["urls"]["stamped"]
