@@ -216,3 +216,19 @@ def test_a_missing_or_damaged_display_copy_is_a_404_that_says_so(client, session
     files.delete([display])
     assert client.get(photo["urls"]["stamped"]).status_code == 404
     assert [e for e in files.entries(["stamped"]) if e.sha256 == photo["sha256"]] == [], "no half-made stamp"
+
+
+def test_an_exif_time_after_the_upload_is_not_taken_even_inside_the_month():
+    import datetime as dt
+
+    from geo.periods import LOCAL_TZ
+    from geo.photos.stamp import time_line
+
+    uploaded = dt.datetime(2026, 11, 10, 9, 0, tzinfo=LOCAL_TZ)
+    row = {"created_at": uploaded, "in_month": True, "taken_offset": None}
+    assert time_line({**row, "taken_at": dt.datetime(2026, 11, 10, 8, 55)}).startswith("拍摄 2026-11-10 08:55")
+    # A phone clock set ahead to later in the same month: still the reporting month, but after its own upload.
+    assert time_line({**row, "taken_at": dt.datetime(2026, 11, 28, 8, 0)}) == "拍摄时间未核实 · 上传 2026-11-10 09:00"
+    # Written in UTC by the camera: shown in Beijing time.
+    utc = {**row, "taken_at": dt.datetime(2026, 11, 10, 0, 30), "taken_offset": "+00:00"}
+    assert time_line(utc).startswith("拍摄 2026-11-10 08:30(EXIF 已核实,北京时间)")
