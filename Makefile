@@ -48,7 +48,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
 	@touch $@
 
-BENCHES := api_projects ogc map_load dashboard bulletin photo_upload siting_batch
+BENCHES := api_projects ogc map_load dashboard bulletin photo_upload photo_stamp siting_batch
 
 # Each script prints its figures beside a same-run baseline; the load average says how busy the machine was.
 bench: system-test $(VENV)/.installed-test web

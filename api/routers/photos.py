@@ -30,6 +30,9 @@ UPLOAD_RESPONSES = problems(409, 413, 415, 429)
 PHOTO_MEDIA_TYPES = sorted({mime for mime, _ in PHOTO_FORMATS.values()} | {JPEG})
 # A photo id's files never change (content-addressed); private, so no shared cache keeps serving a withdrawn photo.
 CACHE_FOREVER = "private, max-age=31536000, immutable"
+# A stamped copy changes when its facts do (a review, a placement) under the same URL: asked again each time, cheaply
+# answered 304 while its ETag (the stamp's digest) holds.
+CACHE_REVALIDATE = "private, no-cache"
 
 
 @dataclass
@@ -233,7 +236,7 @@ def put_photo_published(
     "/photos/{photo_id}/{kind}",
     response_class=Response,
     responses={**files(*PHOTO_MEDIA_TYPES), 304: {"description": "未改变 / not modified (ETag)"}},
-    summary="照片文件 / photo file (thumb, display, original)",
+    summary="照片文件 / photo file (thumb, display, stamped, original)",
 )
 def get_photo_file(
     request: Request,
@@ -241,14 +244,17 @@ def get_photo_file(
     settings: SettingsDep,
     actor: PrincipalDep,
     photo_id: PhotoId,
-    kind: Literal["thumb", "display", "original"],
+    kind: Literal["thumb", "display", "stamped", "original"],
 ):
     """The 320 px thumbnail, the 1600 px display copy (JPEG, upright, sRGB) or the original: as uploaded (with EXIF
-    and GPS) for planners, admins and the reporters of its district; else a copy without metadata (HEIC: the display
-    copy). 404 for an unpublished photo out of the caller's scope."""
+    and GPS) for planners, admins and the reporters of its district and its uploader; everyone else gets a copy of
+    the original without metadata (HEIC: the display copy) and the display copy stamped (水印) with the project, the
+    checked shooting time and place (or 未核实) and the upload time. `stamped` is the stamped copy for anyone.
+    404 for an unpublished photo out of the caller's scope."""
     store, key, media_type, etag = photo_file(session, settings=settings, photo_id=photo_id, kind=kind, actor=actor)
-    headers = {"ETag": etag, "Cache-Control": CACHE_FOREVER}
-    if kind == "original":  # the evidence file or the public copy, by who asks: a cache must not mix them up
+    stamped = "-stamped-" in etag
+    headers = {"ETag": etag, "Cache-Control": CACHE_REVALIDATE if stamped else CACHE_FOREVER}
+    if kind in ("original", "display"):  # the evidence file or the public copy, by who asks: a cache must not mix them
         headers["Vary"] = "Cookie, Authorization"
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)

@@ -82,7 +82,7 @@ def table_checksums(engine: Engine) -> dict[str, dict]:
 
 def _photo_listing(files: store.PhotoStore) -> list[dict]:
     listing = []
-    for e in files.entries((*store.KINDS, "public")):
+    for e in files.entries(store.STORED_KINDS):
         if not e.sha256:
             continue
         path = files.local_path(e.key)
@@ -215,7 +215,7 @@ def restore(directory: Path, *, settings: Settings, owner_url: URL | str, owner_
     files = store.get_store(settings)
     listing = _listing(directory)
     wanted = {i["key"] for i in listing}
-    clashes = [e.key for e in files.entries((*store.KINDS, "public")) if e.sha256 and e.key not in wanted]
+    clashes = [e.key for e in files.entries(store.STORED_KINDS) if e.sha256 and e.key not in wanted]
     if clashes:
         raise Conflict(
             f"目标照片存储 {files.url} 中已有 {len(clashes)} 个其他文件 / the target photo store holds "

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from geo.photos import store
 
-COPIED_KINDS = (*store.KINDS, "public")
+COPIED_KINDS = store.STORED_KINDS
 
 
 def _source_sha(source: store.PhotoStore, key: str) -> str | None:

@@ -17,7 +17,11 @@ from geo.periods import current_month
 from geo.photos import store
 from geo.photos.checks import badges
 from geo.photos.evidence import counts_as_evidence, evidence_shortfalls
+from geo.photos.image import decode_budget
 from geo.photos.public import public_original
+from geo.photos.stamp import KIND as STAMPED
+from geo.photos.stamp import PhotoGone, stamped_display
+from geo.photos.stamp import current_keys as current_stamp_keys
 from geo.settings import Settings
 
 SEES_USERNAMES = "reporter"
@@ -175,7 +179,12 @@ def _shape(r: dict, actor: Principal) -> dict:
         "badges": badges(r),
         "published": r["published"],
         "published_at": r["published_at"].isoformat() if r["published_at"] else None,
-        "urls": {"thumb": f"{base}/thumb", "display": f"{base}/display", "original": f"{base}/original"},
+        "urls": {
+            "thumb": f"{base}/thumb",
+            "display": f"{base}/display",
+            "stamped": f"{base}/stamped",
+            "original": f"{base}/original",
+        },
     }
 
 
@@ -283,8 +292,9 @@ def photo_file(
     session: Session, *, settings: Settings, photo_id: int, kind: str, actor: Principal
 ) -> tuple[store.PhotoStore, str, str, str]:
     """(store, key, media type, etag) of a stored file of a photo; NotFound when the row is missing or the actor may
-    not see the photo. The original is the evidence file (EXIF and GPS) only for those in scope; others get the
-    public copy without metadata."""
+    not see the photo. Those in its evidence scope (planners, admins, the reporters of its district, its uploader) get
+    the original with EXIF and GPS and the plain display copy; everyone else the public copy without metadata and the
+    stamped display copy (水印). `stamped` asks for the stamped copy whoever asks."""
     row = session.execute(
         select(
             Photo.sha256, Photo.format, Photo.orientation, literal_column(photo_in_scope(actor, alias="photos"))
@@ -296,7 +306,17 @@ def photo_file(
     mime, ext = PHOTO_FORMATS[fmt]
     tag = kind
     files = store.get_store(settings)
-    if kind == "original" and not evidence:
+    if kind == "stamped" or (kind == "display" and not evidence):
+        try:
+            key, digest = stamped_display(
+                session, files, photo_id=photo_id, budget=decode_budget(settings.photo_decode_memory_mb << 20)
+            )
+        except PhotoGone:
+            raise photo_not_found(photo_id) from None
+        except FileNotFoundError:
+            raise file_missing(photo_id) from None
+        mime, tag = "image/jpeg", f"stamped-{digest}"
+    elif kind == "original" and not evidence:
         try:
             key, is_display = public_original(files, sha256=sha256, fmt=fmt, ext=ext, orientation=orientation or 1)
         except FileNotFoundError:
@@ -316,14 +336,21 @@ def file_missing(photo_id: int) -> NotFound:
 def check_store(
     session: Session, *, settings: Settings, repair: bool = False, grace: float = store.GRACE_SECONDS
 ) -> dict:
-    """Files without rows (and temp files), rows missing files; `repair` removes the former, never a row."""
+    """Files without rows (and temp files, and stamped copies of facts that changed since), rows missing files;
+    `repair` removes the former, never a row."""
     files = store.get_store(settings)
     rows = {sha: PHOTO_FORMATS[fmt][1] for sha, fmt in session.execute(select(Photo.sha256, Photo.format))}
     present: set[str] = set()
     orphans: list[store.Entry] = []
-    for entry in files.entries((*store.KINDS, "public")):
+    stamped: set[str] | None = None
+    for entry in files.entries(store.STORED_KINDS):
         present.add(entry.key)
-        if entry.sha256 not in rows:
+        if entry.kind == STAMPED:
+            # a stamped copy belongs to the facts of a row, not only to its bytes: one whose facts changed is stale
+            stamped = current_stamp_keys(session) if stamped is None else stamped
+            if entry.key not in stamped:
+                orphans.append(entry)
+        elif entry.sha256 not in rows:
             orphans.append(entry)
     removed: list[store.Entry] = []
     if repair:

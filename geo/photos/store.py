@@ -23,6 +23,9 @@ from geo.errors import StoreUnavailable
 from geo.settings import Settings
 
 KINDS = ("original", "display", "thumb")
+# Every kind a store holds: the three each row has, and the copies made on first request (the public original without
+# metadata, the stamped display copy); checks, sweeps, migrations and backups walk all of them.
+STORED_KINDS = (*KINDS, "public", "stamped")
 # A file younger than this may belong to an upload still being written or committed: cleaning leaves it alone.
 GRACE_SECONDS = 600
 CHUNK = 256 * 1024
@@ -49,14 +52,15 @@ class Entry:
 
     @property
     def kind(self) -> str:
-        """original, display, thumb or public."""
+        """original, display, thumb, public or stamped."""
         return self.key.split("/", 1)[0]
 
     @property
     def sha256(self) -> str:
         """The content hash the key names ('' for a temp file)."""
         name = self.key.rsplit("/", 1)[-1]
-        return "" if name.startswith(TEMP_PREFIX) else name.split(".")[0]
+        # a stamped copy is named <sha>-<stamp digest>.jpg
+        return "" if name.startswith(TEMP_PREFIX) else name.split(".")[0].split("-")[0]
 
 
 def key_of(kind: str, sha256: str, ext: str) -> str:
@@ -251,7 +255,7 @@ class LocalStore(PhotoStore):
 
     def remove_temp_files(self, grace: float = GRACE_SECONDS) -> list[str]:
         """Remove temp files left by writes a crash interrupted (older than grace)."""
-        stale = [e.key for e in self.entries((*KINDS, "public")) if not e.sha256 and settled(e, grace)]
+        stale = [e.key for e in self.entries(STORED_KINDS) if not e.sha256 and settled(e, grace)]
         self.delete(stale)
         return stale
 

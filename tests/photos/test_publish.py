@@ -52,7 +52,7 @@ def test_new_photos_are_published_and_seen_by_anonymous_visitors(client, site):
         "wall_without": False,
         "positions": [pid],
         "metadata": 200,
-        "files": {"thumb": 200, "display": 200, "original": 200},
+        "files": {"thumb": 200, "display": 200, "stamped": 200, "original": 200},
     }
 
 
@@ -66,7 +66,7 @@ def test_an_unpublished_photo_is_hidden_from_anonymous_and_viewers_but_not_plann
         "wall_without": True,
         "positions": [],
         "metadata": 404,
-        "files": {"thumb": 404, "display": 404, "original": 404},
+        "files": {"thumb": 404, "display": 404, "stamped": 404, "original": 404},
     }
     assert what_one_sees(client, site) == hidden
     assert what_one_sees(client, site, token_for(session, make_user(session, role="viewer"))) == hidden

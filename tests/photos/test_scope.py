@@ -23,7 +23,7 @@ HIDDEN = {
     "wall_without": True,
     "positions": [],
     "metadata": 404,
-    "files": {"thumb": 404, "display": 404, "original": 404},
+    "files": {"thumb": 404, "display": 404, "stamped": 404, "original": 404},
 }
 
 

@@ -24,7 +24,9 @@ export function openLightbox(meta, photos, index) {
           h('strong', {}, name),
           h('span', { class: 'muted' }, `${p.project_name} · ${takenText(p)}${p.uploader ? ` · ${p.uploader}` : ''}`),
           badges(meta, p),
-          h('a', { href: p.urls.original, target: '_blank', rel: 'noopener' }, t('photos.original')))),
+          h('a', { href: p.urls.original, target: '_blank', rel: 'noopener' }, t('photos.original')),
+          // what visitors see: the band drawn from the checked facts (staff are shown the plain copy above)
+          p.urls.stamped && h('a', { href: p.urls.stamped, target: '_blank', rel: 'noopener', dataset: { testid: 'lightbox-stamped' } }, t('photos.stamped')))),
       close_,
       photos.length > 1 && [
         h('button', { type: 'button', class: 'lightbox-prev', 'aria-label': t('photos.prev'), onclick: () => step(-1) }, '‹'),
