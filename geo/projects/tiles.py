@@ -1,10 +1,11 @@
 """The map's projects as Mapbox vector tiles: the same rows, filters, month and light as /api/projects, built in
-PostGIS with ST_AsMVT; below CLUSTER_MAX_ZOOM projects near each other are one grid cell with its counts.
+PostGIS with ST_AsMVT; up to CLUSTER_MAX_ZOOM projects near each other are one grid cell with its counts.
 
-Two layers per tile: `projects` (one point per project: id, name, progress, light, status; the feature id is the
-project's id) and `clusters` (a cell of two or more projects at its members' centroid: `point_count`, projects per
-progress band `b0…` and per light `l0…` in the order of /api/meta, and the worst light `light`). A project is in
-exactly one tile of a zoom level (its tile's west and south edges are its own), so counts over tiles add up.
+Two layers per tile: `projects` (one point per project: name, progress, light, status, district, cluster,
+investment_total; the feature id is the project's id) and `clusters` (up to zoom 15, a cell of two or more projects at
+its members' centroid: `point_count`, projects per progress band `b0…` and per light `l0…` in the order of /api/meta,
+and the worst light `light`). A project is in exactly one tile of a zoom level (its tile's west and south edges are
+its own), so counts over tiles add up.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from geo.settings import Settings
 
 MAX_ZOOM = 22
 EXTENT = 4096  # tile coordinates per side, as ST_AsMVT's default
-GRID = 4  # cells per tile side below CLUSTER_MAX_ZOOM: 64 px cells, near supercluster's 56 px radius in markers.js
-CLUSTER_MAX_ZOOM = 16  # as markers.js's MAX_CLUSTER_ZOOM: from 17 every project is its own point
+# The map shows each tile at 512 px, one zoom level below its own (web/js/tiles.js): four times fewer requests.
+GRID = 8  # cells per tile side up to CLUSTER_MAX_ZOOM: 64 px cells, near supercluster's 56 px radius in markers.js
+CLUSTER_MAX_ZOOM = 15  # map zoom 16, markers.js's MAX_CLUSTER_ZOOM: from tile zoom 16 every project is its own point
 HALF_WORLD = 20037508.342789244  # EPSG:3857 metres from the origin to the edge
 
 
@@ -95,7 +97,8 @@ def projects_tile(
     # A point on the tile's east or north edge belongs to the next tile, so no project is counted twice.
     sql = f"""
 WITH pts AS (
-    SELECT r.id, r.name, CAST(r.progress AS float8) AS progress, r.light, r.status, {band} AS band, m.g,
+    SELECT r.id, r.name, CAST(r.progress AS float8) AS progress, r.light, r.status, r.district, r.cluster,
+           CAST(r.investment_total AS float8) AS investment_total, {band} AS band, m.g,
            least(floor((ST_X(m.g) - :xmin) / :cell), {cells - 1}) AS cx,
            least(floor((:ymax - ST_Y(m.g)) / :cell), {cells - 1}) AS cy
     FROM ({_rows_sql(where)}) r CROSS JOIN LATERAL (SELECT ST_Transform(r.geom, 3857) AS g) m
@@ -105,7 +108,7 @@ cells AS (
     SELECT cx, cy, count(*) AS n FROM pts GROUP BY cx, cy
 ),
 singles AS (
-    SELECT pts.id, pts.name, pts.progress, pts.light, pts.status,
+    SELECT pts.id, pts.name, pts.progress, pts.light, pts.status, pts.district, pts.cluster, pts.investment_total,
            ST_AsMVTGeom(pts.g, ST_TileEnvelope(:z, :x, :y), {EXTENT}, 0, false) AS geom
     FROM pts JOIN cells USING (cx, cy) WHERE cells.n = 1 OR {cells} = 1
 ),
