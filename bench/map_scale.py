@@ -79,6 +79,7 @@ def run_size(cluster, browser, size: int, runs: int) -> list[str]:
     print(f"\n{size} projects")
     url = seeded_url(cluster, size)
     results: dict[str, list[dict]] = {"geojson": [], "tiles": [], "baseline": []}
+    cold: dict[str, dict] = {}
     for which, threshold in (("geojson", 10**9), ("tiles", 0)):
         with served(url, WARROOM_BASEMAP="none", WARROOM_MAP_TILE_THRESHOLD=str(threshold)) as base:
             meta = httpx.get(f"{base}/api/meta").json()
@@ -86,7 +87,7 @@ def run_size(cluster, browser, size: int, runs: int) -> list[str]:
             baseline_html = BASELINE_HTML.replace("__BOUNDS__", json.dumps(meta["bounds"]))
             kinds = (which, "baseline") if which == "geojson" else (which,)
             for kind in kinds:
-                measure(browser, base, kind, baseline_html)  # warms the server and its answer caches
+                cold[kind] = measure(browser, base, kind, baseline_html)  # warms the server and its answer caches
                 results[kind] += [measure(browser, base, kind, baseline_html) for _ in range(runs)]
 
     def med(which: str, key: str) -> float:
@@ -110,6 +111,10 @@ def run_size(cluster, browser, size: int, runs: int) -> list[str]:
             if target is not None and which == "tiles" and not value < target:
                 missed.append(f"{size} tiles: {name} {value:.0f} {unit} (target < {target} {unit})")
     print(f"  tiles requested for the first view and three moves: {med('tiles', 'requests'):.0f}")
+    print(
+        "  first load after the server started (no cached answer), first markers / all in: "
+        + ", ".join(f"{k} {v['painted']:.0f} / {v['complete']:.0f} ms" for k, v in cold.items())
+    )
     return missed
 
 

@@ -65,8 +65,8 @@ def project_tile(
     month: MonthQuery,
     cache: CacheDep,
 ):
-    """The map's projects in one XYZ tile (layers `projects` and, up to zoom 15, `clusters` of nearby projects with
-    their counts per band and light, 64 px apart on a tile drawn at 512 px), with the same filters, month and
+    """The map's projects in one XYZ tile (layers `projects` and, up to zoom 14, `clusters` of nearby projects with
+    their counts per band and light, 64 px apart on a tile drawn at 1024 px), with the same filters, month and
     lights as /api/projects."""
     return cache.answer(
         VectorTileResponse,

@@ -2,7 +2,7 @@
 PostGIS with ST_AsMVT; up to CLUSTER_MAX_ZOOM projects near each other are one grid cell with its counts.
 
 Two layers per tile: `projects` (one point per project: name, progress, light, status, district, cluster,
-investment_total; the feature id is the project's id) and `clusters` (up to zoom 15, a cell of two or more projects at
+investment_total; the feature id is the project's id) and `clusters` (up to zoom 14, a cell of two or more projects at
 its members' centroid: `point_count`, projects per progress band `b0…` and per light `l0…` in the order of /api/meta,
 and the worst light `light`). A project is in exactly one tile of a zoom level (its tile's west and south edges are
 its own), so counts over tiles add up.
@@ -24,9 +24,10 @@ from geo.settings import Settings
 
 MAX_ZOOM = 22
 EXTENT = 4096  # tile coordinates per side, as ST_AsMVT's default
-# The map shows each tile at 512 px, one zoom level below its own (web/js/tiles.js): four times fewer requests.
-GRID = 8  # cells per tile side up to CLUSTER_MAX_ZOOM: 64 px cells, near supercluster's 56 px radius in markers.js
-CLUSTER_MAX_ZOOM = 15  # map zoom 16, markers.js's MAX_CLUSTER_ZOOM: from tile zoom 16 every project is its own point
+# The map shows each tile at 1024 px, two zoom levels below its own (web/js/tiles.js): a view takes about 6 requests,
+# one round of the browser's 6 connections per host, where 256-px tiles took 4 rounds of 24.
+GRID = 16  # cells per tile side up to CLUSTER_MAX_ZOOM: 64 px cells, near supercluster's 56 px radius in markers.js
+CLUSTER_MAX_ZOOM = 14  # map zoom 16, markers.js's MAX_CLUSTER_ZOOM: from tile zoom 15 every project is its own point
 HALF_WORLD = 20037508.342789244  # EPSG:3857 metres from the origin to the edge
 
 

@@ -63,6 +63,7 @@ async function boot() {
 
   const { map, basemapKind, fitCity, cityBounds, fitOptions, setOverlayPadding } = createMap($('map'), meta);
   const tiles = tilesWanted(meta) ? createTileSource(map, { onError: showError }) : null;
+  if (tiles) { tiles.setQuery(state.filters); tiles.prefetch(); } // the city's tiles travel while the areas load
 
   let areas = null;
   try {
@@ -198,7 +199,7 @@ async function boot() {
       else if (!filtersNow.district) fitCity();
     }
     try {
-      if (tiles) { tiles.setQuery(filtersNow); markers.setSource(tiles); } // drawn while the summary is counted
+      if (tiles) { tiles.setQuery(filtersNow, { keep: Boolean(early) }); markers.setSource(tiles); } // drawn while the summary is counted
       const [fc, summary] = early ? await unwrap(early.data) : await Promise.all([
         tiles ? null : api.projects(filtersNow, { signal: loadCtrl.signal }),
         api.summary(filtersNow, { signal: loadCtrl.signal }),
