@@ -121,7 +121,7 @@ class Settings(BaseSettings):
     )
     gzip_level: int = 5
     map_tile_threshold: int = Field(
-        default=20_000,
+        default=50_000,
         ge=0,
         description="above this many projects the map draws them from vector tiles (/api/projects/tiles) instead of "
         "one GeoJSON answer; 0: always tiles (bench/map_scale.py measures the crossover)",
