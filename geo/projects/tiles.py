@@ -50,6 +50,11 @@ _SEVERITY = {"green": 1, "yellow": 2, "red": 3}
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """The tile's (west, south, east, north) in degrees; InvalidInput when x or y is outside zoom z's grid."""
+    if not 0 <= z <= MAX_ZOOM:
+        raise InvalidInput(
+            f"缩放级别应在 0–{MAX_ZOOM} 之间,收到 {z} / zoom runs from 0 to {MAX_ZOOM}; got {z}",
+            errors=[{"field": "z", "message": f"0..{MAX_ZOOM}"}],
+        )
     n = 2**z
     if not (0 <= x < n and 0 <= y < n):
         raise InvalidInput(
