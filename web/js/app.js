@@ -55,7 +55,6 @@ async function boot() {
   ]));
   const areaData = settle(fetchAreaLayers());
   const meta = await metaAnswer;
-
   setMeta(meta);
   const planYear = () => { $('plan-year').textContent = meta.plan_year ? t('app.planYear', { year: meta.plan_year }) : ''; };
   planYear();
