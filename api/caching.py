@@ -79,12 +79,18 @@ class Cached:
     def __init__(self, request: Request, session: SessionDep, settings: SettingsDep):
         self.request, self.session, self.settings = request, session, settings
 
-    def answer(self, response_class: type[Response], build: Callable[[], bytes | str]) -> Response:
-        """304 when the client holds this version, else the body (gzipped when accepted), with its ETag."""
+    def answer(self, response_class: type[Response], build: Callable[[], bytes | str], *, store: str = "") -> Response:
+        """304 when the client holds this version, else the body (gzipped when accepted), with its ETag; `store`
+        names a cache of its own (the map's many small tiles would push the large answers out of the shared one)."""
         state = self.request.app.state
         if not hasattr(state, "answer_cache"):
             state.answer_cache = AnswerCache()
             state.settings_fingerprint = settings_fingerprint(self.settings)
+        cache = state.answer_cache
+        if store:
+            if not hasattr(state, store):
+                setattr(state, store, AnswerCache(max_entries=4096, max_bytes=64 * 1024 * 1024))
+            cache = getattr(state, store)
         version = data_version(self.session)  # first: the body built below is at least this new
         # Answers that count overdue problems depend on the date as well as the data.
         today = local_today(self.settings.today).isoformat()
@@ -100,12 +106,12 @@ class Cached:
         held = _tags(self.request.headers.get("if-none-match"))
         if held & {etag, zipped_etag, "*"}:
             return Response(status_code=304, headers={**headers, "ETag": zipped_etag if wants_gzip else etag})
-        found = state.answer_cache.get(etag)
+        found = cache.get(etag)
         if found is None:
             body = build()
             body = body.encode() if isinstance(body, str) else body
             zipped = gzip.compress(body, self.settings.gzip_level) if len(body) >= GZIP_MIN_BYTES else None
-            state.answer_cache.put(etag, body, zipped)
+            cache.put(etag, body, zipped)
         else:
             body, zipped = found
         if wants_gzip and zipped is not None:

@@ -19,6 +19,12 @@ class RawJSONResponse(Response):
     media_type = JSON
 
 
+class VectorTileResponse(Response):
+    """A Mapbox vector tile assembled in the database (an empty body is a tile with nothing in it)."""
+
+    media_type = "application/vnd.mapbox-vector-tile"
+
+
 def documented(media_type: str, schema: dict) -> dict:
     """OpenAPI `responses` entry for a 200 body assembled in the database."""
     return {200: {"description": "OK", "content": {media_type: {"schema": schema}}}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.boundaries.layers import extent, layer_items
@@ -81,6 +82,11 @@ def meta(session: Session, *, settings: Settings) -> dict:
         "zones": layer_items(session, layer="zones"),
         "bases": layer_items(session, layer="bases"),
         "basemap": basemap(settings),
+        # The map draws from vector tiles above the threshold (geo.projects.tiles); the count decides, filters aside.
+        "map_tiles": {
+            "threshold": settings.map_tile_threshold,
+            "project_count": session.execute(text("SELECT count(*) FROM projects")).scalar_one(),
+        },
         "bounds": extent(session),
         "data_notes": DATA_NOTES,
         "photo_badges": as_dicts(PHOTO_BADGES),

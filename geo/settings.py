@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         "(criteria: geo/assessment/criteria.py)",
     )
     gzip_level: int = 5
+    map_tile_threshold: int = Field(
+        default=50_000,
+        ge=0,
+        description="above this many projects the map draws them from vector tiles (/api/projects/tiles) instead of "
+        "one GeoJSON answer; 0: always tiles (bench/map_scale.py measures the crossover)",
+    )
     photo_max_bytes: int = Field(
         default=30 * 1024 * 1024, description="largest photo file accepted, in bytes (413 above)"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from sqlalchemy import text
 
@@ -116,3 +118,26 @@ def project_history(code: str = typer.Argument(..., help="项目编号")):
     for v in versions:
         typer.echo(f"{v['at'][:16]}  {v['actor']}" + (f"  ({v['note']})" if v["note"] else ""))
         _show(v)
+
+
+@app.command("tile")
+def project_tile(
+    z: int = typer.Argument(..., help="缩放级别 / zoom"),
+    x: int = typer.Argument(..., help="瓦片列 / column"),
+    y: int = typer.Argument(..., help="瓦片行 / row"),
+    out: Path = typer.Argument(..., help="output .mvt file"),
+    district: str = typer.Option(None),
+    status: str = typer.Option(None),
+    month: str = typer.Option(None, help="YYYY-MM: state at that month's end (default 最新, the latest closed)"),
+):
+    """Write one vector tile of the map's projects (as GET /api/projects/tiles/{z}/{x}/{y}.mvt)."""
+    from geo.periods import parse_month
+    from geo.projects.queries import ProjectFilter
+    from geo.projects.tiles import projects_tile
+    from geo.settings import get_settings
+
+    with domain_session() as session:
+        filters = ProjectFilter(district=district, status=status)
+        data = projects_tile(session, settings=get_settings(), filters=filters, z=z, x=x, y=y, month=parse_month(month))
+    out.write_bytes(data)
+    typer.echo(f"{out}: {len(data)} bytes")

@@ -1,13 +1,25 @@
 """Key projects: filtered FeatureCollection, one project, and summaries."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from api.caching import NOT_MODIFIED, CacheDep
 from api.deps import SessionDep, SettingsDep, require
 from api.params import FieldsQuery, FilterDep, MonthQuery, ProjectId
-from api.responses import FEATURE, FEATURE_COLLECTION, SUMMARY, GeoJSONResponse, RawJSONResponse, documented
+from api.responses import (
+    BINARY,
+    FEATURE,
+    FEATURE_COLLECTION,
+    SUMMARY,
+    GeoJSONResponse,
+    RawJSONResponse,
+    VectorTileResponse,
+    documented,
+)
 from geo.enums import Permission
 from geo.projects.queries import project_feature, projects_geojson, projects_summary
+from geo.projects.tiles import MAX_ZOOM, projects_tile
 
 router = APIRouter(prefix="/api", tags=["projects"], dependencies=[require(Permission.read_public)])
 
@@ -30,6 +42,36 @@ def list_projects(
     return cache.answer(
         GeoJSONResponse,
         lambda: projects_geojson(session, settings=settings, filters=filters, month=month, fields=fields),
+    )
+
+
+TileZ = Annotated[int, Path(ge=0, le=MAX_ZOOM, description="缩放级别 / zoom level")]
+TileXY = Annotated[int, Path(ge=0, le=2**MAX_ZOOM - 1, description="瓦片列或行 / tile column or row (XYZ)")]
+
+
+@router.get(
+    "/projects/tiles/{z}/{x}/{y}.mvt",
+    response_class=VectorTileResponse,
+    responses=documented(VectorTileResponse.media_type, BINARY) | NOT_MODIFIED,
+    summary="项目矢量瓦片 / projects as vector tiles",
+)
+def project_tile(
+    session: SessionDep,
+    settings: SettingsDep,
+    z: TileZ,
+    x: TileXY,
+    y: TileXY,
+    filters: FilterDep,
+    month: MonthQuery,
+    cache: CacheDep,
+):
+    """The map's projects in one XYZ tile (layers `projects` and, up to zoom 14, `clusters` of nearby projects with
+    their counts per band and light, 64 px apart on a tile drawn at 1024 px), with the same filters, month and
+    lights as /api/projects."""
+    return cache.answer(
+        VectorTileResponse,
+        lambda: projects_tile(session, settings=settings, filters=filters, z=z, x=x, y=y, month=month),
+        store="tile_cache",
     )
 
 

@@ -140,6 +140,9 @@ def _investments(
     return amounts
 
 
+REPORT_CHUNK = 200_000  # rows of demo reports per INSERT (about 45 MB of JSON)
+
+
 def generate_reports(projects: list[dict], *, plan_year: int = 2026, months: int = DEMO_MONTHS) -> list[dict]:
     """Report rows for `months` months ending at demo_last_month(plan_year), one per project and month."""
     last = demo_last_month(plan_year)
@@ -197,9 +200,11 @@ def seed_demo_reports(session: Session, *, plan_year: int = 2026) -> int:
         )
     )
     rows = generate_reports(projects, plan_year=plan_year)
-    if rows:
-        # One statement over a JSON array: a row-by-row executemany cost ~170 µs a row (120,000 rows at 10,000).
-        payload = json.dumps([{**r, "month": r["month"].isoformat()} for r in rows], default=str, ensure_ascii=False)
+    # One statement per JSON array of REPORT_CHUNK rows: a row-by-row executemany cost ~170 µs a row (120,000 rows at
+    # 10,000 projects), and one array of 1.2 million rows (100,000 projects) passes PostgreSQL's 256 MB jsonb limit.
+    for start in range(0, len(rows), REPORT_CHUNK):
+        chunk = rows[start : start + REPORT_CHUNK]
+        payload = json.dumps([{**r, "month": r["month"].isoformat()} for r in chunk], default=str, ensure_ascii=False)
         session.execute(
             text("""
             INSERT INTO progress_reports (project_id, month, version, progress, investment_month, investment_cumulative,

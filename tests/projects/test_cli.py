@@ -49,3 +49,28 @@ def test_edit_retire_restore_and_history_from_the_command_line(seeded_db):
         "修改",
     ]
     assert runner.invoke(cli.app, ["project", "history", "NO-SUCH"]).exit_code == 1
+
+
+def test_a_vector_tile_from_the_command_line_holds_the_district_s_projects(seeded_db, tmp_path):
+    import mapbox_vector_tile
+
+    from tests.projects.test_tiles import tile_of
+
+    with seeded_db.session() as s:
+        lon, lat, n = s.execute(
+            text(
+                "SELECT avg(ST_X(p.geom)), avg(ST_Y(p.geom)), count(*) FROM projects p JOIN districts d "
+                "ON d.id = p.district_id WHERE d.name = '荣成市'"
+            )
+        ).one()
+    x, y = tile_of(lon, lat, 6)  # one tile holds the whole district
+    out = tmp_path / "t.mvt"
+    runner = CliRunner()
+    made = runner.invoke(cli.app, ["project", "tile", "6", str(x), str(y), str(out), "--district", "荣成市"])
+    assert made.exit_code == 0, made.output
+    tile = mapbox_vector_tile.decode(out.read_bytes())
+    drawn = sum(f["properties"]["point_count"] for f in tile.get("clusters", {}).get("features", []))
+    drawn += len(tile.get("projects", {}).get("features", []))
+    assert 0 < drawn <= n
+    bad = runner.invoke(cli.app, ["project", "tile", "6", "64", "0", str(out)])
+    assert bad.exit_code == 1 and "0–63" in bad.output

@@ -63,10 +63,11 @@ function failure(status, statusText, body, path) {
 }
 
 const ACCEPT = 'application/json, application/geo+json, application/problem+json';
+const MVT = 'application/vnd.mapbox-vector-tile';
 
 /**
  * Every call to the server: GET or a write (writes carry the CSRF header), a JSON payload or a raw body,
- * answered as parsed JSON (or a Blob with as: 'blob'); anything else throws an ApiError.
+ * answered as parsed JSON (a Blob with as: 'blob', an ArrayBuffer with as: 'arraybuffer'); anything else throws an ApiError.
  */
 // A screen token (web/js/screen.js): a kiosk with no sign-in sends a viewer's API token where anonymous read is off.
 let bearer = '';
@@ -75,7 +76,8 @@ let bearer = '';
 export function useToken(token) { bearer = token || ''; }
 
 async function request(method, path, { json, body, headers = {}, as = 'json', signal } = {}) {
-  const sent = { Accept: as === 'blob' ? `${ACCEPT}, */*` : ACCEPT, ...headers };
+  const accept = { blob: `${ACCEPT}, */*`, arraybuffer: `${MVT}, application/problem+json` }[as] || ACCEPT;
+  const sent = { Accept: accept, ...headers };
   if (bearer) sent.Authorization = `Bearer ${bearer}`;
   if (method !== 'GET') sent[CSRF_HEADER] = csrfToken();
   if (json !== undefined) { sent['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
@@ -88,6 +90,7 @@ async function request(method, path, { json, body, headers = {}, as = 'json', si
   }
   const isJSON = (res.headers.get('content-type') || '').includes('json');
   if (res.ok && as === 'blob') return res.blob();
+  if (res.ok && as === 'arraybuffer') return res.arrayBuffer();
   let parsed = null;
   if (isJSON) {
     try { parsed = await res.json(); } catch { parsed = null; }
@@ -156,6 +159,8 @@ export const api = {
   /** kind: districts | zones | bases */
   layer: (kind, o) => getJSON(`/api/layers/${encodeURIComponent(kind)}`, o),
   projects: (filters, o) => getJSON(`/api/projects${withFields(filterQuery(filters), MAP_FIELDS)}`, o),
+  /** One vector tile of the filtered projects (web/js/tiles.js), as an ArrayBuffer (empty: nothing there). */
+  projectTile: (z, x, y, filters, { signal } = {}) => request('GET', `/api/projects/tiles/${z}/${x}/${y}.mvt${filterQuery(filters)}`, { as: 'arraybuffer', signal }),
   /** One whole project, as it stood at the end of `month` (YYYY-MM) when given. */
   project: (id, o = {}) => getJSON(`/api/projects/${encodeURIComponent(id)}${filterQuery({ month: o.month })}`, o),
   summary: (filters, o) => getJSON(`/api/summary${filterQuery(filters)}`, o),

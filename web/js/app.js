@@ -23,6 +23,7 @@ import { mountTaskChip } from './task-chip.js'; // issue 14: markers filtered by
 import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
 import { startOutbox } from './outbox.js'; // issue 16: queued photos are sent on open and when back online
 import { registerServiceWorker } from './pwa.js'; // issue 16: installable, the shell offline
+import { createTileSource, tilesWanted } from './tiles.js'; // issue 17: vector tiles above the threshold
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -45,19 +46,23 @@ async function boot() {
   let state = initFromHash();
   // Every first request leaves now, side by side: the projects (5 MB at 10,000) need not wait
   // for meta and the area layers to be fetched and drawn.
+  // Above meta's tile threshold the map draws from vector tiles and never asks for the whole GeoJSON.
+  const metaAnswer = api.meta();
   let firstLoad = { ctrl: new AbortController(), filters: state.filters };
   firstLoad.data = settle(Promise.all([
-    api.projects(state.filters, { signal: firstLoad.ctrl.signal }),
+    metaAnswer.then((m) => (tilesWanted(m) ? null : api.projects(state.filters, { signal: firstLoad.ctrl.signal }))),
     api.summary(state.filters, { signal: firstLoad.ctrl.signal }),
   ]));
   const areaData = settle(fetchAreaLayers());
-  const meta = await api.meta();
+  const meta = await metaAnswer;
   setMeta(meta);
   const planYear = () => { $('plan-year').textContent = meta.plan_year ? t('app.planYear', { year: meta.plan_year }) : ''; };
   planYear();
   onLangChange(planYear);
 
   const { map, basemapKind, fitCity, cityBounds, fitOptions, setOverlayPadding } = createMap($('map'), meta);
+  const tiles = tilesWanted(meta) ? createTileSource(map, { onError: showError }) : null;
+  if (tiles) { tiles.setQuery(state.filters); tiles.prefetch(); } // the city's tiles travel while the areas load
 
   let areas = null;
   try {
@@ -107,6 +112,15 @@ async function boot() {
   mountOverdueFilter($('filters')); // [problems]
   mountTaskChip($('filters')); // issue 14
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
+  // Tiles: the list holds the projects drawn on their own in the view (the library is too large to list).
+  let listed = '';
+  if (tiles) {
+    map.on('warroom:count', () => {
+      const points = tiles.points();
+      const ids = points.map((f) => f.properties.id).join(',');
+      if (ids !== listed) { listed = ids; panel.setFeatures(points, { inView: true }); }
+    });
+  }
 
   // Mode toggle (进度 / 亮灯)
   const modeBtn = $('mode-toggle');
@@ -184,14 +198,15 @@ async function boot() {
       else if (!filtersNow.district) fitCity();
     }
     try {
+      if (tiles) { tiles.setQuery(filtersNow, { keep: Boolean(early) }); markers.setSource(tiles); } // drawn while the summary is counted
       const [fc, summary] = early ? await unwrap(early.data) : await Promise.all([
-        api.projects(filtersNow, { signal: loadCtrl.signal }),
+        tiles ? null : api.projects(filtersNow, { signal: loadCtrl.signal }),
         api.summary(filtersNow, { signal: loadCtrl.signal }),
       ]);
       if (seq !== loadSeq) return;
-      markers.setData(fc);
+      if (tiles) { tiles.setTotal(summary.count); markers.refresh(); } else markers.setData(fc);
       panel.setLoading(false);
-      panel.setFeatures(markers.features());
+      if (!tiles) panel.setFeatures(markers.features());
       lastSummary = summary;
       renderSummary(meta, summary, filtersNow);
       showRetiredInMonth(summary); // issue 13
@@ -228,7 +243,7 @@ async function boot() {
     let f;
     try { f = await api.project(id, { month: state.filters.month }); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }, { replace: true }); return; }
     if (seq !== projectSeq) return;
-    markers.setSelected(id);
+    markers.setSelected(id, f);
     panel.showProject(f);
     if (move && markers.get(id)) zoomToProject(id);
     else if (move && f.geometry) map.setView([f.geometry.coordinates[1], f.geometry.coordinates[0]], Math.max(map.getZoom(), 13), { animate: !reducedMotion });
@@ -309,7 +324,9 @@ async function boot() {
       return { x: r.left + p.x, y: r.top + p.y };
     },
     lookup,
-    idle: () => document.body.dataset.loading === '0',
+    /** 'tiles' above meta's threshold (web/js/tiles.js), else 'geojson'. */
+    source: () => (tiles ? 'tiles' : 'geojson'),
+    idle: () => document.body.dataset.loading === '0' && !(tiles && tiles.busy()),
   });
 
   await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base) });

@@ -140,6 +140,9 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
   let features = [];
   let byId = new Map();
   let index = null;
+  let source = null; // web/js/tiles.js in place of the supercluster index, above the tile threshold
+  let selectedFeature = null;
+  const subscribed = new WeakSet();
   let mode = 'progress';
   let selectedId = null;
   let rendered = new Map(); // key -> {layer, count}
@@ -194,12 +197,13 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
   const font = getComputedStyle(document.body).fontFamily || 'sans-serif';
 
   function render() {
-    if (!index || !map.hasLayer(group)) { setCounts(0); return; }
+    const idx = source || index;
+    if (!idx || !map.hasLayer(group)) { setCounts(0); return; }
     const t0 = performance.now();
     const z = Math.max(0, Math.min(MAX_CLUSTER_ZOOM + 1, Math.floor(map.getZoom())));
     const b = map.getBounds().pad(0.25);
     const bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
-    const items = index.getClusters(bbox, z);
+    const items = idx.getClusters(bbox, z);
     const next = new Map();
     let count = 0;
     for (const it of items) {
@@ -220,7 +224,7 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
           m.on('click', () => {
             if (!isInteractive()) return;
             hoverTip.hide();
-            const ez = Math.min(index.getClusterExpansionZoom(cid), MAX_CLUSTER_ZOOM + 1);
+            const ez = Math.min(idx.getClusterExpansionZoom(cid), MAX_CLUSTER_ZOOM + 1);
             map.setView([lat, lon], Math.max(ez, map.getZoom() + 1));
           });
           entry = { layer: m, count: n };
@@ -262,13 +266,14 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
   function setCounts(count) {
     visible = count;
     statusEl.dataset.count = String(count);
-    statusEl.dataset.total = String(features.length);
+    const total = source ? source.total() ?? '' : features.length;
+    statusEl.dataset.total = String(total);
     statusEl.dataset.renderMs = lastRenderMs.toFixed(1);
-    map.fire('warroom:count', { count, total: features.length });
+    map.fire('warroom:count', { count, total });
   }
 
   function syncSelection() {
-    const f = selectedId != null ? byId.get(String(selectedId)) : null;
+    const f = selectedId == null ? null : byId.get(String(selectedId)) || (source && source.get(selectedId)) || selectedFeature;
     if (f && map.hasLayer(group)) {
       const [lon, lat] = f.geometry.coordinates;
       selectionRing.setLatLng([lat, lon]);
@@ -295,29 +300,51 @@ export function createProjectLayer(map, meta, { onSelect, isInteractive = () => 
     setData(fc) {
       const all = Array.isArray(fc) ? fc : (fc && fc.features) || [];
       features = all.filter((f) => f && f.geometry && f.geometry.type === 'Point' && Array.isArray(f.geometry.coordinates));
+      source = null;
       for (const f of features) if (f.properties && f.properties.id == null) f.properties.id = f.id;
       byId = new Map(features.map((f) => [String(f.properties.id), f]));
       build();
       clearRendered();
       render();
     },
+    /** Draw from a tile source (web/js/tiles.js) instead of loaded data; redrawn as its tiles arrive. */
+    setSource(src) {
+      features = [];
+      byId = new Map();
+      index = null;
+      if (!subscribed.has(src)) { subscribed.add(src); src.onChange(() => { if (source === src) render(); }); }
+      source = src;
+      clearRendered();
+      render();
+    },
     setMode(m) { if (m !== mode) { mode = m; clearRendered(); render(); } },
-    setSelected(id) { selectedId = id == null ? null : String(id); syncSelection(); },
-    get(id) { return byId.get(String(id)) || null; },
+    /** `feature` (the card's) places the ring where the project is not among the loaded or drawn ones. */
+    setSelected(id, feature = null) {
+      selectedId = id == null ? null : String(id);
+      selectedFeature = feature && feature.geometry ? feature : null;
+      syncSelection();
+    },
+    get(id) { return byId.get(String(id)) || (source && source.get(id)) || null; },
     features: () => features,
     /** Projects represented by the markers and clusters drawn for the current view. */
     visibleCount: () => visible,
     /** Projects loaded into the layer (= feature count of the current filter). */
-    totalCount: () => features.length,
+    totalCount: () => (source ? source.total() : features.length),
     renderMs: () => lastRenderMs,
-    /** Rendered items: [{kind:'cluster'|'point', count, id?}] (for tests). */
+    /** Rendered items: [{kind:'cluster'|'point', count, id?, colors}] (for tests); colors: projects per colour drawn. */
     items() {
-      return [...rendered.entries()].map(([key, e]) => ({ kind: key[0] === 'c' ? 'cluster' : 'point', count: e.count, id: key[0] === 'p' ? key.slice(1).split(':')[0] : undefined }));
+      return [...rendered.entries()].map(([key, e]) => {
+        const o = e.layer.options;
+        const colors = {};
+        if (o.parts && o.parts.length) for (const part of o.parts) colors[part.color] = (colors[part.color] || 0) + (part.value || 0);
+        else colors[o.fillColor] = 1;
+        return { kind: key[0] === 'c' ? 'cluster' : 'point', count: e.count, id: key[0] === 'p' ? key.slice(1).split(':')[0] : undefined, colors };
+      });
     },
     /** Smallest zoom at which the project is drawn as a single marker. */
     unclusterZoom(id) {
       const f = byId.get(String(id));
-      if (!f || !index) return null;
+      if (!f || !index) return null; // tiles: the server decides, markers.js cannot know
       const [lon, lat] = f.geometry.coordinates;
       const e = 1e-7;
       for (let z = 0; z <= MAX_CLUSTER_ZOOM; z += 1) {

@@ -19,6 +19,7 @@ export function createPanel(meta, { onZoomTo }) {
   const bands = meta.progress_bands || [];
   const lights = new Map((meta.lights || []).map((l) => [l.code, l]));
   let features = [];
+  let listInView = false;
   let current = null; // feature shown in the card
   let mode = 'progress';
   let loading = false;
@@ -67,13 +68,13 @@ export function createPanel(meta, { onZoomTo }) {
         h('span', { class: 'plist-inv' }, fmtYi(p.investment_total))));
     });
     fill(el,
-      h('h2', { class: 'card-title' }, t('panel.listTitle'), ' ', h('span', { class: 'muted' }, t('panel.listHint', { n: fmtInt(features.length) }))),
+      h('h2', { class: 'card-title' }, t('panel.listTitle'), ' ', h('span', { class: 'muted' }, t(listInView ? 'panel.listHintView' : 'panel.listHint', { n: fmtInt(features.length) }))),
       nTodo > 0 && h('p', { class: 'todo-hint', dataset: { testid: 'todo-hint' } }, t('todo.hint', { m: todo.month, n: fmtInt(nTodo) })),
       loading && h('p', { class: 'muted' }, t('panel.loading')),
       features.length
         ? [h('ol', { class: 'plist', dataset: { testid: 'project-list' } }, rows),
           sorted.length > shown.length && h('p', { class: 'muted' }, `… +${fmtInt(sorted.length - shown.length)}`)]
-        : !loading && h('p', { class: 'muted' }, t('panel.empty')));
+        : !loading && h('p', { class: 'muted' }, t(listInView ? 'panel.emptyView' : 'panel.empty')));
   }
 
   function renderCard(f) {
@@ -128,7 +129,8 @@ export function createPanel(meta, { onZoomTo }) {
 
   return {
     setLoading(v) { loading = v; if (!current) renderList(); },
-    setFeatures(fs) { features = fs; if (!current) renderList(); },
+    /** inView: the projects drawn on their own in the view (the map on vector tiles), not the whole filter. */
+    setFeatures(fs, { inView = false } = {}) { features = fs; listInView = inView; if (!current) renderList(); },
     setTodo(x) { todo = x; if (!current) renderList(); },
     setMode(m) { mode = m; render(); },
     showProject(f) {
