@@ -6,7 +6,6 @@ import { cameraIcon } from './photo-common.js';
 import { h } from './dom.js';
 import { clickPopup } from './map-text.js';
 import { showError } from './toast.js';
-import { startPlacing } from './photo-place.js';
 
 const cameraMarker = (manual) => L.divIcon({
   className: `camera-marker${manual ? ' camera-manual' : ''}`,
@@ -40,7 +39,9 @@ export function createPhotoLayer(map) {
 
   // Place a photo by hand: a draggable pin, 确认 / 取消, then 撤销 for a while (js/photo-place.js).
   window.addEventListener('warroom:place-photo', (e) => {
-    startPlacing(map, { ...e.detail, onPlaced: () => { if (!map.hasLayer(layer)) map.addLayer(layer); } });
+    import('./photo-place.js').then(({ startPlacing }) => {
+      startPlacing(map, { ...e.detail, onPlaced: () => { if (!map.hasLayer(layer)) map.addLayer(layer); } });
+    }).catch(showError);
   });
   return { layer, reload: load };
 }
