@@ -36,11 +36,25 @@ export const UNDO_MS = 10_000;
 const round6 = (x) => Number(x.toFixed(6));
 const phone = () => window.matchMedia('(max-width: 699px)').matches;
 let active = null; // the placement under way: {cancel}
+let css = null;
+
+/** css/photo-place.css, added on first use: the map's first load asks for one stylesheet less. */
+function stylesheet() {
+  css ||= new Promise((resolve) => {
+    const link = h('link', { rel: 'stylesheet', href: '/css/photo-place.css' });
+    link.addEventListener('load', resolve);
+    link.addEventListener('error', resolve); // unstyled is still usable
+    document.head.append(link);
+  });
+  return css;
+}
 
 /** Start placing photo `photoId` of project `projectId`: the pin starts at `at` ([lon, lat], its standing placement)
- * or the map's centre; `onPlaced(photo)` runs once the server stored it. */
-export function startPlacing(map, { photoId, projectId, at = null, onPlaced = null }) {
+ * or the map's centre; `onPlaced(photo)` runs once the server stored it. Resolves with {cancel}. */
+export async function startPlacing(map, { photoId, projectId, at = null, onPlaced = null }) {
   if (active) active.cancel();
+  await stylesheet();
+  if (active) active.cancel(); // tapped twice while the stylesheet came: the last tap wins
   const sheet = phone() ? bottomSheet() : null;
   const snapBefore = sheet?.snap();
   if (sheet) sheet.set('peek'); // the map, not the card, is where the pin is placed
