@@ -408,6 +408,7 @@ AUDIT_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction("user.password_reset", "重置密码", "reset a password"),
     AuditAction("photo.upload", "上传照片", "uploaded a photo"),
     AuditAction("photo.place", "手动定位照片", "placed a photo by hand"),
+    AuditAction("photo.unplace", "撤回手动定位", "withdrew a hand placement"),
     AuditAction("photo.publish", "公开照片", "published a photo"),
     AuditAction("photo.unpublish", "撤回公开照片", "withdrew a photo"),
     AuditAction("photo.placement_verify", "核实手动定位", "verified a hand placement"),

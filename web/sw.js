@@ -5,11 +5,14 @@
 // (js/outbox.js) keeps and resends them.
 const SHELL = 'warroom-shell-v1';
 const API = 'warroom-api-v1';
+const LAZY = ['/js/photo-facts.js', '/vendor/exifr/dist/lite.esm.mjs'];
 // The API answers kept for offline use; files, exports and sign-in stay network-only.
-const NETWORK_ONLY = /^\/api\/(auth\/(login|logout)|photos\/\d+\/(original|display|thumb)|exports|reports\/monthly|imports)|\.(xlsx|pdf|gpkg|zip|kml)$/;
+const NETWORK_ONLY = /^\/api\/(auth\/(login|logout)|photos\/\d+\/(original|display|thumb|stamped)|exports|reports\/monthly|imports)|\.(xlsx|pdf|gpkg|zip|kml)$/;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(SHELL).then((c) => c.addAll(['/', '/manifest.webmanifest'])));
+  // Besides the shell, what the page loads only on first use and a reporter may first need offline: reading a
+  // photo's EXIF before it is queued (js/photo-facts.js and exifr).
+  event.waitUntil(caches.open(SHELL).then((c) => c.addAll(['/', '/manifest.webmanifest', ...LAZY])));
   self.skipWaiting();
 });
 

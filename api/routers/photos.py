@@ -18,7 +18,7 @@ from geo.enums import PHOTO_FORMATS, PLACEMENT_VERDICTS, REUSE_VERDICTS, Permiss
 from geo.files import JPEG, Upload
 from geo.photos.checks import DevicePosition, parse_device_position
 from geo.photos.queries import file_missing, photo_dict, photo_file, photo_positions_geojson, photo_wall, project_photos
-from geo.photos.review import place_photo, review_placement, review_reuse, set_published
+from geo.photos.review import place_photo, review_placement, review_reuse, set_published, withdraw_placement
 from geo.photos.upload import add_photos
 
 router = APIRouter(prefix="/api", tags=["photos"], dependencies=[require(Permission.read_public)])
@@ -184,6 +184,18 @@ def put_photo_location(
     """Claim a position for a photo without usable GPS: kept beside its EXIF facts as "placed by hand, unverified"
     until a planner reviews it (PUT …/placement/review); placing again reopens the review."""
     return place_photo(session, settings=settings, actor=actor, photo_id=photo_id, lon=lon, lat=lat)
+
+
+@router.delete(
+    "/photos/{photo_id}/location",
+    response_model=Photo,
+    responses=problems(409),
+    summary="撤回手动定位 / withdraw a hand placement",
+)
+def delete_photo_location(session: SessionDep, actor: Uploader, photo_id: PhotoId):
+    """Undo the photo's hand placement while it awaits review: it gets back the placement it replaced, or none
+    (the map's 撤销); audited. 409 when it has none, or once a planner has verified or rejected it."""
+    return withdraw_placement(session, actor=actor, photo_id=photo_id)
 
 
 @router.put(

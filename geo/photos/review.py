@@ -45,6 +45,11 @@ def _claim(photo: Photo, session: Session) -> dict | None:
         "within_radius": photo.placed_within_radius,
         "in_project_area": photo.placed_in_project_area,
         "placed_by": photo.placed_by,
+        # What a withdrawal needs to put this claim back exactly as it stood (withdraw_placement).
+        "placed_at": photo.placed_at.isoformat() if photo.placed_at else None,
+        "reviewed_by": photo.placement_reviewed_by,
+        "reviewed_at": photo.placement_reviewed_at.isoformat() if photo.placement_reviewed_at else None,
+        "reason": photo.placement_reason,
     }
 
 
@@ -104,6 +109,80 @@ def place_photo(
             "project_id": photo.project_id,
             "exif": _exif_facts(photo),
         },
+    )
+    session.commit()
+    return photo_dict(session, photo_id, actor=actor)
+
+
+def _placement_replaced(session: Session, photo_id: int) -> dict | None:
+    """The claim the standing hand placement replaced (None: there was none), read from the audit log: each
+    withdrawal cancels the latest placement not yet withdrawn, so withdrawals walk back one placement at a time."""
+    rows = session.execute(
+        text("""
+        SELECT action, before FROM audit_log
+        WHERE object_type = 'photo' AND object_id = :id AND action IN ('photo.place', 'photo.unplace')
+        ORDER BY id DESC"""),
+        {"id": str(photo_id)},
+    ).all()
+    withdrawn = 0
+    for action, before in rows:
+        if action == "photo.unplace":
+            withdrawn += 1
+        elif withdrawn:
+            withdrawn -= 1
+        else:
+            return before
+    return None
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def withdraw_placement(session: Session, *, actor: Principal, photo_id: int) -> dict:
+    """Undo the standing hand placement while it awaits review (the same people who may place it): the photo gets
+    back the claim it replaced, or none; audited like the placement. 409 when there is none, or once a planner
+    has verified or rejected it (a review is not taken back by withdrawing)."""
+    photo = _photo_for(session, actor, photo_id)
+    ensure_may_act_on_project(session, actor=actor, project_id=photo.project_id)
+    if photo.placement_status is None:
+        raise Conflict(
+            f"照片 {photo_id} 没有手动定位,无可撤销 / photo {photo_id} has no hand placement to withdraw",
+            errors=[{"field": "photo_id", "message": "not placed by hand"}],
+        )
+    if photo.placement_status != "pending":
+        raise Conflict(
+            f"照片 {photo_id} 的手动定位已经规划人员核实或判定,不能撤销;如位置有误请重新标注 / "
+            f"photo {photo_id}'s placement has been reviewed and cannot be withdrawn; place it again instead",
+            errors=[{"field": "photo_id", "message": f"placement {photo.placement_status}"}],
+        )
+    before = _claim(photo, session)
+    earlier = _placement_replaced(session, photo_id)
+    if earlier is None:
+        photo.placed_geom = photo.placed_by = photo.placed_at = None
+        photo.placed_distance_m = photo.placed_within_radius = photo.placed_in_project_area = None
+        photo.placement_status = photo.placement_reviewed_by = photo.placement_reviewed_at = None
+        photo.placement_reason = None
+    else:
+        lon, lat = earlier["position"]
+        photo.placed_geom = f"SRID={SRID};POINT({lon} {lat})"
+        photo.placed_distance_m = earlier.get("distance_m")
+        photo.placed_within_radius = earlier.get("within_radius")
+        photo.placed_in_project_area = earlier.get("in_project_area")
+        photo.placed_by = earlier.get("placed_by")
+        photo.placed_at = _when(earlier.get("placed_at"))
+        photo.placement_status = earlier["status"]
+        photo.placement_reviewed_by = earlier.get("reviewed_by")
+        photo.placement_reviewed_at = _when(earlier.get("reviewed_at"))
+        photo.placement_reason = earlier.get("reason")
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="photo.unplace",
+        obj=("photo", photo_id),
+        before=before,
+        after={"restored": _claim(photo, session), "project_id": photo.project_id, "exif": _exif_facts(photo)},
     )
     session.commit()
     return photo_dict(session, photo_id, actor=actor)

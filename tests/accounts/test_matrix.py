@@ -127,6 +127,18 @@ def _place_photo(session, user):
     return f"/api/photos/{photo['id']}/location", {"json": {"lon": lon, "lat": lat}}
 
 
+def _withdraw_placement(session, user):
+    from geo.photos.review import place_photo
+
+    path, kwargs = _place_photo(session, user)
+    photo_id = int(path.split("/")[3])
+    lon, lat = kwargs["json"]["lon"], kwargs["json"]["lat"]
+    place_photo(
+        session, settings=Settings(database_url=None), actor=principal_of(user), photo_id=photo_id, lon=lon, lat=lat
+    )
+    return path, {}
+
+
 def _publish_photo(session, user):
     from geo.files import Upload
     from geo.photos.upload import add_photos
@@ -432,6 +444,7 @@ EXAMPLES = {
     ("POST", "/api/imports/projects"): _import_register,
     ("POST", "/api/projects/{project_id}/photos"): _upload_photo,
     ("PUT", "/api/photos/{photo_id}/location"): _place_photo,
+    ("DELETE", "/api/photos/{photo_id}/location"): _withdraw_placement,
     ("PUT", "/api/photos/{photo_id}/published"): _publish_photo,
     ("PUT", "/api/photos/{photo_id}/placement/review"): _review_placement,
     ("PUT", "/api/photos/{photo_id}/reuse/review"): _review_reuse,

@@ -61,7 +61,8 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
     page.evaluate("id => window.warroom.zoomToProject(id, {animate: false})", str(pid))
     wait_idle(page)
     pt = page.evaluate("([lon, lat]) => window.warroom.pointOf(lon, lat)", [lon + 0.0005, lat + 0.0005])
-    page.mouse.click(pt["x"], pt["y"])
+    page.mouse.click(pt["x"], pt["y"])  # a tap moves the pin; nothing is stored until 确认
+    page.get_by_test_id("place-confirm").click()
     placed = page.locator("[data-testid=photo-tile] [data-badge=manual_pending]")
     placed.wait_for()
     # A hand placement is a claim: labelled as such (text from /api/meta), and never 位置相符 until verified.

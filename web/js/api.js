@@ -170,6 +170,7 @@ export const api = {
   photoWall: ({ district, month, perProject } = {}, o) => getJSON(`/api/photos${query({ district, month, per_project: perProject })}`, o),
   photoPositions: ({ district, project } = {}, o) => getJSON(`/api/photos/positions${query({ district, project })}`, o),
   placePhoto: (id, lon, lat) => sendJSON('PUT', `/api/photos/${encodeURIComponent(id)}/location`, { lon, lat }),
+  withdrawPlacement: (id) => sendJSON('DELETE', `/api/photos/${encodeURIComponent(id)}/location`),
   publishPhoto: (id, published) => sendJSON('PUT', `/api/photos/${encodeURIComponent(id)}/published`, { published }),
   uploadPhoto,
   // Monthly progress

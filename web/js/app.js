@@ -7,7 +7,7 @@ import { createMap } from './map.js';
 import { fetchAreaLayers, loadAreaLayers, createLegend } from './layers.js';
 import { createProjectLayer } from './markers.js';
 import { initFilters, renderSummary } from './filters.js';
-import { createPanel } from './panel.js';
+import { createPanel, loadCardParts } from './panel.js';
 import { createLookup } from './lookup.js';
 import { initFromHash, getState, subscribe, update } from './state.js';
 import { showError } from './toast.js';
@@ -21,7 +21,6 @@ import { mountOverdueFilter } from './problems-filter.js'; // [problems] 有逾�
 import { initProjectEdit, showRetiredInMonth } from './project-edit.js'; // issue 13: 新建项目, 退库 count
 import { mountTaskChip } from './task-chip.js'; // issue 14: markers filtered by a key task
 import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
-import { startOutbox } from './outbox.js'; // issue 16: queued photos are sent on open and when back online
 import { registerServiceWorker } from './pwa.js'; // issue 16: installable, the shell offline
 import { createTileSource, tilesWanted } from './tiles.js'; // issue 17: vector tiles above the threshold
 
@@ -161,7 +160,6 @@ async function boot() {
   const sheet = $('sidebar');
   initSheet(sheet, $('sheet-handle'), { onResize: () => map.invalidateSize() }); // issue 16: peek / half / full
   initTopbarMenu(); // issue 16: the phone's 菜单
-  startOutbox();
 
   // ---- data loading -------------------------------------------------------
   let loadCtrl = null;
@@ -333,7 +331,10 @@ async function boot() {
   if (state.project) await openProject(state.project, { move: true });
   await mountReporterTodo(panel, { hadView: Boolean(location.hash.replace(/^#/, '')) });
   document.body.dataset.ready = '1';
-  registerServiceWorker(); // after boot, so the answers it loaded are among those kept for offline use
+  // issue 16: after the first markers, the outbox (queued photos are sent on open and when back online) and the
+  // card's parts; then the service worker, so what the page loaded is among what it keeps for offline use.
+  Promise.all([import('./outbox.js').then((m) => m.startOutbox()), loadCardParts()])
+    .catch(showError).finally(registerServiceWorker);
   resolveReady(window.warroom);
 }
 

@@ -37,12 +37,13 @@ export function mountProjectPhotos(host, p, meta) {
 
   function tile(x, i) {
     const name = x.caption || x.original_name || '';
-    const place = () => window.dispatchEvent(new CustomEvent('warroom:place-photo', { detail: { photoId: x.id, projectId: p.id } }));
+    const at = x.placement ? [x.placement.lon, x.placement.lat] : null; // a standing placement is moved, not redone
+    const place = () => window.dispatchEvent(new CustomEvent('warroom:place-photo', { detail: { photoId: x.id, projectId: p.id, at } }));
     return h('li', { class: 'photo-tile', dataset: { testid: 'photo-tile', photoId: x.id } },
       h('button', { type: 'button', class: 'photo-open', title: name, onclick: () => openLightbox(meta, photos, i) },
         h('img', { src: x.urls.thumb, alt: name, loading: 'lazy', width: 160, height: 120 })),
       h('div', { class: 'photo-meta' }, h('span', { class: 'muted' }, takenText(x)), badges(meta, x),
-        x.gps !== 'ok' && mayPlace && h('button', { type: 'button', class: 'btn btn-small photo-place', onclick: place }, t('photos.place')),
+        x.gps !== 'ok' && mayPlace && h('button', { type: 'button', class: 'btn btn-small photo-place', dataset: { testid: 'photo-place' }, onclick: place }, t('photos.place')),
         mayPublish && h('label', { class: 'photo-publish', title: t('photos.publishTitle') },
           h('input', { type: 'checkbox', dataset: { testid: 'photo-publish', id: x.id }, checked: x.published, onchange: (e) => publish(e.target, x) }),
           ' ', t('photos.publish'))));

@@ -22,6 +22,11 @@ addMessages({
     'device.label': '设备定位',
     'device.accuracy': '精度 ±{m} 米',
     'device.none': '未取得设备定位',
+    'facts.reading': '正在读取照片信息…',
+    'facts.exif': '照片自带位置 {lat}, {lon}',
+    'facts.device': '照片无位置信息,将附上设备定位 ±{m} m',
+    'facts.noDevice': '照片无位置信息,设备定位不可用',
+    'facts.none': '照片无位置信息',
   },
   en: {
     'menu.open': 'Menu',
@@ -43,5 +48,10 @@ addMessages({
     'device.label': 'Device position',
     'device.accuracy': '±{m} m',
     'device.none': 'No device position',
+    'facts.reading': 'Reading the photo…',
+    'facts.exif': 'The photo has its own position {lat}, {lon}',
+    'facts.device': 'No position in the photo; the device position (±{m} m) goes with it',
+    'facts.noDevice': 'No position in the photo; no device position available',
+    'facts.none': 'No position in the photo',
   },
 });

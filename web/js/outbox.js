@@ -38,14 +38,15 @@ async function save(item) {
   return item;
 }
 
-/** Keep a photo in the outbox: {projectId, projectName, file, month, caption, device}; returns the stored item. */
-export async function addPhoto({ id = newKey(), projectId, projectName, file, month, caption, device }) {
+/** Keep a photo in the outbox: {projectId, projectName, file, month, caption, device, facts, asked}; returns the
+ * stored item. `facts` is what the phone read from its EXIF (js/photo-facts.js), kept to be shown, never sent. */
+export async function addPhoto({ id = newKey(), projectId, projectName, file, month, caption, device, facts, asked }) {
   // Ask once that the browser not evict the outbox under storage pressure (Safari and Chromium honour it).
   if (navigator.storage?.persist) navigator.storage.persist().catch(() => {});
   sendingHere.add(id); // the caller sends it right away: a flush meanwhile leaves it alone
   return save({
     id, kind: 'photo', projectId: String(projectId), projectName: projectName || '', month: month || '',
-    caption: caption || '', device: device || null, file, name: file.name || 'photo.jpg',
+    caption: caption || '', device: device || null, facts: facts || null, asked: Boolean(asked), file, name: file.name || 'photo.jpg',
     state: 'pending', reason: '', tries: 0, createdAt: new Date().toISOString(), result: null,
   });
 }

@@ -3,14 +3,19 @@
 import { t, label, nameOf, codeLabel, fmtYi, fmtPct, fmtDate, fmtInt, onLangChange } from './i18n.js';
 import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
-import { mountReportForm } from './report-form.js'; // issue 6: monthly progress form in the card
-import { mountProjectPhotos } from './gallery.js'; // [photos] site photo section (issue 4)
-import { mountProjectProblems } from './problems-card.js'; // [problems] 督办问题
 import { mountProjectTools } from './project-edit.js'; // issue 13: edit, retire, propose, 历史
-import { mountWorkplan } from './workplan.js'; // [workplan] monthly plan, milestones, leader (issue 13)
-import { mountProjectTasks } from './project-tasks.js'; // issue 14: the key tasks this project serves
-import { mountCardTabs } from './card-tabs.js'; // issue 16: 概况 / 进度 / 照片 / 问题 on a phone
 import { h, fill } from './dom.js';
+import { showError } from './toast.js';
+
+// The card's parts (report form, work plan, key tasks, photos, problems, phone tabs: js/card-parts.js) are loaded
+// once the first markers are drawn, or when a card opens first: a cold phone draws the map without them (issue 16).
+let parts = null;
+let partsLoad = null;
+/** Load the card's parts once; resolves when a card can be drawn. */
+export function loadCardParts() {
+  partsLoad ||= import('./card-parts.js').then((m) => { parts = m; });
+  return partsLoad;
+}
 
 const LIST_LIMIT = 300;
 
@@ -114,31 +119,41 @@ export function createPanel(meta, { onZoomTo }) {
       h('nav', { class: 'card-nav' }, back, ' ',
         h('button', { type: 'button', class: 'btn btn-small', id: 'zoom-to-project', onclick: () => onZoomTo(p.id) }, t('panel.zoomTo'))),
       card);
-    mountReportForm(slot, p, meta);
-    mountWorkplan(card, p, meta); // [workplan]
-    mountProjectTasks(slot, p, meta); // issue 14
-    mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
-    mountProjectProblems(slot, p, meta); // [problems] tracked problems and the reports' 存在问题
+    parts.mountReportForm(slot, p, meta);
+    parts.mountWorkplan(card, p, meta); // [workplan]
+    parts.mountProjectTasks(slot, p, meta); // issue 14
+    parts.mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
+    parts.mountProjectProblems(slot, p, meta); // [problems] tracked problems and the reports' 存在问题
     mountProjectTools(card, f); // issue 13: the library tools above the report slot
-    mountCardTabs(card); // issue 16
+    parts.mountCardTabs(card); // issue 16
   }
 
-  function render() { if (current) renderCard(current); else renderList(); }
+  function render() { if (current) { if (parts) renderCard(current); } else renderList(); }
 
   onLangChange(render);
 
   return {
     setLoading(v) { loading = v; if (!current) renderList(); },
     /** inView: the projects drawn on their own in the view (the map on vector tiles), not the whole filter. */
-    setFeatures(fs, { inView = false } = {}) { features = fs; listInView = inView; if (!current) renderList(); },
+    setFeatures(fs, { inView = false } = {}) {
+      features = fs;
+      listInView = inView;
+      if (!current) renderList();
+      setTimeout(loadCardParts, 0); // the markers are drawn: fetch the card's parts before the first tap
+    },
     setTodo(x) { todo = x; if (!current) renderList(); },
     setMode(m) { mode = m; render(); },
     showProject(f) {
       const wasList = !current;
       current = f;
-      renderCard(f);
-      if (wasList) el.querySelector('#pcard-name')?.focus?.();
-      el.scrollTop = 0;
+      const show = () => {
+        if (current !== f) return; // another card or the list was asked for meanwhile
+        renderCard(f);
+        if (wasList) el.querySelector('#pcard-name')?.focus?.();
+        el.scrollTop = 0;
+      };
+      if (parts) show();
+      else loadCardParts().then(show, (err) => { current = null; renderList(); showError(err); });
     },
     showList() {
       const id = current && current.properties.id;

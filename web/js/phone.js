@@ -52,5 +52,10 @@ export function initSheet(sheet, handle, { onResize } = {}) {
     set(SNAPS[(i + 1) % SNAPS.length]);
   });
   set(sheet.dataset.snap || 'half');
-  return { set, snap: () => sheet.dataset.snap };
+  sheetControl = { set, snap: () => sheet.dataset.snap };
+  return sheetControl;
 }
+
+let sheetControl = null;
+/** The map page's bottom sheet ({set, snap}), or null before initSheet (or on pages without one). */
+export const bottomSheet = () => sheetControl;

@@ -1,12 +1,11 @@
 // Toggleable map layer of photo positions: a camera marker where each photo was
-// taken, joined to its project by a line; also hosts "place a photo by hand".
+// taken, joined to its project by a line; it also starts placing a photo by hand (js/photo-place.js).
 import * as L from 'leaflet';
 import { api } from './api.js';
-import { t } from './i18n.js';
-import { photosChanged, cameraIcon } from './photo-common.js';
+import { cameraIcon } from './photo-common.js';
 import { h } from './dom.js';
 import { clickPopup } from './map-text.js';
-import { showError, toast } from './toast.js';
+import { showError } from './toast.js';
 
 const cameraMarker = (manual) => L.divIcon({
   className: `camera-marker${manual ? ' camera-manual' : ''}`,
@@ -38,20 +37,11 @@ export function createPhotoLayer(map) {
   layer.on('add', () => { if (!loaded) load(); });
   window.addEventListener('warroom:photos-changed', () => { loaded = false; if (map.hasLayer(layer)) load(); });
 
-  // Place a photo by hand: the next map click is its position.
+  // Place a photo by hand: a draggable pin, 确认 / 取消, then 撤销 for a while (js/photo-place.js).
   window.addEventListener('warroom:place-photo', (e) => {
-    const { photoId, projectId } = e.detail;
-    toast(t('photos.placeHint'), { kind: 'info', timeout: 5000 });
-    map.getContainer().classList.add('placing-photo');
-    map.once('click', async (ev) => {
-      map.getContainer().classList.remove('placing-photo');
-      try {
-        await api.placePhoto(photoId, Number(ev.latlng.lng.toFixed(6)), Number(ev.latlng.lat.toFixed(6)));
-        toast(t('photos.placed'), { kind: 'info', timeout: 3000 });
-        if (!map.hasLayer(layer)) map.addLayer(layer);
-        photosChanged(projectId);
-      } catch (err) { showError(err); }
-    });
+    import('./photo-place.js').then(({ startPlacing }) => {
+      startPlacing(map, { ...e.detail, onPlaced: () => { if (!map.hasLayer(layer)) map.addLayer(layer); } });
+    }).catch(showError);
   });
   return { layer, reload: load };
 }

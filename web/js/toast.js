@@ -1,7 +1,8 @@
 // Toast notifications (errors from api.js are shown here).
 import { t } from './i18n.js';
 
-export function toast(message, { kind = 'error', title = '', timeout = 7000 } = {}) {
+/** Show a toast; `action` ({label, onClick, testid}) adds a button (e.g. 撤销) that closes it and runs onClick. */
+export function toast(message, { kind = 'error', title = '', timeout = 7000, action = null } = {}) {
   const host = document.getElementById('toasts');
   if (!host) return;
   const el = document.createElement('div');
@@ -22,7 +23,17 @@ export function toast(message, { kind = 'error', title = '', timeout = 7000 } = 
   close.setAttribute('aria-label', t('toast.close'));
   close.textContent = '×';
   close.addEventListener('click', () => el.remove());
-  el.append(body, close);
+  el.append(body);
+  if (action) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'btn btn-small toast-action';
+    b.dataset.testid = action.testid || 'toast-action';
+    b.textContent = action.label;
+    b.addEventListener('click', () => { el.remove(); action.onClick(); });
+    el.append(b);
+  }
+  el.append(close);
   host.append(el);
   while (host.children.length > 4) host.firstElementChild.remove();
   if (timeout) setTimeout(() => el.remove(), timeout);

@@ -29,6 +29,21 @@ function devicePosition() {
   });
 }
 
+/** What the photo says about itself, read on this device before it is queued; null when it cannot be read here
+ * (exifr not loaded, e.g. offline before the app kept it). Loaded on first use: the map's first paint needs none. */
+function readFacts(file) {
+  return import('./photo-facts.js').then((m) => m.readPhotoFacts(file)).catch(() => null);
+}
+
+/** The outbox row's line on the photo's own position, or the device position that will go with it. */
+function factsLine(facts, device, asked) {
+  if (!facts) return { kind: 'unknown', text: '' };
+  const when = facts.taken ? t('photos.taken', { t: facts.offset ? `${facts.taken} (${facts.offset})` : facts.taken }) : t('photos.noTime');
+  if (facts.lat != null) return { kind: 'exif', text: `${t('facts.exif', { lat: facts.lat.toFixed(4), lon: facts.lon.toFixed(4) })} · ${when}` };
+  if (device) return { kind: 'device', text: `${t('facts.device', { m: Math.round(device.accuracy_m) })} · ${when}` };
+  return { kind: asked ? 'no-device' : 'none', text: `${t(asked ? 'facts.noDevice' : 'facts.none')} · ${when}` };
+}
+
 export function createUploader(meta, projectId, { onUploaded, district, projectName } = {}) {
   const input = h('input', { type: 'file', accept: 'image/*', multiple: true, dataset: { testid: 'photo-input' } });
   const drop = h('label', { class: 'photo-drop', dataset: { testid: 'photo-drop' } }, input, h('span', {}, cameraIcon(), ' ', t('photos.drop')));
@@ -73,12 +88,18 @@ export function createUploader(meta, projectId, { onUploaded, district, projectN
   function jobRow(name) {
     const bar = h('progress', { max: 1, value: 0 });
     const status = h('span', { class: 'photo-job-status', dataset: { testid: 'photo-job-status' } }, t('photos.uploading', { p: '0%' }));
-    const row = h('li', { class: 'photo-job', dataset: { testid: 'photo-job' } }, h('span', { class: 'photo-job-name' }, name), bar, status);
+    const facts = h('span', { class: 'photo-job-facts muted', dataset: { testid: 'photo-job-facts', facts: 'reading' } }, t('facts.reading'));
+    const row = h('li', { class: 'photo-job', dataset: { testid: 'photo-job' } }, h('span', { class: 'photo-job-name' }, name), bar, status, facts);
     queue.prepend(row);
-    return { row, bar, status };
+    return { row, bar, status, facts };
+  }
+  function showFacts(job, facts, device, asked) {
+    const line = factsLine(facts, device, asked);
+    job.facts.dataset.facts = line.kind;
+    job.facts.textContent = line.text;
   }
 
-  async function send(file, device) {
+  async function send(file, device, asked) {
     const job = jobRow(file.name);
     const onProgress = (f) => {
       job.bar.value = f;
@@ -89,13 +110,18 @@ export function createUploader(meta, projectId, { onUploaded, district, projectN
     const id = outbox.newKey();
     rows.set(id, job); // before it is stored: the store's change event must find this row, not draw another
     job.row.dataset.outboxId = id;
+    const month = monthInput.value;
+    const caption = captionInput.value.trim();
+    // Read before anything else touches the file: the original's own facts, shown; the bytes go unchanged.
+    const facts = await readFacts(file);
+    showFacts(job, facts, device, asked);
     try {
-      item = await outbox.addPhoto({ id, projectId, projectName, file, month: monthInput.value, caption: captionInput.value.trim(), device });
+      item = await outbox.addPhoto({ id, projectId, projectName, file, month, caption, device, facts, asked });
     } catch { /* no IndexedDB (a private window): send directly, as before the outbox */ }
     try {
       const photo = item
         ? await outbox.send(item.id, { onProgress })
-        : await api.uploadPhoto(projectId, file, { month: monthInput.value, caption: captionInput.value.trim(), device, onProgress });
+        : await api.uploadPhoto(projectId, file, { month, caption, device, onProgress });
       showDone(job, photo);
       photosChanged(projectId);
       onUploaded && onUploaded(photo);
@@ -111,7 +137,12 @@ export function createUploader(meta, projectId, { onUploaded, district, projectN
     const it = e.detail.item;
     if (it.projectId !== String(projectId) || (it.kind && it.kind !== 'photo')) return; // reports: report-form.js
     let job = rows.get(it.id);
-    if (!job && it.state !== 'gone') { job = jobRow(it.name); job.row.dataset.outboxId = it.id; rows.set(it.id, job); }
+    if (!job && it.state !== 'gone') {
+      job = jobRow(it.name);
+      job.row.dataset.outboxId = it.id;
+      rows.set(it.id, job);
+      showFacts(job, it.facts, it.device, it.asked);
+    }
     if (!job) return;
     if (it.state === 'sent' && job.row.dataset.outboxState !== 'sent') { showDone(job, it.result); photosChanged(projectId); }
     else if (it.state === 'pending' && job.row.dataset.outboxState !== 'pending') showWaiting(job, { status: it.status });
@@ -126,7 +157,7 @@ export function createUploader(meta, projectId, { onUploaded, district, projectN
   async function sendAll(files, { locate = false } = {}) {
     // 设备定位: the phone's own position, asked when a photo is taken or chosen in the app, sent beside the EXIF.
     const device = locate && files.length ? await devicePosition() : null;
-    for (const f of files) send(f, device); // parallel requests; the server decodes them in its threadpool
+    for (const f of files) send(f, device, locate); // parallel requests; the server decodes them in its threadpool
   }
   input.addEventListener('change', () => { sendAll([...input.files]); input.value = ''; });
   for (const x of [camera, album]) x.addEventListener('change', () => { sendAll([...x.files], { locate: true }); x.value = ''; });
