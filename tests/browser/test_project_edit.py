@@ -70,7 +70,8 @@ def test_a_planner_creates_edits_reads_the_history_and_retires_a_project(page, l
         )
         assert box.is_hidden()
         pid = panel.get_attribute("data-project-id")
-        assert {"kind": "point", "count": 1, "id": pid} in page.evaluate("() => window.warroom.items()")
+        drawn = [{k: i[k] for k in ("kind", "count", "id")} for i in page.evaluate("() => window.warroom.items()")]
+        assert {"kind": "point", "count": 1, "id": pid} in drawn  # drawn on the map on its own
         assert "荣成市" in page.get_by_test_id("project-district").inner_text()
 
         # Edit: rename and drag the pin east; the siting line follows the pin.

@@ -186,7 +186,10 @@ def test_a_fast_tour_keeps_the_heap_and_the_timers_steady(screen_page, live_serv
     )
     t0 = time.monotonic()
     pg.wait_for_timeout(40_000)
-    end, timers1 = heap(cdp, pg), pg.evaluate("window.__liveTimers()")
+    end = heap(cdp, pg)
+    # The least of a few looks: on a loaded machine a look may fall while a stop's fly and a refresh are in flight;
+    # timers that pile up stay up in every look.
+    timers1 = min(pg.evaluate("window.__liveTimers()") for _ in range(10) if pg.wait_for_timeout(300) is None)
     state = pg.evaluate("({stops: window.warroomScreen.stops, refreshes: window.warroomScreen.refreshes})")
     print(
         f"heap {start} -> {end} ({100 * (end - start) / start:+.1f}%) in {time.monotonic() - t0:.0f}s, "
