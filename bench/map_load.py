@@ -194,26 +194,33 @@ def run_size(cluster: EmbeddedCluster, browser, size: int, runs: int) -> list[st
     return missed
 
 
+def run_in_browser(sizes: str, run_size, intro: str) -> list[str]:
+    """Start the bench cluster and Chromium, print `intro`, run `run_size(cluster, browser, size)` for each size."""
+    from playwright.sync_api import sync_playwright
+
+    print(f"headless {CHROMIUM}, viewport {VIEWPORT['width']}x{VIEWPORT['height']}, {intro}")
+    missed: list[str] = []
+    with bench_cluster() as cluster, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            for size in [int(s) for s in sizes.split(",")]:
+                missed += run_size(cluster, browser, size)
+        finally:
+            browser.close()
+    return missed
+
+
 def main() -> None:
     """Run the map benchmark at every requested size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="116,10000,50000")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    print(
-        f"headless {CHROMIUM}, viewport {VIEWPORT['width']}x{VIEWPORT['height']}, median of {args.runs} runs, "
-        "fresh context per run; baseline = bare Leaflet canvas page on the same app"
+    missed = run_in_browser(
+        args.sizes,
+        lambda cluster, browser, size: run_size(cluster, browser, size, args.runs),
+        f"median of {args.runs} runs, fresh context per run; baseline = bare Leaflet canvas page on the same app",
     )
-    missed: list[str] = []
-    with bench_cluster() as cluster, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            for size in [int(s) for s in args.sizes.split(",")]:
-                missed += run_size(cluster, browser, size, args.runs)
-        finally:
-            browser.close()
     print("\ntargets: " + ("all met" if not missed else "MISSED:\n  " + "\n  ".join(missed)))
 
 

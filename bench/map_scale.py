@@ -14,8 +14,8 @@ import argparse
 import json
 
 import httpx
-from _common import bench_cluster, seeded_url, served
-from map_load import ARGS, BASELINE_HTML, BASELINE_PATH, CHROMIUM, TIMINGS_JS, VIEWPORT, line, median
+from _common import seeded_url, served
+from map_load import BASELINE_HTML, BASELINE_PATH, TIMINGS_JS, VIEWPORT, line, median, run_in_browser
 
 # The targets at 100,000 projects.
 TARGETS = {"painted": 1500, "pan": 400, "zoom in": 400, "zoom out": 400, "heap_mb": 100}
@@ -124,20 +124,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    print(
-        f"headless {CHROMIUM}, viewport {VIEWPORT['width']}x{VIEWPORT['height']}, median of {args.runs} runs, "
-        "fresh context per run, server answers warmed by one discarded run; baseline = bare Leaflet canvas page"
+    missed = run_in_browser(
+        args.sizes,
+        lambda cluster, browser, size: run_size(cluster, browser, size, args.runs),
+        f"median of {args.runs} runs, fresh context per run, server answers warmed by one discarded run; "
+        "baseline = bare Leaflet canvas page",
     )
-    missed: list[str] = []
-    with bench_cluster() as cluster, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            for size in [int(s) for s in args.sizes.split(",")]:
-                missed += run_size(cluster, browser, size, args.runs)
-        finally:
-            browser.close()
     print("\ntargets (100,000, tiles): " + ("all met" if not missed else "MISSED:\n  " + "\n  ".join(missed)))
 
 
