@@ -215,3 +215,19 @@ def percentile(values: list[float], q: float) -> float:
     """The q-quantile (0..1) of values, nearest rank."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# Counts a page's live timers (an init script), so timers that pile up over a long run show.
+TIMER_PROBE = """(() => {
+  const live = new Set();
+  const st = window.setTimeout, ct = window.clearTimeout, si = window.setInterval, ci = window.clearInterval;
+  window.setTimeout = (f, ms, ...a) => {
+    const id = st(() => { live.delete(id); if (typeof f === 'function') f(...a); }, ms);
+    live.add(id);
+    return id;
+  };
+  window.clearTimeout = (id) => { live.delete(id); ct(id); };
+  window.setInterval = (f, ms, ...a) => { const id = si(f, ms, ...a); live.add(id); return id; };
+  window.clearInterval = (id) => { live.delete(id); ci(id); };
+  window.__liveTimers = () => live.size;
+})();"""

@@ -67,9 +67,14 @@ fetch('/api/projects', { headers: { Accept: 'application/geo+json' } }).then((r)
 """
 
 # Runs in the page: one map move until the redraw (moveend handlers, registered before ours) + one painted frame.
+# One map move until the view's markers are drawn: moveend, then (vector tiles) every tile of the view in, a frame.
 MOVE_JS = """async ([kind, mapExpr]) => {
   const map = eval(mapExpr);
-  const done = new Promise((r) => map.once('moveend', () => requestAnimationFrame(() => setTimeout(r, 0))));
+  const idle = () => !window.warroom || window.warroom.idle();
+  const done = new Promise((r) => map.once('moveend', () => {
+    const wait = () => (idle() ? requestAnimationFrame(() => setTimeout(r, 0)) : setTimeout(wait, 5));
+    setTimeout(wait, 0);
+  }));
   const t0 = performance.now();
   if (kind === 'pan') map.panBy([320, 180]);
   else map.setZoom(map.getZoom() + (kind === 'zoom in' ? 1 : -1));
@@ -91,10 +96,12 @@ def median(values: list[float]) -> float:
 
 
 def measure_page(browser, base: str, which: str, baseline_html: str, timeout_ms: int) -> dict:
-    """One fresh context: load the page, read the marks, heap after GC, then pan, zoom in, zoom out."""
+    """One fresh context: load the page ('baseline', or the app: 'app', 'geojson', 'tiles'), read the marks, heap
+    after GC, then pan, zoom in, zoom out."""
+    app = which != "baseline"
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     try:
-        if which == "baseline":
+        if not app:
             context.route(
                 f"{base}{BASELINE_PATH}",
                 lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=baseline_html),
@@ -103,21 +110,26 @@ def measure_page(browser, base: str, which: str, baseline_html: str, timeout_ms:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.set_default_timeout(timeout_ms)
-        page.goto(base + (BASELINE_PATH if which == "baseline" else "/"))
-        page.wait_for_function("() => performance.getEntriesByName('markers-painted').length > 0")
-        if which == "app":
-            page.wait_for_function("() => document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
+        page.goto(base + ("/" if app else BASELINE_PATH))
+        page.wait_for_function("() => performance.getEntriesByName('markers-painted').length > 0", polling=5)
+        if app:
+            page.wait_for_function("() => document.body.dataset.ready === '1' && window.warroom.idle()", polling=5)
         out = page.evaluate(TIMINGS_JS)
+        out["complete"] = page.evaluate("performance.now()")
         cdp = context.new_cdp_session(page)
         cdp.send("HeapProfiler.collectGarbage")
         cdp.send("Performance.enable")
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
         out["heap_mb"] = metrics["JSHeapUsedSize"] / 1e6
-        map_expr = "window.warroom.map" if which == "app" else "window.bench.map"
+        map_expr = "window.warroom.map" if app else "window.bench.map"
         for kind in ("pan", "zoom in", "zoom out"):
             out[kind] = page.evaluate(MOVE_JS, [kind, map_expr])
-        if which == "app":
+        if app:
             out["render_ms"] = page.evaluate("window.warroom.renderMs()")
+        if which == "tiles":
+            out["requests"] = page.evaluate(
+                "performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/projects/tiles/')).length"
+            )
         if errors:
             raise SystemExit(f"{which} page errors: {errors}")
         return out

@@ -17,26 +17,11 @@ import os
 import statistics
 import time
 
-from _common import bench_cluster, seeded_url, served
+from _common import TIMER_PROBE, bench_cluster, seeded_url, served
 
 CHROMIUM = os.environ.get("WARROOM_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 VIEWPORT = {"width": 1920, "height": 1080}
-
-# Counts the page's live timers, so timers that pile up show.
-TIMER_PROBE = """(() => {
-  const live = new Set();
-  const st = window.setTimeout, ct = window.clearTimeout, si = window.setInterval, ci = window.clearInterval;
-  window.setTimeout = (f, ms, ...a) => {
-    const id = st(() => { live.delete(id); if (typeof f === 'function') f(...a); }, ms);
-    live.add(id);
-    return id;
-  };
-  window.clearTimeout = (id) => { live.delete(id); ct(id); };
-  window.setInterval = (f, ms, ...a) => { const id = si(f, ms, ...a); live.add(id); return id; };
-  window.clearInterval = (id) => { live.delete(id); ci(id); };
-  window.__liveTimers = () => live.size;
-})();"""
 
 
 def first_frame_ms(browser, base: str) -> float:

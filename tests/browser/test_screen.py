@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench._common import TIMER_PROBE
 from tests.browser.conftest import app_page
 
 pytestmark = pytest.mark.browser
@@ -16,20 +17,6 @@ SHOTS = os.environ.get("WARROOM_SCREENSHOTS")
 MONTH = "2026-10"
 WALLS = [(1920, 1080, 1.0), (2560, 1440, 4 / 3), (3840, 2160, 2.0)]
 
-# Every timer the page sets, so a test can see whether they pile up over a long run.
-TIMER_PROBE = """(() => {
-  const live = new Set();
-  const st = window.setTimeout, ct = window.clearTimeout, si = window.setInterval, ci = window.clearInterval;
-  window.setTimeout = (f, ms, ...a) => {
-    const id = st(() => { live.delete(id); if (typeof f === 'function') f(...a); }, ms);
-    live.add(id);
-    return id;
-  };
-  window.clearTimeout = (id) => { live.delete(id); ct(id); };
-  window.setInterval = (f, ms, ...a) => { const id = si(f, ms, ...a); live.add(id); return id; };
-  window.clearInterval = (id) => { live.delete(id); ci(id); };
-  window.__liveTimers = () => live.size;
-})();"""
 
 # Text in the DOM that is shown: its font size in design (1920×1080 canvas) pixels.
 SMALLEST_TEXT = """() => {
