@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser.conftest import app_page, sign_in, signed_in_client
 from tests.browser.test_phone import PHONE
@@ -172,7 +173,7 @@ def test_a_report_made_offline_waits_and_arrives_once(reporter_phone, live_serve
         waiting = pg.locator("[data-testid=report-outbox-item][data-outbox-state=pending]")
         waiting.wait_for()
         assert month in waiting.inner_text() and "待发送" in waiting.inner_text()
-        assert pg.get_by_test_id("toast").filter(has_text="待发送").count() == 1
+        expect(pg.get_by_test_id("toast").filter(has_text="待发送")).to_have_count(1)  # said once, not per try
 
         context.set_offline(False)
         waiting.wait_for(state="detached")
