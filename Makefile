@@ -15,7 +15,7 @@ run: system $(VENV)/.installed web
 TEST_WORKERS ?= 2
 
 test: system-test $(VENV)/.installed-test web
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: system $(VENV)/.installed-lint
 	$(BIN)/ruff format --check .

@@ -294,3 +294,11 @@ def s3_settings(settings: Settings, seaweedfs: dict, prefix: str) -> Settings:
             "photo_store_secret_key": SecretStr(seaweedfs["photo_store_secret_key"]),
         }
     )
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Under pytest-xdist (--dist loadgroup) every test that drives Chromium runs on one worker: two browsers and
+    two live servers on two cores made timing-bound browser tests fail at random; the other worker takes the rest."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("browser"))
