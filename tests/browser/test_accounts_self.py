@@ -162,6 +162,9 @@ def test_an_anonymous_visitor_is_offered_no_report_form(page, live_server):
 
 def test_a_reporter_is_offered_the_report_form_on_own_district_only(page, live_server, accounts):
     sign_in(page, live_server, accounts["reporter"])  # reports for 乳山市
+    # The reporter lands on their district first (after two answers); a card opened before that is redrawn by it.
+    landed = f"window.warroom.state().filters.district === '{accounts['reporter']['district']}'"
+    page.wait_for_function(f"() => typeof window.warroom?.state === 'function' && {landed}")
     _card(page, live_server, _project_in(live_server, "荣成市"))
     assert page.get_by_test_id("report-open").count() == 0
     assert page.get_by_test_id("photo-input").count() == 0
