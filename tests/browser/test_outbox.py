@@ -190,3 +190,23 @@ def test_a_report_made_offline_waits_and_arrives_once(reporter_phone, live_serve
                 text("DELETE FROM progress_reports WHERE project_id = :p AND month = :m AND NOT demo"),
                 {"p": int(project), "m": f"{month}-01"},
             )
+
+
+def test_an_open_card_stays_open_when_its_refresh_loses_the_signal(browser, live_server, page_problems, accounts):
+    # No service worker: nothing kept from an earlier answer stands in for the lost one.
+    page_problems.allow_http_errors = True
+    context, pg = app_page(browser, live_server, page_problems, **PHONE, service_workers="block")
+    sign_in(pg, live_server, accounts["reporter"])
+    pg.wait_for_function("() => document.body.dataset.ready === '1' && window.warroom.idle()")
+    project = pg.get_by_test_id("project-item").first.get_attribute("data-id")
+    open_photos_tab(pg, live_server, project)
+    # The signal drops while the map refreshes (another filter): the card's own refresh fails on the way.
+    seen = []
+    pg.route("**/api/**", lambda route: (seen.append(route.request.url), route.abort("internetdisconnected")))
+    pg.evaluate("(d) => window.warroom.setFilters({ district: d })", accounts["reporter"]["district"])
+    pg.wait_for_function("() => window.warroom.idle()")
+    pg.wait_for_timeout(300)  # the card's refresh runs after the list's load has failed
+    assert any("/api/projects/" in u for u in seen)  # the card did ask again, and lost its answer
+    assert pg.evaluate("() => window.warroom.state().project") == project
+    expect(pg.locator("[data-testid=photo-album]")).to_be_attached()  # the reporter can still queue photos
+    context.close()

@@ -239,7 +239,16 @@ async function boot() {
     }
     // The markers carry only what the map draws (MAP_FIELDS in api.js): the card reads the whole project.
     let f;
-    try { f = await api.project(id, { month: state.filters.month }); } catch (err) { showError(err); if (seq === projectSeq) update({ project: null }, { replace: true }); return; }
+    try { f = await api.project(id, { month: state.filters.month }); } catch (err) {
+      if (seq !== projectSeq) return;
+      // A card already open stays open when a refresh of it fails on the way (a phone losing signal); an answer
+      // (a project gone or not visible) or a first open that failed closes it.
+      const shown = String(panel.currentId()) === String(id);
+      if (shown && (err.status === 0 || err.status >= 500)) return;
+      showError(err);
+      update({ project: null }, { replace: true });
+      return;
+    }
     if (seq !== projectSeq) return;
     markers.setSelected(id, f);
     panel.showProject(f);
