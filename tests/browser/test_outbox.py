@@ -67,10 +67,12 @@ def test_photos_taken_offline_wait_and_arrive_once_when_back_online(reporter_pho
 
     context.set_offline(True)
     pg.set_input_files("[data-testid=photo-album]", files)
+    # A fresh item is 待发送 before its first try too: wait until both were tried, and are kept.
+    tried = "() => import('/js/outbox.js').then((m) => m.items()).then((xs) => xs.map((x) => `${x.state}:${x.tries}`))"
+    pg.wait_for_function(f"() => ({tried})().then((s) => s.length === 2 && s.every((x) => x === 'pending:1'))")
     pending = pg.locator("[data-testid=photo-job][data-outbox-state=pending]")
     pending.nth(1).wait_for()
     assert "待发送" in pending.first.inner_text()
-    assert pg.evaluate(OUTBOX_STATES) == ["pending", "pending"]
     assert server_photos(live_server, accounts, project, "site-1.jpg", "site-2.jpg") == []
 
     context.set_offline(False)
