@@ -80,6 +80,24 @@ def test_hash_restores_view(page, live_server):
     assert "亮灯" in page.inner_text("#legend") or "绿灯" in page.inner_text("#legend")
 
 
+def test_a_link_followed_while_the_map_boots_opens_its_card(page, live_server):
+    # Sign-in sends the browser to the map, and a link (or Back) moves the hash before the map has booted.
+    features = httpx.get(f"{live_server}/api/projects", params={"district": "文登区"}, timeout=30).json()["features"]
+    pid = str(features[0]["properties"]["id"])
+    held = []
+    page.route("**/api/layers/districts*", lambda route: held.append(route))
+    page.goto(f"{live_server}/")
+    page.wait_for_function("() => typeof window.warroom?.state !== 'function'")
+    while not held:
+        page.wait_for_timeout(50)
+    page.evaluate("(id) => { location.hash = `#district=文登区&project=${id}`; }", pid)
+    held[0].continue_()
+    page.wait_for_function("() => document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
+    page.wait_for_function(f"() => document.getElementById('project-panel').dataset.projectId === '{pid}'")
+    assert page.input_value("#district-select") == "文登区"
+    assert page.inner_text("#summary-count") == str(len(features))  # the district's figures, not the city's
+
+
 def test_clicking_a_marker_opens_the_right_card(page, live_server):
     feats = api(live_server, "/api/projects")["features"]
     target = max(feats, key=lambda f: f["properties"]["investment_total"])

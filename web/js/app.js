@@ -295,6 +295,9 @@ async function boot() {
       else update({ project: id });
     });
   });
+  // The hash may have moved while the page booted, before the subscription above (a link followed, Back): that view
+  // is the one to draw and load.
+  state = getState();
   markers.setMode(state.mode);
   panel.setMode(state.mode);
   legend.render();
