@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager, suppress
 import asyncpg
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.staticfiles import StaticFiles
 
+from api.caching import install_caches
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit
@@ -44,7 +44,7 @@ from api.routers import (
     users,
     workplan,
 )
-from api.web import WebFiles
+from api.web import KeptFiles, WebFiles
 from geo.db.engine import Database, open_database
 from geo.db.roles import warn_if_privileged
 from geo.ops.supervise import Supervisor
@@ -126,6 +126,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if db is not None:
         app.state.db = db
     install_error_handlers(app)
+    install_caches(app, settings)
     install_openapi(app)
     # Level 5: level 9 (the default) tripled the time of a 5 MB answer for a 6% smaller body.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
@@ -140,7 +141,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.mount("/ogc", ogc)  # unnamed: tipg's request.url_for("openapi") then finds /ogc/api
     web = settings.web_dir
     if (web / "node_modules").is_dir():
-        app.mount("/vendor", StaticFiles(directory=web / "node_modules"), name="vendor")
+        app.mount("/vendor", KeptFiles(directory=web / "node_modules"), name="vendor")
     if web.is_dir():
         app.mount("/", WebFiles(directory=web, html=True), name="web")
     return app

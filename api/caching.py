@@ -66,6 +66,17 @@ def settings_fingerprint(settings: Settings) -> str:
     return hashlib.sha256(settings.model_dump_json().encode()).hexdigest()[:8]
 
 
+def install_caches(app, settings: Settings) -> None:
+    """The app's answer caches, made before the first request: made lazily, the first requests of a page (which
+    arrive together) raced to make them and one could read the fingerprint before it was set."""
+    app.state.answer_caches = {
+        "": AnswerCache(),
+        # The map's many small tiles would push the large answers out of the shared cache.
+        "tile_cache": AnswerCache(max_entries=4096, max_bytes=64 * 1024 * 1024),
+    }
+    app.state.settings_fingerprint = settings_fingerprint(settings)
+
+
 def _tags(header: str | None) -> set[str]:
     """The entity tags of an If-None-Match header, weak ones compared by their opaque part (RFC 9110 §13.1.2)."""
     if not header:
@@ -81,16 +92,9 @@ class Cached:
 
     def answer(self, response_class: type[Response], build: Callable[[], bytes | str], *, store: str = "") -> Response:
         """304 when the client holds this version, else the body (gzipped when accepted), with its ETag; `store`
-        names a cache of its own (the map's many small tiles would push the large answers out of the shared one)."""
+        names a cache of its own (see install_caches)."""
         state = self.request.app.state
-        if not hasattr(state, "answer_cache"):
-            state.answer_cache = AnswerCache()
-            state.settings_fingerprint = settings_fingerprint(self.settings)
-        cache = state.answer_cache
-        if store:
-            if not hasattr(state, store):
-                setattr(state, store, AnswerCache(max_entries=4096, max_bytes=64 * 1024 * 1024))
-            cache = getattr(state, store)
+        cache = state.answer_caches[store]
         version = data_version(self.session)  # first: the body built below is at least this new
         # Answers that count overdue problems depend on the date as well as the data.
         today = local_today(self.settings.today).isoformat()

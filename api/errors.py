@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from api.observe import current_request_id
 from geo.errors import (
@@ -183,6 +184,13 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(status, title, f"数据库拒绝了该数据 / the database rejected the data: {detail}")
 
 
+async def _client_gone(request: Request, exc: Exception) -> JSONResponse:
+    # A phone that lost its signal or was closed mid-upload: nothing was stored (the outbox sends it again), and no
+    # one is left to read the answer; not a server error.
+    log.info("client disconnected before its request body was read: %s %s", request.method, request.url.path)
+    return problem(400, "请求未完整送达 / Request cut off", "连接在请求送达前中断 / the connection closed mid-request")
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s", request.url.path)
     return problem(500, "服务器内部错误 / Internal error", "服务器出错,已记录日志 / an unexpected error was logged")
@@ -197,4 +205,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InterfaceError, _database_down)
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(IntegrityError, _data_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected)

@@ -3,6 +3,9 @@ read only after authentication, and the server's memory flat under hostile bodie
 
 from __future__ import annotations
 
+import logging
+import socket
+import time
 from types import SimpleNamespace
 
 import httpx
@@ -15,7 +18,16 @@ from api.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, governing_permis
 from api.limits import UPLOAD_ROUTES, BodyLimit
 from api.openapi import api_routes
 from bench._common import app_server
-from bench.hostile_bodies import MIB, attack, hostile_post, lookup_points, measure, points_body
+from bench.hostile_bodies import (
+    BOUNDARY,
+    MIB,
+    MULTIPART_HEAD,
+    attack,
+    hostile_post,
+    lookup_points,
+    measure,
+    points_body,
+)
 from geo.db import migrations
 from geo.db.engine import Database, make_engine
 from geo.enums import PERMISSIONS
@@ -160,3 +172,50 @@ def test_hostile_bodies_leave_the_server_memory_flat(db):
         grew, r = measure(server.pid, lambda: lookup_points(base, db.auth, body))
         assert r.status_code == 422 and "at most 200000" in r.json()["detail"], r.text[:500]
         assert grew < RSS_TARGET, f"2,000,000-point lookup: RSS +{grew / MIB:.0f} MiB"
+
+
+class Kept(logging.Handler):
+    """Keeps the records of the loggers it is put on (uvicorn's do not reach the root logger)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_an_upload_cut_off_mid_body_is_no_server_error(live, db):
+    # A phone that loses its signal mid-upload: the server stops waiting for the rest, stores nothing, logs no error.
+    from urllib.parse import urlsplit
+
+    url = urlsplit(live)
+    head = "\r\n".join(
+        [
+            "POST /api/projects/1/photos HTTP/1.1",
+            f"Host: {url.netloc}",
+            f"Content-Type: multipart/form-data; boundary={BOUNDARY}",
+            "Content-Length: 1000000",
+            *(f"{k}: {v}" for k, v in db.auth.items()),
+        ]
+    )
+    kept = Kept()
+    loggers = [logging.getLogger(name) for name in ("uvicorn.error", "warroom.api")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(kept)
+        lg.setLevel(logging.INFO)
+    try:
+        with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+            sock.sendall(f"{head}\r\n\r\n".encode() + MULTIPART_HEAD + b"x" * 50_000)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any("disconnected" in r.getMessage() for r in kept.records):
+            time.sleep(0.05)
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.removeHandler(kept)
+            lg.setLevel(level)
+    messages = [r.getMessage() for r in kept.records]
+    assert any("client disconnected" in m for m in messages), messages
+    assert [r.getMessage() for r in kept.records if r.levelno >= logging.ERROR] == []
+    assert httpx.get(f"{live}/api/health").status_code == 200

@@ -85,7 +85,7 @@ def test_a_link_followed_while_the_map_boots_opens_its_card(page, live_server):
     features = httpx.get(f"{live_server}/api/projects", params={"district": "文登区"}, timeout=30).json()["features"]
     pid = str(features[0]["properties"]["id"])
     held = []
-    page.route("**/api/layers/districts*", lambda route: held.append(route))
+    page.route("**/api/meta", lambda route: held.append(route))  # the map waits for it before it follows the URL
     page.goto(f"{live_server}/")
     page.wait_for_function("() => typeof window.warroom?.state !== 'function'")
     while not held:

@@ -3,26 +3,20 @@
 import * as L from 'leaflet';
 import { api } from './api.js';
 import { initI18n, setMeta, t, toggleLang, onLangChange, getLang } from './i18n.js';
-import { createMap } from './map.js';
+import { createMap, tilesWanted } from './map.js';
 import { fetchAreaLayers, loadAreaLayers, createLegend } from './layers.js';
 import { createProjectLayer } from './markers.js';
 import { initFilters, renderSummary } from './filters.js';
 import { createPanel, loadCardParts } from './panel.js';
 import { createLookup } from './lookup.js';
-import { initFromHash, getState, subscribe, update } from './state.js';
+import { initFromHash, getState, sameFilters, subscribe, update } from './state.js';
 import { showError } from './toast.js';
 import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (issue 7)
 import { mountReporterTodo } from './todo.js';
-import { createPhotoLayer } from './photo-layer.js'; // [photos] camera markers (issue 4)
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
-import { mountExportMenu } from './exports.js'; // issue 13: 导出 the current filter
-import { mountOverdueFilter } from './problems-filter.js'; // [problems] 有逾期问题
 import { initProjectEdit, showRetiredInMonth } from './project-edit.js'; // issue 13: 新建项目, 退库 count
-import { mountTaskChip } from './task-chip.js'; // issue 14: markers filtered by a key task
 import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
-import { registerServiceWorker } from './pwa.js'; // issue 16: installable, the shell offline
-import { createTileSource, tilesWanted } from './tiles.js'; // issue 17: vector tiles above the threshold
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -34,13 +28,14 @@ window.warroom = { ready };
 function setBusy(v) { document.body.dataset.loading = v ? '1' : '0'; }
 
 /** A promise that never rejects unhandled: settles to {value} or {error}, unwrapped later by `unwrap`. */
+/** Resolves once the browser has painted the next frame. */
+const afterFrame = () => new Promise((r) => { requestAnimationFrame(() => setTimeout(r, 0)); });
 const settle = (p) => p.then((value) => ({ value }), (error) => ({ error }));
 const unwrap = async (s) => { const r = await s; if ('error' in r) throw r.error; return r.value; };
 
 async function boot() {
   initI18n();
   mountUserBox($('user-box'));
-  mountExportMenu($('export-box'), () => getState().filters);
   setBusy(true);
   let state = initFromHash();
   // Every first request leaves now, side by side: the projects (5 MB at 10,000) need not wait
@@ -59,32 +54,9 @@ async function boot() {
   planYear();
   onLangChange(planYear);
 
-  const { map, basemapKind, fitCity, cityBounds, fitOptions, setOverlayPadding } = createMap($('map'), meta);
-  const tiles = tilesWanted(meta) ? createTileSource(map, { onError: showError }) : null;
-  if (tiles) { tiles.setQuery(state.filters); tiles.prefetch(); } // the city's tiles travel while the areas load
-
-  let areas = null;
-  try {
-    areas = await loadAreaLayers(map, meta, basemapKind, unwrap(areaData));
-  } catch (err) { showError(err); }
-
-  let lookup = null;
-  let clickedFromMap = false; // a marker click opens the card without moving the map
-  const markers = createProjectLayer(map, meta, {
-    onSelect: (id) => { clickedFromMap = true; update({ project: String(id) }); clickedFromMap = false; },
-    isInteractive: () => !(lookup && lookup.isActive()),
-  });
-  markers.layer.addTo(map);
-  lookup = createLookup(map);
-  initProjectEdit(map, meta); // issue 13
-
-  const toggles = [
-    areas && { id: 'districts', key: 'legend.districts', layer: areas.districts, swatch: 'sw-districts' },
-    areas && { id: 'zones', key: 'legend.zones', layer: areas.zones, swatch: 'sw-zones' },
-    areas && { id: 'bases', key: 'legend.bases', layer: areas.bases, swatch: 'sw-bases' },
-    { id: 'projects', key: 'legend.projects', layer: markers.layer, swatch: 'sw-projects' },
-    { id: 'photos', key: 'legend.photos', layer: createPhotoLayer(map).layer, swatch: 'sw-photos' }, // [photos]
-  ].filter(Boolean);
+  const { map, basemapKind, fitCity, cityBounds, fitOptions, setOverlayPadding } = createMap($('map'), meta, { fit: false });
+  // The legend first, then one fit that leaves it room: the area layers are drawn at their final zoom only once.
+  const toggles = []; // filled once the layers exist
   const legend = createLegend(map, meta, {
     toggles,
     getMode: () => getState().mode,
@@ -104,12 +76,45 @@ async function boot() {
   };
   legendPad();
   window.addEventListener('resize', legendPad);
-  if (!(state.filters.district || state.filters.zone || state.filters.base)) fitCity({ animate: false });
+  fitCity({ animate: false }); // a district, zone or base in the link is fitted to once its outline is drawn
+
+  // issue 17: vector tiles above the threshold; their decoder is fetched only then.
+  const tiles = tilesWanted(meta) ? (await import('./tiles.js')).createTileSource(map, { onError: showError }) : null;
+  if (tiles) { tiles.setQuery(state.filters); tiles.prefetch(); } // the city's tiles travel while the areas load
+
+  // The area outlines (about 250 kB of polygons) are drawn right after the first markers, unless the link names a
+  // district, zone or base: then its outline is what the map fits to.
+  let areas = null;
+  const drawAreas = async () => {
+    try {
+      areas = await loadAreaLayers(map, meta, basemapKind, unwrap(areaData));
+    } catch (err) { showError(err); return; }
+    areas.highlightDistrict(getState().filters.district || null);
+    toggles.unshift(
+      { id: 'districts', key: 'legend.districts', layer: areas.districts, swatch: 'sw-districts' },
+      { id: 'zones', key: 'legend.zones', layer: areas.zones, swatch: 'sw-zones' },
+      { id: 'bases', key: 'legend.bases', layer: areas.bases, swatch: 'sw-bases' });
+    legend.render();
+  };
+  const areasFirst = Boolean(state.filters.district || state.filters.zone || state.filters.base);
+  if (areasFirst) await drawAreas();
+
+  let lookup = null;
+  let clickedFromMap = false; // a marker click opens the card without moving the map
+  const markers = createProjectLayer(map, meta, {
+    onSelect: (id) => { clickedFromMap = true; update({ project: String(id) }); clickedFromMap = false; },
+    isInteractive: () => !(lookup && lookup.isActive()),
+  });
+  markers.layer.addTo(map);
+  lookup = createLookup(map);
+  initProjectEdit(map, meta); // issue 13
+
+  toggles.push({ id: 'projects', key: 'legend.projects', layer: markers.layer, swatch: 'sw-projects' });
+  legend.render();
+  legendPad();
 
   const filters = initFilters(meta);
   initMonthSelector(meta, $('filters')); // issue 6
-  mountOverdueFilter($('filters')); // [problems]
-  mountTaskChip($('filters')); // issue 14
   const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
   // Tiles: the list holds the projects drawn on their own in the view (the library is too large to list).
   let listed = '';
@@ -178,11 +183,11 @@ async function boot() {
     return cityBounds;
   }
 
-  async function loadData(filtersNow, { refit }) {
+  async function loadData(filtersNow, { refit, listAfterFrame = false }) {
     loadSeq += 1;
     const seq = loadSeq;
     if (loadCtrl) loadCtrl.abort();
-    const early = firstLoad && firstLoad.filters === filtersNow ? firstLoad : null;
+    const early = firstLoad && sameFilters(firstLoad.filters, filtersNow) ? firstLoad : null;
     if (firstLoad && !early) firstLoad.ctrl.abort();
     firstLoad = null;
     loadCtrl = early ? early.ctrl : new AbortController();
@@ -203,8 +208,13 @@ async function boot() {
       ]);
       if (seq !== loadSeq) return;
       if (tiles) { tiles.setTotal(summary.count); markers.refresh(); } else markers.setData(fc);
-      panel.setLoading(false);
-      if (!tiles) panel.setFeatures(markers.features());
+      const list = () => {
+        if (seq !== loadSeq) return; // a newer load lists its own
+        panel.setLoading(false);
+        if (!tiles) panel.setFeatures(markers.features());
+      };
+      // On the first load the list (116 rows to lay out) waits for the frame that shows the markers.
+      if (listAfterFrame) afterFrame().then(list); else list();
       lastSummary = summary;
       renderSummary(meta, summary, filtersNow);
       showRetiredInMonth(summary); // issue 13
@@ -339,14 +349,30 @@ async function boot() {
     idle: () => document.body.dataset.loading === '0' && !(tiles && tiles.busy()),
   });
 
-  await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base) });
+  await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base), listAfterFrame: true });
+  await afterFrame(); // the markers' frame is painted, then the list is drawn
+  if (!areasFirst) {
+    await drawAreas();
+    const f = getState().filters; // a district chosen meanwhile is fitted to now that its outline is known
+    const b = (f.district || f.zone || f.base) ? focusBounds(f) : null;
+    if (b && b.isValid()) map.fitBounds(b, { ...fitOptions(), animate: false, maxZoom: 14 });
+  }
+  // What the first markers do not need comes after them: the 导出 menu (issue 13), 有逾期问题 [problems], the key-task
+  // chip (issue 14) and the site-photo layer [photos]; mounted in this order, so the filters row keeps its order.
+  const [exportsJs, overdueJs, taskJs, photosJs] = await Promise.all(
+    ['./exports.js', './problems-filter.js', './task-chip.js', './photo-layer.js'].map((m) => import(m)));
+  exportsJs.mountExportMenu($('export-box'), () => getState().filters);
+  overdueJs.mountOverdueFilter($('filters'));
+  taskJs.mountTaskChip($('filters'));
+  toggles.push({ id: 'photos', key: 'legend.photos', layer: photosJs.createPhotoLayer(map).layer, swatch: 'sw-photos' });
+  legend.render();
   if (state.project) await openProject(state.project, { move: true });
   await mountReporterTodo(panel, { hadView: Boolean(location.hash.replace(/^#/, '')) });
   document.body.dataset.ready = '1';
   // issue 16: after the first markers, the outbox (queued photos are sent on open and when back online) and the
   // card's parts; then the service worker, so what the page loaded is among what it keeps for offline use.
   Promise.all([import('./outbox.js').then((m) => m.startOutbox()), loadCardParts()])
-    .catch(showError).finally(registerServiceWorker);
+    .catch(showError).finally(() => import('./pwa.js').then((m) => m.registerServiceWorker()));
   resolveReady(window.warroom);
 }
 

@@ -10,13 +10,21 @@ function tiandituUrl(layer, key) {
     + `&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${encodeURIComponent(key)}`;
 }
 
+/** Whether the map should draw from vector tiles (js/tiles.js, loaded only then): more projects in the library than
+ * the server's threshold. */
+export function tilesWanted(meta) {
+  const m = meta && meta.map_tiles;
+  return Boolean(m) && m.project_count > m.threshold;
+}
+
 export function boundsOf(b) {
   // meta.bounds is [minLon, minLat, maxLon, maxLat]
   return L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
 }
 
-/** Create the map in `el`. Returns {map, basemapKind, fitCity()}. */
-export function createMap(el, meta) {
+/** Create the map in `el`, fitted to the city unless `fit` is false (the caller fits once its overlays are placed,
+ * so the area layers are projected once, not again at the second zoom). Returns {map, basemapKind, fitCity(), …}. */
+export function createMap(el, meta, { fit = true } = {}) {
   const kind = (meta.basemap && meta.basemap.kind) || 'none';
   const map = L.map(el, {
     zoomControl: true,
@@ -56,6 +64,6 @@ export function createMap(el, meta) {
   const fitOptions = () => ({ ...pad });
   const setOverlayPadding = (right, bottom = 16) => { pad.paddingBottomRight = [right, bottom]; };
   const fitCity = (opts = {}) => map.fitBounds(cityBounds, { ...fitOptions(), ...opts });
-  fitCity({ animate: false });
+  if (fit) fitCity({ animate: false });
   return { map, basemapKind: kind, fitCity, cityBounds, fitOptions, setOverlayPadding };
 }

@@ -20,7 +20,8 @@ export function getState() {
 /** Subscribe to changes; fn(state, changed:Set<'filters'|'mode'|'project'|'tab'>). */
 export function subscribe(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 
-function sameFilters(a, b) {
+/** Whether two filter sets ask for the same projects. */
+export function sameFilters(a, b) {
   return FILTER_KEYS.every((k) => (a[k] || '') === (b[k] || ''));
 }
 

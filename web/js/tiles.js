@@ -14,12 +14,6 @@ const TILE_PX = 1024;
 const LEVELS_UP = 2; // log2(TILE_PX / 256): a tile of zoom z covers what the map shows at zoom z + 2
 const PAD = 0.25; // as markers.js's render(): the view padded by a quarter on each side
 
-/** Whether the map should draw from tiles: more projects in the library than the server's threshold. */
-export function tilesWanted(meta) {
-  const m = meta && meta.map_tiles;
-  return Boolean(m) && m.project_count > m.threshold;
-}
-
 // Supercluster's point_count_abbreviated, so a tile cluster reads like a client-side one.
 function abbreviated(n) {
   if (n >= 10000) return `${Math.round(n / 1000)}k`;
