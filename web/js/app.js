@@ -15,7 +15,6 @@ import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (i
 import { mountReporterTodo } from './todo.js';
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
-import { initProjectEdit, showRetiredInMonth } from './project-edit.js'; // issue 13: 新建项目, 退库 count
 import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
 
 const $ = (id) => document.getElementById(id);
@@ -107,7 +106,6 @@ async function boot() {
   });
   markers.layer.addTo(map);
   lookup = createLookup(map);
-  initProjectEdit(map, meta); // issue 13
 
   toggles.push({ id: 'projects', key: 'legend.projects', layer: markers.layer, swatch: 'sw-projects' });
   legend.render();
@@ -169,6 +167,7 @@ async function boot() {
   // ---- data loading -------------------------------------------------------
   let loadCtrl = null;
   let lastSummary = null;
+  let projectEdit = null; // js/project-edit.js, loaded after the first markers
   let loadSeq = 0;
 
   function focusBounds(f) {
@@ -217,7 +216,7 @@ async function boot() {
       if (listAfterFrame) afterFrame().then(list); else list();
       lastSummary = summary;
       renderSummary(meta, summary, filtersNow);
-      showRetiredInMonth(summary); // issue 13
+      if (projectEdit) projectEdit.showRetiredInMonth(summary); // issue 13: the month's 退库 count
     } catch (err) {
       if (err.name === 'AbortError') return;
       panel.setLoading(false);
@@ -358,9 +357,13 @@ async function boot() {
     if (b && b.isValid()) map.fitBounds(b, { ...fitOptions(), animate: false, maxZoom: 14 });
   }
   // What the first markers do not need comes after them: the 导出 menu (issue 13), 有逾期问题 [problems], the key-task
-  // chip (issue 14) and the site-photo layer [photos]; mounted in this order, so the filters row keeps its order.
-  const [exportsJs, overdueJs, taskJs, photosJs] = await Promise.all(
-    ['./exports.js', './problems-filter.js', './task-chip.js', './photo-layer.js'].map((m) => import(m)));
+  // chip (issue 14), the site-photo layer [photos] and the library tools (issue 13); mounted in this order, so the
+  // filters row keeps its order.
+  const [exportsJs, overdueJs, taskJs, photosJs, editJs] = await Promise.all(
+    ['./exports.js', './problems-filter.js', './task-chip.js', './photo-layer.js', './project-edit.js'].map((m) => import(m)));
+  projectEdit = editJs; // issue 13: 新建项目 for planners, the month's 退库 count
+  projectEdit.initProjectEdit(map, meta);
+  if (lastSummary) projectEdit.showRetiredInMonth(lastSummary);
   exportsJs.mountExportMenu($('export-box'), () => getState().filters);
   overdueJs.mountOverdueFilter($('filters'));
   taskJs.mountTaskChip($('filters'));

@@ -6,3 +6,4 @@ export { mountProjectProblems } from './problems-card.js'; // [problems] 督办�
 export { mountWorkplan } from './workplan.js'; // [workplan] monthly plan, milestones, leader (issue 13)
 export { mountProjectTasks } from './project-tasks.js'; // issue 14: the key tasks this project serves
 export { mountCardTabs } from './card-tabs.js'; // issue 16: 概况 / 进度 / 照片 / 问题 on a phone
+export { mountProjectTools } from './project-edit.js'; // issue 13: edit, retire, propose, 历史

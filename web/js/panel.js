@@ -3,7 +3,6 @@
 import { t, label, nameOf, codeLabel, fmtYi, fmtPct, fmtDate, fmtInt, onLangChange } from './i18n.js';
 import { bandIndex } from './markers.js';
 import { toHash, getState, update } from './state.js';
-import { mountProjectTools } from './project-edit.js'; // issue 13: edit, retire, propose, 历史
 import { h, fill } from './dom.js';
 import { showError } from './toast.js';
 
@@ -124,7 +123,7 @@ export function createPanel(meta, { onZoomTo }) {
     parts.mountProjectTasks(slot, p, meta); // issue 14
     parts.mountProjectPhotos(card, p, meta); // [photos] upload box + gallery under the card
     parts.mountProjectProblems(slot, p, meta); // [problems] tracked problems and the reports' 存在问题
-    mountProjectTools(card, f); // issue 13: the library tools above the report slot
+    parts.mountProjectTools(card, f, meta); // issue 13: the library tools above the report slot
     parts.mountCardTabs(card); // issue 16
   }
 

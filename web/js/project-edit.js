@@ -323,7 +323,8 @@ export function showRetiredInMonth(summary) {
 // ---- the card -------------------------------------------------------------
 
 /** The card's library tools: 编辑 / 退库 / 恢复入库 (planners), 提议修改 (own district's reporters), 历史, proposals. */
-export async function mountProjectTools(card, feature) {
+export async function mountProjectTools(card, feature, theMeta) {
+  meta ||= theMeta; // a card opened before initProjectEdit ran (both come after the first markers)
   const section = h('section', { class: 'pe-tools', dataset: { testid: 'project-tools' } });
   card.insertBefore(section, card.querySelector('.report-slot'));
   const p = { ...feature.properties, point: feature.geometry && feature.geometry.coordinates };
