@@ -16,6 +16,7 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from threading import Lock
 
 from fastapi.staticfiles import StaticFiles
@@ -118,6 +119,18 @@ class KeptFiles(StaticFiles):
         return Response(kept.body, media_type=kept.media_type, headers=common)
 
 
+RELEASE_MARK = b"__WARROOM_RELEASE__"
+RELEASE_FILES = ("*.html", "*.webmanifest", "sw.js", "package-lock.json", "js/**/*", "css/**/*", "icons/**/*")
+
+
+def release_of(root: Path) -> str:
+    """A digest of the front end's own files and its locked packages: the same on every host serving one release."""
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in RELEASE_FILES for p in root.glob(pattern) if p.is_file()}):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def wants_page(scope: Scope) -> bool:
     """Whether a browser asks for a page (outside /api/): then a missing one is answered with web/404.html."""
     if scope.get("path", "").startswith("/api/"):
@@ -127,7 +140,29 @@ def wants_page(scope: Scope) -> bool:
 
 
 class WebFiles(KeptFiles):
-    """The front end; its 404.html is for people, API paths and scripts keep the problem+json 404."""
+    """The front end; its 404.html is for people, API paths and scripts keep the problem+json 404; the service
+    worker carries the release it belongs to."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._release: tuple[tuple, str] | None = None  # (the files' stamps, their digest)
+
+    def release(self) -> str:
+        """The release digest, read again when any of its files changed (their stamps are cheap to compare)."""
+        root = Path(self.directory)
+        paths = sorted({p for pattern in RELEASE_FILES for p in root.glob(pattern) if p.is_file()})
+        stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        if self._release is None or self._release[0] != stamps:
+            self._release = (stamps, release_of(root))
+        return self._release[1]
+
+    def kept(self, full_path: str, stat_result: os.stat_result) -> KeptFile | None:
+        """Files as kept; the service worker with its release written in."""
+        found = super().kept(full_path, stat_result)
+        if found is None or os.path.basename(full_path) != "sw.js" or RELEASE_MARK not in found.body:
+            return found
+        body = found.body.replace(RELEASE_MARK, self.release().encode())
+        return KeptFile(found.stamp, found.media_type, '"' + hashlib.sha256(body).hexdigest()[:20] + '"', body, None)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         """The file, or 404.html for a page a browser asked for, or a 404 the problem+json handler answers."""

@@ -3,8 +3,12 @@
 // Workbox: workbox-sw loads its modules from a CDN unless every workbox-* package is vendored and the worker is
 // built, and this front end has no build step (web/README.md). Writes never go through here: the outbox
 // (js/outbox.js) keeps and resends them.
-const SHELL = 'warroom-shell-v1';
-const API = 'warroom-api-v1';
+// The server writes a digest of the front end's files here (api/web.py): a release changes this file, the browser
+// installs the new worker, and its activation drops the caches of the old release, so no phone runs old modules
+// beside new ones.
+const RELEASE = '__WARROOM_RELEASE__';
+const SHELL = `warroom-shell-${RELEASE}`;
+const API = `warroom-api-${RELEASE}`;
 const LAZY = ['/js/photo-facts.js', '/vendor/exifr/dist/lite.esm.mjs'];
 // The API answers kept for offline use; files, exports and sign-in stay network-only.
 const NETWORK_ONLY = /^\/api\/(auth\/(login|logout)|photos\/\d+\/(original|display|thumb|stamped)|exports|reports\/monthly|imports)|\.(xlsx|pdf|gpkg|zip|kml)$/;

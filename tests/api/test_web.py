@@ -86,3 +86,15 @@ def test_a_tiny_file_is_sent_as_is(web):
     (root / "js" / "tiny.js").write_text("export {};\n", encoding="utf-8")
     r = client.get("/js/tiny.js", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in r.headers and r.text == "export {};\n"  # gzip would make it larger
+
+
+def test_the_service_worker_names_its_release_and_a_new_release_renames_it(web):
+    root, client = web
+    (root / "sw.js").write_text("const RELEASE = '__WARROOM_RELEASE__';\n", encoding="utf-8")
+    first = client.get("/sw.js").text
+    release = first.split("'")[1]
+    assert len(release) == 16 and "__WARROOM" not in first
+    assert client.get("/sw.js").text == first  # the same files, the same release (and the same on every host)
+    (root / "js" / "app.js").write_text(SCRIPT + "// next release\n", encoding="utf-8")
+    second = client.get("/sw.js").text
+    assert second.split("'")[1] != release  # the browser installs the new worker, which drops the old caches
