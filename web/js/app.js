@@ -12,7 +12,6 @@ import { createLookup } from './lookup.js';
 import { initFromHash, getState, sameFilters, subscribe, update } from './state.js';
 import { showError } from './toast.js';
 import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (issue 7)
-import { mountReporterTodo } from './todo.js';
 import './i18n-progress.js';
 import { initMonthSelector } from './month.js'; // issue 6: month selector
 import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
@@ -370,7 +369,9 @@ async function boot() {
   toggles.push({ id: 'photos', key: 'legend.photos', layer: photosJs.createPhotoLayer(map).layer, swatch: 'sw-photos' });
   legend.render();
   if (state.project) await openProject(state.project, { move: true });
-  await mountReporterTodo(panel, { hadView: Boolean(location.hash.replace(/^#/, '')) });
+  // A reporter lands on their district, their month's to-do first (the module loads after the first markers).
+  const hadView = Boolean(location.hash.replace(/^#/, ''));
+  await import('./todo.js').then((m) => m.mountReporterTodo(panel, { hadView }));
   document.body.dataset.ready = '1';
   // issue 16: after the first markers, the outbox (queued photos are sent on open and when back online) and the
   // card's parts; then the service worker, so what the page loaded is among what it keeps for offline use.
