@@ -37,6 +37,19 @@ def test_page_loads_without_errors_or_foreign_requests(page, live_server, page_p
     assert page_problems.unexpected() == []
 
 
+UNTRANSLATED = """() => [...document.querySelectorAll('[data-i18n]')]
+  .filter((e) => e.textContent.trim() === e.dataset.i18n).map((e) => e.dataset.i18n)"""
+
+
+def test_every_label_of_the_map_page_is_translated(page, live_server):
+    # Labels whose messages come with a module loaded after the first markers (the top bar's 重点任务, 现场照片) too.
+    open_app(page, live_server)
+    assert page.evaluate(UNTRANSLATED) == []
+    page.click("#lang-toggle")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    assert page.evaluate(UNTRANSLATED) == []
+
+
 def test_all_116_markers_are_represented(page, live_server):
     total = len(api(live_server, "/api/projects")["features"])
     assert total == 116

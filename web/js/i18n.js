@@ -270,9 +270,12 @@ const listeners = new Set();
 let metaIndex = new Map(); // Chinese name -> meta entry (districts, clusters, zones, bases, statuses by name)
 
 export function getLang() { return lang; }
+let applied = false; // initI18n has translated the page
 /** Add a module's own messages ({zh: {...}, en: {...}}), e.g. web/js/i18n-progress.js. */
 export function addMessages(dict) {
   for (const l of LANGS) Object.assign(DICT[l], dict[l] || {});
+  // A module loaded after the page was translated (after the first markers) brings labels the page already shows.
+  if (applied) applyI18n(document);
 }
 export function isEn() { return lang === 'en'; }
 
@@ -374,4 +377,4 @@ function applyDocument() {
   document.title = t('app.title');
   applyI18n(document);
 }
-export function initI18n() { applyDocument(); }
+export function initI18n() { applyDocument(); applied = true; }
