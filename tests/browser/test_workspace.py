@@ -226,6 +226,34 @@ def test_a_file_without_crs_or_known_name_column_is_completed_in_the_page(
     assert page.get_by_test_id("bnd-apply").is_disabled()  # nothing to write
 
 
+def test_a_late_answer_to_an_earlier_choice_does_not_undo_the_latest(
+    page, live_server, accounts, session, tmp_path, page_problems
+):
+    page_problems.allow_http_errors = True  # the late answer is a 422
+    frame = layer_frame(session, "bases").rename(columns={"name": "JDMC"}).drop(columns=["code"])
+    archive = zipped_shapefile(frame, tmp_path, "jd", encoding="GBK", cpg=False, prj=False)
+    sign_in(page, live_server, accounts["planner"], "/workspace.html")
+    page.wait_for_selector("body[data-ready='1']")
+    page.set_input_files("[data-testid=bnd-file]", str(archive))
+    page.wait_for_selector("[data-testid=boundary-import][data-state=error]")
+    crs = page.get_by_test_id("bnd-crs")
+    held = []
+    page.route("**/api/imports/boundaries?*", lambda r: held.append(r) if "999999" in r.request.url else r.continue_())
+    crs.fill("EPSG:999999")  # a wrong CRS: its answer (a 422) is held back on a slow line...
+    crs.dispatch_event("change")
+    while not held:
+        page.wait_for_timeout(50)
+    crs.fill("EPSG:4326")  # ...while the planner corrects it and picks the name column
+    crs.dispatch_event("change")
+    page.wait_for_function("() => document.querySelector('[data-testid=bnd-error]')?.textContent.includes('名称列')")
+    page.get_by_test_id("bnd-name-column").select_option("JDMC")
+    page.wait_for_selector("[data-testid=boundary-import][data-state=preview]")
+    held[0].continue_()  # the wrong CRS's answer arrives last
+    page.wait_for_timeout(1000)
+    assert page.get_by_test_id("boundary-import").get_attribute("data-state") == "preview"
+    assert page.get_by_test_id("bnd-counts").inner_text().startswith("新增 0 · 变化 0 · 未变 9")
+
+
 def test_a_viewer_is_not_offered_imports_or_exports(page, live_server, accounts):
     sign_in(page, live_server, accounts["viewer"], "/workspace.html")
     page.wait_for_selector("body[data-ready='1']")

@@ -110,19 +110,25 @@ export function mountBoundaryImport(root, { meta }) {
     preview.clearLayers();
   }
 
+  let previewSeq = 0;
   async function runPreview() {
     if (!file) { toast(t('ws.bnd.needFile')); return; }
     invalidate();
     root.dataset.state = 'loading';
     const p = params();
+    // Only the latest choice's answer is shown: an earlier answer arriving late (the CRS field's change fires again
+    // when the name-column box takes the focus) must not undo the column just chosen.
+    const seq = ++previewSeq;
     try {
       const body = await workspaceApi.importBoundaries(file, { ...p, apply: false });
+      if (seq !== previewSeq) return;
       last = { params: p, body };
       renderPreview(body);
       const c = body.counts;
       applyBtn.disabled = !(c.added || c.changed || c.removed);
       root.dataset.state = 'preview';
     } catch (err) {
+      if (seq !== previewSeq) return;
       if (err.status === 422) renderProblem(err); else showError(err);
       root.dataset.state = 'error';
     }
