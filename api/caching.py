@@ -77,7 +77,7 @@ def install_caches(app, settings: Settings) -> None:
     app.state.settings_fingerprint = settings_fingerprint(settings)
 
 
-def _tags(header: str | None) -> set[str]:
+def entity_tags(header: str | None) -> set[str]:
     """The entity tags of an If-None-Match header, weak ones compared by their opaque part (RFC 9110 §13.1.2)."""
     if not header:
         return set()
@@ -107,7 +107,7 @@ class Cached:
             "Cache-Control": "no-cache" if self.settings.anonymous_read else "private, no-cache",
             "Vary": "Accept-Encoding",
         }
-        held = _tags(self.request.headers.get("if-none-match"))
+        held = entity_tags(self.request.headers.get("if-none-match"))
         if held & {etag, zipped_etag, "*"}:
             return Response(status_code=304, headers={**headers, "ETag": zipped_etag if wants_gzip else etag})
         found = cache.get(etag)

@@ -25,9 +25,10 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import Scope
 
+from api.caching import GZIP_MIN_BYTES, entity_tags
+
 KEEP_MAX_FILE = 4 * 1024 * 1024  # the largest vendored module (ECharts) is about 1 MB
 KEEP_MAX_TOTAL = 64 * 1024 * 1024
-GZIP_MIN_BYTES = 1024  # as the app's GZipMiddleware
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
 
 
@@ -61,11 +62,6 @@ def read_kept(full_path: str, stamp: tuple[int, int]) -> KeptFile:
         zipped = gzip.compress(body, 9, mtime=0)  # once per change: the best ratio costs nothing later
     etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
     return KeptFile(stamp, media, etag, body, zipped)
-
-
-def _held(header: str | None) -> set[str]:
-    """The entity tags of an If-None-Match header, weak ones compared by their opaque part."""
-    return {t.strip().removeprefix("W/") for t in (header or "").split(",") if t.strip()}
 
 
 class KeptFiles(StaticFiles):
@@ -108,11 +104,11 @@ class KeptFiles(StaticFiles):
         if kept is None:
             return super().file_response(full_path, stat_result, scope, status_code)
         gz = kept.zipped is not None and "gzip" in headers.get("accept-encoding", "").lower()
-        etag = kept.etag[:-1] + '-gz"' if gz else kept.etag
-        common = {"ETag": etag, "Cache-Control": "no-cache"}
+        gz_etag = kept.etag[:-1] + '-gz"'
+        common = {"ETag": gz_etag if gz else kept.etag, "Cache-Control": "no-cache"}
         if kept.zipped is not None:
             common["Vary"] = "Accept-Encoding"
-        if _held(headers.get("if-none-match")) & {kept.etag, kept.etag[:-1] + '-gz"', "*"}:
+        if entity_tags(headers.get("if-none-match")) & {kept.etag, gz_etag, "*"}:
             return Response(status_code=304, headers=common)
         if gz:
             return Response(kept.zipped, media_type=kept.media_type, headers={**common, "Content-Encoding": "gzip"})
@@ -123,10 +119,15 @@ RELEASE_MARK = b"__WARROOM_RELEASE__"
 RELEASE_FILES = ("*.html", "*.webmanifest", "sw.js", "package-lock.json", "js/**/*", "css/**/*", "icons/**/*")
 
 
-def release_of(root: Path) -> str:
-    """A digest of the front end's own files and its locked packages: the same on every host serving one release."""
+def release_files(root: Path) -> list[Path]:
+    """The files a release of the front end is made of: its own, and its locked packages."""
+    return sorted({p for pattern in RELEASE_FILES for p in root.glob(pattern) if p.is_file()})
+
+
+def release_of(root: Path, paths: list[Path]) -> str:
+    """A digest of those files' contents: the same on every host serving one release, whatever their mtimes."""
     digest = hashlib.sha256()
-    for path in sorted({p for pattern in RELEASE_FILES for p in root.glob(pattern) if p.is_file()}):
+    for path in paths:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -150,10 +151,10 @@ class WebFiles(KeptFiles):
     def release(self) -> str:
         """The release digest, read again when any of its files changed (their stamps are cheap to compare)."""
         root = Path(self.directory)
-        paths = sorted({p for pattern in RELEASE_FILES for p in root.glob(pattern) if p.is_file()})
-        stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        paths = release_files(root)
+        stamps = tuple((str(p), st.st_mtime_ns, st.st_size) for p in paths for st in (p.stat(),))
         if self._release is None or self._release[0] != stamps:
-            self._release = (stamps, release_of(root))
+            self._release = (stamps, release_of(root, paths))
         return self._release[1]
 
     def kept(self, full_path: str, stat_result: os.stat_result) -> KeptFile | None:

@@ -66,7 +66,6 @@ fetch('/api/projects', { headers: { Accept: 'application/geo+json' } }).then((r)
 </script></body></html>
 """
 
-# Runs in the page: one map move until the redraw (moveend handlers, registered before ours) + one painted frame.
 # One map move until the view's markers are drawn: moveend, then (vector tiles) every tile of the view in, a frame.
 MOVE_JS = """async ([kind, mapExpr]) => {
   const map = eval(mapExpr);

@@ -35,9 +35,8 @@ def run_size(cluster, browser, size: int, runs: int) -> list[str]:
             baseline_html = BASELINE_HTML.replace("__BOUNDS__", json.dumps(meta["bounds"]))
             kinds = (which, "baseline") if which == "geojson" else (which,)
             for kind in kinds:
-                cold[kind] = measure_page(
-                    browser, base, kind, baseline_html, TIMEOUT_MS
-                )  # warms the server and its answer caches
+                # The first load warms the server and its answer caches; it is reported apart.
+                cold[kind] = measure_page(browser, base, kind, baseline_html, TIMEOUT_MS)
                 results[kind] += [measure_page(browser, base, kind, baseline_html, TIMEOUT_MS) for _ in range(runs)]
 
     def med(which: str, key: str) -> float:

@@ -206,16 +206,21 @@ def test_the_dashboard_offers_the_quarterly_bulletin(page, live_server, accounts
     assert r.status == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
 
 
-def test_a_file_without_crs_or_known_name_column_is_completed_in_the_page(
-    page, live_server, accounts, session, tmp_path, page_problems
-):
-    page_problems.allow_http_errors = True  # the two 422s are the page's cue to ask
+def choose_unnamed_bases_without_crs(page, live_server, accounts, session, tmp_path) -> None:
+    """A planner picks the bases as a GBK shapefile with no .prj and its name column called JDMC: the page asks."""
     frame = layer_frame(session, "bases").rename(columns={"name": "JDMC"}).drop(columns=["code"])
     archive = zipped_shapefile(frame, tmp_path, "jd", encoding="GBK", cpg=False, prj=False)
     sign_in(page, live_server, accounts["planner"], "/workspace.html")
     page.wait_for_selector("body[data-ready='1']")
     page.set_input_files("[data-testid=bnd-file]", str(archive))
     page.wait_for_selector("[data-testid=boundary-import][data-state=error]")
+
+
+def test_a_file_without_crs_or_known_name_column_is_completed_in_the_page(
+    page, live_server, accounts, session, tmp_path, page_problems
+):
+    page_problems.allow_http_errors = True  # the two 422s are the page's cue to ask
+    choose_unnamed_bases_without_crs(page, live_server, accounts, session, tmp_path)
     assert "EPSG:4490" in page.get_by_test_id("bnd-error").inner_text()
     page.get_by_test_id("bnd-crs").fill("EPSG:4326")
     page.get_by_test_id("bnd-crs").dispatch_event("change")
@@ -230,12 +235,7 @@ def test_a_late_answer_to_an_earlier_choice_does_not_undo_the_latest(
     page, live_server, accounts, session, tmp_path, page_problems
 ):
     page_problems.allow_http_errors = True  # the late answer is a 422
-    frame = layer_frame(session, "bases").rename(columns={"name": "JDMC"}).drop(columns=["code"])
-    archive = zipped_shapefile(frame, tmp_path, "jd", encoding="GBK", cpg=False, prj=False)
-    sign_in(page, live_server, accounts["planner"], "/workspace.html")
-    page.wait_for_selector("body[data-ready='1']")
-    page.set_input_files("[data-testid=bnd-file]", str(archive))
-    page.wait_for_selector("[data-testid=boundary-import][data-state=error]")
+    choose_unnamed_bases_without_crs(page, live_server, accounts, session, tmp_path)
     crs = page.get_by_test_id("bnd-crs")
     held = []
     page.route("**/api/imports/boundaries?*", lambda r: held.append(r) if "999999" in r.request.url else r.continue_())

@@ -25,9 +25,9 @@ window.warroom = { ready };
 
 function setBusy(v) { document.body.dataset.loading = v ? '1' : '0'; }
 
-/** A promise that never rejects unhandled: settles to {value} or {error}, unwrapped later by `unwrap`. */
 /** Resolves once the browser has painted the next frame. */
 const afterFrame = () => new Promise((r) => { requestAnimationFrame(() => setTimeout(r, 0)); });
+/** A promise that never rejects unhandled: settles to {value} or {error}, unwrapped later by `unwrap`. */
 const settle = (p) => p.then((value) => ({ value }), (error) => ({ error }));
 const unwrap = async (s) => { const r = await s; if ('error' in r) throw r.error; return r.value; };
 
