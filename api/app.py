@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         pool = None
         try:
             pool = await start_ogc(app, ogc)
+            app.state.async_pool = pool  # also reads the data's version for the cached answers (api/caching)
         except (OSError, asyncpg.PostgresError) as exc:  # /ogc/ then answers 503, the rest of the app still serves
             log.warning("OGC API not started: %s", exc)
         supervisor = None
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         finally:
             if supervisor is not None:
                 supervisor.stop()
+            app.state.async_pool = None
             await stop_ogc(ogc, pool)
             if owned:
                 app.state.db.close()

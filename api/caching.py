@@ -1,9 +1,12 @@
 """Answers cached honestly: a strong ETag from the data's version, 304 on If-None-Match, gzipped bodies kept per
 version.
 
-The version is read from the database on every request (one indexed row), so a write committed by any process, the
-CLI's month close or a boundary import included, is seen on the very next request. Bodies are kept per version, path
-and query; a newer version simply never hits the older entries, which age out of the small LRU.
+The version is read from the database on every request (one row), so a write committed by any process, the CLI's
+month close or a boundary import included, is seen on the very next request. Bodies are kept per version, path and
+query; a newer version simply never hits the older entries, which age out of the small LRU.
+
+A 304 or a kept body is answered on the event loop: the version is read on the app's async pool (one round trip, no
+worker thread, no transaction), and only a body that must be built goes to a worker thread.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from collections.abc import Callable
 from threading import Lock
 from typing import Annotated
 
+import asyncpg
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import SessionDep, SettingsDep
@@ -84,18 +89,35 @@ def entity_tags(header: str | None) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
+async def current_version(request: Request, session: SessionDep) -> int:
+    """The data's committed version, on the async pool when it is open, else through the request's session."""
+    pool = getattr(request.app.state, "async_pool", None)
+    if pool is not None:
+        try:
+            async with pool.acquire() as conn:
+                return await conn.fetchval("SELECT version FROM public.data_version")
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
+            pass  # a connection cut by a database restart (asyncpg may notice mid-query): the session pings instead
+    return await run_in_threadpool(data_version, session)
+
+
+VersionDep = Annotated[int, Depends(current_version)]
+
+
 class Cached:
     """Answers one request from the cache, or builds, keeps and sends the body."""
 
-    def __init__(self, request: Request, session: SessionDep, settings: SettingsDep):
-        self.request, self.session, self.settings = request, session, settings
+    def __init__(self, request: Request, settings: Settings, version: int):
+        self.request, self.settings, self.version = request, settings, version
 
-    def answer(self, response_class: type[Response], build: Callable[[], bytes | str], *, store: str = "") -> Response:
+    async def answer(
+        self, response_class: type[Response], build: Callable[[], bytes | str], *, store: str = ""
+    ) -> Response:
         """304 when the client holds this version, else the body (gzipped when accepted), with its ETag; `store`
-        names a cache of its own (see install_caches)."""
+        names a cache of its own (see install_caches). `build` runs in a worker thread."""
         state = self.request.app.state
         cache = state.answer_caches[store]
-        version = data_version(self.session)  # first: the body built below is at least this new
+        version = self.version  # read before the body is built (a dependency): the body is at least this new
         # Answers that count overdue problems depend on the date as well as the data.
         today = local_today(self.settings.today).isoformat()
         url = self.request.url
@@ -112,9 +134,7 @@ class Cached:
             return Response(status_code=304, headers={**headers, "ETag": zipped_etag if wants_gzip else etag})
         found = cache.get(etag)
         if found is None:
-            body = build()
-            body = body.encode() if isinstance(body, str) else body
-            zipped = gzip.compress(body, self.settings.gzip_level) if len(body) >= GZIP_MIN_BYTES else None
+            body, zipped = await run_in_threadpool(self._build, build)
             cache.put(etag, body, zipped)
         else:
             body, zipped = found
@@ -123,6 +143,16 @@ class Cached:
             return response_class(zipped, headers={**headers, "ETag": zipped_etag, "Content-Encoding": "gzip"})
         return response_class(body, headers={**headers, "ETag": etag})
 
+    def _build(self, build: Callable[[], bytes | str]) -> tuple[bytes, bytes | None]:
+        body = build()
+        body = body.encode() if isinstance(body, str) else body
+        return body, gzip.compress(body, self.settings.gzip_level) if len(body) >= GZIP_MIN_BYTES else None
+
+
+async def cached(request: Request, settings: SettingsDep, version: VersionDep) -> Cached:
+    """The request's answer cache, with the data's version read before anything is built."""
+    return Cached(request, settings, version)
+
 
 NOT_MODIFIED = {
     304: {
@@ -130,4 +160,4 @@ NOT_MODIFIED = {
         "headers": {"ETag": {"schema": {"type": "string"}, "description": "强 ETag / strong entity tag"}},
     }
 }
-CacheDep = Annotated[Cached, Depends(Cached)]
+CacheDep = Annotated[Cached, Depends(cached)]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.params import Depends as DependsParam
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -24,13 +26,30 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PERMISSION_ATTR = "warroom_permission"  # marks require()'s dependencies, so tests and OpenAPI can find them
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session per request, committed when the handler returns and before its answer is sent (see SessionDep)."""
-    with request.app.state.db.session() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session per request, committed when the handler returns and before its answer is sent (see SessionDep).
+
+    Made on the event loop (a session does no I/O until first used) and ended in a worker thread only when it was
+    used, so an answer that never touched the database (a 304, a kept body) makes no thread hop for it."""
+    db = request.app.state.db
+    session = db.sessions()
+    try:
         yield session
+    except BaseException:
+        with anyio.CancelScope(shield=True):  # a client gone mid-request must still give the connection back
+            await _end(session, db.discard)
+        raise
+    await _end(session, db.finish)
 
 
-def get_app_settings(request: Request) -> Settings:
+async def _end(session: Session, end) -> None:
+    if session.in_transaction():
+        await run_in_threadpool(end, session)
+    else:
+        session.close()
+
+
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return request.app.state.settings
 
@@ -55,7 +74,7 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -70,9 +89,9 @@ def current_principal(
             raise Unauthorized(
                 "Authorization 头应为 “Bearer <令牌>” / the Authorization header must be 'Bearer <token>'"
             )
-        return principal_from_api_token(session, token=bearer.credentials, address=address)
+        return await run_in_threadpool(principal_from_api_token, session, token=bearer.credentials, address=address)
     if cookie:
-        found = principal_from_session(session, token=cookie, address=address)
+        found = await run_in_threadpool(principal_from_session, session, token=cookie, address=address)
         if found is not None:
             return found
     return ANONYMOUS.at(address)
@@ -92,7 +111,7 @@ def require(permission: Permission) -> DependsParam:
     cookie-authenticated write without the CSRF header; returns the acting Principal."""
     rule = PERMISSIONS[permission]
 
-    def dependency(request: Request, principal: PrincipalDep, settings: SettingsDep) -> Principal:
+    async def dependency(request: Request, principal: PrincipalDep, settings: SettingsDep) -> Principal:
         if rule.min_role is None:
             return principal
         if principal.is_anonymous:

@@ -60,7 +60,7 @@ def _connect_args(engine) -> dict:
     }
 
 
-def _pool_ready(request: Request) -> None:
+async def _pool_ready(request: Request) -> None:
     """503 instead of a crash while tipg's pool could not be opened at start (database down then)."""
     if getattr(request.app.state, "collection_catalog", None) is None:
         raise DatabaseUnavailable("OGC 接口未能连接数据库,请稍后再试 / the OGC API could not reach the database yet")

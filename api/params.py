@@ -1,4 +1,8 @@
-"""Path and query parameters shared by the routers, parsed once into the typed values the domain takes."""
+"""Path and query parameters shared by the routers, parsed once into the typed values the domain takes.
+
+The parsers are `async def` though they never wait: FastAPI runs a plain `def` dependency in a worker thread, and
+the hops cost more than the parsing (four of them were 0.4 ms of a 3.5 ms 304).
+"""
 
 from __future__ import annotations
 
@@ -36,14 +40,14 @@ ProblemId = Annotated[int, Path(ge=1, le=MAX_ID, description="督办问题 id / 
 DocumentFormat = Annotated[str, Path(description="pdf or xlsx", max_length=4)]
 
 
-def month_query(
+async def month_query(
     month: str | None = Query(None, max_length=7, description="YYYY-MM: state at that month's end"),
 ) -> dt.date | None:
     """An optional month as the first day of that month."""
     return parse_month(month)
 
 
-def month_path(month: str = Path(max_length=7, description="YYYY-MM")) -> dt.date:
+async def month_path(month: str = Path(max_length=7, description="YYYY-MM")) -> dt.date:
     """A month in the path as the first day of that month."""
     return parse_month(month)
 
@@ -51,7 +55,7 @@ def month_path(month: str = Path(max_length=7, description="YYYY-MM")) -> dt.dat
 MonthQuery = Annotated[dt.date | None, Depends(month_query)]
 
 
-def idempotency_key_header(
+async def idempotency_key_header(
     key: str | None = Header(
         None,
         alias="Idempotency-Key",
@@ -68,7 +72,7 @@ IdempotencyKey = Annotated[str | None, Depends(idempotency_key_header)]
 MonthPath = Annotated[dt.date, Depends(month_path)]
 
 
-def district_query(
+async def district_query(
     district: str | None = Query(
         None, max_length=32, description="区市 name, e.g. 荣成市", json_schema_extra={"enum": list(DISTRICT_NAMES)}
     ),
@@ -82,7 +86,7 @@ def district_query(
 DistrictQuery = Annotated[str | None, Depends(district_query)]
 
 
-def project_filter(
+async def project_filter(
     district: DistrictQuery,
     cluster: str | None = Query(
         None, max_length=32, description="产业集群 name", json_schema_extra={"enum": list(CLUSTER_NAMES)}
@@ -114,7 +118,7 @@ def project_filter(
 FilterDep = Annotated[ProjectFilter, Depends(project_filter)]
 
 
-def fields_query(
+async def fields_query(
     fields: str | None = Query(None, max_length=500, description="comma-separated properties, e.g. id,name,light"),
 ) -> tuple[str, ...] | None:
     """The subset of project properties asked for, or None for all."""
@@ -124,7 +128,7 @@ def fields_query(
 FieldsQuery = Annotated[tuple[str, ...] | None, Depends(fields_query)]
 
 
-def task_filter(
+async def task_filter(
     district: DistrictQuery,
     source: str | None = Query(
         None, max_length=16, description="来源 省规划 | 市方案", json_schema_extra={"enum": list(TASK_SOURCE_CODES)}

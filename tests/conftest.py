@@ -28,10 +28,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from api.caching import current_version
 from api.deps import get_session
 from geo.db import migrations, roles
 from geo.db.embedded import APP_ROLE, OWNER_ROLE, EmbeddedCluster
 from geo.db.engine import Database, make_engine
+from geo.db.version import data_version
 from geo.demo.seed import seed_all
 from geo.settings import PROJECT_ROOT, Settings
 
@@ -135,11 +137,18 @@ def session(engine) -> Iterator[Session]:
             trans.rollback()
 
 
+def share_session(app, session: Session):
+    """Make the app's requests use the test's rolled-back session, and read the data's version in it (the async pool
+    sees only what is committed); the app."""
+    app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[current_version] = lambda: data_version(session)
+    return app
+
+
 @pytest.fixture
 def client(engine, session, settings) -> Iterator[TestClient]:
     """An HTTP client on the app, whose requests share the test's rolled-back session."""
-    app = create_app(settings, Database(engine))
-    app.dependency_overrides[get_session] = lambda: session
+    app = share_session(create_app(settings, Database(engine)), session)
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 

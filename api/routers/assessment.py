@@ -15,11 +15,11 @@ from geo.files import XLSX
 router = APIRouter(prefix="/api", tags=["assessment"], dependencies=[require(Permission.read_public)])
 
 
-def _period(period: str | None = Query(None, max_length=7, description="YYYY-MM or YYYY-Qn; default 最新")):
+async def _period(period: str | None = Query(None, max_length=7, description="YYYY-MM or YYYY-Qn; default 最新")):
     return period
 
 
-def _kind(
+async def _kind(
     kind: str = Query(
         "district",
         max_length=16,

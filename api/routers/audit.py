@@ -16,7 +16,7 @@ from geo.files import XLSX, Download
 router = APIRouter(prefix="/api/audit", tags=["audit"], dependencies=[require(Permission.read_audit)])
 
 
-def audit_filter(
+async def audit_filter(
     actor: str | None = Query(None, max_length=64, description="username or display name"),
     action: str | None = Query(None, max_length=64, description="action code or its prefix, e.g. user"),
     since: dt.date | None = Query(None, description="from this day (YYYY-MM-DD)"),

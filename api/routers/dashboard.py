@@ -19,11 +19,11 @@ router = APIRouter(prefix="/api", tags=["dashboard"], dependencies=[require(Perm
     responses=documented(RawJSONResponse.media_type, DASHBOARD) | NOT_MODIFIED,
     summary="月度调度看板 / monthly dashboard data",
 )
-def get_dashboard(
+async def get_dashboard(
     session: SessionDep,
     settings: SettingsDep,
     month: MonthQuery,
     cache: CacheDep,
 ):
     """The month (default 最新, the latest closed): investment, lights, completeness by group; the trend."""
-    return cache.answer(RawJSONResponse, lambda: dashboard_json(session, settings=settings, month=month))
+    return await cache.answer(RawJSONResponse, lambda: dashboard_json(session, settings=settings, month=month))

@@ -14,7 +14,7 @@ OPENAPI_URL = "/openapi.json"
 SWAGGER = "/vendor/swagger-ui-dist"
 
 
-def docs_reader(principal: PrincipalDep, settings: SettingsDep) -> None:
+async def docs_reader(principal: PrincipalDep, settings: SettingsDep) -> None:
     """Anyone when anonymous reading is on; otherwise a signed-in account (401 for a visitor)."""
     if principal.is_anonymous and not settings.anonymous_read:
         raise Unauthorized("请先登录后查看接口文档 / please sign in to read the API documentation")

@@ -19,11 +19,11 @@ router = APIRouter(prefix="/api/layers", tags=["layers"], dependencies=[require(
     responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION) | NOT_MODIFIED,
     summary="边界图层 / a boundary layer as GeoJSON",
 )
-def get_layer(
+async def get_layer(
     session: SessionDep,
     layer: Literal["districts", "zones", "bases"],
     cache: CacheDep,
     simplify: float = Query(0.0, ge=0, le=MAX_SIMPLIFY, description="simplification tolerance in degrees"),
 ):
     """A FeatureCollection of one layer; zones, bases and functional areas carry `schematic: true`."""
-    return cache.answer(GeoJSONResponse, lambda: layer_geojson(session, layer=layer, simplify=simplify))
+    return await cache.answer(GeoJSONResponse, lambda: layer_geojson(session, layer=layer, simplify=simplify))

@@ -10,12 +10,13 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep, require
 from api.errors import problems
-from api.params import MAX_ID, DistrictQuery, IdempotencyKey, MonthQuery, PhotoId, ProjectId, month_query
+from api.params import MAX_ID, DistrictQuery, IdempotencyKey, MonthQuery, PhotoId, ProjectId
 from api.responses import FEATURE_COLLECTION, GeoJSONResponse, documented, files
 from api.schemas import Photo, PhotosUploaded, PhotoWall, ProjectPhotos
 from geo.accounts.principal import Principal
 from geo.enums import PHOTO_FORMATS, PLACEMENT_VERDICTS, REUSE_VERDICTS, Permission
 from geo.files import JPEG, Upload
+from geo.periods import parse_month
 from geo.photos.checks import DevicePosition, parse_device_position
 from geo.photos.queries import file_missing, photo_dict, photo_file, photo_positions_geojson, photo_wall, project_photos
 from geo.photos.review import place_photo, review_placement, review_reuse, set_published, withdraw_placement
@@ -116,7 +117,7 @@ def upload_photos(
         project_id=project_id,
         uploads=form.uploads,
         caption=form.caption,
-        month=month_query(form.month),
+        month=parse_month(form.month),
         actor=actor,
         device=form.device,
         idempotency_key=idempotency_key,

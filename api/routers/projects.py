@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api", tags=["projects"], dependencies=[require(Permi
     responses=documented(GeoJSONResponse.media_type, FEATURE_COLLECTION) | NOT_MODIFIED,
     summary="项目点 / projects as GeoJSON",
 )
-def list_projects(
+async def list_projects(
     session: SessionDep,
     settings: SettingsDep,
     filters: FilterDep,
@@ -39,7 +39,7 @@ def list_projects(
     cache: CacheDep,
 ):
     """Projects matching every given filter, each with its progress, light, district, zone(s) and base(s)."""
-    return cache.answer(
+    return await cache.answer(
         GeoJSONResponse,
         lambda: projects_geojson(session, settings=settings, filters=filters, month=month, fields=fields),
     )
@@ -55,7 +55,7 @@ TileXY = Annotated[int, Path(ge=0, le=2**MAX_ZOOM - 1, description="瓦片列或
     responses=documented(VectorTileResponse.media_type, BINARY) | NOT_MODIFIED,
     summary="项目矢量瓦片 / projects as vector tiles",
 )
-def project_tile(
+async def project_tile(
     session: SessionDep,
     settings: SettingsDep,
     z: TileZ,
@@ -68,7 +68,7 @@ def project_tile(
     """The map's projects in one XYZ tile (layers `projects` and, up to zoom 14, `clusters` of nearby projects with
     their counts per band and light, 64 px apart on a tile drawn at 1024 px), with the same filters, month and
     lights as /api/projects."""
-    return cache.answer(
+    return await cache.answer(
         VectorTileResponse,
         lambda: projects_tile(session, settings=settings, filters=filters, z=z, x=x, y=y, month=month),
         store="tile_cache",
@@ -92,8 +92,10 @@ def get_project(session: SessionDep, settings: SettingsDep, project_id: ProjectI
     responses=documented(RawJSONResponse.media_type, SUMMARY) | NOT_MODIFIED,
     summary="汇总 / totals of the filtered projects",
 )
-def get_summary(session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery, cache: CacheDep):
+async def get_summary(
+    session: SessionDep, settings: SettingsDep, filters: FilterDep, month: MonthQuery, cache: CacheDep
+):
     """Count, total and this-year investment (亿元), mean progress, and counts per status and light."""
-    return cache.answer(
+    return await cache.answer(
         RawJSONResponse, lambda: projects_summary(session, settings=settings, filters=filters, month=month)
     )

@@ -68,13 +68,31 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session committed on success and rolled back on error."""
-        with self.sessions() as session:
-            try:
-                yield session
-                commit(session)
-            except BaseException:
-                session.rollback()
-                raise
+        session = self.sessions()
+        try:
+            yield session
+        except BaseException:
+            self.discard(session)
+            raise
+        self.finish(session)
+
+    @staticmethod
+    def finish(session: Session) -> None:
+        """Commit and close a session (closed on a failed commit too)."""
+        try:
+            commit(session)
+        except BaseException:
+            Database.discard(session)
+            raise
+        session.close()
+
+    @staticmethod
+    def discard(session: Session) -> None:
+        """Roll back and close a session."""
+        try:
+            session.rollback()
+        finally:
+            session.close()
 
     def close(self) -> None:
         """Dispose of the pool and stop the embedded cluster if this process started it."""

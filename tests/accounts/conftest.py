@@ -8,9 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.deps import CSRF_COOKIE, CSRF_HEADER, get_session
+from api.deps import CSRF_COOKIE, CSRF_HEADER
 from geo.db.engine import Database
 from geo.settings import Settings
+from tests.conftest import share_session
 from tests.factories import PASSWORD, make_user, token_for  # noqa: F401  (re-exported for the auth tests)
 
 
@@ -29,7 +30,7 @@ def client_with(engine, session) -> Iterator:
 
     def make(base_url: str = "http://testserver", **overrides) -> TestClient:
         app = create_app(Settings(database_url=None, basemap="none", **overrides), Database(engine))
-        app.dependency_overrides[get_session] = lambda: session
+        share_session(app, session)
         c = TestClient(app, raise_server_exceptions=False, base_url=base_url)
         c.__enter__()
         clients.append(c)

@@ -15,10 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.app import create_app
-from api.deps import get_session
 from geo.db.engine import Database
 from tests.accounts.conftest import PASSWORD, make_user, sign_in
-from tests.conftest import served
+from tests.conftest import served, share_session
 
 _address_seq = itertools.count(1)
 
@@ -34,7 +33,7 @@ def at(engine, session, settings) -> Iterator:
     """Make a client whose requests come from a given address, on one app sharing the test's session."""
     # a first back-off of a minute, so that a slow machine cannot outwait it within a test
     app = create_app(settings.model_copy(update={"sign_in_backoff_first_seconds": 60}), Database(engine))
-    app.dependency_overrides[get_session] = lambda: session
+    share_session(app, session)
     clients = []
 
     def make(address: str) -> TestClient:

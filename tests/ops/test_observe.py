@@ -6,14 +6,13 @@ import logging
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.deps import get_session
 from geo.db.engine import Database
-from tests.conftest import s3_settings
+from tests.conftest import s3_settings, share_session
 
 
 def app_client(engine, session, settings, **update):
     app = create_app(settings.model_copy(update=update), Database(engine))
-    app.dependency_overrides[get_session] = lambda: session
+    share_session(app, session)
     return TestClient(app, raise_server_exceptions=False)
 
 

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
-from api.deps import get_session
 from geo.db.engine import Database
 from geo.photos import store
+from tests.conftest import share_session
 from tests.factories import interior_point, make_project, make_user, token_for
 from tests.photos.conftest import both_stores
 from tests.photos.images import corrupt_exif_jpeg, encode, exif_bytes, jpeg, picture, png_bomb
@@ -80,7 +80,7 @@ def test_far_photo_off_month_and_outside_the_base(client, project):
 
 def test_radius_is_a_setting(engine, session, project, settings, client):
     app = create_app(settings.model_copy(update={"photo_radius_m": 50.0}), Database(engine))
-    app.dependency_overrides[get_session] = lambda: session
+    share_session(app, session)
     with TestClient(app, headers=client.headers) as c:
         p = upload(c, project["id"], ("r.jpg", jpeg(seed=2, lon=project["lon"] + 0.001, lat=project["lat"]))).json()[
             "photos"
@@ -184,7 +184,7 @@ def test_decompression_bomb_is_refused_before_decoding(client, project, settings
 
 def test_oversized_file_is_413(engine, session, project, settings, client):
     app = create_app(settings.model_copy(update={"photo_max_bytes": 50_000}), Database(engine))
-    app.dependency_overrides[get_session] = lambda: session
+    share_session(app, session)
     data = jpeg(seed=31, size=(1600, 1200))
     data += b"\x00" * max(0, 60_000 - len(data))
     with TestClient(app, headers=client.headers) as c:
@@ -345,7 +345,7 @@ def test_photo_handlers_run_in_the_threadpool_not_on_the_event_loop(client):
 
 def test_hourly_upload_limit_per_account_is_429(engine, session, project, settings, client):
     app = create_app(settings.model_copy(update={"photo_uploads_per_hour": 2}), Database(engine))
-    app.dependency_overrides[get_session] = lambda: session
+    share_session(app, session)
     with TestClient(app, headers=client.headers) as c:
         assert upload(c, project["id"], ("a.jpg", jpeg(seed=941)), ("b.jpg", jpeg(seed=942))).status_code == 201
         third = jpeg(seed=943)
@@ -374,7 +374,7 @@ def test_a_png_that_would_take_more_memory_to_decode_than_the_budget_is_413(engi
     # 3000×3000 RGBA in a few kB: some 110 MB to decode, over a 64 MB budget; a 12 MP JPEG is drafted to a quarter.
     data = encode(Image.new("RGBA", (3000, 3000), (10, 20, 30, 128)), "PNG")
     app = create_app(settings.model_copy(update={"photo_decode_memory_mb": 64}), Database(engine))
-    app.dependency_overrides[get_session] = lambda: session
+    share_session(app, session)
     with TestClient(app, headers=client.headers) as c:
         r = upload(c, project["id"], ("big.png", data))
         refused(r, 413, settings, data, session)

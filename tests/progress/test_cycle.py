@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
-from api.deps import get_session
 from geo.db.engine import Database
+from tests.conftest import share_session
 from tests.factories import make_user, token_for
 
 
@@ -123,7 +123,7 @@ def test_closing_november_moves_the_city_and_later_changes_need_approval(client,
 
 def test_without_the_review_step_a_report_passes_on_submission(engine, session, settings):
     app = create_app(settings.model_copy(update={"report_review": False}), Database(engine))
-    app.dependency_overrides[get_session] = lambda: session
+    share_session(app, session)
     with TestClient(app, raise_server_exceptions=False) as c:
         pid = _project(session, "环翠区")
         r = c.put(

@@ -4,11 +4,18 @@ very next request."""
 import gzip
 import importlib.util
 from pathlib import Path
+from types import SimpleNamespace
 
+import httpx
 import orjson
 import pytest
 from sqlalchemy import text
 
+from api.app import create_app
+from geo.db import migrations
+from geo.db.engine import Database, make_engine
+from geo.settings import Settings
+from tests.conftest import fresh_database, served
 from tests.factories import interior_point, make_project
 
 CACHED = ["/api/projects", "/api/projects?fields=light", "/api/summary", "/api/layers/districts", "/api/dashboard"]
@@ -123,3 +130,59 @@ def test_the_app_cannot_move_the_version_itself(engine):
 
     with engine.connect() as conn, pytest.raises(ProgrammingError):
         conn.execute(text("UPDATE data_version SET version = 1"))
+
+
+@pytest.fixture(scope="module")
+def committed(cluster, tmp_path_factory):
+    """The app under a real uvicorn on a database of its own, where writes are committed (so the version is read on
+    the app's async pool, as in production); (base URL, owner engine)."""
+    engine = make_engine(fresh_database(cluster, "warroom_versions"))
+    migrations.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO districts (code, name, kind, geom) VALUES "
+                "('t1', '版本区', 'county', ST_Multi(ST_MakeEnvelope(122.0, 37.3, 122.1, 37.4, 4326)))"
+            )
+        )
+    settings = Settings(database_url=None, basemap="none", var_dir=tmp_path_factory.mktemp("var"))
+    app = create_app(settings, Database(engine))
+    with served(app) as url:
+        yield SimpleNamespace(url=url, engine=engine, app=app)
+    engine.dispose()
+
+
+def _rename_and_fetch(committed, http: httpx.Client, etag: str, name: str) -> httpx.Response:
+    with committed.engine.begin() as conn:  # another connection commits, as the CLI or a second worker would
+        conn.execute(text("UPDATE districts SET name = :name WHERE code = 't1'"), {"name": name})
+    return http.get("/api/layers/districts", headers={"If-None-Match": etag})
+
+
+def test_a_write_committed_elsewhere_is_on_the_very_next_answer(committed):
+    assert committed.app.state.async_pool is not None  # the production path, not the test session's
+    with httpx.Client(base_url=committed.url) as http:
+        etag = http.get("/api/layers/districts").headers["etag"]
+        for i in range(40):
+            r = _rename_and_fetch(committed, http, etag, f"版本区{i}")
+            assert r.status_code == 200, f"write {i} not seen: {r.status_code}"
+            assert [f["properties"]["name"] for f in r.json()["features"]] == [f"版本区{i}"]
+            etag = r.headers["etag"]
+            assert http.get("/api/layers/districts", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_cached_answers_stay_right_when_the_database_drops_every_connection(committed):
+    with httpx.Client(base_url=committed.url) as http:
+        etag = http.get("/api/layers/districts").headers["etag"]
+        with committed.engine.begin() as conn:  # the app's pooled connections, async and sync, are cut
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        r = _rename_and_fetch(committed, http, etag, "断线后")
+        assert r.status_code == 200, r.text
+        assert [f["properties"]["name"] for f in r.json()["features"]] == ["断线后"]
+        assert http.get("/api/layers/districts", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
+        ogc = [http.get("/ogc/collections/ogc.districts/items").status_code for _ in range(3)]
+        assert 500 not in ogc and ogc[-1] == 200, ogc
