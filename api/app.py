@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 import asyncpg
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.routing import Mount
 
 from api.caching import install_caches
 from api.errors import install_error_handlers
@@ -44,7 +45,7 @@ from api.routers import (
     users,
     workplan,
 )
-from api.web import KeptFiles, WebFiles
+from api.web import FrontEnd, KeptFiles, WebFiles
 from geo.db.engine import Database, open_database
 from geo.db.roles import warn_if_privileged
 from geo.ops.supervise import Supervisor
@@ -53,6 +54,8 @@ from geo.settings import Settings, get_settings
 
 log = logging.getLogger("warroom.app")
 
+# The first path segments the app answers itself; the front end's files are never looked up under them.
+API_SEGMENTS = frozenset({"api", "ogc", "docs", "openapi.json"})
 ROUTERS = (
     docs,
     health,
@@ -141,11 +144,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(module.router)
     ogc = create_ogc_app()
     app.mount("/ogc", ogc)  # unnamed: tipg's request.url_for("openapi") then finds /ogc/api
+    # The front end is tried first (see FrontEnd), so the catch-all "/" never swallows a slash redirect: keep the
+    # old answer to /api/x/ (a 404), not a redirect.
+    app.router.redirect_slashes = False
     web = settings.web_dir
-    if (web / "node_modules").is_dir():
-        app.mount("/vendor", KeptFiles(directory=web / "node_modules"), name="vendor")
     if web.is_dir():
-        app.mount("/", WebFiles(directory=web, html=True), name="web")
+        app.router.routes.insert(0, FrontEnd(WebFiles(directory=web, html=True), api_segments=API_SEGMENTS, name="web"))
+    if (web / "node_modules").is_dir():
+        app.router.routes.insert(0, Mount("/vendor", app=KeptFiles(directory=web / "node_modules"), name="vendor"))
     return app
 
 

@@ -1,6 +1,7 @@
 """Soak the war-room screen (/screen.html) in headless Chromium: a long fast auto-tour, the JS heap over time.
 
 Usage: .venv/bin/python bench/screen_soak.py [--minutes 10] [--tour 2] [--refresh 60] [--sample 60] [--loads 3]
+       [--types-every 600]
 On the demo database (116 projects, private cluster var/pgbench, app in a uvicorn subprocess): first the time from
 navigation start to the first complete frame (mark `screen-complete`: map, markers and every panel drawn), median of
 --loads cold contexts at 1920×1080; then one page touring every --tour seconds, refreshing every --refresh seconds,
@@ -46,13 +47,14 @@ def heap_mb(cdp, page) -> float:
     return min(sizes)
 
 
-# Heap snapshot node types that are not the page's data: V8's compiled code grows as the JIT tiers up over the first
-# tens of minutes, and DevTools keeps the bodies of network answers only because the bench drives the page over CDP.
-NOT_DATA = ("code", "NetworkResourcesData")
+# Not the page's data: V8's compiled code grows as the JIT tiers up over the first tens of minutes, and DevTools keeps
+# the bodies of network answers only because the bench drives the page over CDP.
+NOT_DATA = ("code", "devtools")
 
 
-def object_heap_mb(cdp) -> float:
-    """MB of the page's own objects after a forced GC: a heap snapshot without compiled code and DevTools' copies."""
+def heap_by_type(cdp) -> dict[str, float]:
+    """MB per heap snapshot node type after a forced GC (code, strings, closures, arrays, …); DevTools' copies of
+    network bodies under their own key, `devtools`."""
     chunks: list[str] = []
     cdp.on("HeapProfiler.addHeapSnapshotChunk", lambda p: chunks.append(p["chunk"]))
     cdp.send("HeapProfiler.collectGarbage")
@@ -61,16 +63,22 @@ def object_heap_mb(cdp) -> float:
     meta = snap["snapshot"]["meta"]
     fields, types, strings, nodes = meta["node_fields"], meta["node_types"][0], snap["strings"], snap["nodes"]
     n, ti, ni, si = len(fields), fields.index("type"), fields.index("name"), fields.index("self_size")
-    total = 0
+    sizes: dict[str, float] = {}
     for i in range(0, len(nodes), n):
         kind, name = types[nodes[i + ti]], strings[nodes[i + ni]]
-        if kind != "code" and "NetworkResourcesData" not in name:
-            total += nodes[i + si]
-    return total / 1e6
+        key = "devtools" if "NetworkResourcesData" in name else kind
+        sizes[key] = sizes.get(key, 0.0) + nodes[i + si] / 1e6
+    return sizes
 
 
-def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample: float) -> bool:
-    """Tour for `minutes`, printing the heap every `sample` seconds; True when growth < 10 % and nothing failed."""
+def object_mb(sizes: dict[str, float]) -> float:
+    """MB of the page's own objects: the snapshot without compiled code and DevTools' copies."""
+    return sum(v for k, v in sizes.items() if k not in NOT_DATA)
+
+
+def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample: float, types_every: float) -> bool:
+    """Tour for `minutes`, printing the heap every `sample` seconds and its snapshot by node type every `types_every`
+    seconds (0: at the start and end only); True when the page's objects grew < 10 % and nothing failed."""
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     context.add_init_script(TIMER_PROBE)
     page = context.new_page()
@@ -82,7 +90,10 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
     cdp = context.new_cdp_session(page)
     page.wait_for_timeout(max(10.0, tour * 10) * 1000)  # warm-up: one whole round of the tour
     start = heap_mb(cdp, page)
-    objects0 = object_heap_mb(cdp)
+    types0 = heap_by_type(cdp)
+    objects0 = object_mb(types0)
+    print_types("start", types0, types0)
+    next_types = types_every or float("inf")
     timers0 = page.evaluate("window.__liveTimers()")
     stops0 = page.evaluate("window.warroomScreen.stops || 0")
     print(f"  {'t (s)':>6} {'heap MB':>8} {'growth':>7} {'timers':>6} {'stops':>6} {'refreshes':>9}")
@@ -97,8 +108,13 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
             f"{page.evaluate('window.__liveTimers()'):6d} {s['stops'] - stops0:6d} {s['refreshes']:9d}",
             flush=True,
         )
+        if time.monotonic() - t0 >= next_types:
+            print_types(f"{time.monotonic() - t0:.0f} s", heap_by_type(cdp), types0)
+            next_types += types_every
     timers1 = page.evaluate("window.__liveTimers()")
-    objects1 = object_heap_mb(cdp)
+    types1 = heap_by_type(cdp)
+    print_types("end", types1, types0)
+    objects1 = object_mb(types1)
     context.close()
     growth = 100 * (end - start) / start
     objects = 100 * (objects1 - objects0) / objects0
@@ -117,6 +133,12 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
     return objects < 10 and not errors and timers1 <= timers0 + 2
 
 
+def print_types(label: str, sizes: dict[str, float], first: dict[str, float]) -> None:
+    """One line of the snapshot by node type, each with its change since the first."""
+    parts = [f"{k} {v:.2f} ({v - first.get(k, 0.0):+.2f})" for k, v in sorted(sizes.items(), key=lambda kv: -kv[1])]
+    print(f"  snapshot MB at {label}: " + ", ".join(parts), flush=True)
+
+
 def main() -> None:
     """Measure the first complete frame, then soak."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -125,6 +147,7 @@ def main() -> None:
     parser.add_argument("--refresh", type=float, default=60)
     parser.add_argument("--sample", type=float, default=60)
     parser.add_argument("--loads", type=int, default=3)
+    parser.add_argument("--types-every", type=float, default=0, help="seconds between snapshots by node type")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -139,7 +162,7 @@ def main() -> None:
                 print(f"first complete frame (116 projects, 1920x1080): median {frame:.0f} ms of {frames}")
                 print(f"  target < 1500 ms: {verdict}")
                 print(f"soak: tour {args.tour} s per stop, refresh every {args.refresh} s, {args.minutes} min")
-                ok = soak(browser, base, args.minutes, args.tour, args.refresh, args.sample)
+                ok = soak(browser, base, args.minutes, args.tour, args.refresh, args.sample, args.types_every)
         finally:
             browser.close()
     print("targets: " + ("all met" if ok and frame < 1500 else "MISSED"))

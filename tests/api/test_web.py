@@ -7,9 +7,9 @@ import os
 import pytest
 from fastapi.testclient import TestClient
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import Match, Mount
 
-from api.web import KEEP_MAX_FILE, WebFiles
+from api.web import KEEP_MAX_FILE, FrontEnd, WebFiles
 
 SCRIPT = "export const greeting = '你好';\n" + "// padding so the file is worth compressing\n" * 60
 
@@ -98,3 +98,17 @@ def test_the_service_worker_names_its_release_and_a_new_release_renames_it(web):
     (root / "js" / "app.js").write_text(SCRIPT + "// next release\n", encoding="utf-8")
     second = client.get("/sw.js").text
     assert second.split("'")[1] != release  # the browser installs the new worker, which drops the old caches
+
+
+def test_the_front_end_is_tried_first_but_never_answers_for_the_api(client):
+    front = next(r for r in client.app.router.routes if isinstance(r, FrontEnd))
+    api_paths = [*client.app.openapi()["paths"], "/docs", "/openapi.json", "/ogc/collections", "/api/nowhere"]
+    for path in api_paths:
+        assert front.matches({"type": "http", "path": path, "root_path": ""})[0] == Match.NONE, path
+    assert client.get("/js/app.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/docs").headers["content-type"].startswith("text/html")
+    assert client.get("/openapi.json").json()["paths"]
+    # A trailing slash or an unknown API path is the API's problem+json 404, never a page or a redirect.
+    for path in ("/api/projects/", "/api/nowhere"):
+        r = client.get(path, headers={"Accept": "text/html"}, follow_redirects=False)
+        assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json", path

@@ -18,7 +18,14 @@ from geo.settings import Settings
 from tests.conftest import fresh_database, served
 from tests.factories import interior_point, make_project
 
-CACHED = ["/api/projects", "/api/projects?fields=light", "/api/summary", "/api/layers/districts", "/api/dashboard"]
+CACHED = [
+    "/api/meta",
+    "/api/projects",
+    "/api/projects?fields=light",
+    "/api/summary",
+    "/api/layers/districts",
+    "/api/dashboard",
+]
 # Tables whose rows no cached answer shows: accounts, sessions, tokens, sign-in limits, the log, the counter itself.
 UNTRACKED = {
     "users",

@@ -3,7 +3,8 @@
 import * as L from 'leaflet';
 import { api } from './api.js';
 import { initI18n, setMeta, t, toggleLang, onLangChange, getLang } from './i18n.js';
-import { createMap, tilesWanted } from './map.js';
+import { createMap } from './map.js';
+import { firstRequests, tilesWanted } from './first-requests.js';
 import { fetchAreaLayers, loadAreaLayers, createLegend } from './layers.js';
 import { createProjectLayer } from './markers.js';
 import { initFilters, renderSummary } from './filters.js';
@@ -36,17 +37,11 @@ async function boot() {
   mountUserBox($('user-box'));
   setBusy(true);
   let state = initFromHash();
-  // Every first request leaves now, side by side: the projects (5 MB at 10,000) need not wait
-  // for meta and the area layers to be fetched and drawn.
-  // Above meta's tile threshold the map draws from vector tiles and never asks for the whole GeoJSON.
-  const metaAnswer = api.meta();
-  let firstLoad = { ctrl: new AbortController(), filters: state.filters };
-  firstLoad.data = settle(Promise.all([
-    metaAnswer.then((m) => (tilesWanted(m) ? null : api.projects(state.filters, { signal: firstLoad.ctrl.signal }))),
-    api.summary(state.filters, { signal: firstLoad.ctrl.signal }),
-  ]));
+  // The projects and summary left before this module ran (js/first-requests.js), side by side with meta: the
+  // projects (5 MB at 10,000) need not wait for meta and the area layers to be fetched and drawn.
+  let firstLoad = { ctrl: firstRequests.ctrl, filters: firstRequests.filters, data: settle(firstRequests.data) };
   const areaData = settle(fetchAreaLayers());
-  const meta = await metaAnswer;
+  const meta = await firstRequests.meta;
   setMeta(meta);
   const planYear = () => { $('plan-year').textContent = meta.plan_year ? t('app.planYear', { year: meta.plan_year }) : ''; };
   planYear();

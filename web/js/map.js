@@ -10,13 +10,6 @@ function tiandituUrl(layer, key) {
     + `&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${encodeURIComponent(key)}`;
 }
 
-/** Whether the map should draw from vector tiles (js/tiles.js, loaded only then): more projects in the library than
- * the server's threshold. */
-export function tilesWanted(meta) {
-  const m = meta && meta.map_tiles;
-  return Boolean(m) && m.project_count > m.threshold;
-}
-
 export function boundsOf(b) {
   // meta.bounds is [minLon, minLat, maxLon, maxLat]
   return L.latLngBounds([b[1], b[0]], [b[3], b[2]]);

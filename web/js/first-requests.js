@@ -1,0 +1,28 @@
+// The map page's first requests, sent before the map's own modules are compiled and run (Leaflet alone is 450 kB):
+// meta, then (below the tile threshold) the projects of the view the link names, and their summary. The page lists
+// this module before app.js and its imports are small, so it runs as soon as the page is parsed; app.js takes the
+// answers over, and asks again only when the link changed in between.
+import { api } from './api.js';
+import { parseHash } from './state.js';
+
+/** Whether the map should draw from vector tiles (js/tiles.js, loaded only then): more projects in the library than
+ * the server's threshold. */
+export function tilesWanted(meta) {
+  const m = meta && meta.map_tiles;
+  return Boolean(m) && m.project_count > m.threshold;
+}
+
+const { filters } = parseHash();
+const ctrl = new AbortController();
+const meta = api.meta();
+// Above the threshold the map never asks for the whole GeoJSON.
+const data = Promise.all([
+  meta.then((m) => (tilesWanted(m) ? null : api.projects(filters, { signal: ctrl.signal }))),
+  api.summary(filters, { signal: ctrl.signal }),
+]);
+// Their failures are the boot's to report (it awaits both), not unhandled rejections before it runs.
+meta.catch(() => {});
+data.catch(() => {});
+
+/** The first requests: the filters they were made for, their abort controller, and the two answers' promises. */
+export const firstRequests = { filters, ctrl, meta, data };
