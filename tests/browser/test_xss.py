@@ -189,7 +189,7 @@ def see_map(page, site) -> None:
     page.wait_for_timeout(300)
     hover(page, lon, lat)
     assert "基地<img" in page.locator(".area-tooltip").inner_text()
-    assert any("基地<img" in label for label in page.locator(".leaflet-tooltip.base-label").all_inner_texts())
+    assert any("基地<img" in label for label in page.locator(".base-label").all_inner_texts())
     page.click("#lookup-toggle")
     xy = page.evaluate(POINT_OF, [lon, lat])
     page.mouse.click(xy["x"], xy["y"])

@@ -79,7 +79,7 @@ export async function loadAreaLayers(map, meta, basemapKind, data = fetchAreaLay
   const baseLabels = L.layerGroup();
   basesLayer.eachLayer((layer) => {
     const p = layer.feature.properties;
-    mapLabel(layer.getBounds().getCenter(), () => label(p), { direction: 'center', className: 'base-label', pane: 'labels' }).addTo(baseLabels);
+    mapLabel(layer.getBounds().getCenter(), () => label(p), { className: 'base-label', pane: 'labels' }).addTo(baseLabels);
   });
   const syncBaseLabels = () => {
     const show = map.getZoom() >= 11 && map.hasLayer(basesLayer);
@@ -98,7 +98,7 @@ export async function loadAreaLayers(map, meta, basemapKind, data = fetchAreaLay
   districts.eachLayer((layer) => {
     const p = layer.feature.properties;
     mapLabel(layer.getCenter(), () => label(p), {
-      direction: 'center', pane: 'labels',
+      pane: 'labels',
       className: `district-label ${p.kind === 'functional' ? 'district-label-functional' : ''}`,
     }).addTo(districtLabels);
   });

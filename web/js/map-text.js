@@ -41,9 +41,20 @@ export function clickPopup(map, options = {}) {
   return { attach };
 }
 
-/** A permanent label at latlng showing build(); `relabel()` fills it again (after a language change). */
-export function mapLabel(latlng, build, options = {}) {
-  const tip = L.tooltip(latlng, { permanent: true, interactive: false, ...options, content: h('span', {}, build()) });
-  tip.relabel = () => { fill(tip.getContent(), build()); if (tip.isOpen()) tip.update(); };
-  return tip;
+const CENTRED = {
+  position: 'absolute', left: '0', top: '0', transform: 'translate(-50%, -50%)', 'white-space': 'nowrap', 'pointer-events': 'none',
+};
+
+/** A permanent label centred on latlng showing build(), with `className` on the text; `relabel()` fills it again
+ * (after a language change). A marker centred by CSS, not a permanent tooltip: a tooltip measures itself
+ * (offsetWidth) when added and on every zoom, so a map of labels forced one layout per label (35 ms at load). */
+export function mapLabel(latlng, build, { className = '', pane } = {}) {
+  // Centred here rather than in a page's CSS: the map and the screen load different style sheets.
+  const text = h('span', { class: className, style: CENTRED }, build());
+  const label = L.marker(latlng, {
+    icon: L.divIcon({ className: 'map-label', html: text, iconSize: [0, 0] }),
+    interactive: false, keyboard: false, pane,
+  });
+  label.relabel = () => fill(text, build());
+  return label;
 }

@@ -125,15 +125,18 @@ async function boot() {
     else map.fitBounds(b, { ...map0.fitOptions(), animate: false });
   }
 
-  // District names would sit under the wall-sized clusters: a label a cluster covers moves just below it.
+  // District names would sit under the wall-sized clusters: a label a cluster covers moves just below it. Every label
+  // is measured before any moves, so the page is laid out once, not once per label.
   function declutter() {
     const circles = [];
     markers.layer.eachLayer((l) => { const p = map.latLngToContainerPoint(l.getLatLng()); circles.push([p.x, p.y, l.getRadius()]); });
     const k = fit ? fit.scale : 1;
+    const labels = [...map.getContainer().querySelectorAll('.district-label')];
+    for (const el of labels) el.style.marginTop = '0px';
     const box = map.getContainer().getBoundingClientRect();
-    for (const el of map.getContainer().querySelectorAll('.district-label')) {
-      el.style.marginTop = '0px';
-      const r = el.getBoundingClientRect();
+    const rects = labels.map((el) => el.getBoundingClientRect());
+    labels.forEach((el, n) => {
+      const r = rects[n];
       const [l, right] = [(r.left - box.left) / k, (r.right - box.left) / k];
       let [top, bottom] = [(r.top - box.top) / k, (r.bottom - box.top) / k];
       const start = top;
@@ -145,7 +148,7 @@ async function boot() {
         bottom += dy;
       }
       if (top !== start) el.style.marginTop = `${Math.round(top - start)}px`;
-    }
+    });
   }
   map.on('moveend', declutter);
 
