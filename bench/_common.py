@@ -22,7 +22,7 @@ from geo.accounts.principal import Principal, cli_principal
 from geo.accounts.tokens import create_token
 from geo.accounts.users import create_user, find_user, user_dict
 from geo.db import migrations
-from geo.db.embedded import EmbeddedCluster
+from geo.db.embedded import APP_ROLE, EmbeddedCluster
 from geo.db.engine import make_engine
 from geo.demo.reports import demo_last_month
 from geo.demo.seed import SEED_PROJECT_COUNT, seed_all
@@ -67,12 +67,18 @@ def seeded_url(cluster: EmbeddedCluster, size: int = SEED_PROJECT_COUNT) -> URL:
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", (name,)
         ).fetchone()
         if have and have[0] == stamp:
-            return cluster.url(name)
+            url = cluster.url(name)
+            engine = make_engine(url)
+            try:  # a database seeded before the bench served as the app's role gets its grants
+                migrations.upgrade(engine, app_role=APP_ROLE)
+            finally:
+                engine.dispose()
+            return url
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     url = cluster.create_database(name)
     engine = make_engine(url)
     try:
-        migrations.upgrade(engine)
+        migrations.upgrade(engine, app_role=APP_ROLE)
         start = time.perf_counter()
         with Session(engine) as session:
             seed_all(session, demo_projects=size)
@@ -145,11 +151,13 @@ def free_port() -> int:
 
 @contextmanager
 def app_server(url: URL, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
-    """The app under uvicorn in a subprocess on the database at url (extra WARROOM_* in env): (process, base URL)."""
+    """The app under uvicorn in a subprocess on the database at url (extra WARROOM_* in env), connected as the app's
+    role like a deployment (url is the owner's, for migrations): (process, base URL)."""
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "DATABASE_URL": url.set(username=APP_ROLE).render_as_string(hide_password=False),
+        "WARROOM_MIGRATE_DATABASE_URL": url.render_as_string(hide_password=False),
         "WARROOM_LOG_LEVEL": "warning",
         **env,
     }

@@ -99,9 +99,11 @@ def test_changes_are_audited_readably_and_delete_removes_it(client, session, pro
 
 def _docx() -> bytes:
     out = io.BytesIO()
+    # A fixed date: writestr stamps the entries with the current time, so two calls a second apart differed.
+    when = (2026, 11, 1, 0, 0, 0)
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr(zipfile.ZipInfo("[Content_Types].xml", when), "<Types/>")
+        z.writestr(zipfile.ZipInfo("word/document.xml", when), "<w:document/>")
     return out.getvalue()
 
 

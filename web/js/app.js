@@ -342,6 +342,8 @@ async function boot() {
     idle: () => document.body.dataset.loading === '0' && !(tiles && tiles.busy()),
   });
 
+  // The card's and the tools' styles (index.html, media=print until now) apply before a card can open.
+  for (const link of document.querySelectorAll('link[data-after-paint]')) link.media = 'all';
   await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base), listAfterFrame: true });
   await afterFrame(); // the markers' frame is painted, then the list is drawn
   if (!areasFirst) {

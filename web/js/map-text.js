@@ -50,11 +50,10 @@ const CENTRED = {
  * (offsetWidth) when added and on every zoom, so a map of labels forced one layout per label (35 ms at load). */
 export function mapLabel(latlng, build, { className = '', pane } = {}) {
   // Centred here rather than in a page's CSS: the map and the screen load different style sheets.
-  const text = h('span', { class: className, style: CENTRED }, build());
   const label = L.marker(latlng, {
-    icon: L.divIcon({ className: 'map-label', html: text, iconSize: [0, 0] }),
+    icon: L.divIcon({ className: 'map-label', html: h('span', { class: className, style: CENTRED }, build()), iconSize: [0, 0] }),
     interactive: false, keyboard: false, pane,
   });
-  label.relabel = () => fill(text, build());
+  label.relabel = () => fill(label.options.icon.options.html, build());
   return label;
 }
