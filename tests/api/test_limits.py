@@ -29,6 +29,7 @@ from bench.hostile_bodies import (
     points_body,
 )
 from geo.db import migrations
+from geo.db.embedded import APP_ROLE
 from geo.db.engine import Database, make_engine
 from geo.enums import PERMISSIONS
 from geo.errors import InvalidInput
@@ -48,7 +49,7 @@ def db(cluster):
     """A migrated database of its own (the subprocess server commits to it), with a planner and their token."""
     url = fresh_database(cluster, "warroom_limits")
     engine = make_engine(url)
-    migrations.upgrade(engine)
+    migrations.upgrade(engine, app_role=APP_ROLE)  # bench.app_server serves as the app role
     with Session(engine) as session:
         planner = make_user(session, role="planner")
         auth = token_for(session, planner)
