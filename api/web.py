@@ -186,7 +186,9 @@ class FrontEnd(Mount):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """No match for a path under the API's segments (/api/…, /ogc/…, /docs, …), else the files' mount."""
         if scope["type"] == "http":
-            path = scope["path"][len(scope.get("root_path", "")) :]
-            if path.split("/", 2)[1] in self.api_segments:
+            path, root = scope["path"], scope.get("root_path", "")
+            if root and path.startswith(root):  # behind a proxy's prefix the path may or may not carry it
+                path = path[len(root) :]
+            if path.lstrip("/").split("/", 1)[0] in self.api_segments:
                 return Match.NONE, {}
         return super().matches(scope)

@@ -112,3 +112,10 @@ def test_the_front_end_is_tried_first_but_never_answers_for_the_api(client):
     for path in ("/api/projects/", "/api/nowhere"):
         r = client.get(path, headers={"Accept": "text/html"}, follow_redirects=False)
         assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json", path
+
+
+def test_behind_a_proxy_prefix_the_api_is_still_the_apis(client):
+    front = next(r for r in client.app.router.routes if isinstance(r, FrontEnd))
+    for path in ("/warroom/api/projects", "/api/projects"):  # the path with or without the prefix it is served under
+        assert front.matches({"type": "http", "path": path, "root_path": "/warroom"})[0] == Match.NONE, path
+    assert front.matches({"type": "http", "path": "/warroom/js/app.js", "root_path": "/warroom"})[0] == Match.FULL
