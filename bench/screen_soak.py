@@ -52,9 +52,9 @@ def heap_mb(cdp, page) -> float:
 NOT_DATA = ("code", "devtools")
 
 
-def heap_by_type(cdp) -> dict[str, float]:
+def heap_by_type(cdp, code_names: dict[str, float] | None = None) -> dict[str, float]:
     """MB per heap snapshot node type after a forced GC (code, strings, closures, arrays, …); DevTools' copies of
-    network bodies under their own key, `devtools`."""
+    network bodies under their own key, `devtools`; with `code_names`, fills it with the code's MB per node name."""
     chunks: list[str] = []
     cdp.on("HeapProfiler.addHeapSnapshotChunk", lambda p: chunks.append(p["chunk"]))
     cdp.send("HeapProfiler.collectGarbage")
@@ -68,6 +68,8 @@ def heap_by_type(cdp) -> dict[str, float]:
         kind, name = types[nodes[i + ti]], strings[nodes[i + ni]]
         key = "devtools" if "NetworkResourcesData" in name else kind
         sizes[key] = sizes.get(key, 0.0) + nodes[i + si] / 1e6
+        if code_names is not None and kind == "code":
+            code_names[name] = code_names.get(name, 0.0) + nodes[i + si] / 1e6
     return sizes
 
 
@@ -90,7 +92,8 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
     cdp = context.new_cdp_session(page)
     page.wait_for_timeout(max(10.0, tour * 10) * 1000)  # warm-up: one whole round of the tour
     start = heap_mb(cdp, page)
-    types0 = heap_by_type(cdp)
+    code0: dict[str, float] = {}
+    types0 = heap_by_type(cdp, code0)
     objects0 = object_mb(types0)
     print_types("start", types0, types0)
     next_types = types_every or float("inf")
@@ -109,11 +112,15 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
             flush=True,
         )
         if time.monotonic() - t0 >= next_types:
-            print_types(f"{time.monotonic() - t0:.0f} s", heap_by_type(cdp), types0)
+            code: dict[str, float] = {}
+            print_types(f"{time.monotonic() - t0:.0f} s", heap_by_type(cdp, code), types0)
+            print_code_growth(code, code0)
             next_types += types_every
     timers1 = page.evaluate("window.__liveTimers()")
-    types1 = heap_by_type(cdp)
+    code1: dict[str, float] = {}
+    types1 = heap_by_type(cdp, code1)
     print_types("end", types1, types0)
+    print_code_growth(code1, code0)
     objects1 = object_mb(types1)
     context.close()
     growth = 100 * (end - start) / start
@@ -137,6 +144,13 @@ def print_types(label: str, sizes: dict[str, float], first: dict[str, float]) ->
     """One line of the snapshot by node type, each with its change since the first."""
     parts = [f"{k} {v:.2f} ({v - first.get(k, 0.0):+.2f})" for k, v in sorted(sizes.items(), key=lambda kv: -kv[1])]
     print(f"  snapshot MB at {label}: " + ", ".join(parts), flush=True)
+
+
+def print_code_growth(code: dict[str, float], first: dict[str, float], top: int = 12) -> None:
+    """The compiled code's largest changes since the start, by snapshot node name (function, bytecode, regexp …)."""
+    change = {k: code.get(k, 0.0) - first.get(k, 0.0) for k in code.keys() | first.keys()}
+    parts = [f"{k[:60]!r} {v:+.3f}" for k, v in sorted(change.items(), key=lambda kv: -abs(kv[1]))[:top]]
+    print("    code growth by name (MB): " + "; ".join(parts), flush=True)
 
 
 def main() -> None:
