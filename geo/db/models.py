@@ -205,6 +205,7 @@ class ProgressReport(Base):
             "month",
             unique=True,
             postgresql_where=text("superseded_at IS NULL AND review_state = 'passed'"),
+            postgresql_include=["progress", "status", "investment_cumulative"],  # the state's lookup reads only these
         ),
         Index(
             "ux_progress_reports_submitted",
@@ -272,6 +273,13 @@ class ProgressPlan(Base):
         CheckConstraint("month = date_trunc('month', month)::date", name="plan_month_is_first_day"),
         CheckConstraint("planned_progress >= 0 AND planned_progress <= 100", name="plan_progress_0_100"),
         CheckConstraint("planned_investment IS NULL OR planned_investment >= 0", name="plan_investment_nonneg"),
+        Index(
+            "ix_progress_plans_progress",
+            "project_id",
+            "month",
+            postgresql_where=text("planned_progress IS NOT NULL"),
+            postgresql_include=["planned_progress"],
+        ),
     )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
@@ -289,10 +297,11 @@ class Milestone(Base):
         CheckConstraint(
             "(evidence_doc_sha256 IS NULL) = (evidence_doc_type IS NULL)", name="milestone_document_complete"
         ),
+        Index("ix_milestones_project_planned", "project_id", "planned_date", postgresql_include=["done_date"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(Text)
     planned_date: Mapped[dt.date] = mapped_column(Date)
     done_date: Mapped[dt.date | None] = mapped_column(Date)
