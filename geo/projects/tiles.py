@@ -107,7 +107,7 @@ WITH pts AS (
            CAST(r.investment_total AS float8) AS investment_total, {band} AS band, m.g,
            least(floor((ST_X(m.g) - :xmin) / :cell), {cells - 1}) AS cx,
            least(floor((:ymax - ST_Y(m.g)) / :cell), {cells - 1}) AS cy
-    FROM ({_rows_sql(where)}) r CROSS JOIN LATERAL (SELECT ST_Transform(r.geom, 3857) AS g) m
+    FROM ({_rows_sql(where, ordered=False)}) r CROSS JOIN LATERAL (SELECT ST_Transform(r.geom, 3857) AS g) m
     WHERE ST_X(m.g) >= :xmin AND ST_X(m.g) < :xmin + :size AND ST_Y(m.g) > :ymax - :size AND ST_Y(m.g) <= :ymax
 ),
 cells AS (
