@@ -355,10 +355,16 @@ def report_history(session: Session, *, project_id: int, month: dt.date) -> str:
 
 def report_months(session: Session) -> list[str]:
     """Months that have at least one current report, newest first (for the month selector)."""
+    # One index probe per month, newest first, on ix_progress_reports_month_current (a skip scan): every page's
+    # /api/meta asks, and grouping the whole table took 55 ms at 100,000 projects (1.2 million reports).
     return list(
         session.execute(
             text(f"""
-        SELECT to_char(month, 'YYYY-MM') FROM progress_reports r WHERE {current_report()}
-        GROUP BY month ORDER BY month DESC""")
+        WITH RECURSIVE months(month) AS (
+            SELECT max(r.month) FROM progress_reports r WHERE {current_report()}
+            UNION ALL
+            SELECT (SELECT max(r.month) FROM progress_reports r WHERE {current_report()} AND r.month < m.month)
+            FROM months m WHERE m.month IS NOT NULL)
+        SELECT to_char(month, 'YYYY-MM') FROM months WHERE month IS NOT NULL""")
         ).scalars()
     )

@@ -116,3 +116,22 @@ def test_meta_serves_thresholds_and_report_months(client):
     meta = client.get("/api/meta").json()
     assert meta["light_thresholds"] == {"yellow_lag": 10.0, "red_lag": 25.0}
     assert meta["report_months"][0] == "2026-10" and len(meta["report_months"]) == 12
+
+
+def test_report_months_list_every_month_with_a_passed_current_report_and_no_other(client, session, project):
+    """The month selector skips from month to month on the index: a gap is crossed, and a month whose only report
+    awaits review or was superseded is not listed."""
+    for month, state, superseded in (
+        ("2024-06-01", "passed", None),
+        ("2024-03-01", "pending", None),
+        ("2024-01-01", "passed", "2024-02-01"),
+    ):
+        session.execute(
+            text("""INSERT INTO progress_reports (project_id, month, version, progress, status, investment_month,
+                    investment_cumulative, review_state, superseded_at)
+                    VALUES (:p, :m, 1, 10, 'construction', 0, 0, :s, CAST(:sup AS timestamptz))"""),
+            {"p": project, "m": month, "s": state, "sup": superseded},
+        )
+    months = client.get("/api/meta").json()["report_months"]
+    assert months[0] == "2026-10" and months[-1] == "2024-06" and len(months) == 13
+    assert months == sorted(months, reverse=True) and "2024-03" not in months and "2024-01" not in months
