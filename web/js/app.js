@@ -194,11 +194,14 @@ async function boot() {
       else if (!filtersNow.district) fitCity();
     }
     try {
-      if (tiles) { tiles.setQuery(filtersNow, { keep: Boolean(early) }); markers.setSource(tiles); } // drawn while the summary is counted
-      const [fc, summary] = early ? await unwrap(early.data) : await Promise.all([
-        tiles ? null : api.projects(filtersNow, { signal: loadCtrl.signal }),
-        api.summary(filtersNow, { signal: loadCtrl.signal }),
-      ]);
+      if (tiles) { tiles.setQuery(filtersNow, { keep: Boolean(early) }); markers.setSource(tiles); } // drawn tile by tile as they arrive
+      const signal = loadCtrl.signal;
+      // With tiles, the markers come first: the counts are asked for once the view's tiles are in, so the two do
+      // not share the server's cores.
+      const [fc, summary] = tiles
+        ? [null, await tiles.whenIdle().then(() => api.summary(filtersNow, { signal }))]
+        : (early ? await unwrap(early.data) : await Promise.all([
+          api.projects(filtersNow, { signal }), api.summary(filtersNow, { signal })]));
       if (seq !== loadSeq) return;
       if (tiles) { tiles.setTotal(summary.count); markers.refresh(); } else markers.setData(fc);
       const list = () => {

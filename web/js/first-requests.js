@@ -1,5 +1,5 @@
 // The map page's first requests, sent before the map's own modules are compiled and run (Leaflet alone is 450 kB):
-// meta, then (below the tile threshold) the projects of the view the link names, and their summary. The page lists
+// meta, then (below the tile threshold) the projects of the view the link names and their summary. The page lists
 // this module before app.js and its imports are small, so it runs as soon as the page is parsed; app.js takes the
 // answers over, and asks again only when the link changed in between.
 import { api } from './api.js';
@@ -15,11 +15,12 @@ export function tilesWanted(meta) {
 const { filters } = parseHash();
 const ctrl = new AbortController();
 const meta = api.meta();
-// Above the threshold the map never asks for the whole GeoJSON.
-const data = Promise.all([
-  meta.then((m) => (tilesWanted(m) ? null : api.projects(filters, { signal: ctrl.signal }))),
+// Above the threshold the map never asks for the whole GeoJSON, and the summary (every project's month-end state,
+// seconds at 100,000 when not yet cached) waits until the view's tiles are in: app.js asks for it then.
+const data = meta.then((m) => (tilesWanted(m) ? [null, null] : Promise.all([
+  api.projects(filters, { signal: ctrl.signal }),
   api.summary(filters, { signal: ctrl.signal }),
-]);
+])));
 // Their failures are the boot's to report (it awaits both), not unhandled rejections before it runs.
 meta.catch(() => {});
 data.catch(() => {});

@@ -65,6 +65,13 @@ export function createTileSource(map, { onError = () => {} } = {}) {
   const cache = new Map(); // `${z}/${x}/${y}` -> items (null while loading), in insertion (age) order
   const listeners = new Set();
   const notify = () => { for (const fn of listeners) fn(); };
+  let idleWaiters = [];
+  const settle = () => {
+    if (pending > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
 
   async function load(tz, tx, ty) {
     const key = `${tz}/${tx}/${ty}`;
@@ -83,7 +90,7 @@ export function createTileSource(map, { onError = () => {} } = {}) {
     } finally {
       if (gen === generation) pending -= 1;
     }
-    if (gen === generation) notify();
+    if (gen === generation) { notify(); settle(); }
   }
 
   const tileZoom = (z) => Math.max(0, Math.min(MAX_MAP_ZOOM, Math.floor(z)) - LEVELS_UP);
@@ -123,12 +130,15 @@ export function createTileSource(map, { onError = () => {} } = {}) {
       failed = false;
       pending = 0;
       shown = [];
+      settle();
     },
     setTotal(n) { total = n; },
     total: () => total,
     /** Called when a tile arrives, so the layer draws it. */
     onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
     busy: () => pending > 0,
+    /** Resolves once no tile is loading (at once when none is). */
+    whenIdle() { return new Promise((resolve) => { idleWaiters.push(resolve); settle(); }); },
     /** Items for the view (as supercluster's): the tiles loaded so far; the last complete view until one arrives. */
     getClusters(bbox, z) {
       const tz = tileZoom(z);
