@@ -98,13 +98,15 @@ def projects_tile(
     band = _band_sql("r.progress")
     band_counts = ", ".join(f"count(*) FILTER (WHERE band = {i}) AS b{i}" for i in range(len(PROGRESS_BANDS)))
     light_counts = ", ".join(f"count(*) FILTER (WHERE light = '{lt.code}') AS l{i}" for i, lt in enumerate(LIGHTS))
-    severity = "CASE light " + " ".join(f"WHEN '{c}' THEN {n}" for c, n in _SEVERITY.items()) + " ELSE 0 END"
-    worst = "(array_agg(light ORDER BY " + severity + " DESC))[1]"
+    # The worst light by its severity's maximum, and a cell's centroid as its points' mean (what ST_Centroid gives
+    # for points): plain aggregates, so a city tile's 100,000 points are grouped by hash, not sorted per cell.
+    severity = "CASE r.light " + " ".join(f"WHEN '{c}' THEN {n}" for c, n in _SEVERITY.items()) + " ELSE 0 END"
+    worst = "CASE max(sev) " + " ".join(f"WHEN {n} THEN '{c}'" for c, n in _SEVERITY.items()) + " END"
     # A point on the tile's east or north edge belongs to the next tile, so no project is counted twice.
     sql = f"""
 WITH pts AS (
     SELECT r.id, r.name, CAST(r.progress AS float8) AS progress, r.light, r.status, r.district, r.cluster,
-           CAST(r.investment_total AS float8) AS investment_total, {band} AS band, m.g,
+           CAST(r.investment_total AS float8) AS investment_total, {band} AS band, {severity} AS sev, m.g,
            least(floor((ST_X(m.g) - :xmin) / :cell), {cells - 1}) AS cx,
            least(floor((:ymax - ST_Y(m.g)) / :cell), {cells - 1}) AS cy
     FROM ({_rows_sql(where, ordered=False)}) r CROSS JOIN LATERAL (SELECT ST_Transform(r.geom, 3857) AS g) m
@@ -120,8 +122,9 @@ singles AS (
 ),
 groups AS (
     SELECT count(*) AS point_count, {band_counts}, {light_counts}, {worst} AS light,
-           ST_AsMVTGeom(ST_Centroid(ST_Collect(g)), ST_TileEnvelope(:z, :x, :y), {EXTENT}, 0, false) AS geom
-    FROM pts JOIN cells USING (cx, cy) WHERE cells.n > 1 AND {cells} > 1 GROUP BY cx, cy
+           ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(avg(ST_X(g)), avg(ST_Y(g))), 3857), ST_TileEnvelope(:z, :x, :y),
+                        {EXTENT}, 0, false) AS geom
+    FROM pts WHERE {cells} > 1 GROUP BY cx, cy HAVING count(*) > 1
 )
 SELECT COALESCE((SELECT ST_AsMVT(singles, 'projects', {EXTENT}, 'geom', 'id') FROM singles), ''::bytea)
     || COALESCE((SELECT ST_AsMVT(groups, 'clusters', {EXTENT}, 'geom') FROM groups), ''::bytea)"""
