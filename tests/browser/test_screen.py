@@ -106,6 +106,43 @@ def test_one_layout_scaled_to_every_wall_with_the_dashboards_figures(screen_page
     assert layouts[0] == layouts[1] == layouts[2]
 
 
+# The district names and the drawn circles (markers and clusters), in the map's own (unscaled) pixels.
+LABELS_AND_CIRCLES = """() => {
+  const { map, markers } = window.warroomScreen;
+  const k = Number(document.getElementById('screen').dataset.scale);
+  const box = map.getContainer().getBoundingClientRect();
+  const labels = [...map.getContainer().querySelectorAll('.district-label')].map((el) => {
+    const r = el.getBoundingClientRect();
+    return { text: el.textContent, left: (r.left - box.left) / k, right: (r.right - box.left) / k,
+             top: (r.top - box.top) / k, bottom: (r.bottom - box.top) / k };
+  });
+  const circles = [];
+  markers.layer.eachLayer((l) => {
+    const p = map.latLngToContainerPoint(l.getLatLng());
+    circles.push([p.x, p.y, l.getRadius()]);
+  });
+  return { labels, circles, size: [box.width / k, box.height / k] };
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
+def test_district_names_are_clear_of_the_clusters_and_of_each_other(screen_page, live_server, width, height):
+    pg = screen_page(width, height)
+    open_screen(pg, live_server)
+    seen = pg.evaluate(LABELS_AND_CIRCLES)
+    labels, circles = seen["labels"], seen["circles"]
+    assert len(labels) == 8 and len(circles) > 5
+    for a in labels:
+        for x, y, rad in circles:
+            nearest = (max(a["left"], min(x, a["right"])), max(a["top"], min(y, a["bottom"])))
+            assert (x - nearest[0]) ** 2 + (y - nearest[1]) ** 2 >= rad**2, f"{a['text']} under a cluster at {x, y}"
+        for b in labels:
+            if a is not b:
+                apart = a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"]
+                assert apart or b["bottom"] <= a["top"], f"{a['text']} on {b['text']}"
+        assert 0 <= a["left"] and a["right"] <= seen["size"][0] and 0 <= a["top"] and a["bottom"] <= seen["size"][1]
+
+
 def test_links_to_the_screen_from_the_map_and_the_dashboard(live_server):
     for page in ("/", "/dashboard.html"):
         assert 'href="/screen.html"' in httpx.get(f"{live_server}{page}").text

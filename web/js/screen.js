@@ -13,6 +13,7 @@ import { createProjectLayer } from './markers.js';
 import { fitCanvas } from './screen-fit.js';
 import { createTour } from './screen-tour.js';
 import { createPanels } from './screen-panels.js';
+import { placeLabels } from './label-place.js';
 import { h, fill } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -125,29 +126,22 @@ async function boot() {
     else map.fitBounds(b, { ...map0.fitOptions(), animate: false });
   }
 
-  // District names would sit under the wall-sized clusters: a label a cluster covers moves just below it. Every label
-  // is measured before any moves, so the page is laid out once, not once per label.
+  // District names would sit under the wall-sized clusters or on each other: each moves to the nearest clear place
+  // (js/label-place.js). Every label is measured before any moves, so the page is laid out once, not per label.
   function declutter() {
     const circles = [];
     markers.layer.eachLayer((l) => { const p = map.latLngToContainerPoint(l.getLatLng()); circles.push([p.x, p.y, l.getRadius()]); });
     const k = fit ? fit.scale : 1;
     const labels = [...map.getContainer().querySelectorAll('.district-label')];
-    for (const el of labels) el.style.marginTop = '0px';
+    for (const el of labels) { el.style.marginTop = '0px'; el.style.marginLeft = '0px'; }
     const box = map.getContainer().getBoundingClientRect();
-    const rects = labels.map((el) => el.getBoundingClientRect());
-    labels.forEach((el, n) => {
-      const r = rects[n];
-      const [l, right] = [(r.left - box.left) / k, (r.right - box.left) / k];
-      let [top, bottom] = [(r.top - box.top) / k, (r.bottom - box.top) / k];
-      const start = top;
-      for (let i = 0; i < 3; i += 1) { // below one cluster may be under the next
-        const hit = circles.find(([x, y, rad]) => Math.hypot(x - Math.max(l, Math.min(x, right)), y - Math.max(top, Math.min(y, bottom))) < rad);
-        if (!hit) break;
-        const dy = hit[1] + hit[2] + 2 - top;
-        top += dy;
-        bottom += dy;
-      }
-      if (top !== start) el.style.marginTop = `${Math.round(top - start)}px`;
+    const rects = labels.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: (r.left - box.left) / k, right: (r.right - box.left) / k, top: (r.top - box.top) / k, bottom: (r.bottom - box.top) / k };
+    });
+    placeLabels(rects, circles).forEach(([dx, dy], n) => {
+      if (dx) labels[n].style.marginLeft = `${Math.round(dx)}px`;
+      if (dy) labels[n].style.marginTop = `${Math.round(dy)}px`;
     });
   }
   map.on('moveend', declutter);
