@@ -6,6 +6,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -170,14 +171,22 @@ def looks_like_formula(value) -> bool:
     return bool(first) and unicodedata.normalize("NFKC", first) in FORMULA_TRIGGERS
 
 
+# Control characters XML 1.0 cannot carry: openpyxl refuses a cell holding one (IllegalCharacterError), so a single
+# pasted or imported \x01 in a name would fail the whole workbook. Each shows as U+FFFD, so the cell says something
+# was there.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _excel_value(value):
     if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
+        value = "、".join(str(v) for v in value)
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str, dt.date, dt.datetime)):
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("\ufffd", value)
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float, dt.date, dt.datetime)):
         return value
-    return str(value)
+    return _NOT_IN_XML.sub("\ufffd", str(value))
 
 
 def _text_cell(sheet, value, font=None):

@@ -96,6 +96,13 @@ def test_the_itinerary_lists_the_stops_in_order_and_says_it_is_not_a_road_route(
             shutil.copy(png, os.environ["TOUR_PAGES_DIR"])
 
 
+def test_a_control_character_in_a_name_does_not_fail_the_scoring_sheet(client, session):
+    tour = _tour(client, name="观摩\x01路线", project_ids=_projects(session, "文登区", 1)).json()
+    r = client.get(f"/api/tours/{tour['id']}/scoresheet.xlsx")
+    assert r.status_code == 200, r.text
+    assert ("观摩路线", "观摩\ufffd路线") in list(load_workbook(io.BytesIO(r.content))["说明"].values)
+
+
 def test_the_scoring_sheet_has_a_row_per_stop_and_the_weights(client, session, tmp_path):
     ids = _projects(session, "环翠区", 2)
     tour = _tour(client, project_ids=ids).json()

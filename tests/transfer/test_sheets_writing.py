@@ -52,6 +52,13 @@ def test_xlsx_cells_are_text_numbers_stay_numbers():
     assert (rows[-1][0].value, rows[-1][0].data_type, rows[-1][1].is_date) == ("#N/A", "s", True)
 
 
+def test_control_characters_xml_cannot_hold_become_a_visible_mark_not_a_failed_workbook():
+    # One \x01 pasted into a name made openpyxl refuse the whole export (a 500 the API fuzzer found).
+    content = write_xlsx({"表": (["名\x03称"], [["甲\x01乙", "=x\x00"], [["列\x02", "表"], "tab\tand\nline"]])})
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(content)).active.iter_rows()]
+    assert rows == [["名\ufffd称", None], ["甲\ufffd乙", "=x\ufffd"], ["列\ufffd、表", "tab\tand\nline"]]
+
+
 def test_append_row_on_a_styled_workbook():
     book = new_workbook()
     append_row(book.active, ["=1+1", 3, None, "ok"])
