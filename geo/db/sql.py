@@ -14,10 +14,12 @@ JOIN_REPORTING_DISTRICT = f"JOIN districts d ON d.id = {REPORTING_DISTRICT_ID}"
 
 def feature_collection(rows_sql: str) -> str:
     """A statement answering one text FeatureCollection of rows_sql's rows: `geom` the geometry, 6 decimals."""
+    # Each feature is ST_AsGeoJSON's JSON text, joined as text: casting it to json to aggregate parsed every feature
+    # again (a tenth of /api/projects at 10,000 projects).
     return f"""
 WITH rows AS ({rows_sql})
-SELECT json_build_object('type', 'FeatureCollection',
-                         'features', COALESCE(json_agg(ST_AsGeoJSON(rows.*, 'geom', 6)::json), '[]'::json))::text
+SELECT '{{"type": "FeatureCollection", "features": ['
+       || COALESCE(string_agg(ST_AsGeoJSON(rows.*, 'geom', 6), ', '), '') || ']}}'
 FROM rows"""
 
 
