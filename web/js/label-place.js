@@ -15,6 +15,9 @@ function underCircle(r, [x, y, rad]) {
 
 const shifted = (r, dx, dy) => ({ left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy });
 
+/** What rect r would cover: circles first, then labels already placed. */
+const blockers = (r, circles, placed) => [...circles.filter((k) => underCircle(r, k)), ...placed.filter((p) => overlaps(r, p))];
+
 /** Moves that take rect r just clear of circle or rect `o`: below, above, right, left. */
 function escapes(r, o) {
   const [top, bottom, left, right] = Array.isArray(o)
@@ -31,7 +34,6 @@ function escapes(r, o) {
 export function placeLabels(rects, circles, { bound = 120, tries = 32 } = {}) {
   const placed = [];
   return rects.map((r) => {
-    const hits = (c) => [...circles.filter((k) => underCircle(c, k)), ...placed.filter((p) => overlaps(c, p))];
     let best = null;
     const queue = [[0, 0]];
     const seen = new Set();
@@ -42,7 +44,7 @@ export function placeLabels(rects, circles, { bound = 120, tries = 32 } = {}) {
       if (seen.has(key)) { n -= 1; continue; }
       seen.add(key);
       const c = shifted(r, dx, dy);
-      const blocking = hits(c);
+      const blocking = blockers(c, circles, placed);
       if (!best || blocking.length < best.count) best = { dx, dy, count: blocking.length };
       if (!blocking.length) break;
       for (const [ex, ey] of escapes(c, blocking[0])) {
