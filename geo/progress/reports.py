@@ -18,6 +18,7 @@ from geo.errors import Conflict, InvalidInput, NotFound
 from geo.periods import local_today, month_label
 from geo.progress.cycle import filing_rules, review_reason
 from geo.progress.state import current_report
+from geo.progress.versions import VersionedReports
 from geo.settings import Settings
 
 REPORT_FIELDS_SQL = """
@@ -28,6 +29,7 @@ json_build_object('id', r.id, 'project_id', r.project_id, 'month', to_char(r.mon
     'superseded_at', r.superseded_at, 'current', r.superseded_at IS NULL AND r.review_state = 'passed',
     'review_state', r.review_state, 'review_reason', r.review_reason, 'reviewed_at', r.reviewed_at,
     'reviewed_by', (SELECT u.display_name FROM users u WHERE u.id = r.reviewed_by), 'correction', r.correction)"""
+VERSIONS = VersionedReports("progress_reports", "project_id", REPORT_FIELDS_SQL)
 
 
 @dataclass(frozen=True)
@@ -176,25 +178,12 @@ def submit_report(
             errors=errors,
         )
     correction, passes = filing_rules(session, settings, month, today=today)
-    existing = session.execute(
-        text("""
-        SELECT count(*) FILTER (WHERE review_state = 'passed' AND superseded_at IS NULL) AS passed,
-               COALESCE(max(version), 0) AS version
-        FROM progress_reports WHERE project_id = :id AND month = :month"""),
-        {"id": project_id, "month": month},
-    ).one()
-    # A new submission replaces one still awaiting review (or returned); the passed version goes only when passing.
-    session.execute(
-        text("""
-        UPDATE progress_reports SET superseded_at = clock_timestamp()
-        WHERE project_id = :id AND month = :month AND superseded_at IS NULL
-          AND (review_state <> 'passed' OR CAST(:passes AS boolean))"""),
-        {"id": project_id, "month": month, "passes": passes},
-    )
+    existing = VERSIONS.latest_version(session, project_id, month)
+    VERSIONS.make_room(session, project_id, month, passes=passes)
     fields = {k: getattr(report, k) for k in ReportInput.__dataclass_fields__}
     for k in ("milestone", "problems", "next_steps", "regress_reason", "reported_by"):
         fields[k] = (fields[k] or "").strip() or None
-    version = existing.version + 1
+    version = existing + 1
     body = session.execute(
         text(f"""
         INSERT INTO progress_reports AS r (project_id, month, version, progress, investment_month,
@@ -219,7 +208,7 @@ def submit_report(
     audit(
         session,
         actor=actor,
-        action="report.correct" if existing.version else "report.submit",
+        action="report.correct" if existing else "report.submit",
         obj=("project", project_id),
         after={
             "month": month_label(month),
@@ -233,7 +222,7 @@ def submit_report(
     )
     if passes:
         _follow_latest(session, project_id)
-    return body, existing.version == 0
+    return body, existing == 0
 
 
 def _follow_latest(session: Session, project_id: int) -> None:
@@ -260,36 +249,20 @@ def review_report(
     """Pass or return the (project, month) submission awaiting review; passing replaces the passed version."""
     require_project(session, project_id)
     reason = review_reason(decision, reason)
-    pending = session.execute(
-        text("""
-        SELECT id, version, correction FROM progress_reports
-        WHERE project_id = :id AND month = :month AND superseded_at IS NULL AND review_state = 'pending'
-        FOR UPDATE"""),
-        {"id": project_id, "month": month},
-    ).one_or_none()
+    pending = VERSIONS.pending(session, project_id, month)
     if pending is None:
         raise Conflict(
             f"项目 {project_id} 的 {month_label(month)} 月度进度没有待审核的填报 / nothing awaits review for that month"
         )
-    if decision == "pass":
-        session.execute(
-            text(f"""
-            UPDATE progress_reports r SET superseded_at = clock_timestamp()
-            WHERE project_id = :id AND month = :month AND {current_report()}"""),
-            {"id": project_id, "month": month},
-        )
-    body = session.execute(
-        text(f"""
-        UPDATE progress_reports r SET review_state = :state, review_reason = :reason, reviewed_by = :by,
-            reviewed_at = clock_timestamp()
-        WHERE id = :rid RETURNING {REPORT_FIELDS_SQL}::text"""),
-        {
-            "rid": pending.id,
-            "state": "passed" if decision == "pass" else "returned",
-            "reason": reason,
-            "by": actor.user_id,
-        },
-    ).scalar_one()
+    body = VERSIONS.decide(
+        session,
+        actor=actor,
+        owner_id=project_id,
+        month=month,
+        pending_id=pending.id,
+        decision=decision,
+        reason=reason,
+    )
     audit(
         session,
         actor=actor,
@@ -331,23 +304,13 @@ def review_queue(session: Session, *, month: dt.date | None = None, district: st
 def list_reports(session: Session, *, project_id: int) -> str:
     """JSON array of each month's passed report and any submission awaiting review or returned, newest first."""
     require_project(session, project_id)
-    return session.execute(
-        text(f"""
-        SELECT COALESCE(json_agg({REPORT_FIELDS_SQL} ORDER BY r.month DESC, r.version DESC), '[]'::json)::text
-        FROM progress_reports r WHERE r.project_id = :id AND r.superseded_at IS NULL"""),
-        {"id": project_id},
-    ).scalar_one()
+    return VERSIONS.current_json(session, project_id)
 
 
 def report_history(session: Session, *, project_id: int, month: dt.date) -> str:
     """JSON array of every version of one project-month report, the current one first."""
     require_project(session, project_id)
-    body = session.execute(
-        text(f"""
-        SELECT json_agg({REPORT_FIELDS_SQL} ORDER BY r.version DESC)::text
-        FROM progress_reports r WHERE r.project_id = :id AND r.month = :month"""),
-        {"id": project_id, "month": month},
-    ).scalar()
+    body = VERSIONS.history_json(session, project_id, month)
     if body is None:
         raise NotFound(f"项目 {project_id} 没有 {month_label(month)} 的月度进度 / no report for that month")
     return body

@@ -15,6 +15,7 @@ from geo.enums import TASK_STATUS_CODES, TASK_STATUSES
 from geo.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geo.periods import local_today, month_label
 from geo.progress.cycle import filing_rules, review_reason
+from geo.progress.versions import VersionedReports
 from geo.settings import Settings
 from geo.tasks.register import require_task
 
@@ -26,6 +27,7 @@ json_build_object('id', r.id, 'task_id', r.task_id, 'month', to_char(r.month, 'Y
     'review_reason', r.review_reason, 'reviewed_at', r.reviewed_at,
     'reviewed_by', (SELECT u.display_name FROM users u WHERE u.id = r.reviewed_by), 'correction', r.correction)"""
 
+VERSIONS = VersionedReports("task_reports", "task_id", TASK_REPORT_FIELDS_SQL)
 _STATUS_NAMES = {s.code: s.name for s in TASK_STATUSES}
 
 
@@ -114,18 +116,8 @@ def submit_task_report(
             errors=errors,
         )
     correction, passes = filing_rules(session, settings, month, today=today)
-    existing = session.execute(
-        text("SELECT COALESCE(max(version), 0) FROM task_reports WHERE task_id = :id AND month = :month"),
-        {"id": task_id, "month": month},
-    ).scalar_one()
-    # As for projects: a new submission replaces one awaiting review (or returned); the passed one only when passing.
-    session.execute(
-        text("""
-        UPDATE task_reports SET superseded_at = clock_timestamp()
-        WHERE task_id = :id AND month = :month AND superseded_at IS NULL
-          AND (review_state <> 'passed' OR CAST(:passes AS boolean))"""),
-        {"id": task_id, "month": month, "passes": passes},
-    )
+    existing = VERSIONS.latest_version(session, task_id, month)
+    VERSIONS.make_room(session, task_id, month, passes=passes)
     version = existing + 1
     state = "passed" if passes else "pending"
     body = session.execute(
@@ -172,35 +164,14 @@ def review_task_report(
     """Pass or return the (task, month) submission awaiting review; passing replaces the passed version."""
     task = require_task(session, task_id)
     reason = review_reason(decision, reason)
-    pending = session.execute(
-        text("""
-        SELECT id, version, correction FROM task_reports
-        WHERE task_id = :id AND month = :month AND superseded_at IS NULL AND review_state = 'pending' FOR UPDATE"""),
-        {"id": task_id, "month": month},
-    ).one_or_none()
+    pending = VERSIONS.pending(session, task_id, month)
     if pending is None:
         raise Conflict(
             f"任务 {task['code']} 的 {month_label(month)} 没有待审核的填报 / nothing awaits review for that month"
         )
-    if decision == "pass":
-        session.execute(
-            text("""
-            UPDATE task_reports SET superseded_at = clock_timestamp()
-            WHERE task_id = :id AND month = :month AND superseded_at IS NULL AND review_state = 'passed'"""),
-            {"id": task_id, "month": month},
-        )
-    body = session.execute(
-        text(f"""
-        UPDATE task_reports r SET review_state = :state, review_reason = :reason, reviewed_by = :by,
-            reviewed_at = clock_timestamp()
-        WHERE id = :rid RETURNING {TASK_REPORT_FIELDS_SQL}::text"""),
-        {
-            "rid": pending.id,
-            "state": "passed" if decision == "pass" else "returned",
-            "reason": reason,
-            "by": actor.user_id,
-        },
-    ).scalar_one()
+    body = VERSIONS.decide(
+        session, actor=actor, owner_id=task_id, month=month, pending_id=pending.id, decision=decision, reason=reason
+    )
     audit(
         session,
         actor=actor,
@@ -214,23 +185,13 @@ def review_task_report(
 def list_task_reports(session: Session, *, task_id: int) -> str:
     """JSON array of each month's passed report and any submission awaiting review or returned, newest first."""
     require_task(session, task_id)
-    return session.execute(
-        text(f"""
-        SELECT COALESCE(json_agg({TASK_REPORT_FIELDS_SQL} ORDER BY r.month DESC, r.version DESC), '[]'::json)::text
-        FROM task_reports r WHERE r.task_id = :id AND r.superseded_at IS NULL"""),
-        {"id": task_id},
-    ).scalar_one()
+    return VERSIONS.current_json(session, task_id)
 
 
 def task_report_history(session: Session, *, task_id: int, month: dt.date) -> str:
     """JSON array of every version of one task-month report, the newest first."""
     require_task(session, task_id)
-    body = session.execute(
-        text(f"""
-        SELECT json_agg({TASK_REPORT_FIELDS_SQL} ORDER BY r.version DESC)::text
-        FROM task_reports r WHERE r.task_id = :id AND r.month = :month"""),
-        {"id": task_id, "month": month},
-    ).scalar()
+    body = VERSIONS.history_json(session, task_id, month)
     if body is None:
         raise NotFound(f"任务 {task_id} 没有 {month_label(month)} 的月度进展 / no task report for that month")
     return body
