@@ -188,6 +188,22 @@ def test_a_pinned_district_and_the_stale_notice(screen_page, live_server, page_p
     assert pg.get_by_test_id("sc-focus").get_attribute("data-focus") == "荣成市"
 
 
+def test_the_red_light_carousel_steps_through_its_rows_in_one_table(screen_page, live_server):
+    # A new <table> each 3-second step left Blink native memory it never gave back; the rows step, the table stays.
+    pg = screen_page(1920, 1080)
+    open_screen(pg, live_server)
+    assert int(pg.get_by_test_id("sc-red").get_attribute("data-rows")) > 7  # more than it shows: it steps
+    first = pg.evaluate(
+        "() => { window.__redTable = document.querySelector('#sc-red table'); "
+        "return [...document.querySelectorAll('[data-testid=sc-red-row]')].map((r) => r.dataset.id); }"
+    )
+    pg.wait_for_timeout(3500)
+    after = pg.evaluate("() => [...document.querySelectorAll('[data-testid=sc-red-row]')].map((r) => r.dataset.id)")
+    assert len(after) == len(first) == 7 and after[:6] == first[1:] and after != first
+    assert pg.evaluate("() => document.querySelector('#sc-red table') === window.__redTable")
+    assert pg.locator("#sc-red td.sc-ellipsis").first.text_content().strip()
+
+
 def heap(cdp, pg) -> int:
     """Retained JS heap: the least of three readings after a forced GC (one may catch a refresh's answer in flight)."""
     sizes = []

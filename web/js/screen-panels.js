@@ -91,16 +91,34 @@ export function createPanels(meta) {
     month('rank', ranking ? ranking.period : data.month);
   }
 
+  // One table for the life of the page, its cells rewritten at each step: a new <table> every 3 s left Blink a
+  // little native memory each time (about 160 bytes, for good), which a wall running for days would pile up.
+  let redTable = null;
   function drawRed() {
     const body = $('sc-red');
-    if (!redRows.length) { fill(body, h('p', { class: 'sc-empty' }, t('screen.redNone'))); return; }
-    const shown = [];
-    for (let i = 0; i < Math.min(RED_ROWS, redRows.length); i += 1) shown.push(redRows[(redOffset + i) % redRows.length]);
-    fill(body, h('table', { class: 'sc-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('screen.col.name')), h('th', {}, t('screen.col.district')), h('th', { class: 'num' }, t('screen.col.progress')))),
-      h('tbody', {}, shown.map((x) => h('tr', { dataset: { testid: 'sc-red-row', id: String(x.id) } },
-        h('td', { class: 'sc-ellipsis' }, x.name), h('td', {}, nameOf(x.district)),
-        h('td', { class: 'num' }, `${fmtPct(x.progress, 0)}/${fmtPct(x.planned, 0)}`))))));
+    if (!redRows.length) { redTable = null; fill(body, h('p', { class: 'sc-empty' }, t('screen.redNone'))); return; }
+    if (!redTable || redTable.table.parentNode !== body) {
+      const tbody = h('tbody');
+      const table = h('table', { class: 'sc-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, t('screen.col.name')), h('th', {}, t('screen.col.district')), h('th', { class: 'num' }, t('screen.col.progress')))),
+        tbody);
+      redTable = { table, tbody };
+      fill(body, table);
+    }
+    const n = Math.min(RED_ROWS, redRows.length);
+    const { tbody } = redTable;
+    while (tbody.children.length > n) tbody.lastChild.remove();
+    while (tbody.children.length < n) {
+      tbody.append(h('tr', { dataset: { testid: 'sc-red-row' } }, h('td', { class: 'sc-ellipsis' }), h('td'), h('td', { class: 'num' })));
+    }
+    [...tbody.children].forEach((tr, i) => {
+      const x = redRows[(redOffset + i) % redRows.length];
+      tr.dataset.id = String(x.id);
+      const [name, district, progress] = tr.children;
+      name.textContent = x.name;
+      district.textContent = nameOf(x.district);
+      progress.textContent = `${fmtPct(x.progress, 0)}/${fmtPct(x.planned, 0)}`;
+    });
     body.dataset.rows = String(redRows.length);
   }
 
