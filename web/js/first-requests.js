@@ -21,6 +21,8 @@ const data = meta.then((m) => (tilesWanted(m) ? [null, null] : Promise.all([
   api.projects(filters, { signal: ctrl.signal }),
   api.summary(filters, { signal: ctrl.signal }),
 ])));
+// With tiles, their decoder (js/tiles.js and its two imports) travels while the map's own modules load.
+meta.then((m) => (tilesWanted(m) ? import('./tiles.js') : null)).catch(() => {});
 // Their failures are the boot's to report (it awaits both), not unhandled rejections before it runs.
 meta.catch(() => {});
 data.catch(() => {});
