@@ -90,3 +90,18 @@ def test_upload_in_panel_shows_badges_gallery_layer_and_wall(page, live_server, 
         ".every(i => i.complete && i.naturalWidth > 0)"
     )
     page.screenshot(path=str(ARTIFACTS / "photo-wall.png"), full_page=True)
+
+
+def test_a_late_answer_for_an_earlier_month_does_not_undo_the_month_chosen_since(page, live_server):
+    held = []
+    # The first load asks for this month; hold that answer until the month chosen after it has been shown.
+    page.route("**/api/photos?*", lambda route: held.append(route) if not held else route.continue_())
+    page.goto(f"{live_server}/photos.html")
+    page.wait_for_function("() => document.body.dataset.loading === '1'")
+    page.evaluate("() => { location.hash = 'month=2026-04'; }")
+    page.wait_for_function("() => document.getElementById('wall').dataset.month === '2026-04'")
+    held[0].continue_()
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
+    page.wait_for_timeout(300)
+    assert page.locator("#wall").get_attribute("data-month") == "2026-04"
+    assert page.locator("#wall-month").input_value() == "2026-04"

@@ -50,13 +50,24 @@ async function boot() {
           h('span', { class: 'muted' }, nameOf(p.district)))))));
   }
 
+  // Only the latest choice's answer is shown: a month picked (or a link followed) while an earlier answer is on its
+  // way must not be undone when that one arrives last.
+  let loadSeq = 0;
   async function load() {
+    loadSeq += 1;
+    const seq = loadSeq;
     document.body.dataset.loading = '1';
     try {
-      data = await api.photoWall({ district: state.district, month: state.month, perProject: 6 });
+      const asked = state;
+      const next = await api.photoWall({ district: asked.district, month: asked.month, perProject: 6 });
+      if (seq !== loadSeq) return;
+      data = next;
+      $('wall').dataset.month = asked.month; // the month the wall shows
       render();
-    } catch (err) { showError(err); }
-    document.body.dataset.loading = '0';
+    } catch (err) {
+      if (seq === loadSeq) showError(err);
+    }
+    if (seq === loadSeq) document.body.dataset.loading = '0';
   }
 
   function apply() {
