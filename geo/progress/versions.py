@@ -14,6 +14,7 @@ from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from geo.accounts.principal import Principal
+from geo.progress.state import current_report
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class VersionedReports:
         if decision == "pass":
             session.execute(
                 text(f"""
-                UPDATE {self.table} SET superseded_at = clock_timestamp()
-                WHERE {self.owner} = :id AND month = :month AND superseded_at IS NULL AND review_state = 'passed'"""),
+                UPDATE {self.table} r SET superseded_at = clock_timestamp()
+                WHERE r.{self.owner} = :id AND r.month = :month AND {current_report()}"""),
                 {"id": owner_id, "month": month},
             )
         return session.execute(
