@@ -204,14 +204,13 @@ async function boot() {
           api.projects(filtersNow, { signal }), api.summary(filtersNow, { signal })]));
       if (seq !== loadSeq) return;
       if (tiles) { tiles.setTotal(summary.count); markers.refresh(); } else markers.setData(fc);
-      const list = () => {
-        if (seq !== loadSeq) return; // a newer load lists its own
-        panel.setLoading(false);
-        if (!tiles) panel.setFeatures(markers.features());
-      };
-      // On the first load the list (116 rows to lay out) waits for the frame that shows the markers.
-      if (listAfterFrame) afterFrame().then(list); else list();
       lastSummary = summary;
+      // On the first load the list (116 rows to lay out) and the counts (the page's first number formats, which set
+      // up ICU) wait for the frame that shows the markers.
+      if (listAfterFrame) await afterFrame();
+      if (seq !== loadSeq) return; // a newer load lists and counts its own
+      panel.setLoading(false);
+      if (!tiles) panel.setFeatures(markers.features());
       renderSummary(meta, summary, filtersNow);
       if (projectEdit) projectEdit.showRetiredInMonth(summary); // issue 13: the month's 退库 count
     } catch (err) {
@@ -348,7 +347,7 @@ async function boot() {
   // The card's and the tools' styles (index.html, media=print until now) apply before a card can open.
   for (const link of document.querySelectorAll('link[data-after-paint]')) link.media = 'all';
   await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base), listAfterFrame: true });
-  await afterFrame(); // the markers' frame is painted, then the list is drawn
+  await afterFrame(); // the list's frame is painted, then the area outlines are drawn
   if (!areasFirst) {
     await drawAreas();
     const f = getState().filters; // a district chosen meanwhile is fitted to now that its outline is known

@@ -26,7 +26,7 @@ export function createPanel(meta, { onZoomTo }) {
   let listInView = false;
   let current = null; // feature shown in the card
   let mode = 'progress';
-  let loading = false;
+  let loading = true; // the page opens on its first load
   let todo = null; // {month, items: Map(id → {returned})}: a reporter's projects still to report, listed first
 
   const colourOf = (p) => {
@@ -72,7 +72,9 @@ export function createPanel(meta, { onZoomTo }) {
         h('span', { class: 'plist-inv' }, fmtYi(p.investment_total))));
     });
     fill(el,
-      h('h2', { class: 'card-title' }, t('panel.listTitle'), ' ', h('span', { class: 'muted' }, t(listInView ? 'panel.listHintView' : 'panel.listHint', { n: fmtInt(features.length) }))),
+      // While the first answer is on its way there is no count to give (not "0 projects").
+      h('h2', { class: 'card-title' }, t('panel.listTitle'), ' ', !(loading && !features.length)
+        && h('span', { class: 'muted' }, t(listInView ? 'panel.listHintView' : 'panel.listHint', { n: fmtInt(features.length) }))),
       nTodo > 0 && h('p', { class: 'todo-hint', dataset: { testid: 'todo-hint' } }, t('todo.hint', { m: todo.month, n: fmtInt(nTodo) })),
       loading && h('p', { class: 'muted' }, t('panel.loading')),
       features.length

@@ -29,12 +29,12 @@ export function initTopbarMenu(topbar = document.querySelector('.topbar')) {
 
 /** The bottom sheet: a tap on the handle steps peek → half → full → peek; a drag moves one snap up or down. */
 export function initSheet(sheet, handle, { onResize } = {}) {
-  const set = (snap) => {
+  const set = (snap, { moved = true } = {}) => {
     sheet.dataset.snap = snap;
     sheet.classList.toggle('collapsed', snap === 'peek'); // app.js opens a collapsed sheet when a card opens
     handle.setAttribute('aria-expanded', String(snap !== 'peek'));
     handle.dataset.snap = snap;
-    if (onResize) setTimeout(onResize, 260);
+    if (onResize && moved) setTimeout(onResize, 260);
   };
   const step = (d) => set(SNAPS[Math.max(0, Math.min(SNAPS.length - 1, SNAPS.indexOf(sheet.dataset.snap) + d))]);
   let startY = null;
@@ -51,7 +51,8 @@ export function initSheet(sheet, handle, { onResize } = {}) {
     const i = SNAPS.indexOf(sheet.dataset.snap);
     set(SNAPS[(i + 1) % SNAPS.length]);
   });
-  set(sheet.dataset.snap || 'half');
+  // The first snap is the page's own layout, not a move: re-measuring the map then would force a layout mid-load.
+  set(sheet.dataset.snap || 'half', { moved: false });
   sheetControl = { set, snap: () => sheet.dataset.snap };
   return sheetControl;
 }
