@@ -28,6 +28,26 @@ function setBusy(v) { document.body.dataset.loading = v ? '1' : '0'; }
 
 /** Resolves once the browser has painted the next frame. */
 const afterFrame = () => new Promise((r) => { requestAnimationFrame(() => setTimeout(r, 0)); });
+
+// The card's, the library tools' and the export menu's styles, added after the first markers' frame: listed in
+// index.html they took request slots the first markers' requests waited for. Each goes before the style it followed
+// in the cascade (phone.css stays last).
+const LATER_STYLES = [
+  ['/css/workplan.css', '/css/accounts.css'], ['/css/photos.css', '/css/accounts.css'],
+  ['/css/workspace.css', '/css/phone.css'], ['/css/problems.css', '/css/phone.css'],
+  ['/css/project-edit.css', '/css/phone.css'], ['/css/tasks.css', '/css/phone.css'],
+];
+/** Add LATER_STYLES; resolves once each has loaded or failed (a card without its style beats no card). */
+function addLaterStyles() {
+  return Promise.all(LATER_STYLES.map(([href, before]) => new Promise((resolve) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.addEventListener('load', resolve);
+    link.addEventListener('error', resolve);
+    document.querySelector(`link[href="${before}"]`).before(link);
+  })));
+}
 /** A promise that never rejects unhandled: settles to {value} or {error}, unwrapped later by `unwrap`. */
 const settle = (p) => p.then((value) => ({ value }), (error) => ({ error }));
 const unwrap = async (s) => { const r = await s; if ('error' in r) throw r.error; return r.value; };
@@ -39,7 +59,7 @@ async function boot() {
   let state = initFromHash();
   // The projects and summary left before this module ran (js/first-requests.js), side by side with meta: the
   // projects (5 MB at 10,000) need not wait for meta and the area layers to be fetched and drawn.
-  let firstLoad = { ctrl: firstRequests.ctrl, filters: firstRequests.filters, data: settle(firstRequests.data) };
+  let firstLoad = { ...firstRequests, projects: settle(firstRequests.projects), summary: settle(firstRequests.summary) };
   const areaData = settle(fetchAreaLayers());
   const meta = await firstRequests.meta;
   setMeta(meta);
@@ -196,14 +216,23 @@ async function boot() {
     try {
       if (tiles) { tiles.setQuery(filtersNow, { keep: Boolean(early) }); markers.setSource(tiles); } // drawn tile by tile as they arrive
       const signal = loadCtrl.signal;
-      // With tiles, the markers come first: the counts are asked for once the view's tiles are in, so the two do
-      // not share the server's cores.
-      const [fc, summary] = tiles
-        ? [null, await tiles.whenIdle().then(() => api.summary(filtersNow, { signal }))]
-        : (early ? await unwrap(early.data) : await Promise.all([
-          api.projects(filtersNow, { signal }), api.summary(filtersNow, { signal })]));
+      // The markers come first. With tiles, the counts are asked for once the view's tiles are in, so the two do not
+      // share the server's cores; with GeoJSON both travel together and the markers are drawn without waiting for
+      // the counts.
+      let summaryNow;
+      if (tiles) {
+        summaryNow = tiles.whenIdle().then(() => api.summary(filtersNow, { signal }));
+      } else {
+        const fcNow = early ? unwrap(early.projects) : api.projects(filtersNow, { signal });
+        summaryNow = early ? unwrap(early.summary) : api.summary(filtersNow, { signal });
+        summaryNow.catch(() => {}); // awaited below, after the markers; a failure is reported there, not unhandled
+        const fc = await fcNow;
+        if (seq !== loadSeq) return;
+        markers.setData(fc);
+      }
+      const summary = await summaryNow;
       if (seq !== loadSeq) return;
-      if (tiles) { tiles.setTotal(summary.count); markers.refresh(); } else markers.setData(fc);
+      if (tiles) { tiles.setTotal(summary.count); markers.refresh(); }
       lastSummary = summary;
       // On the first load the list (116 rows to lay out) and the counts (the page's first number formats, which set
       // up ICU) wait for the frame that shows the markers.
@@ -234,6 +263,7 @@ async function boot() {
   }
 
   let projectSeq = 0;
+  let laterStyles = null; // addLaterStyles() once the first markers are on screen
   async function openProject(id, { move }) {
     projectSeq += 1;
     const seq = projectSeq;
@@ -254,6 +284,7 @@ async function boot() {
       update({ project: null }, { replace: true });
       return;
     }
+    await laterStyles; // the card's own style is in before it shows
     if (seq !== projectSeq) return;
     markers.setSelected(id, f);
     panel.showProject(f);
@@ -344,9 +375,8 @@ async function boot() {
     idle: () => document.body.dataset.loading === '0' && !(tiles && tiles.busy()),
   });
 
-  // The card's and the tools' styles (index.html, media=print until now) apply before a card can open.
-  for (const link of document.querySelectorAll('link[data-after-paint]')) link.media = 'all';
   await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base), listAfterFrame: true });
+  laterStyles = addLaterStyles();
   await afterFrame(); // the list's frame is painted, then the area outlines are drawn
   if (!areasFirst) {
     await drawAreas();

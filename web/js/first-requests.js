@@ -17,15 +17,16 @@ const ctrl = new AbortController();
 const meta = api.meta();
 // Above the threshold the map never asks for the whole GeoJSON, and the summary (every project's month-end state,
 // seconds at 100,000 when not yet cached) waits until the view's tiles are in: app.js asks for it then.
-const data = meta.then((m) => (tilesWanted(m) ? [null, null] : Promise.all([
-  api.projects(filters, { signal: ctrl.signal }),
-  api.summary(filters, { signal: ctrl.signal }),
-])));
+const geojson = meta.then((m) => !tilesWanted(m));
+const projects = geojson.then((yes) => (yes ? api.projects(filters, { signal: ctrl.signal }) : null));
+const summary = geojson.then((yes) => (yes ? api.summary(filters, { signal: ctrl.signal }) : null));
 // With tiles, their decoder (js/tiles.js and its two imports) travels while the map's own modules load.
 meta.then((m) => (tilesWanted(m) ? import('./tiles.js') : null)).catch(() => {});
 // Their failures are the boot's to report (it awaits both), not unhandled rejections before it runs.
 meta.catch(() => {});
-data.catch(() => {});
+projects.catch(() => {});
+summary.catch(() => {});
 
-/** The first requests: the filters they were made for, their abort controller, and the two answers' promises. */
-export const firstRequests = { filters, ctrl, meta, data };
+/** The first requests: the filters they were made for, their abort controller, and the answers' promises (projects
+ * and summary null with tiles). */
+export const firstRequests = { filters, ctrl, meta, projects, summary };
