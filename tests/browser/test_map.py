@@ -111,6 +111,36 @@ def test_a_link_followed_while_the_map_boots_opens_its_card(page, live_server):
     assert page.inner_text("#summary-count") == str(len(features))  # the district's figures, not the city's
 
 
+def test_the_markers_do_not_wait_for_the_counts(page, live_server):
+    # The counts (every project's month-end state) can take longer than the points; the map draws what it has.
+    held = []
+    page.route("**/api/summary*", lambda route: held.append(route))
+    page.goto(f"{live_server}/")
+    page.wait_for_function("() => performance.getEntriesByName('markers-drawn').length > 0")
+    assert held, "the counts were asked for"
+    assert page.evaluate("window.warroom.markerCount()") == 116
+    assert page.inner_text("#summary-count") == "–"  # no count is made up while it travels
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
+    assert page.inner_text("#summary-count") == "116"
+
+
+def test_a_card_opened_by_a_link_has_its_styles_in_the_cascade_order(page, live_server):
+    feats = api(live_server, "/api/projects")["features"]
+    pid = str(feats[0]["properties"]["id"])
+    open_app(page, live_server, f"#project={pid}")
+    page.wait_for_selector(f"#project-panel[data-project-id='{pid}'] .wp-slot")
+    # workplan.css, added after the first markers, styles the card's 计划 section
+    assert page.eval_on_selector(".wp-slot", "e => getComputedStyle(e).borderTopWidth") == "1px"
+    sheets = page.evaluate(
+        "[...document.querySelectorAll('link[rel=stylesheet]')].map((l) => new URL(l.href).pathname)"
+    )
+    assert sheets[-1] == "/css/phone.css"  # the phone's rules still come last
+    assert sheets.index("/css/workplan.css") < sheets.index("/css/accounts.css")
+    assert {"/css/tasks.css", "/css/problems.css", "/css/project-edit.css", "/css/workspace.css"} <= set(sheets)
+
+
 def test_clicking_a_marker_opens_the_right_card(page, live_server):
     feats = api(live_server, "/api/projects")["features"]
     target = max(feats, key=lambda f: f["properties"]["investment_total"])
