@@ -126,6 +126,24 @@ def test_the_markers_do_not_wait_for_the_counts(page, live_server):
     assert page.inner_text("#summary-count") == "116"
 
 
+def test_the_first_requests_do_not_wait_for_the_maps_modules(page, live_server):
+    # js/first-requests.js asks for the view's projects and counts while Leaflet (450 kB) is still on its way.
+    held, asked = [], []
+    page.route("**/leaflet-src.esm.js", lambda route: held.append(route))
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(f"{live_server}/", wait_until="commit")  # the page's load event waits for the held module
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').filter((e) => /[/]api[/](projects|summary)/"
+        ".test(e.name) && e.responseEnd > 0).length === 2"
+    )
+    assert held and not any("/api/layers/" in u for u in asked)  # the map's own modules have not run yet
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
+    assert page.evaluate("window.warroom.markerCount()") == 116
+    assert sum("/api/projects" in u for u in asked) == 1  # the map took the early answer over
+
+
 def test_a_card_opened_by_a_link_has_its_styles_in_the_cascade_order(page, live_server):
     feats = api(live_server, "/api/projects")["features"]
     pid = str(feats[0]["properties"]["id"])

@@ -17,9 +17,14 @@ const ctrl = new AbortController();
 const meta = api.meta();
 // Above the threshold the map never asks for the whole GeoJSON, and the summary (every project's month-end state,
 // seconds at 100,000 when not yet cached) waits until the view's tiles are in: app.js asks for it then.
-const geojson = meta.then((m) => !tilesWanted(m));
-const projects = geojson.then((yes) => (yes ? api.projects(filters, { signal: ctrl.signal }) : null));
-const summary = geojson.then((yes) => (yes ? api.summary(filters, { signal: ctrl.signal }) : null));
+// Both leave in meta's first reaction: a promise hop more would queue them behind app.js's boot, which also awaits
+// meta and then runs for tens of milliseconds without yielding.
+const sent = meta.then((m) => (tilesWanted(m) ? null : {
+  projects: api.projects(filters, { signal: ctrl.signal }),
+  summary: api.summary(filters, { signal: ctrl.signal }),
+}));
+const projects = sent.then((s) => s && s.projects);
+const summary = sent.then((s) => s && s.summary);
 // With tiles, their decoder (js/tiles.js and its two imports) travels while the map's own modules load.
 meta.then((m) => (tilesWanted(m) ? import('./tiles.js') : null)).catch(() => {});
 // Their failures are the boot's to report (it awaits both), not unhandled rejections before it runs.
