@@ -57,8 +57,8 @@ async function boot() {
   mountUserBox($('user-box'));
   setBusy(true);
   let state = initFromHash();
-  // The projects and summary left before this module ran (js/first-requests.js), side by side with meta: the
-  // projects (5 MB at 10,000) need not wait for meta and the area layers to be fetched and drawn.
+  // The projects and summary left before this module ran (js/first-requests.js), as soon as meta was in: the
+  // projects (5 MB at 10,000) need not wait for Leaflet, this module and the area layers.
   let firstLoad = { ...firstRequests, projects: settle(firstRequests.projects), summary: settle(firstRequests.summary) };
   const areaData = settle(fetchAreaLayers());
   const meta = await firstRequests.meta;
