@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write <link rel="modulepreload"> for every module a page's entry script imports statically, directly or not.
+"""Write <link rel="modulepreload"> for every module a page's entry scripts import statically, directly or not.
 
 Without them the browser finds the module graph one round trip per level (the map page had 36 requests in about six
 levels); with them it asks for all at once. Run after changing an import: `python3 tools/modulepreload.py`.
@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 WEB = Path(__file__).resolve().parent.parent / "web"
-PAGES = ("index.html",)  # the map page; others may be added as they are measured
 START = "<!-- modulepreload: tools/modulepreload.py -->"
 END = "<!-- /modulepreload -->"
 # Static imports and re-exports only: `import x from '…'`, `import '…'`, `export … from '…'` (not import()).
@@ -84,7 +83,12 @@ def update(page: Path) -> bool:
     return new != html
 
 
+def pages() -> list[Path]:
+    """Every page of web/ that loads a module script."""
+    return [p for p in sorted(WEB.glob("*.html")) if ENTRY.search(p.read_text(encoding="utf-8"))]
+
+
 if __name__ == "__main__":
-    changed = [name for name in PAGES if update(WEB / name)]
+    changed = [page.name for page in pages() if update(page)]
     print("updated: " + ", ".join(changed) if changed else "up to date")
     sys.exit(0)
