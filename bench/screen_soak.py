@@ -7,7 +7,9 @@ navigation start to the first complete frame (mark `screen-complete`: map, marke
 --loads cold contexts at 1920×1080; then one page touring every --tour seconds, refreshing every --refresh seconds,
 with the heap after a forced GC sampled every --sample seconds (CDP Runtime.getHeapUsage), the live timers, the
 tour stops and refreshes made, and any page or console error. Targets: first frame < 1.5 s, heap growth < 10 % (of the
-page's objects: a snapshot without V8's compiled code, which grows as the JIT warms up, and DevTools' copies).
+page's objects: a snapshot without V8's compiled code, which grows as the JIT warms up, and DevTools' copies). The
+end also counts the closures that gained compiled code of their own during the run and how many of them were already
+alive at the start: that is what tells the JIT's warming up from objects piling up.
 """
 
 from __future__ import annotations
@@ -52,9 +54,13 @@ def heap_mb(cdp, page) -> float:
 NOT_DATA = ("code", "devtools")
 
 
-def heap_by_type(cdp, code_names: dict[str, float] | None = None) -> dict[str, float]:
+def heap_by_type(
+    cdp, code_names: dict[str, float] | None = None, closures: dict[str, set[int]] | None = None
+) -> dict[str, float]:
     """MB per heap snapshot node type after a forced GC (code, strings, closures, arrays, …); DevTools' copies of
-    network bodies under their own key, `devtools`; with `code_names`, fills it with the code's MB per node name."""
+    network bodies under their own key, `devtools`; with `code_names`, fills it with the code's MB per node name; with
+    `closures`, fills it with the snapshot ids of the live closures (`all`) and of those with compiled code of their
+    own (`compiled`)."""
     chunks: list[str] = []
     cdp.on("HeapProfiler.addHeapSnapshotChunk", lambda p: chunks.append(p["chunk"]))
     cdp.send("HeapProfiler.collectGarbage")
@@ -70,7 +76,47 @@ def heap_by_type(cdp, code_names: dict[str, float] | None = None) -> dict[str, f
         sizes[key] = sizes.get(key, 0.0) + nodes[i + si] / 1e6
         if code_names is not None and kind == "code":
             code_names[name] = code_names.get(name, 0.0) + nodes[i + si] / 1e6
+    if closures is not None:
+        closures.update(closure_ids(snap))
     return sizes
+
+
+def closure_ids(snap: dict) -> dict[str, set[int]]:
+    """The snapshot ids of the live closures, and of those whose `code` is a compiled Code object of their own (not
+    an interpreter or lazy-compile builtin, which the snapshot does not list)."""
+    meta = snap["snapshot"]["meta"]
+    nf, ef = meta["node_fields"], meta["edge_fields"]
+    types, edge_types, strings = meta["node_types"][0], meta["edge_types"][0], snap["strings"]
+    nodes, edges = snap["nodes"], snap["edges"]
+    n, e = len(nf), len(ef)
+    ti, ni, ii, ci = nf.index("type"), nf.index("name"), nf.index("id"), nf.index("edge_count")
+    eti, eni, eto = ef.index("type"), ef.index("name_or_index"), ef.index("to_node")
+    named = {k for k, t in enumerate(edge_types) if t not in ("element", "hidden")}
+    out: dict[str, set[int]] = {"all": set(), "compiled": set()}
+    edge = 0
+    for i in range(0, len(nodes), n):
+        count = nodes[i + ci]
+        if types[nodes[i + ti]] == "closure":
+            out["all"].add(nodes[i + ii])
+            for j in range(edge, edge + count * e, e):
+                if edges[j + eti] in named and strings[edges[j + eni]] == "code":
+                    if strings[nodes[edges[j + eto] + ni]] == "system / Code":
+                        out["compiled"].add(nodes[i + ii])
+                    break
+        edge += count * e
+    return out
+
+
+def print_tiering(first: dict[str, set[int]], last: dict[str, set[int]]) -> None:
+    """Whether the compiled code grew with new objects or with the JIT compiling functions that were already live."""
+    gained = last["compiled"] - first["compiled"]
+    old = len(gained & first["all"])
+    print(
+        f"  closures alive {len(first['all'])} -> {len(last['all'])}; with compiled code of their own "
+        f"{len(first['compiled'])} -> {len(last['compiled'])}: {len(gained)} gained it, {old} of them "
+        f"({100 * old / max(1, len(gained)):.0f} %) alive at the start (the JIT tiering up what already ran)",
+        flush=True,
+    )
 
 
 def object_mb(sizes: dict[str, float]) -> float:
@@ -93,7 +139,8 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
     page.wait_for_timeout(max(10.0, tour * 10) * 1000)  # warm-up: one whole round of the tour
     start = heap_mb(cdp, page)
     code0: dict[str, float] = {}
-    types0 = heap_by_type(cdp, code0)
+    closures0: dict[str, set[int]] = {}
+    types0 = heap_by_type(cdp, code0, closures0)
     objects0 = object_mb(types0)
     print_types("start", types0, types0)
     next_types = types_every or float("inf")
@@ -118,9 +165,11 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
             next_types += types_every
     timers1 = page.evaluate("window.__liveTimers()")
     code1: dict[str, float] = {}
-    types1 = heap_by_type(cdp, code1)
+    closures1: dict[str, set[int]] = {}
+    types1 = heap_by_type(cdp, code1, closures1)
     print_types("end", types1, types0)
     print_code_growth(code1, code0)
+    print_tiering(closures0, closures1)
     objects1 = object_mb(types1)
     context.close()
     growth = 100 * (end - start) / start
