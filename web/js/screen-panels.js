@@ -91,22 +91,26 @@ export function createPanels(meta) {
     month('rank', ranking ? ranking.period : data.month);
   }
 
-  // One table for the life of the page, its cells rewritten at each step: a new <table> every 3 s left Blink a
-  // little native memory each time (about 160 bytes, for good), which a wall running for days would pile up.
+  // One table for the life of the page, its cells rewritten at each step, hidden (not dropped) while the focus has no
+  // red light: every new <table> left Blink a little native memory (about 160 bytes, for good), which a wall running
+  // for days would pile up, at each step of the carousel and at each district without red lights.
   let redTable = null;
   function drawRed() {
     const body = $('sc-red');
-    if (!redRows.length) { redTable = null; fill(body, h('p', { class: 'sc-empty' }, t('screen.redNone'))); return; }
     if (!redTable || redTable.table.parentNode !== body) {
       const tbody = h('tbody');
       const table = h('table', { class: 'sc-table' },
         h('thead', {}, h('tr', {}, h('th', {}, t('screen.col.name')), h('th', {}, t('screen.col.district')), h('th', { class: 'num' }, t('screen.col.progress')))),
         tbody);
-      redTable = { table, tbody };
-      fill(body, table);
+      const empty = h('p', { class: 'sc-empty' });
+      redTable = { table, tbody, empty };
+      fill(body, table, empty);
     }
+    const { table, tbody, empty } = redTable;
+    table.hidden = !redRows.length;
+    empty.hidden = redRows.length > 0;
+    empty.textContent = t('screen.redNone');
     const n = Math.min(RED_ROWS, redRows.length);
-    const { tbody } = redTable;
     while (tbody.children.length > n) tbody.lastChild.remove();
     while (tbody.children.length < n) {
       tbody.append(h('tr', { dataset: { testid: 'sc-red-row' } }, h('td', { class: 'sc-ellipsis' }), h('td'), h('td', { class: 'num' })));
