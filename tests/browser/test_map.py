@@ -144,6 +144,30 @@ def test_the_first_requests_do_not_wait_for_the_maps_modules(page, live_server):
     assert sum("/api/projects" in u for u in asked) == 1  # the map took the early answer over
 
 
+def test_the_first_markers_do_not_wait_for_the_controls_modules(page, live_server):
+    # The filters, the list, 落位查询 and the user box load once the first markers are painted, and the area outlines
+    # are asked for after them: on the critical path they shared the two cores and six connections with the projects.
+    held = []
+    page.route("**/js/panel.js", lambda route: held.append(route))
+    with page.expect_request("**/js/panel.js"):
+        page.goto(f"{live_server}/", wait_until="commit")  # the load event may wait for the held module
+    assert page.evaluate("performance.getEntriesByName('markers-painted').length") == 1
+    assert page.evaluate("window.warroom.markerCount()") == 116
+    assert page.inner_text("#lookup-toggle") == "落位查询"  # labelled before its module is in
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.body.dataset.ready === '1' && document.body.dataset.loading === '0'")
+    assert page.inner_text("#summary-count") == "116"
+    later = page.evaluate(
+        """() => { const drawn = performance.getEntriesByName('markers-drawn')[0].startTime;
+        return performance.getEntriesByType('resource')
+          .filter((e) => /[/]api[/]layers[/]|[/]js[/](filters|panel|lookup|auth|month|phone)[.]js/.test(e.name))
+          .map((e) => [new URL(e.name).pathname, e.startTime > drawn]); }"""
+    )
+    assert len(later) == 9, later
+    assert all(after for _, after in later), later
+
+
 def test_a_card_opened_by_a_link_has_its_styles_in_the_cascade_order(page, live_server):
     feats = api(live_server, "/api/projects")["features"]
     pid = str(feats[0]["properties"]["id"])

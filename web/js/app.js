@@ -1,5 +1,5 @@
-// Boot and wiring: meta -> i18n -> map -> layers -> markers/panel/filters/lookup,
-// state changes -> API queries -> view updates. Exposes window.warroom for tests.
+// Boot and wiring: meta -> i18n -> map -> legend -> first markers; then the controls (filters, list and card, lookup,
+// user box, month, phone sheet), state changes -> API queries -> view updates. Exposes window.warroom for tests.
 import * as L from 'leaflet';
 import { api } from './api.js';
 import { initI18n, setMeta, t, toggleLang, onLangChange, getLang } from './i18n.js';
@@ -7,15 +7,18 @@ import { createMap } from './map.js';
 import { firstRequests, tilesWanted } from './first-requests.js';
 import { fetchAreaLayers, loadAreaLayers, createLegend } from './layers.js';
 import { createProjectLayer } from './markers.js';
-import { initFilters, renderSummary } from './filters.js';
-import { createPanel, loadCardParts } from './panel.js';
-import { createLookup } from './lookup.js';
 import { initFromHash, getState, sameFilters, subscribe, update } from './state.js';
-import { showError } from './toast.js';
-import { mountUserBox } from './auth.js'; // [auth] current user, sign in/out (issue 7)
-import './i18n-progress.js';
-import { initMonthSelector } from './month.js'; // issue 6: month selector
-import { initSheet, initTopbarMenu } from './phone.js'; // issue 16: phone chrome
+
+// The page's controls (filters and counts, the list and card, 落位查询, the user box, the month selector, the phone's
+// sheet and menu) are asked for only once the first markers are painted: each module is a request that the browser
+// process, the network service and the server handle, and on the page's critical path they shared the two cores and
+// the six connections with the projects' answer.
+const loadControls = () => Promise.all([
+  import('./filters.js'), import('./panel.js'), import('./lookup.js'), import('./auth.js'), import('./month.js'),
+  import('./phone.js'), import('./i18n-progress.js'),
+]);
+/** Show an error as a toast (js/toast.js, one of the controls' modules). */
+const showError = (err) => { import('./toast.js').then((m) => m.showError(err)); };
 
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -54,13 +57,15 @@ const unwrap = async (s) => { const r = await s; if ('error' in r) throw r.error
 
 async function boot() {
   initI18n();
-  mountUserBox($('user-box'));
   setBusy(true);
   let state = initFromHash();
   // The projects and summary left before this module ran (js/first-requests.js), as soon as meta was in: the
   // projects (5 MB at 10,000) need not wait for Leaflet, this module and the area layers.
   let firstLoad = { ...firstRequests, projects: settle(firstRequests.projects), summary: settle(firstRequests.summary) };
-  const areaData = settle(fetchAreaLayers());
+  // The area outlines (about 250 kB of polygons) are asked for once the first markers are painted, unless the link
+  // names a district, zone or base: their answers shared the cores with the projects' answer.
+  let areaData = null;
+  const areaAnswer = () => { areaData = areaData || settle(fetchAreaLayers()); return areaData; };
   const meta = await firstRequests.meta;
   setMeta(meta);
   const planYear = () => { $('plan-year').textContent = meta.plan_year ? t('app.planYear', { year: meta.plan_year }) : ''; };
@@ -100,7 +105,7 @@ async function boot() {
   let areas = null;
   const drawAreas = async () => {
     try {
-      areas = await loadAreaLayers(map, meta, basemapKind, unwrap(areaData));
+      areas = await loadAreaLayers(map, meta, basemapKind, unwrap(areaAnswer()));
     } catch (err) { showError(err); return; }
     areas.highlightDistrict(getState().filters.district || null);
     toggles.unshift(
@@ -119,24 +124,9 @@ async function boot() {
     isInteractive: () => !(lookup && lookup.isActive()),
   });
   markers.layer.addTo(map);
-  lookup = createLookup(map);
-
   toggles.push({ id: 'projects', key: 'legend.projects', layer: markers.layer, swatch: 'sw-projects' });
   legend.render();
   legendPad();
-
-  const filters = initFilters(meta);
-  initMonthSelector(meta, $('filters')); // issue 6
-  const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
-  // Tiles: the list holds the projects drawn on their own in the view (the library is too large to list).
-  let listed = '';
-  if (tiles) {
-    map.on('warroom:count', () => {
-      const points = tiles.points();
-      const ids = points.map((f) => f.properties.id).join(',');
-      if (ids !== listed) { listed = ids; panel.setFeatures(points, { inView: true }); }
-    });
-  }
 
   // Mode toggle (进度 / 亮灯)
   const modeBtn = $('mode-toggle');
@@ -170,8 +160,85 @@ async function boot() {
     langBtn.setAttribute('lang', getLang() === 'en' ? 'zh-CN' : 'en');
   };
   langBtn.addEventListener('click', () => toggleLang());
-  onLangChange(() => { renderLangBtn(); renderModeBtn(); if (lastSummary) renderSummary(meta, lastSummary, getState().filters); });
+  onLangChange(() => { renderLangBtn(); renderModeBtn(); });
   renderLangBtn();
+  // 落位查询 works once js/lookup.js is in, with the controls; its button is labelled from the start.
+  $('lookup-toggle').textContent = t('lookup.toggle');
+
+  Object.assign(window.warroom, {
+    map,
+    meta,
+    L,
+    /** Projects represented by the markers/clusters drawn in the current view. */
+    markerCount: () => markers.visibleCount(),
+    /** Projects loaded for the current filter. */
+    totalCount: () => markers.totalCount(),
+    items: () => markers.items(),
+    renderMs: () => markers.renderMs(),
+    state: getState,
+    setFilters: (f) => update({ filters: f }),
+    setMode: (m) => update({ mode: m }),
+    openProject: (id) => update({ project: String(id) }),
+    zoomToProject,
+    unclusterZoom: (id) => markers.unclusterZoom(id),
+    /** Page coordinates (for mouse clicks) of a project's location. */
+    projectPoint(id) {
+      const f = markers.get(id);
+      if (!f) return null;
+      const [lon, lat] = f.geometry.coordinates;
+      const p = map.latLngToContainerPoint([lat, lon]);
+      const r = map.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    pointOf(lon, lat) {
+      const p = map.latLngToContainerPoint([lat, lon]);
+      const r = map.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    /** 'tiles' above meta's threshold (web/js/tiles.js), else 'geojson'. */
+    source: () => (tiles ? 'tiles' : 'geojson'),
+    idle: () => document.body.dataset.loading === '0' && !(tiles && tiles.busy()),
+  });
+
+  // The first markers, drawn from the first requests' answer (or the view's tiles) before any control exists; the
+  // first load below takes them over without drawing them again. A failed answer is that load's to report.
+  markers.setMode(state.mode);
+  if (areasFirst) {
+    const b = focusBounds(state.filters);
+    if (b && b.isValid()) map.fitBounds(b, { ...fitOptions(), animate: false, maxZoom: 14 });
+  }
+  if (tiles) {
+    tiles.setQuery(state.filters, { keep: true });
+    markers.setSource(tiles);
+    firstLoad.drawn = true;
+  } else if (sameFilters(firstLoad.filters, state.filters)) {
+    const answer = await firstLoad.projects;
+    if ('value' in answer) { markers.setData(answer.value); firstLoad.drawn = true; }
+  }
+  await afterFrame();
+  areaAnswer();
+  const [
+    { initFilters, renderSummary }, { createPanel, loadCardParts }, { createLookup }, { mountUserBox },
+    { initMonthSelector }, { initSheet, initTopbarMenu },
+  ] = await loadControls();
+
+  mountUserBox($('user-box'));
+  lookup = createLookup(map);
+  window.warroom.lookup = lookup;
+  const filters = initFilters(meta);
+  initMonthSelector(meta, $('filters')); // issue 6
+  const panel = createPanel(meta, { onZoomTo: (id) => zoomToProject(id) });
+  // Tiles: the list holds the projects drawn on their own in the view (the library is too large to list).
+  let listed = '';
+  if (tiles) {
+    map.on('warroom:count', () => {
+      const points = tiles.points();
+      const ids = points.map((f) => f.properties.id).join(',');
+      if (ids !== listed) { listed = ids; panel.setFeatures(points, { inView: true }); }
+    });
+  }
+
+  onLangChange(() => { if (lastSummary) renderSummary(meta, lastSummary, getState().filters); });
 
   // Bottom-sheet handle (phones)
   const sheet = $('sidebar');
@@ -214,7 +281,8 @@ async function boot() {
       else if (!filtersNow.district) fitCity();
     }
     try {
-      if (tiles) { tiles.setQuery(filtersNow, { keep: Boolean(early) }); markers.setSource(tiles); } // drawn tile by tile as they arrive
+      const drawn = Boolean(early && early.drawn); // the first markers, already on the map
+      if (tiles && !drawn) { tiles.setQuery(filtersNow, { keep: Boolean(early) }); markers.setSource(tiles); } // drawn tile by tile as they arrive
       const signal = loadCtrl.signal;
       // The markers come first. With tiles, the counts are asked for once the view's tiles are in, so the two do not
       // share the server's cores; with GeoJSON both travel together and the markers are drawn without waiting for
@@ -228,7 +296,7 @@ async function boot() {
         summaryNow.catch(() => {}); // awaited below, after the markers; a failure is reported there, not unhandled
         const fc = await fcNow;
         if (seq !== loadSeq) return;
-        markers.setData(fc);
+        if (!drawn) markers.setData(fc);
       }
       const summary = await summaryNow;
       if (seq !== loadSeq) return;
@@ -339,43 +407,12 @@ async function boot() {
   legend.render();
   renderModeBtn();
 
-  Object.assign(window.warroom, {
-    map,
-    meta,
-    L,
-    /** Projects represented by the markers/clusters drawn in the current view. */
-    markerCount: () => markers.visibleCount(),
-    /** Projects loaded for the current filter. */
-    totalCount: () => markers.totalCount(),
-    items: () => markers.items(),
-    renderMs: () => markers.renderMs(),
-    state: getState,
-    setFilters: (f) => update({ filters: f }),
-    setMode: (m) => update({ mode: m }),
-    openProject: (id) => update({ project: String(id) }),
-    zoomToProject,
-    unclusterZoom: (id) => markers.unclusterZoom(id),
-    /** Page coordinates (for mouse clicks) of a project's location. */
-    projectPoint(id) {
-      const f = markers.get(id);
-      if (!f) return null;
-      const [lon, lat] = f.geometry.coordinates;
-      const p = map.latLngToContainerPoint([lat, lon]);
-      const r = map.getContainer().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    },
-    pointOf(lon, lat) {
-      const p = map.latLngToContainerPoint([lat, lon]);
-      const r = map.getContainer().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    },
-    lookup,
-    /** 'tiles' above meta's threshold (web/js/tiles.js), else 'geojson'. */
-    source: () => (tiles ? 'tiles' : 'geojson'),
-    idle: () => document.body.dataset.loading === '0' && !(tiles && tiles.busy()),
-  });
 
-  await loadData(state.filters, { refit: Boolean(state.filters.district || state.filters.zone || state.filters.base), listAfterFrame: true });
+  // The first markers were fitted to the link's district, zone or base and painted: the first load fits again only to
+  // a view chosen meanwhile, and lists at once unless it draws the markers itself.
+  const firstDrawn = Boolean(firstLoad && firstLoad.drawn && sameFilters(firstLoad.filters, state.filters));
+  const areaNamed = Boolean(state.filters.district || state.filters.zone || state.filters.base);
+  await loadData(state.filters, { refit: areaNamed && !firstDrawn, listAfterFrame: !firstDrawn });
   laterStyles = addLaterStyles();
   await afterFrame(); // the list's frame is painted, then the area outlines are drawn
   if (!areasFirst) {
