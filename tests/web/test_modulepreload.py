@@ -43,3 +43,18 @@ def test_every_preloaded_module_exists_and_comes_after_the_importmap(page):
         assert modulepreload.url_to_file(url).is_file(), url
     if 'type="importmap"' in html:  # a module fetched before the map is read would not use it
         assert html.index('type="importmap"') < html.index('rel="modulepreload"')
+
+
+def test_the_maps_controls_are_asked_for_with_their_own_imports():
+    # app.js loads the controls after the first markers with one import() each; a module only they import, left out
+    # of that list, would be found one round trip later.
+    html = (ROOT / "web" / "index.html").read_text(encoding="utf-8")
+    app = (ROOT / "web" / "js" / "app.js").read_text(encoding="utf-8")
+    block = re.search(r"const loadControls = \(\) => Promise\.all\(\[(.*?)\]\);", app, re.S).group(1)
+    listed = {"/js/" + name.removeprefix("./") for name in re.findall(r"import\('([^']+)'\)", block)}
+    assert {"/js/filters.js", "/js/panel.js"} <= listed
+    importmap = modulepreload.IMPORTMAP.search(html).group(0)
+    entries = "".join(f'<script type="module" src="{url}"></script>' for url in sorted(listed))
+    needed = set(modulepreload.module_graph(importmap + entries))
+    unlisted = needed - set(modulepreload.module_graph(html)) - listed
+    assert not unlisted, f"add to loadControls in web/js/app.js: {sorted(unlisted)}"

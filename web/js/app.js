@@ -12,10 +12,11 @@ import { initFromHash, getState, sameFilters, subscribe, update } from './state.
 // The page's controls (filters and counts, the list and card, 落位查询, the user box, the month selector, the phone's
 // sheet and menu) are asked for only once the first markers are painted: each module is a request that the browser
 // process, the network service and the server handle, and on the page's critical path they shared the two cores and
-// the six connections with the projects' answer.
+// the six connections with the projects' answer. Their own imports not yet loaded (toast, i18n-phone) are asked for
+// in the same breath, so the graph is not walked one round trip at a time.
 const loadControls = () => Promise.all([
   import('./filters.js'), import('./panel.js'), import('./lookup.js'), import('./auth.js'), import('./month.js'),
-  import('./phone.js'), import('./i18n-progress.js'),
+  import('./phone.js'), import('./i18n-progress.js'), import('./toast.js'), import('./i18n-phone.js'),
 ]);
 /** Show an error as a toast (js/toast.js, one of the controls' modules). */
 const showError = (err) => { import('./toast.js').then((m) => m.showError(err)); };
