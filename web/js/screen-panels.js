@@ -92,15 +92,18 @@ export function createPanels(meta) {
   }
 
   // One table for the life of the page, its cells rewritten at each step, hidden (not dropped) while the focus has no
-  // red light: every new <table> left Blink a little native memory (about 160 bytes, for good), which a wall running
-  // for days would pile up, at each step of the carousel and at each district without red lights.
+  // red light. Its header row is not in a <thead>: Chromium's own style gives <thead> and <tfoot>
+  // `break-inside: if(media(overflow-block: paged): avoid;)`, and each time their style is computed afresh (a new
+  // table, or this one shown again) Blink keeps one more parsed media query for good, about 160 bytes, which a wall
+  // touring for days would pile up (once per round of the tour).
   let redTable = null;
   function drawRed() {
     const body = $('sc-red');
     if (!redTable || redTable.table.parentNode !== body) {
       const tbody = h('tbody');
+      const col = (key, cls) => h('th', { scope: 'col', class: cls }, t(key));
       const table = h('table', { class: 'sc-table' },
-        h('thead', {}, h('tr', {}, h('th', {}, t('screen.col.name')), h('th', {}, t('screen.col.district')), h('th', { class: 'num' }, t('screen.col.progress')))),
+        h('tr', {}, col('screen.col.name'), col('screen.col.district'), col('screen.col.progress', 'num')),
         tbody);
       const empty = h('p', { class: 'sc-empty' });
       redTable = { table, tbody, empty };
