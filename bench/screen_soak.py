@@ -9,7 +9,9 @@ with the heap after a forced GC sampled every --sample seconds (CDP Runtime.getH
 tour stops and refreshes made, and any page or console error. Targets: first frame < 1.5 s, heap growth < 10 % (of the
 page's objects: a snapshot without V8's compiled code, which grows as the JIT warms up, and DevTools' copies). The
 end also counts the closures that gained compiled code of their own during the run and how many of them were already
-alive at the start: that is what tells the JIT's warming up from objects piling up.
+alive at the start: that is what tells the JIT's warming up from objects piling up. Beside it, in the same browser for
+the same minutes, the baseline: a bare Leaflet page with the same markers and district outlines flying the same tour
+(no app code), whose heap shows what the JIT alone adds to any page that tours.
 """
 
 from __future__ import annotations
@@ -19,12 +21,48 @@ import json
 import os
 import statistics
 import time
+from typing import NamedTuple
 
 from _common import TIMER_PROBE, bench_cluster, seeded_url, served
 
 CHROMIUM = os.environ.get("WARROOM_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 VIEWPORT = {"width": 1920, "height": 1080}
+BASELINE_PATH = "/__bench_tour_baseline.html"  # answered by Playwright, never a file in web/
+# The wall's map without the app: Leaflet 1.9.4, the same projects as canvas circles, the district outlines, and a tour
+# flying to the city and then each district every TOUR seconds (the wall's flight: 0.4 of a stop, at most 1.5 s).
+BASELINE_HTML = """<!doctype html>
+<html><head><meta charset="utf-8"><title>baseline</title>
+<link rel="stylesheet" href="/vendor/leaflet/dist/leaflet.css">
+<style>html,body,#map{margin:0;height:100%;background:#0b1d3a}</style>
+<script src="/vendor/leaflet/dist/leaflet.js"></script>
+</head><body><div id="map"></div>
+<script>
+const TOUR = __TOUR__;
+const map = L.map('map', { zoomSnap: 0.25 });
+const renderer = L.canvas({ padding: 0.3 });
+window.bench = { stops: 0 };
+const json = (u) => fetch(u).then((r) => r.json());
+Promise.all([json('/api/projects'), json('/api/layers/districts')]).then(([fc, dist]) => {
+  const outlines = L.geoJSON(dist, { style: { color: '#3b82f6', weight: 2, fillColor: '#0c2340', fillOpacity: 1 } });
+  outlines.addTo(map);
+  for (const f of fc.features) {
+    const [lon, lat] = f.geometry.coordinates;
+    L.circleMarker([lat, lon], { renderer, radius: 9, weight: 2, color: '#fff', fillColor: '#dc2626', fillOpacity: 1 })
+      .addTo(map);
+  }
+  const stops = [outlines.getBounds(), ...outlines.getLayers().map((l) => l.getBounds())];
+  map.fitBounds(stops[0], { animate: false });
+  let i = 0;
+  setInterval(() => {
+    i = (i + 1) % stops.length;
+    map.flyToBounds(stops[i], { duration: Math.min(1.5, TOUR * 0.4) });
+    window.bench.stops += 1;
+  }, TOUR * 1000);
+  document.body.dataset.ready = '1';
+});
+</script></body></html>
+"""
 
 
 def first_frame_ms(browser, base: str) -> float:
@@ -136,8 +174,10 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
     page.goto(f"{base}/screen.html?tour={tour}&refresh={refresh}")
     page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=60_000)
     cdp = context.new_cdp_session(page)
+    bare = open_baseline(browser, base, tour)
     page.wait_for_timeout(max(10.0, tour * 10) * 1000)  # warm-up: one whole round of the tour
     start = heap_mb(cdp, page)
+    bare_start, bare_code0 = heap_mb(bare.cdp, bare.page), heap_by_type(bare.cdp).get("code", 0.0)
     code0: dict[str, float] = {}
     closures0: dict[str, set[int]] = {}
     types0 = heap_by_type(cdp, code0, closures0)
@@ -172,11 +212,20 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
     print_tiering(closures0, closures1)
     objects1 = object_mb(types1)
     context.close()
+    bare_end, bare_code1 = heap_mb(bare.cdp, bare.page), heap_by_type(bare.cdp).get("code", 0.0)
+    bare_stops = bare.page.evaluate("window.bench.stops")
+    bare.context.close()
     growth = 100 * (end - start) / start
     objects = 100 * (objects1 - objects0) / objects0
     print(
         f"  heap (all, CDP usedSize) {start:.2f} MB -> {end:.2f} MB ({growth:+.1f} %); "
         f"live timers {timers0} -> {timers1}"
+    )
+    print(
+        f"  baseline (bare Leaflet, same markers and outlines, same tour, {bare_stops} stops): CDP usedSize "
+        f"{bare_start:.2f} MB -> {bare_end:.2f} MB ({100 * (bare_end - bare_start) / bare_start:+.1f} %), "
+        f"compiled code {bare_code0:.2f} -> {bare_code1:.2f} MB; the wall's growth is "
+        f"{(end - start) / max(0.01, bare_end - bare_start):.2f}x the baseline's in MB"
     )
     print(
         f"  heap (page objects: snapshot without compiled code and DevTools' copies) "
@@ -187,6 +236,28 @@ def soak(browser, base: str, minutes: float, tour: float, refresh: float, sample
         print(f"  {e}")
     print(f"  errors: {len(errors)}")
     return objects < 10 and not errors and timers1 <= timers0 + 2
+
+
+class Baseline(NamedTuple):
+    """The baseline page touring in its own context."""
+
+    context: object
+    page: object
+    cdp: object
+
+
+def open_baseline(browser, base: str, tour: float) -> Baseline:
+    """Open the bare Leaflet tour (BASELINE_HTML) and wait until it has drawn and started touring."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    html = BASELINE_HTML.replace("__TOUR__", json.dumps(tour))
+    context.route(
+        f"{base}{BASELINE_PATH}",
+        lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html),
+    )
+    page = context.new_page()
+    page.goto(f"{base}{BASELINE_PATH}")
+    page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=60_000)
+    return Baseline(context, page, context.new_cdp_session(page))
 
 
 def print_types(label: str, sizes: dict[str, float], first: dict[str, float]) -> None:

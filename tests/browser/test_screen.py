@@ -299,6 +299,24 @@ def test_a_fast_tour_leaves_blink_no_media_queries_behind(screen_page, live_serv
     assert native_objects(cdp, "blink::MediaQuerySet") <= before
 
 
+def test_a_refresh_with_the_same_figures_leaves_the_trend_chart_as_drawn(screen_page, live_server):
+    # Each setOption runs ECharts' whole pipeline, and a wall refreshing every minute had the JIT compiling more of it
+    # for tens of minutes; the chart is drawn again only when its figures change.
+    pg = screen_page(1920, 1080)
+    open_screen(pg, live_server, f"?tour=0.5&refresh=1&month={MONTH}")
+    pg.evaluate(
+        """() => { const chart = window.warroomScreen.panels.chart(); window.__drawn = 0;
+        const set = chart.setOption.bind(chart);
+        chart.setOption = (...a) => { window.__drawn += 1; return set(...a); }; }"""
+    )
+    refreshes = pg.evaluate("window.warroomScreen.refreshes")
+    pg.wait_for_function(f"() => window.warroomScreen.refreshes >= {refreshes + 3}", timeout=30_000)
+    assert pg.evaluate("window.__drawn") == 0
+    trend = httpx.get(f"{live_server}/api/dashboard?month={MONTH}").json()["trend"]
+    shown = pg.evaluate("window.warroomScreen.panels.chart().getOption().series[0].data")
+    assert shown == [float(p["investment_month"]) for p in trend]
+
+
 def test_the_ranking_is_the_assessment_league_of_the_month(screen_page, live_server):
     pg = screen_page(1920, 1080)
     open_screen(pg, live_server)

@@ -154,18 +154,25 @@ export function createPanels(meta) {
     };
   }
 
-  let chartData = null;
+  // The chart is drawn again only when what it shows changed. The tour changes the focus, not the city's trend, and a
+  // refresh brings the same figures in a new object: each setOption runs ECharts' whole pipeline, and on a wall
+  // refreshing every minute the JIT kept compiling more of it for tens of minutes (nine in ten of the functions that
+  // gained compiled code over a tour were ECharts').
+  let chartKey = '';
   function renderTrend(ratio) {
     const { data } = state;
-    if (chart && ratio === chartRatio && data === chartData) return; // the tour changes the focus, not the city's trend
-    chartData = data;
     if (!chart || ratio !== chartRatio) {
       if (chart) chart.dispose();
       // The chart sits inside the CSS-scaled canvas: draw at the wall's real resolution, not the design's.
       chart = echarts.init($('sc-trend'), null, { renderer: 'canvas', devicePixelRatio: ratio });
       chartRatio = ratio;
+      chartKey = '';
     }
-    chart.setOption(chartOption(data.trend || [], data.year), true);
+    const key = JSON.stringify([data.trend || [], data.year]);
+    if (key !== chartKey) {
+      chart.setOption(chartOption(data.trend || [], data.year), true);
+      chartKey = key;
+    }
     month('trend', data.month);
   }
 
