@@ -208,8 +208,7 @@ async function boot() {
     const b = focusBounds(state.filters);
     if (b && b.isValid()) map.fitBounds(b, { ...fitOptions(), animate: false, maxZoom: 14 });
   }
-  if (tiles) {
-    tiles.setQuery(state.filters, { keep: true });
+  if (tiles) { // asked for the link's view since they were made, above
     markers.setSource(tiles);
     firstLoad.drawn = true;
   } else if (sameFilters(firstLoad.filters, state.filters)) {
